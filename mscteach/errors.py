@@ -1,0 +1,73 @@
+"""Exception types for errors a user can cause.
+
+Every error raised on purpose by mscteach derives from :class:`MscteachError`,
+so a caller (and the command line) can tell our clear messages apart from bugs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MscteachError(Exception):
+    """Base class of every error mscteach raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in a data file.
+
+    ``row`` is the line number in the CSV file, counting the header as line 1,
+    so the first data row is row 2 (as in a spreadsheet or text editor).
+    """
+
+    file: str
+    row: int | None = None
+    field: str | None = None
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class DataValidationError(MscteachError, ValueError):
+    """The data folder holds invalid tables; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem], *, context: str = "") -> None:
+        self.problems = list(problems)
+        head = context or "invalid data"
+        lines = [f"{head}: {len(self.problems)} problem(s)"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnknownNameError(MscteachError, LookupError):
+    """A name (table, reference, parameter value) that does not exist.
+
+    The message names what was asked for and lists what is available, with
+    the closest match when there is one.
+    """
+
+    def __init__(self, kind: str, value: object, allowed: list[str]) -> None:
+        import difflib
+
+        self.kind, self.value, self.allowed = kind, value, list(allowed)
+        message = f"unknown {kind} {value!r}; available: {', '.join(self.allowed)}"
+        close = difflib.get_close_matches(str(value), self.allowed, n=1)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return self.args[0]
+
+
+class DataDirectoryError(MscteachError, FileNotFoundError):
+    """The data folder (or its datapackage.json) does not exist or cannot be read."""
+
+    def __str__(self) -> str:
+        return self.args[0]

@@ -1,0 +1,170 @@
+"""The curated data against the review it comes from (kept in data/source/)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import mscteach
+
+from .conftest import DATA
+
+REVIEW = (DATA / "source" / "moudi-2025-msc-liver-review.md").read_text(encoding="utf-8")
+BODY = REVIEW[REVIEW.index("## مقدمه"):REVIEW.index("### References")]
+DESCRIPTOR = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+CITED_TABLES = ["timeline", "cell_sources", "differentiation", "mechanisms", "animal_studies",
+                "clinical_studies", "challenges", "exclusion_criteria"]
+
+
+def _fa(n: int) -> str:
+    return str(n).translate(FA_DIGITS)
+
+
+def _normalised(text: str) -> str:
+    text = text.replace("$", "").replace("\\alpha", "α").replace("\\beta", "β")
+    return re.sub(r"\s+", " ", text)
+
+
+def _numbers_cited_in_body() -> set[int]:
+    cited: set[int] = set()
+    back = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+    for group in re.findall(r"\(([۰-۹،,\-\s]+)\)", BODY):
+        for part in re.split(r"[،,]", group.translate(back)):
+            part = part.strip()
+            if "-" in part:
+                lo, hi = (int(x) for x in part.split("-"))
+                cited.update(range(lo, hi + 1))
+            elif part:
+                cited.add(int(part))
+    return cited
+
+
+def test_references_are_numbered_1_to_103_without_gaps():
+    refs = mscteach.load("references")
+    assert refs["ref_id"].tolist() == list(range(1, 104))
+
+
+def test_every_reference_number_the_body_cites_is_in_references():
+    cited = _numbers_cited_in_body()
+    assert cited <= set(range(1, 104))
+    assert len(cited) > 90  # the parser really found the citations
+
+
+@pytest.mark.parametrize("table", CITED_TABLES)
+def test_every_ref_id_is_cited_in_the_review_body(table):
+    cited = _numbers_cited_in_body()
+    used = {r for refs in mscteach.load(table)["ref_ids"] for r in refs}
+    assert used <= cited, sorted(used - cited)
+
+
+@pytest.mark.parametrize("table", CITED_TABLES)
+def test_every_seed_section_is_a_heading_of_the_review(table):
+    sections = DESCRIPTOR["reviewSections"]
+    headings = set(re.findall(r"^#+ (.*)$", REVIEW, re.M))
+    assert set(sections.values()) <= headings
+    for value in mscteach.load(table)["seed_section"]:
+        for part in value.split("; "):
+            assert part in sections, f"{table}: unknown section {part!r}"
+
+
+@pytest.mark.parametrize("table", ["clinical_studies", "animal_studies"])
+def test_first_author_and_year_match_the_cited_reference(table):
+    refs = mscteach.load("references").set_index("ref_id")
+    for row in mscteach.load(table).itertuples():
+        ref = refs.loc[row.ref_ids[0]]
+        surname = re.split(r" [A-Z]{1,3}(?:,|$)", ref["authors"])[0]
+        assert row.first_author == surname, (row.study_id, surname)
+        assert row.year == ref["year"], row.study_id
+
+
+def test_misattributed_authors_are_flagged():
+    trials = mscteach.load("clinical_studies").set_index("study_id")
+    assert trials.loc["fang2018", "author_as_printed"] == "Neish"
+    assert "Fang X" in trials.loc["fang2018", "notes"]
+    animals = mscteach.load("animal_studies").set_index("study_id")
+    assert animals.loc["li2021_hfd", "author_as_printed"] == "Chen"
+
+
+PERSIAN_WORDS = {1: "یک", 7: "هفت", 8: "هشت"}
+
+
+def test_clinical_numbers_not_taken_from_sources_are_printed_in_the_review():
+    body = _normalised(BODY)
+    for row in mscteach.load("clinical_studies").itertuples():
+        from_sources = {f.strip() for f in ("" if pd.isna(row.fields_from_sources) else row.fields_from_sources).split(";")}
+        for field in ("n_treated", "n_control", "follow_up_weeks"):
+            value = getattr(row, field)
+            if pd.isna(value) or field in from_sources or row.design == "case report":
+                continue
+            forms = [f"{_fa(value)} ", f"{PERSIAN_WORDS.get(value, '???')} "]
+            assert any(form in body for form in forms), (row.study_id, field, value)
+
+
+def test_key_trial_figures_as_the_review_states_them():
+    t = mscteach.load("clinical_studies").set_index("study_id")
+    assert t.loc["lin2017", ["n_treated", "n_control", "n_infusions", "follow_up_weeks"]].tolist() == [56, 54, 4, 24]
+    assert t.loc["lin2017", "dose_text"].startswith("10^5 × 10^-1 cells/kg")  # misprint kept
+    assert "impossible" in t.loc["lin2017", "notes"]
+    assert t.loc["zhang2012", ["n_treated", "n_control"]].tolist() == [30, 15]
+    assert t.loc["suk2016", ["n_treated", "n_control"]].tolist() == [48, 24]
+    assert t.loc["peng2011", "follow_up_weeks"] == 192
+    assert t.loc["shi2012", ["n_treated", "dose_cells_per_kg"]].tolist() == [24, 0.5e6]
+    assert t.loc["kharaziha2009", "n_treated"] == 8
+    assert t.loc["nguyen2022", "n_treated"] == 19
+    assert set(t.loc[t.design == "meta-analysis"].index) == {"xue2018", "liu2022"}
+    assert set(t.loc[t.design == "case report"].index) == {"calore2018", "vento1996"}
+
+
+def test_patient_counts_add_up():
+    t = mscteach.load("clinical_studies")
+    arms = t[(t.design != "meta-analysis") & t.n_treated.notna()]
+    expected = arms.n_treated + arms.n_control.fillna(0)
+    assert (arms.n_total == expected).all(), arms.loc[arms.n_total != expected, "study_id"].tolist()
+
+
+def test_dose_ranges_are_ordered_and_single_doses_are_not_ranges():
+    t = mscteach.load("clinical_studies")
+    ranged = t.dropna(subset=["dose_low_cells_per_kg", "dose_high_cells_per_kg"])
+    assert len(ranged) >= 1 and (ranged.dose_low_cells_per_kg <= ranged.dose_high_cells_per_kg).all()
+    assert not (t.dose_cells_per_kg.notna() & t.dose_low_cells_per_kg.notna()).any()
+
+
+def test_fields_from_sources_name_real_columns():
+    t = mscteach.load("clinical_studies")
+    for value in t.fields_from_sources.dropna():
+        for field in value.split(";"):
+            assert field.strip() in t.columns, field
+
+
+def test_every_timeline_year_is_printed_in_the_review():
+    body = _normalised(BODY)
+    for row in mscteach.load("timeline").itertuples():
+        assert _fa(row.year) in body, row.year
+
+
+def test_persian_glossary_terms_are_as_the_review_prints_them():
+    review = _normalised(REVIEW)
+    for row in mscteach.load("glossary").itertuples():
+        if not pd.isna(row.term_fa):
+            assert row.term_fa in review, row.term
+
+
+def test_every_exclusion_criterion_of_the_review_is_recorded():
+    criteria = set(mscteach.load("exclusion_criteria")["criterion"])
+    assert len(criteria) == 7
+    assert {"Pregnancy or lactation", "Substance abuse", "Active gastrointestinal bleeding"} <= criteria
+
+
+def test_hcc_studies_show_both_edges_of_the_sword():
+    hcc = mscteach.load("animal_studies").query("disease == 'HCC'")
+    assert {"benefit", "harm"} <= set(hcc["outcome"])
+
+
+def test_identifiers_only_where_a_source_gives_them():
+    refs = mscteach.load("references")
+    with_ids = refs[refs.doi.notna() | refs.pmid.notna()]
+    assert with_ids.id_source.notna().all()
+    assert set(with_ids.ref_id) == {24, 26, 28, 29, 30, 32, 33, 36, 60, 97}

@@ -1,0 +1,31 @@
+"""House rules that keep the repository honest."""
+from __future__ import annotations
+
+import re
+
+from .conftest import REPO
+
+
+def _readme_commands() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", text, re.S)
+    assert block and text.index("```bash") < 30, "the README must open with its commands"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_starts_with_exactly_two_commands():
+    assert len(_readme_commands()) == 2
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    test_command = _readme_commands()[1]
+    assert "pytest" in test_command
+    assert test_command in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_licences_are_stated():
+    assert "MIT License" in (REPO / "LICENSE").read_text(encoding="utf-8")
+    data_licence = (REPO / "data" / "LICENSE.md").read_text(encoding="utf-8")
+    assert "CC BY-NC-SA 4.0" in data_licence and "Moudi B, Karbalaie-Harofteh M, Moudi M" in data_licence
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "CC BY-NC-SA 4.0" in readme

@@ -1,0 +1,163 @@
+"""Corrupted copies of data/: validate(), load() and the CLI all name file, row and field."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import mscteach
+from mscteach import DataValidationError
+
+from .conftest import read_rows, set_cell, write_rows
+
+
+@dataclass
+class Case:
+    id: str
+    table: str  # the table load() is asked for
+    corrupt: Callable[[Path], None]
+    file: str
+    row: int | None
+    field: str | None
+    words: str  # a phrase the message must contain
+
+
+def _drop_column(path: Path, column: str) -> None:
+    rows = read_rows(path)
+    i = rows[0].index(column)
+    write_rows(path, [r[:i] + r[i + 1:] for r in rows])
+
+
+def _append_row(path: Path, row_of: int) -> None:
+    rows = read_rows(path)
+    write_rows(path, rows + [rows[row_of - 1]])
+
+
+def _latin1(folder: Path) -> None:
+    path = folder / "timeline.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("Haeckel", "Häckel").encode("latin-1", errors="replace"))
+
+
+CASES = [
+    Case("wrong-type", "clinical_studies",
+         lambda d: set_cell(d / "clinical_studies.csv", 3, "n_treated", "thirty"),
+         "data/clinical_studies.csv", 3, "n_treated", "'thirty' is not an integer"),
+    Case("wrong-number", "clinical_studies",
+         lambda d: set_cell(d / "clinical_studies.csv", 4, "dose_cells_per_kg", "1e6/kg"),
+         "data/clinical_studies.csv", 4, "dose_cells_per_kg", "'1e6/kg' is not a number"),
+    Case("bad-ref-list", "mechanisms",
+         lambda d: set_cell(d / "mechanisms.csv", 5, "ref_ids", "51,53"),
+         "data/mechanisms.csv", 5, "ref_ids", "is not a list of integers separated by ';'"),
+    Case("dangling-ref", "clinical_studies",
+         lambda d: set_cell(d / "clinical_studies.csv", 2, "ref_ids", "96;204"),
+         "data/clinical_studies.csv", 2, "ref_ids", "204 is not a references.ref_id"),
+    Case("duplicate-id", "animal_studies",
+         lambda d: _append_row(d / "animal_studies.csv", 3),
+         "data/animal_studies.csv", 22, "study_id", "duplicate key chen2018_alf (first seen on row 3)"),
+    Case("duplicate-ref-number", "references",
+         lambda d: set_cell(d / "references.csv", 5, "ref_id", "3"),
+         "data/references.csv", 5, "ref_id", "duplicate key 3 (first seen on row 4)"),
+    Case("empty-required", "timeline",
+         lambda d: set_cell(d / "timeline.csv", 2, "event", ""),
+         "data/timeline.csv", 2, "event", "a value is required"),
+    Case("enum", "clinical_studies",
+         lambda d: set_cell(d / "clinical_studies.csv", 3, "design", "randomised"),
+         "data/clinical_studies.csv", 3, "design", "'randomised' is not an allowed value; allowed: RCT, "),
+    Case("out-of-range", "references",
+         lambda d: set_cell(d / "references.csv", 2, "year", "19"),
+         "data/references.csv", 2, "year", "19 is out of range (minimum 1800)"),
+    Case("pattern", "mechanisms",
+         lambda d: set_cell(d / "mechanisms.csv", 2, "mechanism_id", "m1"),
+         "data/mechanisms.csv", 2, "mechanism_id", "does not match the pattern"),
+    Case("missing-column", "glossary",
+         lambda d: _drop_column(d / "glossary.csv", "definition"),
+         "data/glossary.csv", 1, "definition", "column is missing from the header"),
+    Case("uncited-without-note", "challenges",
+         lambda d: (set_cell(d / "challenges.csv", 3, "ref_ids", ""), set_cell(d / "challenges.csv", 3, "notes", "")),
+         "data/challenges.csv", 3, "ref_ids", "no reference given and notes does not explain why"),
+    Case("missing-file", "exclusion_criteria",
+         lambda d: (d / "exclusion_criteria.csv").unlink(),
+         "data/exclusion_criteria.csv", None, None, "file is missing"),
+    Case("not-utf8", "timeline",
+         _latin1,
+         "data/timeline.csv", None, None, "UTF-8"),
+]
+
+
+def _matching(problems, case):
+    return [p for p in problems
+            if p.file == case.file and p.field == case.field and case.words in p.message
+            and (case.row is None or p.row == case.row)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_validate_reports_the_problem_with_file_row_and_field(case, data_copy):
+    case.corrupt(data_copy)
+    problems = mscteach.validate(data_copy)
+    assert _matching(problems, case), "\n".join(map(str, problems))
+    # one problem, reported once, even though two checkers look at it
+    assert len(problems) == len(set(problems))
+    assert len(_matching(problems, case)) == 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_load_raises_the_same_information(case, data_copy):
+    case.corrupt(data_copy)
+    with pytest.raises(DataValidationError) as info:
+        mscteach.load(case.table, data_copy)
+    assert _matching(info.value.problems, case), str(info.value)
+    text = str(info.value)
+    assert case.file in text and case.words in text
+    if case.row is not None:
+        assert f"row {case.row}" in text
+    if case.field is not None:
+        assert f"field '{case.field}'" in text
+
+
+@pytest.mark.parametrize("case", CASES[:4] + CASES[-2:], ids=[c.id for c in CASES[:4] + CASES[-2:]])
+def test_cli_validate_exits_non_zero_without_a_traceback(case, data_copy):
+    case.corrupt(data_copy)
+    result = subprocess.run([sys.executable, "-m", "mscteach", "validate", str(data_copy)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert case.file in result.stderr and case.words in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_every_problem_is_reported_not_only_the_first(data_copy):
+    for case in CASES[:3]:
+        case.corrupt(data_copy)
+    problems = mscteach.validate(data_copy)
+    for case in CASES[:3]:
+        assert _matching(problems, case)
+
+
+def test_a_malformed_datapackage_is_reported(data_copy):
+    (data_copy / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="datapackage.json: not valid UTF-8 JSON"):
+        mscteach.load("references", data_copy)
+
+
+def test_a_new_table_added_by_an_instructor_is_validated_too(data_copy):
+    dp = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"].append({
+        "name": "extra_trials", "path": "extra_trials.csv", "title": "Newer trials",
+        "description": "Added by an instructor.",
+        "schema": {"fields": [{"name": "trial", "type": "string", "constraints": {"required": True}},
+                              {"name": "ref_ids", "type": "list", "itemType": "integer", "delimiter": ";"},
+                              {"name": "notes", "type": "string"}],
+                   "primaryKey": "trial",
+                   "listForeignKeys": [{"fields": "ref_ids", "reference": {"resource": "references", "fields": "ref_id"}}]},
+    })
+    (data_copy / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    (data_copy / "extra_trials.csv").write_text("trial,ref_ids,notes\nA,26,\nB,500,\n", encoding="utf-8")
+    assert "extra_trials" in mscteach.list_tables(data_copy)
+    problems = mscteach.validate(data_copy)
+    assert [str(p) for p in problems] == [
+        "data/extra_trials.csv, row 3, field 'ref_ids': 500 is not a references.ref_id (known: 1-103)"]
