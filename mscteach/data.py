@@ -544,22 +544,28 @@ def cite(ref_id: int, data: str | os.PathLike[str] | None = None) -> str:
     if row.empty:
         ids = refs["ref_id"].tolist()
         raise UnknownNameError("reference number", ref_id, [f"{min(ids)}-{max(ids)}"])
-    r = row.iloc[0]
-    text = f"[{number}] {r['authors']}. {r['title']}. {r['journal']}. {r['year']}"
-    if not _missing(r["volume"]):
-        text += f";{r['volume']}"
-        if not _missing(r["issue"]):
-            text += f"({r['issue']})"
-    if not _missing(r["pages"]):
-        text += f":{r['pages']}"
+    return f"[{number}] {format_citation(row.iloc[0])}"
+
+
+def format_citation(ref: Any) -> str:
+    """Vancouver-style citation text of one ``references`` row (without its number)."""
+    text = f"{ref['authors']}. {ref['title']}. {ref['journal']}. {ref['year']}"
+    if not _missing(ref["volume"]):
+        text += f";{ref['volume']}"
+        if not _missing(ref["issue"]):
+            text += f"({ref['issue']})"
+    if not _missing(ref["pages"]):
+        text += f":{ref['pages']}"
     text += "."
-    if not _missing(r["doi"]):
-        text += f" doi:{r['doi']}"
+    if not _missing(ref["doi"]):
+        text += f" doi:{ref['doi']}"
     return text
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is getattr(__import__("pandas"), "NA") or value != value
+    import pandas as pd
+
+    return value is None or value is pd.NA or value != value
 
 
 # --------------------------------------------------------------------------- validate

@@ -1,0 +1,369 @@
+"""One function per figure: tables in, a matplotlib :class:`~matplotlib.figure.Figure` out.
+
+Figures are made with :class:`matplotlib.figure.Figure` rather than pyplot, so
+nothing is shown or kept alive behind the caller's back: a notebook shows the
+returned figure, a widget redraws it, a test inspects it. Colours come from
+seaborn's colour-blind-safe palette; every figure has a title and labelled axes
+and fits a notebook column (about 8 inches wide).
+"""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from . import analysis
+
+__all__ = [
+    "PALETTE",
+    "challenges_figure",
+    "design_disease_heatmap",
+    "dose_figure",
+    "ecm_balance_figure",
+    "evidence_stance_figure",
+    "follow_up_figure",
+    "mechanism_targets_figure",
+    "mediator_target_heatmap",
+    "outcome_heatmap",
+    "outcomes_by_disease_figure",
+    "reference_years_figure",
+    "sample_size_figure",
+    "studies_per_source_figure",
+    "timeline_figure",
+]
+
+#: The colour-blind-safe palette every figure draws from.
+PALETTE = sns.color_palette("colorblind")
+WIDTH = 8.0
+OUTCOME_COLOURS = {"benefit": PALETTE[2], "harm": PALETTE[3], "mixed": PALETTE[1], "neutral": PALETTE[7]}
+
+
+def _figure(height: float, width: float = WIDTH) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained", dpi=80)
+    return fig
+
+
+def _empty(ax, message: str = "No rows match the current selection") -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="0.35")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _colours(values: Sequence[str]) -> dict[str, tuple]:
+    return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
+
+
+# --------------------------------------------------------------------------- 1 history
+def timeline_figure(events: pd.DataFrame, title: str = "From \"stem cell\" to MSCs") -> Figure:
+    """Dated events on a year axis, one lane per category, labelled by headline.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Rows of the ``timeline`` table (e.g. from :func:`analysis.timeline_between`).
+    """
+    fig = _figure(0.55 * max(len(events), 4) + 1.2)
+    ax = fig.subplots()
+    if events.empty:
+        _empty(ax)
+    else:
+        events = events.sort_values(["year", "year_text"], kind="stable").reset_index(drop=True)
+        colours = _colours(sorted(events["category"].unique()))
+        for i, row in events.iterrows():
+            end = row["year_end"] if pd.notna(row["year_end"]) else row["year"]
+            colour = colours[row["category"]]
+            ax.plot([row["year"], end], [i, i], color=colour, lw=6, solid_capstyle="round")
+            ax.plot(row["year"], i, "o", color=colour, ms=8)
+            ax.annotate(f"{row['year_text']}  {row['headline']}", (end, i), xytext=(8, 0),
+                        textcoords="offset points", va="center", fontsize=9)
+        for category, colour in colours.items():
+            ax.plot([], [], "o", color=colour, label=category)
+        ax.legend(title="category", loc="upper right", fontsize=8, title_fontsize=8, frameon=False)
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        first, last = int(events["year"].min()), int(events["year_end"].fillna(events["year"]).max())
+        ax.set_xlim(first - 5, last + 0.45 * max(last - first, 20))
+        sns.despine(ax=ax, left=True)
+    ax.set_xlabel("year")
+    ax.set_title(title)
+    return fig
+
+
+def reference_years_figure(references: pd.DataFrame, highlight: Sequence[int] = ()) -> Figure:
+    """How old the review's sources are: references per 5-year bin.
+
+    ``highlight`` (reference numbers, e.g. a chapter's citations) is drawn on top.
+    """
+    fig = _figure(3.2)
+    ax = fig.subplots()
+    bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5)
+    years = references["year"].astype(float)
+    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label="all 103 references")
+    if len(highlight):
+        chosen = references[references["ref_id"].isin(list(highlight))]["year"].astype(float)
+        ax.hist(chosen, bins=bins, color=PALETTE[0], label=f"cited here ({len(chosen)})")
+    ax.set_xlabel("publication year (5-year bins)")
+    ax.set_ylabel("references")
+    ax.set_title("When the review's sources were published")
+    ax.legend(frameon=False)
+    sns.despine(ax=ax)
+    return fig
+
+
+# --------------------------------------------------------------------------- 2 differentiation
+def evidence_stance_figure(differentiation: pd.DataFrame) -> Figure:
+    """Differentiation evidence items by kind, split into for and against."""
+    fig = _figure(3.4)
+    ax = fig.subplots()
+    counts = pd.crosstab(differentiation["kind"], differentiation["stance"]).reindex(columns=["for", "against"], fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
+    left = np.zeros(len(counts))
+    for stance, colour in (("for", PALETTE[2]), ("against", PALETTE[3])):
+        ax.barh(counts.index, counts[stance], left=left, color=colour, label=stance)
+        left += counts[stance].to_numpy()
+    ax.set_xlabel("evidence items in the review")
+    ax.set_ylabel("kind of evidence")
+    ax.set_title("Hepatocyte-like-cell differentiation: evidence for and against")
+    ax.legend(title="stance", frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    sns.despine(ax=ax)
+    return fig
+
+
+def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
+    """Clinical and preclinical studies per cell type (from :func:`analysis.studies_per_source`)."""
+    fig = _figure(3.6)
+    ax = fig.subplots()
+    if counts.empty:
+        _empty(ax)
+    else:
+        sns.barplot(data=counts, y="cell_type", x="studies", hue="evidence", ax=ax,
+                    palette={"clinical": PALETTE[0], "preclinical": PALETTE[1]}, orient="h")
+        ax.legend(title="evidence", frameon=False)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("studies described in the review")
+    ax.set_ylabel("cells given")
+    ax.set_title("Which cells have been studied?")
+    sns.despine(ax=ax)
+    return fig
+
+
+# --------------------------------------------------------------------------- 3, 4 mechanisms
+def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and the cells they act on") -> Figure:
+    """Heatmap of a mediator × target count matrix (from :func:`analysis.mediator_target_matrix`)."""
+    fig = _figure(0.35 * max(len(matrix), 4) + 2.2)
+    ax = fig.subplots()
+    if matrix.empty:
+        _empty(ax)
+    else:
+        sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5,
+                    linecolor="white", ax=ax, mask=matrix == 0)
+        ax.tick_params(axis="x", rotation=35)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    ax.set_xlabel("target")
+    ax.set_ylabel("mediator")
+    ax.set_title(title)
+    return fig
+
+
+def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]) -> Figure:
+    """How many mechanisms the review describes per target, coloured by category."""
+    chosen = analysis.choose(mechanisms, category=list(categories))
+    rows = [(t, row.category) for row in chosen.itertuples() for t in analysis.split_items(row.target)]
+    frame = pd.DataFrame(rows, columns=["target", "category"])
+    fig = _figure(0.32 * max(frame["target"].nunique(), 4) + 1.6)
+    ax = fig.subplots()
+    if frame.empty:
+        _empty(ax)
+    else:
+        order = frame["target"].value_counts().index.tolist()
+        sns.countplot(data=frame, y="target", hue="category", order=order, ax=ax,
+                      palette=_colours(list(categories)), hue_order=list(categories), dodge=False)
+        ax.legend(title="category", frameon=False, fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("mechanisms described")
+    ax.set_ylabel("target")
+    ax.set_title("What MSCs act on")
+    sns.despine(ax=ax)
+    return fig
+
+
+def ecm_balance_figure(model: pd.DataFrame, msc_week: int | None = None) -> Figure:
+    """The illustrative ECM balance model (from :func:`analysis.ecm_balance`)."""
+    fig = _figure(3.6)
+    ax = fig.subplots()
+    sns.lineplot(data=model, x="week", y="ecm", hue="arm", ax=ax, palette=[PALETTE[3], PALETTE[2]],
+                 hue_order=["without MSCs", "with MSCs"])
+    if msc_week is not None:
+        ax.axvline(msc_week, color="0.4", ls="--", lw=1)
+        ax.annotate("MSCs given", (msc_week, ax.get_ylim()[1]), xytext=(4, -12), textcoords="offset points",
+                    fontsize=9, color="0.3")
+    ax.set_xlabel("week")
+    ax.set_ylabel("ECM in the liver (arbitrary units)")
+    ax.set_title("Illustrative model: ECM synthesis vs degradation (not fitted to data)")
+    ax.legend(title=None, frameon=False)
+    sns.despine(ax=ax)
+    return fig
+
+
+# --------------------------------------------------------------------------- 5 animal models
+def outcome_heatmap(animal: pd.DataFrame) -> Figure:
+    """Species × disease grid of preclinical studies, coloured by count, annotated by outcome."""
+    fig = _figure(0.45 * max(animal["species"].fillna("?").nunique(), 3) + 2.0)
+    ax = fig.subplots()
+    if animal.empty:
+        _empty(ax)
+    else:
+        labels = analysis.outcome_matrix(animal)
+        counts = (animal.assign(species=animal["species"].fillna("(not stated)"))
+                  .groupby(["species", "disease"]).size().unstack("disease").reindex_like(labels).fillna(0))
+        sns.heatmap(counts, annot=labels.replace("", np.nan).fillna("").to_numpy(), fmt="", cmap="Greens",
+                    cbar_kws={"label": "studies"}, linewidths=0.5, linecolor="white", ax=ax,
+                    annot_kws={"fontsize": 8}, vmin=0)
+        ax.set_xticks(ax.get_xticks(), [textwrap.fill(t.get_text(), 12) for t in ax.get_xticklabels()], rotation=0)
+    ax.set_xlabel("disease modelled")
+    ax.set_ylabel("species")
+    ax.set_title("Preclinical studies by species and disease, with their outcomes")
+    return fig
+
+
+def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
+    """Preclinical studies per disease, stacked by outcome (benefit, harm, mixed, neutral)."""
+    fig = _figure(3.4)
+    ax = fig.subplots()
+    if animal.empty:
+        _empty(ax)
+    else:
+        counts = pd.crosstab(animal["disease"], animal["outcome"])
+        counts = counts[[o for o in OUTCOME_COLOURS if o in counts.columns]]
+        left = np.zeros(len(counts))
+        for outcome in counts.columns:
+            ax.barh(counts.index, counts[outcome], left=left, color=OUTCOME_COLOURS[outcome], label=outcome)
+            left += counts[outcome].to_numpy()
+        ax.legend(title="outcome", frameon=False)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("studies")
+    ax.set_ylabel("disease modelled")
+    ax.set_title("Preclinical outcomes by disease")
+    sns.despine(ax=ax)
+    return fig
+
+
+# --------------------------------------------------------------------------- 6 clinical trials
+def sample_size_figure(clinical: pd.DataFrame) -> Figure:
+    """Patients per arm for each clinical study (meta-analyses and case reports left out)."""
+    studies = clinical[~clinical["design"].isin(["meta-analysis", "case report"])]
+    studies = studies.assign(study=studies["first_author"] + " " + studies["year"].astype(str))
+    studies = studies.sort_values("n_total", kind="stable")
+    fig = _figure(0.33 * max(len(studies), 4) + 1.4)
+    ax = fig.subplots()
+    if studies.empty:
+        _empty(ax)
+    else:
+        y = np.arange(len(studies))
+        treated = studies["n_treated"].fillna(0).to_numpy(dtype=float)
+        control = studies["n_control"].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, treated, color=PALETTE[0], label="treated")
+        ax.barh(y, control, left=treated, color=PALETTE[7], label="control")
+        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(studies["study"], studies["design"])], fontsize=8)
+        ax.legend(frameon=False)
+    ax.set_xlabel("patients")
+    ax.set_title("How many patients each study enrolled")
+    sns.despine(ax=ax)
+    return fig
+
+
+def dose_figure(clinical: pd.DataFrame) -> Figure:
+    """Doses in cells per kg per infusion on a log axis: points for single doses, lines for ranges."""
+    single = clinical.dropna(subset=["dose_cells_per_kg"])
+    ranged = clinical.dropna(subset=["dose_low_cells_per_kg", "dose_high_cells_per_kg"])
+    shown = pd.concat([single, ranged]).drop_duplicates("study_id")
+    fig = _figure(0.45 * max(len(shown), 3) + 1.6)
+    ax = fig.subplots()
+    if shown.empty:
+        _empty(ax, "No dose in cells/kg for the current selection")
+    else:
+        labels = (shown["first_author"] + " " + shown["year"].astype(str)).tolist()
+        for i, row in enumerate(shown.itertuples()):
+            colour = PALETTE[0] if row.cell_type == "UC-MSC" else PALETTE[1]
+            if pd.notna(row.dose_cells_per_kg):
+                ax.plot(row.dose_cells_per_kg, i, "o", color=colour, ms=8)
+            else:
+                ax.plot([row.dose_low_cells_per_kg, row.dose_high_cells_per_kg], [i, i], "-", color=colour, lw=4,
+                        solid_capstyle="round")
+        ax.set_xscale("log")
+        ax.set_yticks(range(len(shown)), [f"{l} ({c})" for l, c in zip(labels, shown["cell_type"])])
+        ax.plot([], [], "o", color=PALETTE[0], label="UC-MSC")
+        ax.plot([], [], "o", color=PALETTE[1], label="other cells")
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.set_ylim(-0.7, len(shown) - 0.3)
+    missing = len(clinical) - len(shown)
+    ax.set_xlabel(f"cells per kg per infusion (log scale); {missing} studies give no dose per kg")
+    ax.set_title("Doses used in clinical studies")
+    sns.despine(ax=ax)
+    return fig
+
+
+def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
+    """Clinical studies counted by design (rows, strongest first) and disease (columns)."""
+    fig = _figure(3.4)
+    ax = fig.subplots()
+    if clinical.empty:
+        _empty(ax)
+    else:
+        counts = pd.crosstab(clinical["design"], clinical["disease"])
+        counts = counts.reindex([d for d in analysis.DESIGN_ORDER if d in counts.index])
+        sns.heatmap(counts, annot=True, fmt="d", cmap="Purples", cbar=False, linewidths=0.5, linecolor="white",
+                    ax=ax, mask=counts == 0)
+        ax.tick_params(axis="x", rotation=20)
+    ax.set_xlabel("disease")
+    ax.set_ylabel("design")
+    ax.set_title("Clinical evidence by design and disease")
+    return fig
+
+
+# --------------------------------------------------------------------------- 7 challenges
+def follow_up_figure(clinical: pd.DataFrame) -> Figure:
+    """Follow-up length in weeks of each clinical study, grouped by design."""
+    studies = clinical.dropna(subset=["follow_up_weeks"])
+    fig = _figure(3.4)
+    ax = fig.subplots()
+    if studies.empty:
+        _empty(ax, "No follow-up length for the current selection")
+    else:
+        order = [d for d in analysis.DESIGN_ORDER if d in set(studies["design"])]
+        # a swarm (not a jittered strip) keeps the figure identical on every run
+        sns.swarmplot(data=studies.astype({"follow_up_weeks": float}), x="follow_up_weeks", y="design", order=order,
+                      ax=ax, size=8, color=PALETTE[0])
+        ax.axvline(52, color="0.5", ls="--", lw=1)
+        ax.annotate("1 year", (52, -0.45), xytext=(4, 0), textcoords="offset points", fontsize=8, color="0.35")
+    ax.set_xlabel("follow-up (weeks)")
+    ax.set_ylabel("design")
+    ax.set_title("How long were patients followed?")
+    sns.despine(ax=ax)
+    return fig
+
+
+def challenges_figure(challenges: pd.DataFrame) -> Figure:
+    """Open challenges per category, split by whether the review cites evidence for them."""
+    frame = challenges.assign(support=np.where(challenges["ref_ids"].map(len) > 0, "cited", "review's own statement"))
+    fig = _figure(3.6)
+    ax = fig.subplots()
+    counts = pd.crosstab(frame["category"], frame["support"]).reindex(columns=["cited", "review's own statement"], fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
+    left = np.zeros(len(counts))
+    for support, colour in (("cited", PALETTE[0]), ("review's own statement", PALETTE[7])):
+        ax.barh(counts.index, counts[support], left=left, color=colour, label=support)
+        left += counts[support].to_numpy()
+    ax.legend(frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("challenges named")
+    ax.set_ylabel("category")
+    ax.set_title("Open challenges, and whether the review cites evidence for them")
+    sns.despine(ax=ax)
+    return fig

@@ -1,0 +1,266 @@
+"""ipywidgets explorers: thin views over pure analysis and plot functions.
+
+Each explorer is an :class:`Explorer`: a few controls, an output area, and a
+``render`` function that turns the control values into a list of things to
+show (DataFrames, Figures, Markdown). The render functions are plain
+functions of data, so the tests call them directly; the widget only gathers
+the values and calls them.
+
+In a notebook run without a browser (papermill, CI, HTML export) an explorer
+still shows its default state: ``explorer.show(interactive=False)`` displays
+the rendered results as ordinary outputs instead of the widget.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import Markdown, display
+
+from . import analysis, plots
+from .data import vocabulary
+
+__all__ = [
+    "Explorer",
+    "animal_explorer",
+    "cell_source_explorer",
+    "ecm_explorer",
+    "exclusion_checker",
+    "mechanism_explorer",
+    "render_animals",
+    "render_cell_source",
+    "render_ecm",
+    "render_exclusions",
+    "render_mechanisms",
+    "render_timeline",
+    "render_trials",
+    "timeline_explorer",
+    "trial_explorer",
+]
+
+WIDE = w.Layout(width="95%")
+STYLE = {"description_width": "140px"}
+
+
+class Explorer(w.VBox):
+    """A titled set of controls whose output is ``render(**values)``.
+
+    Parameters
+    ----------
+    name : str
+        Shown in the title and in ``repr`` (which stays the same on every run,
+        so stored notebook outputs do not change).
+    controls : dict of str to Widget
+        Keyword name of each value for ``render``, and its control.
+    render : callable
+        ``render(**values) -> list`` of displayable objects.
+    help : str
+        One line telling the student what to try.
+    """
+
+    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str) -> None:
+        self.name = name
+        self.controls = controls
+        self.render = render
+        self.output = w.Output()
+        header = w.HTML(f"<b>{name}</b> &mdash; {help}")
+        super().__init__([header, *controls.values(), self.output])
+        for control in controls.values():
+            control.observe(self._update, names="value")
+        self._update()
+
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by keyword."""
+        return {key: control.value for key, control in self.controls.items()}
+
+    def results(self) -> list:
+        """What the explorer shows for the current values."""
+        return self.render(**self.values())
+
+    def _update(self, change: dict | None = None) -> None:
+        items = self.results()
+        with self.output:
+            self.output.clear_output(wait=True)
+            for item in items:
+                display(item)
+
+    def show(self, interactive: bool = True) -> None:
+        """Display the live widget, or (``interactive=False``) its current results as plain outputs."""
+        if interactive:
+            display(self)
+        else:
+            for item in self.results():
+                display(item)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} explorer: {len(self.controls)} controls>"
+
+
+def _options(table: str, field: str) -> list[str]:
+    return [analysis.ALL, *vocabulary(table, field)]
+
+
+def _dropdown(description: str, options: Sequence[str], value: str = analysis.ALL) -> w.Dropdown:
+    return w.Dropdown(description=description, options=list(options), value=value, style=STYLE)
+
+
+def _no_match(what: str) -> Markdown:
+    return Markdown(f"*No {what} match this selection.* Widen a filter (choose **all**) to see more.")
+
+
+# --------------------------------------------------------------------------- 1 history
+def render_timeline(timeline: pd.DataFrame, years: tuple[int, int], categories: Sequence[str]) -> list:
+    """Events in the year range and categories: a table and the timeline figure."""
+    events = analysis.timeline_between(timeline, years[0], years[1], list(categories) or None)
+    if events.empty:
+        return [_no_match("events")]
+    table = events[["year_text", "headline", "people", "category", "ref_ids"]]
+    return [table, plots.timeline_figure(events, title=f"Events {years[0]}-{years[1]}")]
+
+
+def timeline_explorer(timeline: pd.DataFrame, start: int = 1860, end: int = 1995,
+                      categories: Sequence[str] = ()) -> Explorer:
+    """Timeline with a year-range slider and a category filter."""
+    options = vocabulary("timeline", "category")
+    controls = {
+        "years": w.IntRangeSlider(description="years", min=1860, max=1995, value=(start, end), step=1,
+                                  style=STYLE, layout=WIDE, continuous_update=False),
+        "categories": w.SelectMultiple(description="categories (none = all)", options=options,
+                                       value=tuple(categories), style=STYLE, rows=len(options)),
+    }
+    return Explorer("History", controls, lambda **v: render_timeline(timeline, **v),
+                    "drag the years, pick categories (Ctrl/Cmd-click for several).")
+
+
+# --------------------------------------------------------------------------- 2 differentiation
+def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, source: str) -> list:
+    """What the review says about one MSC source, with its references."""
+    row = analysis.choose(cell_sources, source=source)
+    if row.empty:
+        return [_no_match("cell sources")]
+    r = row.iloc[0]
+    abbreviation = f" ({r['abbreviation']})" if pd.notna(r["abbreviation"]) else ""
+    text = f"**{r['source']}{abbreviation}**: {r['properties']}"
+    if pd.notna(r["notes"]):
+        text += f"\n\n*Curation note:* {r['notes']}"
+    return [Markdown(text), analysis.further_reading(references, r["ref_ids"])]
+
+
+def cell_source_explorer(cell_sources: pd.DataFrame, references: pd.DataFrame, source: str = "Umbilical cord") -> Explorer:
+    """Pick an MSC tissue source; read what the review says and which references support it."""
+    controls = {"source": _dropdown("tissue source", cell_sources["source"].tolist(), source)}
+    return Explorer("MSC sources", controls, lambda **v: render_cell_source(cell_sources, references, **v),
+                    "choose a tissue to see what the review says about MSCs from it.")
+
+
+# --------------------------------------------------------------------------- 3 immunomodulation (and 4)
+def render_mechanisms(mechanisms: pd.DataFrame, category: str, target: str, mediator: str) -> list:
+    """Mechanisms matching a category, target cell and mediator: a table and a heatmap."""
+    chosen = analysis.mechanisms_matching(mechanisms, category=category, target=target, mediator=mediator)
+    if chosen.empty:
+        return [_no_match("mechanisms")]
+    matrix = analysis.mediator_target_matrix(chosen)
+    return [chosen[["mechanism_id", "category", "mediator", "target", "effect", "ref_ids"]],
+            plots.mediator_target_heatmap(matrix)]
+
+
+def mechanism_explorer(mechanisms: pd.DataFrame, categories: Sequence[str] | None = None,
+                       category: str = analysis.ALL) -> Explorer:
+    """Filter mechanisms by category, target cell and mediator."""
+    subset = analysis.choose(mechanisms, category=list(categories) if categories else None)
+    controls = {
+        "category": _dropdown("category", [analysis.ALL, *sorted(subset["category"].unique())], category),
+        "target": _dropdown("target cell", [analysis.ALL, *analysis.distinct_items(subset["target"])]),
+        "mediator": _dropdown("mediator", [analysis.ALL, *analysis.distinct_items(subset["mediator"])]),
+    }
+    return Explorer("Mechanisms", controls, lambda **v: render_mechanisms(subset, **v),
+                    "pick an immune cell or a molecule to see what the review says MSCs do to it.")
+
+
+# --------------------------------------------------------------------------- 4 fibrosis
+def render_ecm(**parameters: Any) -> list:
+    """The illustrative ECM model for one scenario: its figure and a summary table."""
+    scenario = analysis.EcmScenario(**parameters)
+    model = analysis.ecm_balance(scenario)
+    return [plots.ecm_balance_figure(model, scenario.msc_week), analysis.ecm_summary(model)]
+
+
+def ecm_explorer(scenario: analysis.EcmScenario = analysis.EcmScenario()) -> Explorer:
+    """Sliders for the illustrative ECM balance model (a conceptual model, not fitted to data)."""
+    def slider(description, value, lo, hi, step):
+        return w.FloatSlider(description=description, value=value, min=lo, max=hi, step=step, style=STYLE,
+                             layout=WIDE, continuous_update=False)
+    controls = {
+        "synthesis": slider("ECM synthesis", scenario.synthesis, 0.0, 3.0, 0.1),
+        "degradation": slider("degradation rate", scenario.degradation, 0.02, 0.5, 0.01),
+        "msc_synthesis_block": slider("MSC: synthesis block", scenario.msc_synthesis_block, 0.0, 1.0, 0.05),
+        "msc_degradation_boost": slider("MSC: MMP boost", scenario.msc_degradation_boost, 0.0, 3.0, 0.1),
+        "msc_week": w.IntSlider(description="MSCs given at week", value=scenario.msc_week, min=0, max=scenario.weeks,
+                                style=STYLE, layout=WIDE, continuous_update=False),
+    }
+    return Explorer("ECM balance (illustrative model, not fitted to data)", controls, render_ecm,
+                    "move the sliders to see how blocking synthesis or boosting degradation changes scar tissue.")
+
+
+# --------------------------------------------------------------------------- 5 animal models
+def render_animals(animal: pd.DataFrame, disease: str, species: str, cell_type: str) -> list:
+    """Preclinical studies matching the filters: a table and the species × disease heatmap."""
+    chosen = analysis.choose(animal, disease=disease, species=species, cell_type=cell_type)
+    if chosen.empty:
+        return [_no_match("preclinical studies")]
+    table = chosen[["first_author", "year", "species", "model", "disease", "cell_type", "outcome", "finding", "ref_ids"]]
+    return [table, plots.outcome_heatmap(chosen)]
+
+
+def animal_explorer(animal: pd.DataFrame, disease: str = analysis.ALL) -> Explorer:
+    """Filter preclinical studies by disease, species and cell type."""
+    controls = {
+        "disease": _dropdown("disease", _options("animal_studies", "disease"), disease),
+        "species": _dropdown("species", _options("animal_studies", "species")),
+        "cell_type": _dropdown("cells given", [analysis.ALL, *sorted(animal["cell_type"].unique())]),
+    }
+    return Explorer("Preclinical studies", controls, lambda **v: render_animals(animal, **v),
+                    "filter by disease, species or cells; the heatmap shows what remains.")
+
+
+# --------------------------------------------------------------------------- 6 clinical trials
+def render_trials(clinical: pd.DataFrame, disease: str, cell_type: str, cell_origin: str, design: str) -> list:
+    """Clinical studies matching the filters: overview table, sample sizes and doses."""
+    chosen = analysis.choose(clinical, disease=disease, cell_type=cell_type, cell_origin=cell_origin, design=design)
+    if chosen.empty:
+        return [_no_match("clinical studies")]
+    return [analysis.trial_overview(chosen), plots.sample_size_figure(chosen), plots.dose_figure(chosen)]
+
+
+def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_type: str = analysis.ALL) -> Explorer:
+    """Filter clinical studies by disease, cell type, origin and design."""
+    controls = {
+        "disease": _dropdown("disease", _options("clinical_studies", "disease"), disease),
+        "cell_type": _dropdown("cell type", _options("clinical_studies", "cell_type"), cell_type),
+        "cell_origin": _dropdown("origin", _options("clinical_studies", "cell_origin")),
+        "design": _dropdown("design", _options("clinical_studies", "design")),
+    }
+    return Explorer("Clinical studies", controls, lambda **v: render_trials(clinical, **v),
+                    "narrow the studies down and compare their sizes and doses.")
+
+
+# --------------------------------------------------------------------------- 7 challenges
+def render_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> list:
+    """Would a patient with these conditions be excluded from the trials the review describes?"""
+    table = analysis.check_exclusions(criteria, conditions)
+    applying = table.loc[table["applies"], "criterion"].tolist()
+    if applying:
+        verdict = f"**Excluded** by {len(applying)} criterion(s): {', '.join(applying)}."
+    else:
+        verdict = "**Eligible** as far as the review's exclusion criteria go (other trial criteria may apply)."
+    return [Markdown(verdict), table]
+
+
+def exclusion_checker(criteria: pd.DataFrame, conditions: Sequence[str] = ()) -> Explorer:
+    """Tick a patient's conditions to see whether trials would exclude them."""
+    controls = {"conditions": w.SelectMultiple(description="patient has", options=criteria["criterion"].tolist(),
+                                               value=tuple(conditions), rows=len(criteria), style=STYLE, layout=WIDE)}
+    return Explorer("Exclusion-criteria checker", controls, lambda **v: render_exclusions(criteria, **v),
+                    "select the conditions a patient has (Ctrl/Cmd-click for several).")
