@@ -13,7 +13,7 @@ Razi J Med Sci 2025, CC BY-NC-SA 4.0)::
 Heavy libraries (seaborn, statsmodels, papermill) are imported only by the
 modules that need them, so ``import mscteach`` stays fast.
 """
-from .data import ENV_VAR, TableInfo, cite, data_dir, describe, list_tables, load, validate, vocabulary
+from .data import ENV_VAR, TableInfo, check_choice, cite, data_dir, describe, list_tables, load, validate, vocabulary
 from .errors import DataDirectoryError, DataValidationError, MscteachError, Problem, UnknownNameError
 
 __version__ = "0.1.0"
@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "TableInfo",
     "UnknownNameError",
+    "check_choice",
     "cite",
     "data_dir",
     "describe",

@@ -34,6 +34,7 @@ __all__ = [
     "ecm_balance",
     "further_reading",
     "mediator_target_matrix",
+    "one_of",
     "outcome_matrix",
     "references_cited",
     "split_items",
@@ -93,6 +94,20 @@ def choose(table: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
         else:
             mask &= series.isin(wanted).fillna(False).astype(bool)
     return table[mask].reset_index(drop=True)
+
+
+def one_of(value: Any, options: Iterable[Any], parameter: str) -> Any:
+    """Return ``value`` if it is ``"all"`` or one of ``options``; else raise a clear error.
+
+    Raises
+    ------
+    UnknownNameError
+        Naming the parameter, the value, the allowed values and the closest match.
+    """
+    options = list(options)
+    if value == ALL or value in options:
+        return value
+    raise UnknownNameError(f"value for {parameter}", value, [ALL, *map(str, options)])
 
 
 # --------------------------------------------------------------------------- history

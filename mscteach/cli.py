@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import MscteachError
@@ -20,6 +21,9 @@ examples:
   mscteach cite 26                     a formatted citation of reference 26
   mscteach validate                    check the shipped data
   mscteach validate path/to/my-data    check an instructor's copy of data/
+  mscteach build                       execute the chapters and write the HTML site to _build/site
+  mscteach build -p disease ACLF       the same, focused on one disease
+  mscteach lab                         open the chapters in JupyterLab
 
 The data folder can also be set with the environment variable MSCTEACH_DATA_DIR.
 Data: Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0).
@@ -44,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("ref_ids", nargs="+", metavar="N", help="reference number(s), 1-103")
     p = sub.add_parser("validate", help="check a data folder against its schema; exit 1 if anything is wrong")
     p.add_argument("folder", nargs="?", metavar="DATA_DIR", help="data folder (default: the one in use)")
+
+    p = sub.add_parser("build", help="execute every chapter notebook and write an HTML site")
+    p.add_argument("--out", default="_build/site", metavar="DIR", help="output folder (default: _build/site)")
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter, e.g. -p disease ACLF (repeatable)")
+    p.add_argument("--in-place", action="store_true",
+                   help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
+    p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
+    p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
     return parser
 
 
@@ -85,7 +102,44 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate}
+def _build(args: argparse.Namespace) -> int:
+    import os
+
+    from . import build
+
+    if args.data:
+        os.environ["MSCTEACH_DATA_DIR"] = args.data  # the notebooks' kernels inherit it
+    folder = Path(args.notebooks) if args.notebooks else None
+    if folder is not None and not folder.is_dir():
+        raise MscteachError(f"notebook folder {str(folder)!r} does not exist")
+    if args.in_place:
+        failures = build.refresh_in_place(folder, jobs=args.jobs, progress=not args.no_progress)
+        for failure in failures:
+            print(f"mscteach build: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    parameters = {name: build.parse_value(value) for name, value in args.parameter}
+    result = build.build(Path(args.out), jobs=args.jobs, parameters=parameters, folder=folder,
+                         progress=not args.no_progress)
+    for failure in result.failures:
+        print(f"mscteach build: {failure}", file=sys.stderr)
+    built = len(result.pages) - len(result.failures)
+    print(f"built {built} of {len(result.pages)} notebooks; open {result.index.as_uri()}")
+    return 0 if result.ok else 1
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .build import notebook_dir
+
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebook_dir()}"]
+    if args.port:
+        command.append(f"--port={args.port}")
+    return subprocess.call(command)
+
+
+COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
+            "build": _build, "lab": _lab}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

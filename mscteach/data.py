@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pandas is imported when a table is first loaded
 __all__ = [
     "ENV_VAR",
     "TableInfo",
+    "check_choice",
     "cite",
     "data_dir",
     "describe",
@@ -222,6 +223,24 @@ def vocabulary(table: str, field: str, data: str | os.PathLike[str] | None = Non
         with_enum = [n for n, f in fields.items() if "enum" in f.get("constraints", {})]
         raise UnknownNameError(f"controlled field of {table}", field, with_enum)
     return list(enum)
+
+
+def check_choice(table: str, field: str, value: Any, data: str | os.PathLike[str] | None = None,
+                 parameter: str | None = None) -> Any:
+    """Return ``value`` if it is ``"all"`` or an allowed value of ``table.field``; else raise.
+
+    Used by chapters and reports to reject a misspelt parameter before any work
+    is done. The error names the parameter, the value, the allowed values and
+    the closest match.
+
+    Raises
+    ------
+    UnknownNameError
+    """
+    allowed = vocabulary(table, field, data)
+    if value == "all" or value in allowed:
+        return value
+    raise UnknownNameError(f"value for {parameter or field}", value, ["all", *allowed])
 
 
 # --------------------------------------------------------------------------- reading

@@ -53,6 +53,11 @@ def _empty(ax, message: str = "No rows match the current selection") -> None:
     ax.set_yticks([])
 
 
+def _wrap_xticklabels(ax, width: int = 12) -> None:
+    """Wrap long category labels onto several lines instead of rotating them."""
+    ax.set_xticks(ax.get_xticks(), [textwrap.fill(t.get_text(), width) for t in ax.get_xticklabels()], rotation=0)
+
+
 def _colours(values: Sequence[str]) -> dict[str, tuple]:
     return {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
 
@@ -225,7 +230,7 @@ def outcome_heatmap(animal: pd.DataFrame) -> Figure:
         sns.heatmap(counts, annot=labels.replace("", np.nan).fillna("").to_numpy(), fmt="", cmap="Greens",
                     cbar_kws={"label": "studies"}, linewidths=0.5, linecolor="white", ax=ax,
                     annot_kws={"fontsize": 8}, vmin=0)
-        ax.set_xticks(ax.get_xticks(), [textwrap.fill(t.get_text(), 12) for t in ax.get_xticklabels()], rotation=0)
+        _wrap_xticklabels(ax)
     ax.set_xlabel("disease modelled")
     ax.set_ylabel("species")
     ax.set_title("Preclinical studies by species and disease, with their outcomes")
@@ -320,7 +325,7 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
         counts = counts.reindex([d for d in analysis.DESIGN_ORDER if d in counts.index])
         sns.heatmap(counts, annot=True, fmt="d", cmap="Purples", cbar=False, linewidths=0.5, linecolor="white",
                     ax=ax, mask=counts == 0)
-        ax.tick_params(axis="x", rotation=20)
+        _wrap_xticklabels(ax)
     ax.set_xlabel("disease")
     ax.set_ylabel("design")
     ax.set_title("Clinical evidence by design and disease")

@@ -80,11 +80,13 @@ class Explorer(w.VBox):
         return self.render(**self.values())
 
     def _update(self, change: dict | None = None) -> None:
+        # Set the Output widget's content through its state rather than by capturing
+        # display messages: the result is then the same under JupyterLab, papermill and
+        # nbval, which route captured messages differently.
         items = self.results()
-        with self.output:
-            self.output.clear_output(wait=True)
-            for item in items:
-                display(item)
+        self.output.outputs = ()
+        for item in items:
+            self.output.append_display_data(item)
 
     def show(self, interactive: bool = True) -> None:
         """Display the live widget, or (``interactive=False``) its current results as plain outputs."""

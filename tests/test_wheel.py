@@ -26,6 +26,8 @@ def test_wheel_contains_every_data_file(wheel):
         assert f"mscteach/_data/{csv.name}" in names
     assert "mscteach/_data/datapackage.json" in names
     assert "mscteach/_data/LICENSE.md" in names
+    for nb in (REPO / "notebooks").glob("*.ipynb"):
+        assert f"mscteach/_notebooks/{nb.name}" in names
 
 
 @pytest.mark.slow
