@@ -217,7 +217,7 @@ def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: 
 
 def distinct_items(values: pd.Series) -> list[str]:
     """The distinct items of a column of ``";"``-separated lists, sorted case-insensitively."""
-    return sorted({item for v in values for item in split_items(v)}, key=str.casefold)
+    return sorted({item for v in values for item in split_items(v)}, key=lambda s: (s.casefold(), s))
 
 
 def split_items(value: Any) -> list[str]:

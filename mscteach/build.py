@@ -154,6 +154,9 @@ def clean_notebook(path: Path) -> None:
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.get("metadata", {}).pop("papermill", None)
+                view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+                if view:  # a fresh random id on every run; the model itself is not stored
+                    view["model_id"] = "0" * 32
     nbformat.write(nb, str(path))
 
 

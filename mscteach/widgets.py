@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import io
+
 import ipywidgets as w
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
+from matplotlib.figure import Figure
 
 from . import analysis, plots
 from .data import vocabulary
@@ -86,7 +89,7 @@ class Explorer(w.VBox):
         items = self.results()
         self.output.outputs = ()
         for item in items:
-            self.output.append_display_data(item)
+            self.output.append_display_data(_as_png(item) if isinstance(item, Figure) else item)
 
     def show(self, interactive: bool = True) -> None:
         """Display the live widget, or (``interactive=False``) its current results as plain outputs."""
@@ -98,6 +101,13 @@ class Explorer(w.VBox):
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
+
+
+def _as_png(fig: Figure) -> Image:
+    """A figure as a PNG image, so the widget shows it whatever matplotlib backend is active."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return Image(data=buffer.getvalue(), format="png")
 
 
 def _options(table: str, field: str) -> list[str]:

@@ -1,0 +1,93 @@
+"""Explorers: the render functions (the logic) and the thin widget wiring."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from IPython.display import Markdown
+from matplotlib.figure import Figure
+
+import mscteach
+from mscteach import widgets
+
+
+@pytest.fixture(scope="module")
+def t():
+    return {name: mscteach.load(name) for name in mscteach.list_tables()}
+
+
+def test_render_trials_filters_and_draws(t):
+    table, sizes, doses = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all",
+                                                cell_origin="all", design="RCT")
+    assert table["study"].tolist() == ["Shi 2012", "Lin 2017"]
+    assert isinstance(sizes, Figure) and isinstance(doses, Figure)
+
+
+def test_render_functions_say_when_nothing_matches(t):
+    (message,) = widgets.render_trials(t["clinical_studies"], disease="NAFLD", cell_type="UC-MSC",
+                                       cell_origin="all", design="all")
+    assert isinstance(message, Markdown) and "No clinical studies match" in message.data
+    (message,) = widgets.render_animals(t["animal_studies"], disease="HCC", species="monkey", cell_type="all")
+    assert "No preclinical studies match" in message.data
+
+
+def test_render_timeline_and_mechanisms(t):
+    table, fig = widgets.render_timeline(t["timeline"], years=(1900, 1960), categories=["transplantation"])
+    assert table["year_text"].tolist() == ["1939", "1957", "1958"]
+    table, fig = widgets.render_mechanisms(t["mechanisms"], category="all", target="Treg", mediator="all")
+    assert table["mechanism_id"].tolist() == ["M10", "M13"]  # Jagged-1, and the general list naming Tregs
+
+
+def test_render_cell_source_and_exclusions(t):
+    text, refs = widgets.render_cell_source(t["cell_sources"], t["references"], "Umbilical cord")
+    assert "**Umbilical cord (UC-MSC)**" in text.data and refs["ref_id"].tolist() == [101]
+    verdict, table = widgets.render_exclusions(t["exclusion_criteria"], [])
+    assert verdict.data.startswith("**Eligible**") and not table["applies"].any()
+
+
+def test_render_ecm_returns_figure_and_summary():
+    fig, summary = widgets.render_ecm(synthesis=1.0, degradation=0.1, msc_synthesis_block=0.0,
+                                      msc_degradation_boost=0.0, msc_week=4)
+    assert isinstance(fig, Figure) and summary["change_vs_untreated_percent"].abs().max() == 0
+
+
+def test_explorer_updates_its_output_when_a_control_changes(t):
+    explorer = widgets.trial_explorer(t["clinical_studies"])
+    before = explorer.output.outputs
+    assert "Suk 2016" in before[0]["data"]["text/html"]
+    explorer.controls["disease"].value = "ACLF"
+    after = explorer.output.outputs
+    assert "Suk 2016" not in after[0]["data"]["text/html"] and "Lin 2017" in after[0]["data"]["text/html"]
+    assert "image/png" in after[1]["data"]
+
+
+def test_explorer_options_come_from_the_schema(t):
+    explorer = widgets.trial_explorer(t["clinical_studies"])
+    assert list(explorer.controls["design"].options) == ["all", *mscteach.vocabulary("clinical_studies", "design")]
+    animals = widgets.animal_explorer(t["animal_studies"])
+    assert list(animals.controls["disease"].options)[1:] == mscteach.vocabulary("animal_studies", "disease")
+
+
+def test_every_explorer_builds_with_a_default_view_and_a_stable_repr(t):
+    explorers = [
+        widgets.timeline_explorer(t["timeline"]),
+        widgets.cell_source_explorer(t["cell_sources"], t["references"]),
+        widgets.mechanism_explorer(t["mechanisms"]),
+        widgets.ecm_explorer(),
+        widgets.animal_explorer(t["animal_studies"]),
+        widgets.trial_explorer(t["clinical_studies"]),
+        widgets.exclusion_checker(t["exclusion_criteria"]),
+    ]
+    for explorer in explorers:
+        assert explorer.output.outputs, explorer.name
+        assert repr(explorer) == f"<{explorer.name} explorer: {len(explorer.controls)} controls>"
+
+
+def test_show_without_a_browser_displays_plain_results(t, monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "display", shown.append)
+    explorer = widgets.exclusion_checker(t["exclusion_criteria"], ["Substance abuse"])
+    explorer.show(interactive=False)
+    assert isinstance(shown[0], Markdown) and isinstance(shown[1], pd.DataFrame)
+    shown.clear()
+    explorer.show(interactive=True)
+    assert shown == [explorer]
