@@ -356,3 +356,312 @@ def check_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> pd.Da
             raise UnknownNameError("exclusion criterion", condition, names)
     table = criteria[["criterion", "detail"]].assign(applies=criteria["criterion"].isin(list(conditions)))
     return table.sort_values("applies", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- evidence levels
+#: Design levels, strongest first; meta-analyses are ranked apart (level ``None``).
+EVIDENCE_LEVELS = {"RCT": 1, "non-randomised controlled": 2, "cohort": 3, "single-arm": 4, "case report": 5}
+SMALL_SAMPLE = 50  # treated patients; below this a study is flagged as small
+SHORT_FOLLOW_UP = 52  # weeks; below this follow-up is flagged as short
+
+
+def evidence_level(design: str) -> int | None:
+    """Evidence level of a study design: 1 (RCT) to 5 (case report); ``None`` for a meta-analysis.
+
+    The order is the usual hierarchy of primary studies: randomised controlled
+    trial > non-randomised controlled study > cohort > single-arm study > case
+    report. Meta-analyses pool other studies and are ranked apart.
+
+    Raises
+    ------
+    UnknownNameError
+        For a design outside the schema's vocabulary.
+    """
+    if design == "meta-analysis":
+        return None
+    if design not in EVIDENCE_LEVELS:
+        raise UnknownNameError("design", design, [*EVIDENCE_LEVELS, "meta-analysis"])
+    return EVIDENCE_LEVELS[design]
+
+
+def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
+                   short_follow_up: int = SHORT_FOLLOW_UP) -> pd.DataFrame:
+    """Clinical studies with their evidence level and quality flags, strongest first.
+
+    Adds ``evidence_level`` (1-5, ``<NA>`` for meta-analyses), ``controlled``
+    (has a control arm), ``small_sample`` (fewer than ``small_sample``
+    treated patients), ``short_follow_up`` (follow-up shorter than
+    ``short_follow_up`` weeks) and ``flags`` (a readable summary). Unknown
+    sizes or follow-up are flagged as unknown, never as fine.
+    """
+    table = clinical.copy()
+    table["evidence_level"] = pd.array([evidence_level(d) for d in table["design"]], dtype="Int64")
+    table["controlled"] = table["n_control"].notna() & (table["design"] != "meta-analysis")
+    primary = table["design"] != "meta-analysis"
+    table["small_sample"] = (table["n_treated"] < small_sample).astype("boolean").where(table["n_treated"].notna())
+    table["short_follow_up"] = (table["follow_up_weeks"] < short_follow_up).astype("boolean").where(
+        table["follow_up_weeks"].notna())
+
+    def flags(row: pd.Series) -> str:
+        if row["design"] == "meta-analysis":
+            return "pools other studies"
+        found = []
+        if not row["controlled"]:
+            found.append("no control arm")
+        found.append(_flag(row["small_sample"], f"small (<{small_sample} treated)", "size unknown"))
+        found.append(_flag(row["short_follow_up"], f"short follow-up (<{short_follow_up} weeks)", "follow-up unknown"))
+        return "; ".join(f for f in found if f) or "none"
+
+    table["flags"] = table.apply(flags, axis=1)
+    table["_order"] = table["evidence_level"].fillna(99)
+    table = table.sort_values(["_order", "year", "study_id"], kind="stable").drop(columns="_order")
+    table.loc[~primary, ["small_sample", "short_follow_up"]] = pd.NA
+    return table.reset_index(drop=True)
+
+
+def _flag(value: Any, yes: str, unknown: str) -> str:
+    if value is pd.NA or value is None:
+        return unknown
+    return yes if bool(value) else ""
+
+
+# --------------------------------------------------------------------------- meta-analysis
+MEASURES = {"RR": "risk-ratio", "OR": "odds-ratio"}
+METHODS = {"DL": "dl", "PM": "pm"}  # DerSimonian-Laird; Paule-Mandel
+BINARY_COLUMNS = ["study", "events_treated", "n_treated", "events_control", "n_control"]
+
+
+@dataclass(frozen=True)
+class MetaAnalysisResult:
+    """A pooled estimate of a ratio measure from two-arm binary outcomes.
+
+    Estimates and confidence limits are on the ratio scale (``estimate``,
+    ``ci_low``, ``ci_high`` for the random-effects model; ``fixed_*`` for the
+    fixed-effect, inverse-variance model); ``log_estimate`` and ``se`` are on
+    the log scale. ``tau2`` is the between-study variance, ``i2`` the share of
+    variability due to heterogeneity in percent (0-100), ``q`` and
+    ``q_pvalue`` Cochran's Q test. ``studies`` holds one row per study with its
+    effect, 95% CI and weights (percent). ``continuity_correction`` says which
+    studies had 0.5 added to every cell because of a zero cell.
+    """
+
+    measure: str
+    method: str
+    k: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    log_estimate: float
+    se: float
+    fixed_estimate: float
+    fixed_ci_low: float
+    fixed_ci_high: float
+    fixed_log_estimate: float
+    fixed_se: float
+    tau2: float
+    i2: float
+    q: float
+    q_pvalue: float
+    studies: pd.DataFrame
+    continuity_correction: str
+
+    def summary(self) -> str:
+        """One line: the random-effects estimate with its CI and heterogeneity."""
+        return (f"{self.measure} {self.estimate:.2f} (95% CI {self.ci_low:.2f}-{self.ci_high:.2f}), "
+                f"{self.k} studies, random effects ({self.method}); I² = {self.i2:.0f}%, τ² = {self.tau2:.3f}")
+
+
+def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
+                  alpha: float = 0.05) -> MetaAnalysisResult:
+    """Pool two-arm binary outcomes with statsmodels' meta-analysis tools.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per study with columns ``study``, ``events_treated``,
+        ``n_treated``, ``events_control``, ``n_control``.
+    measure : {"RR", "OR"}
+        Risk ratio or odds ratio (treated vs control).
+    method : {"DL", "PM"}
+        Between-study variance estimator for the random-effects model:
+        DerSimonian-Laird or Paule-Mandel. The fixed-effect result is always
+        computed too.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    MetaAnalysisResult
+
+    Raises
+    ------
+    MscteachError
+        If fewer than two studies are given, a column is missing, or counts are
+        impossible (negative, or more events than patients).
+    UnknownNameError
+        For an unknown measure or method.
+
+    Notes
+    -----
+    A study with a zero cell gets the usual 0.5 continuity correction in all
+    four cells (studies with no events in either arm included); studies
+    without a zero cell are left as they are. The result says which studies
+    were corrected.
+    """
+    from scipy import stats
+    from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+
+    if measure not in MEASURES:
+        raise UnknownNameError("measure", measure, list(MEASURES))
+    if method not in METHODS:
+        raise UnknownNameError("method", method, list(METHODS))
+    data = _binary_table(table)
+    if len(data) < 2:
+        raise MscteachError(f"a meta-analysis needs at least two studies; got {len(data)}")
+    e1, n1, e2, n2 = (data[c].to_numpy(dtype=float) for c in BINARY_COLUMNS[1:])
+    zero = (e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2)
+    corrected = data.loc[zero, "study"].tolist()
+    # 0.5 to each cell (events and non-events) of the studies with a zero cell only.
+    # statsmodels' own zero_correction adds 0.5 to the events of *every* study, which
+    # would bias studies without zeros, so the correction is applied here instead.
+    e1, e2 = e1 + 0.5 * zero, e2 + 0.5 * zero
+    n1, n2 = n1 + 1.0 * zero, n2 + 1.0 * zero
+    eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
+    result = combine_effects(eff, var, method_re=METHODS[method], row_names=data["study"].tolist(), alpha=alpha)
+    z = stats.norm.isf(alpha / 2)
+    se = np.sqrt(var)
+    studies = data.assign(
+        log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
+        weight_fixed=100 * np.asarray(result.weights_rel_fe), weight_random=100 * np.asarray(result.weights_rel_re),
+        corrected=data["study"].isin(corrected))
+    q, q_pvalue = result.test_homogeneity()[:2]
+    fe, re_ = result.mean_effect_fe, result.mean_effect_re
+    return MetaAnalysisResult(
+        measure=measure, method=method, k=len(data),
+        estimate=float(np.exp(re_)), ci_low=float(np.exp(re_ - z * result.sd_eff_w_re)),
+        ci_high=float(np.exp(re_ + z * result.sd_eff_w_re)), log_estimate=float(re_), se=float(result.sd_eff_w_re),
+        fixed_estimate=float(np.exp(fe)), fixed_ci_low=float(np.exp(fe - z * result.sd_eff_w_fe)),
+        fixed_ci_high=float(np.exp(fe + z * result.sd_eff_w_fe)), fixed_log_estimate=float(fe),
+        fixed_se=float(result.sd_eff_w_fe), tau2=float(result.tau2), i2=float(np.clip(result.i2, 0, 1) * 100),
+        q=float(q), q_pvalue=float(q_pvalue), studies=studies.reset_index(drop=True),
+        continuity_correction=("0.5 added to every cell of: " + ", ".join(corrected)) if corrected else "none needed",
+    )
+
+
+def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in BINARY_COLUMNS if c not in table.columns]
+    if missing:
+        raise MscteachError(f"the table needs columns {', '.join(BINARY_COLUMNS)}; missing: {', '.join(missing)}")
+    data = table[BINARY_COLUMNS].copy()
+    counts = data[BINARY_COLUMNS[1:]]
+    if counts.isna().any().any():
+        raise MscteachError("every study needs all four counts; some are missing")
+    bad = data[(counts < 0).any(axis=1) | (data.events_treated > data.n_treated) | (data.events_control > data.n_control)
+               | (data.n_treated < 1) | (data.n_control < 1)]
+    if not bad.empty:
+        raise MscteachError(f"impossible counts for {', '.join(map(str, bad['study']))}: "
+                            "events must be between 0 and the number of patients")
+    return data.reset_index(drop=True)
+
+
+def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> pd.DataFrame:
+    """Sensitivity analysis: the pooled estimate with each study left out in turn.
+
+    Returns one row per omitted study with ``omitted``, ``estimate``,
+    ``ci_low``, ``ci_high``, ``i2`` and ``tau2``. Needs at least three studies.
+    """
+    data = _binary_table(table)
+    if len(data) < 3:
+        raise MscteachError(f"leave-one-out needs at least three studies; got {len(data)}")
+    rows = []
+    for i, study in enumerate(data["study"]):
+        res = meta_analysis(data.drop(index=i), measure, method)
+        rows.append({"omitted": study, "estimate": res.estimate, "ci_low": res.ci_low, "ci_high": res.ci_high,
+                     "i2": res.i2, "tau2": res.tau2})
+    return pd.DataFrame(rows)
+
+
+def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
+    """Two-arm binary outcomes in the wide layout :func:`meta_analysis` takes.
+
+    One row per study and outcome that reports events and totals for both a
+    treated and a control arm, with ``outcome``, ``timepoint``, ``study``
+    (author year) and ``study_id`` besides the count columns.
+    """
+    binary = outcomes[(outcomes["outcome_type"] == "binary") & outcomes["events"].notna() & outcomes["total"].notna()]
+    keys = ["study_id", "outcome", "timepoint"]
+    arms = {role: binary[binary["arm_role"] == role].set_index(keys)[["events", "total"]]
+            for role in ("treated", "control")}
+    wide = arms["treated"].join(arms["control"], lsuffix="_t", rsuffix="_c", how="inner").reset_index()
+    names = clinical.set_index("study_id")
+    wide["study"] = [f"{names.loc[s, 'first_author']} {names.loc[s, 'year']}" for s in wide["study_id"]]
+    wide = wide.rename(columns={"events_t": "events_treated", "total_t": "n_treated",
+                                "events_c": "events_control", "total_c": "n_control"})
+    return wide[["outcome", "timepoint", "study_id", *BINARY_COLUMNS]]
+
+
+def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes reported as two-arm events/totals by at least two studies (what can be pooled)."""
+    wide = binary_outcomes(outcomes, clinical)
+    counts = wide.groupby("outcome")["study_id"].nunique()
+    return wide[wide["outcome"].isin(counts[counts >= 2].index)].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- trial sizing
+def trial_size(p_control: float, p_treatment: float, alpha: float = 0.05, power: float = 0.8,
+               ratio: float = 1.0) -> int:
+    """Patients per arm for a two-arm trial comparing two proportions.
+
+    Uses statsmodels' power analysis for two independent proportions with
+    Cohen's effect size h (arcsine transformation), two-sided test.
+
+    Parameters
+    ----------
+    p_control, p_treatment : float
+        Expected proportion with the outcome (e.g. survival) in each arm, in (0, 1).
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Probability of detecting the difference if it is real.
+    ratio : float
+        Patients in the treated arm per patient in the control arm.
+
+    Returns
+    -------
+    int
+        Patients needed in the control arm (rounded up); the treated arm needs
+        ``ceil(n * ratio)``.
+
+    Raises
+    ------
+    MscteachError
+        If a proportion is outside (0, 1), the two are equal, or alpha/power are out of range.
+    """
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    for name, p in (("p_control", p_control), ("p_treatment", p_treatment)):
+        if not 0 < p < 1:
+            raise MscteachError(f"{name} must be a proportion between 0 and 1 (exclusive); got {p}")
+    if p_control == p_treatment:
+        raise MscteachError("p_control and p_treatment are equal: no trial can detect a zero difference")
+    if not 0 < alpha < 1 or not 0 < power < 1:
+        raise MscteachError(f"alpha and power must be between 0 and 1; got alpha={alpha}, power={power}")
+    h = proportion_effectsize(p_treatment, p_control)
+    n = NormalIndPower().solve_power(effect_size=abs(h), alpha=alpha, power=power, ratio=ratio,
+                                     alternative="two-sided")
+    return int(np.ceil(n - 1e-9))
+
+
+def trials_against_target(clinical: pd.DataFrame, per_arm: int) -> pd.DataFrame:
+    """Each controlled study's arm sizes beside the patients per arm a powered trial needs.
+
+    Returns ``study``, ``design``, ``n_treated``, ``n_control``, ``smaller_arm``
+    and ``share_of_target`` (smaller arm ÷ target, so 1.0 means powered).
+    """
+    controlled = clinical[clinical["n_control"].notna() & (clinical["design"] != "meta-analysis")]
+    view = controlled.assign(study=controlled["first_author"] + " " + controlled["year"].astype(str))
+    view = view.assign(smaller_arm=view[["n_treated", "n_control"]].min(axis=1))
+    view = view.assign(share_of_target=(view["smaller_arm"] / per_arm).astype(float).round(2))
+    return view[["study", "design", "n_treated", "n_control", "smaller_arm", "share_of_target"]].sort_values(
+        "share_of_target", kind="stable").reset_index(drop=True)

@@ -422,21 +422,27 @@ def _uncited_rows(rel: str, columns: dict[str, list[Any]], schema: dict[str, Any
             if refs == [] and not (note or "").strip()]
 
 
+def _foreign_keys(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Standard (scalar) foreign keys and ``listForeignKeys`` (from a list field), alike."""
+    return list(schema.get("foreignKeys", [])) + list(schema.get("listForeignKeys", []))
+
+
 def _dangling(rel: str, columns: dict[str, list[Any]], schema: dict[str, Any],
-              targets: dict[str, set[Any]]) -> list[Problem]:
+              targets: dict[tuple[str, str], set[Any]]) -> list[Problem]:
     problems = []
-    for fk in schema.get("listForeignKeys", []):
+    for fk in _foreign_keys(schema):
         field, ref = fk["fields"], fk["reference"]
-        known = targets.get(ref["resource"])
+        known = targets.get((ref["resource"], ref["fields"]))
         if known is None or field not in columns:
             continue
-        for i, items in enumerate(columns[field]):
-            for item in items or []:
+        for i, value in enumerate(columns[field]):
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            for item in items:
                 if item not in known:
-                    problems.append(Problem(rel, row=i + 2, field=field,
-                                            message=f"{item} is not a {ref['resource']}.{ref['fields']} "
-                                                    f"(known: {min(known)}-{max(known)})" if known else
-                                                    f"{item} is not a {ref['resource']}.{ref['fields']}"))
+                    message = f"{item} is not a {ref['resource']}.{ref['fields']}"
+                    if known and all(isinstance(k, int) for k in known):
+                        message += f" (known: {min(known)}-{max(known)})"
+                    problems.append(Problem(rel, row=i + 2, field=field, message=message))
     return problems
 
 
@@ -452,17 +458,16 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
     if not problems:
         problems += _uncited_rows(rel, columns, schema)
         targets = {}
-        for fk in schema.get("listForeignKeys", []):
-            target = fk["reference"]["resource"]
-            key = fk["reference"]["fields"]
+        for fk in _foreign_keys(schema):
+            target, key = fk["reference"]["resource"], fk["reference"]["fields"]
             if target == name:
-                targets[target] = set(columns[key])
-            else:
-                try:
-                    targets[target] = set(load(target, root)[key])
-                except DataValidationError as exc:
-                    problems.append(Problem(rel, message=f"cannot check references: {target} is invalid"))
-                    problems += exc.problems
+                targets[(target, key)] = set(columns[key])
+                continue
+            try:
+                targets[(target, key)] = set(load(target, root)[key])
+            except DataValidationError as exc:
+                problems.append(Problem(rel, message=f"cannot check references: {target} is invalid"))
+                problems += exc.problems
         problems += _dangling(rel, columns, schema, targets)
     if problems:
         raise DataValidationError(sorted(set(problems), key=_problem_order),
@@ -529,7 +534,9 @@ def load(name: str, data: str | os.PathLike[str] | None = None) -> "pd.DataFrame
     """
     folder = data_dir(data)
     res = _resource(folder, name)
-    stamps = tuple(_stamp(folder / p) for p in ("datapackage.json", res["path"], "references.csv"))
+    # the cache key covers the table and every table its foreign keys point to
+    targets = [_resource(folder, fk["reference"]["resource"])["path"] for fk in _foreign_keys(res["schema"])]
+    stamps = tuple(_stamp(folder / p) for p in ("datapackage.json", res["path"], *targets))
     table = _load_cached(str(folder), name, stamps)
     out = table.copy(deep=True)
     for f in _resource(folder, name)["schema"]["fields"]:
@@ -613,9 +620,9 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
         own += found
         parsed[resource["name"]] = (rel, columns, resource["schema"])
     targets = {
-        name: {v for v in columns[schema["primaryKey"]] if v is not None}
-        for name, (rel, columns, schema) in parsed.items()
-        if columns and isinstance(schema.get("primaryKey"), str)
+        (name, f["name"]): {v for v in columns[f["name"]] if v is not None}
+        for name, (rel, columns, schema) in parsed.items() if columns
+        for f in schema["fields"] if f["type"] != "list"
     }
     for rel, columns, schema in parsed.values():
         if columns:
