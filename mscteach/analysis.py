@@ -30,6 +30,14 @@ __all__ = [
     "design_rank",
     "distinct_items",
     "ecm_summary",
+    "evidence_level",
+    "evidence_table",
+    "leave_one_out",
+    "meta_analysis",
+    "binary_outcomes",
+    "poolable_outcomes",
+    "trial_size",
+    "trials_against_target",
     "mechanisms_matching",
     "ecm_balance",
     "further_reading",
@@ -37,6 +45,7 @@ __all__ = [
     "one_of",
     "outcome_matrix",
     "references_cited",
+    "study_effects",
     "split_items",
     "studies_per_source",
     "timeline_between",
@@ -508,36 +517,23 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
     without a zero cell are left as they are. The result says which studies
     were corrected.
     """
-    from scipy import stats
-    from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+    from statsmodels.stats.meta_analysis import combine_effects
 
-    if measure not in MEASURES:
-        raise UnknownNameError("measure", measure, list(MEASURES))
     if method not in METHODS:
         raise UnknownNameError("method", method, list(METHODS))
-    data = _binary_table(table)
-    if len(data) < 2:
-        raise MscteachError(f"a meta-analysis needs at least two studies; got {len(data)}")
-    e1, n1, e2, n2 = (data[c].to_numpy(dtype=float) for c in BINARY_COLUMNS[1:])
-    zero = (e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2)
-    corrected = data.loc[zero, "study"].tolist()
-    # 0.5 to each cell (events and non-events) of the studies with a zero cell only.
-    # statsmodels' own zero_correction adds 0.5 to the events of *every* study, which
-    # would bias studies without zeros, so the correction is applied here instead.
-    e1, e2 = e1 + 0.5 * zero, e2 + 0.5 * zero
-    n1, n2 = n1 + 1.0 * zero, n2 + 1.0 * zero
-    eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
-    result = combine_effects(eff, var, method_re=METHODS[method], row_names=data["study"].tolist(), alpha=alpha)
-    z = stats.norm.isf(alpha / 2)
-    se = np.sqrt(var)
-    studies = data.assign(
-        log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
-        weight_fixed=100 * np.asarray(result.weights_rel_fe), weight_random=100 * np.asarray(result.weights_rel_re),
-        corrected=data["study"].isin(corrected))
+    studies = study_effects(table, measure, alpha)
+    if len(studies) < 2:
+        raise MscteachError(f"a meta-analysis needs at least two studies; got {len(studies)}")
+    eff, var = studies["log_effect"].to_numpy(), studies["se"].to_numpy() ** 2
+    result = combine_effects(eff, var, method_re=METHODS[method], row_names=studies["study"].tolist(), alpha=alpha)
+    z = _z(alpha)
+    corrected = studies.loc[studies["corrected"], "study"].tolist()
+    studies = studies.assign(weight_fixed=100 * np.asarray(result.weights_rel_fe),
+                             weight_random=100 * np.asarray(result.weights_rel_re))
     q, q_pvalue = result.test_homogeneity()[:2]
     fe, re_ = result.mean_effect_fe, result.mean_effect_re
     return MetaAnalysisResult(
-        measure=measure, method=method, k=len(data),
+        measure=measure, method=method, k=len(studies),
         estimate=float(np.exp(re_)), ci_low=float(np.exp(re_ - z * result.sd_eff_w_re)),
         ci_high=float(np.exp(re_ + z * result.sd_eff_w_re)), log_estimate=float(re_), se=float(result.sd_eff_w_re),
         fixed_estimate=float(np.exp(fe)), fixed_ci_low=float(np.exp(fe - z * result.sd_eff_w_fe)),
@@ -546,6 +542,39 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         q=float(q), q_pvalue=float(q_pvalue), studies=studies.reset_index(drop=True),
         continuity_correction=("0.5 added to every cell of: " + ", ".join(corrected)) if corrected else "none needed",
     )
+
+
+def _z(alpha: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.isf(alpha / 2))
+
+
+def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05) -> pd.DataFrame:
+    """Each study's own ratio (RR or OR, treated vs control) with its CI, without pooling.
+
+    Takes the same columns as :func:`meta_analysis` (other columns are kept)
+    and works for one study. Adds ``log_effect``, ``se``, ``effect``, ``ci_low``, ``ci_high`` and
+    ``corrected`` (a zero cell got the 0.5 continuity correction).
+    """
+    from statsmodels.stats.meta_analysis import effectsize_2proportions
+
+    if measure not in MEASURES:
+        raise UnknownNameError("measure", measure, list(MEASURES))
+    data = _binary_table(table)
+    e1, n1, e2, n2 = (data[c].to_numpy(dtype=float) for c in BINARY_COLUMNS[1:])
+    zero = (e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2)
+    # 0.5 to each cell (events and non-events) of the studies with a zero cell only.
+    # statsmodels' own zero_correction adds 0.5 to the events of *every* study, which
+    # would bias studies without zeros, so the correction is applied here instead.
+    e1, e2 = e1 + 0.5 * zero, e2 + 0.5 * zero
+    n1, n2 = n1 + 1.0 * zero, n2 + 1.0 * zero
+    eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
+    se, z = np.sqrt(var), _z(alpha)
+    others = [c for c in table.columns if c not in BINARY_COLUMNS]  # keep e.g. outcome, study_id
+    return pd.concat([data, table[others].reset_index(drop=True)], axis=1).assign(
+        log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
+        corrected=zero)
 
 
 def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -590,9 +619,8 @@ def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFr
     """
     binary = outcomes[(outcomes["outcome_type"] == "binary") & outcomes["events"].notna() & outcomes["total"].notna()]
     keys = ["study_id", "outcome", "timepoint"]
-    arms = {role: binary[binary["arm_role"] == role].set_index(keys)[["events", "total"]]
-            for role in ("treated", "control")}
-    wide = arms["treated"].join(arms["control"], lsuffix="_t", rsuffix="_c", how="inner").reset_index()
+    arms = {role: binary[binary["arm_role"] == role][[*keys, "events", "total"]] for role in ("treated", "control")}
+    wide = arms["treated"].merge(arms["control"], on=keys, suffixes=("_t", "_c"), how="inner")
     names = clinical.set_index("study_id")
     wide["study"] = [f"{names.loc[s, 'first_author']} {names.loc[s, 'year']}" for s in wide["study_id"]]
     wide = wide.rename(columns={"events_t": "events_treated", "total_t": "n_treated",

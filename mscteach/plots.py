@@ -25,7 +25,9 @@ __all__ = [
     "dose_figure",
     "ecm_balance_figure",
     "evidence_stance_figure",
+    "evidence_map_figure",
     "follow_up_figure",
+    "forest_plot",
     "mechanism_targets_figure",
     "mediator_target_heatmap",
     "outcome_heatmap",
@@ -34,6 +36,7 @@ __all__ = [
     "sample_size_figure",
     "studies_per_source_figure",
     "timeline_figure",
+    "trial_size_figure",
 ]
 
 #: The colour-blind-safe palette every figure draws from.
@@ -371,4 +374,93 @@ def challenges_figure(challenges: pd.DataFrame) -> Figure:
     ax.set_ylabel("category")
     ax.set_title("Open challenges, and whether the review cites evidence for them")
     sns.despine(ax=ax)
+    return fig
+
+
+# --------------------------------------------------------------------------- evidence analysis
+def forest_plot(result, title: str | None = None) -> Figure:
+    """Forest plot of a :class:`~mscteach.analysis.MetaAnalysisResult`.
+
+    One row per study: a square sized by its random-effects weight and its 95%
+    CI; the pooled random-effects (and fixed-effect) diamonds at the bottom; a
+    line of no effect at 1; a log axis; and the numbers at the right.
+    """
+    studies = result.studies
+    k = len(studies)
+    fig = _figure(0.42 * (k + 3) + 1.3)
+    ax = fig.subplots()
+    y = np.arange(k)[::-1] + 2.5
+    sizes = 30 + 370 * studies["weight_random"].to_numpy() / max(studies["weight_random"].max(), 1e-9)
+    ax.hlines(y, studies["ci_low"], studies["ci_high"], color="0.25", lw=1.2)
+    ax.scatter(studies["effect"], y, s=sizes, marker="s", color=PALETTE[0], zorder=3)
+    for yy, label, est, lo, hi, w in zip(y, studies["study"].astype(str), studies["effect"], studies["ci_low"],
+                                        studies["ci_high"], studies["weight_random"]):
+        ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]  {w:4.1f}%", (1.02, yy), xycoords=("axes fraction", "data"),
+                    va="center", fontsize=8, family="monospace")
+    diamonds = [(1.0, "Random effects", result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
+                (0.2, "Fixed effect", result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
+    for yy, label, est, lo, hi, colour in diamonds:
+        ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
+        ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"), va="center",
+                    fontsize=8, family="monospace", weight="bold")
+    ax.axvline(1.0, color="0.3", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks([*y, 1.0, 0.2], [*studies["study"].astype(str), "Random effects", "Fixed effect"], fontsize=8)
+    ax.set_ylim(-0.5, k + 3)
+    ax.set_xlabel(f"{result.measure} (log scale); < 1 favours treatment when the outcome is harmful")
+    ax.set_title(title or f"Forest plot: {result.summary()}", fontsize=10)
+    ax.annotate(f"{result.measure} [95% CI]  weight", (1.02, k + 2.6), xycoords=("axes fraction", "data"),
+                fontsize=8, weight="bold")
+    sns.despine(ax=ax, left=True)
+    return fig
+
+
+def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: float) -> Figure:
+    """Each controlled study's smaller arm against the patients per arm a powered trial needs.
+
+    ``comparison`` is :func:`analysis.trials_against_target`.
+    """
+    fig = _figure(0.33 * max(len(comparison), 4) + 1.6)
+    ax = fig.subplots()
+    if comparison.empty:
+        _empty(ax)
+    else:
+        y = np.arange(len(comparison))
+        colours = [PALETTE[2] if s >= 1 else PALETTE[3] for s in comparison["share_of_target"]]
+        ax.barh(y, comparison["smaller_arm"].astype(float), color=colours)
+        ax.axvline(per_arm, color="0.2", ls="--", lw=1.2)
+        ax.annotate(f"powered trial: {per_arm} per arm", (per_arm, len(comparison) - 0.4), xytext=(4, 0),
+                    textcoords="offset points", fontsize=8)
+        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])], fontsize=8)
+    ax.set_xlabel("patients in the smaller arm")
+    ax.set_title(f"How far below a powered trial? ({p_control:.0%} vs {p_treatment:.0%}, 80% power unless set)")
+    sns.despine(ax=ax)
+    return fig
+
+
+def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
+    """Clinical evidence map: disease × design bubbles sized by total patients, labelled with study counts."""
+    primary = clinical[clinical["design"] != "meta-analysis"]
+    fig = _figure(3.8)
+    ax = fig.subplots()
+    if primary.empty:
+        _empty(ax)
+    else:
+        grouped = primary.groupby(["disease", "design"]).agg(studies=("study_id", "size"),
+                                                             patients=("n_total", "sum")).reset_index()
+        designs = [d for d in analysis.DESIGN_ORDER if d in set(grouped["design"])]
+        diseases = sorted(grouped["disease"].unique())
+        x = grouped["disease"].map({d: i for i, d in enumerate(diseases)})
+        y = grouped["design"].map({d: i for i, d in enumerate(designs)})
+        ax.scatter(x, y, s=40 + grouped["patients"].astype(float) * 1.2, color=PALETTE[0], alpha=0.55)
+        for xi, yi, n, p in zip(x, y, grouped["studies"], grouped["patients"]):
+            ax.annotate(f"{n} ({p})", (xi, yi), ha="center", va="center", fontsize=8)
+        ax.set_xticks(range(len(diseases)), [textwrap.fill(d, 12) for d in diseases])
+        ax.set_yticks(range(len(designs)), designs)
+        ax.set_xlim(-0.6, len(diseases) - 0.4)
+        ax.set_ylim(-0.6, len(designs) - 0.4)
+        ax.invert_yaxis()
+    ax.set_xlabel("disease")
+    ax.set_ylabel("design")
+    ax.set_title("Evidence map: studies (patients) by disease and design")
     return fig

@@ -41,6 +41,10 @@ __all__ = [
     "render_trials",
     "timeline_explorer",
     "trial_explorer",
+    "leave_one_out_explorer",
+    "render_leave_out",
+    "render_trial_size",
+    "trial_size_explorer",
 ]
 
 WIDE = w.Layout(width="95%")
@@ -276,3 +280,57 @@ def exclusion_checker(criteria: pd.DataFrame, conditions: Sequence[str] = ()) ->
                                                value=tuple(conditions), rows=len(criteria), style=STYLE, layout=WIDE)}
     return Explorer("Exclusion-criteria checker", controls, lambda **v: render_exclusions(criteria, **v),
                     "select the conditions a patient has (Ctrl/Cmd-click for several).")
+
+
+# --------------------------------------------------------------------------- evidence analysis
+def render_leave_out(table: pd.DataFrame, included: Sequence[str], measure: str = "RR", method: str = "DL") -> list:
+    """The meta-analysis of the included studies: its forest plot and a summary, or why it cannot be done."""
+    chosen = table[table["study"].isin(list(included))]
+    if len(chosen) < 2:
+        return [Markdown(f"*Pooling needs at least two studies; {len(chosen)} selected.* Select more studies.")]
+    result = analysis.meta_analysis(chosen, measure, method)
+    note = f"Continuity correction: {result.continuity_correction}."
+    return [Markdown(f"**{result.summary()}**. {note}"), plots.forest_plot(result)]
+
+
+def leave_one_out_explorer(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> Explorer:
+    """Toggle studies in and out of a meta-analysis and watch the pooled estimate move."""
+    studies = table["study"].tolist()
+    controls = {
+        "included": w.SelectMultiple(description="studies included", options=studies, value=tuple(studies),
+                                     rows=min(len(studies), 14), style=STYLE, layout=WIDE),
+        "measure": _dropdown("measure", list(analysis.MEASURES), measure),
+        "method": _dropdown("random effects", list(analysis.METHODS), method),
+    }
+    return Explorer("Leave studies out", controls, lambda **v: render_leave_out(table, **v),
+                    "Ctrl/Cmd-click to drop a study: does one study drive the result?")
+
+
+def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: float, power: float,
+                      alpha: float = 0.05) -> list:
+    """Patients per arm for the chosen survival figures, beside the arm sizes of the actual trials."""
+    p_treatment = min(p_control + improvement, 0.99)
+    try:
+        per_arm = analysis.trial_size(p_control, p_treatment, alpha=alpha, power=power)
+    except analysis.MscteachError as exc:
+        return [Markdown(f"*{exc}*")]
+    text = (f"To detect survival rising from **{p_control:.0%}** to **{p_treatment:.0%}** with "
+            f"**{power:.0%}** power (two-sided α = {alpha}), a trial needs **{per_arm} patients per arm** "
+            f"({2 * per_arm} in all).")
+    comparison = analysis.trials_against_target(clinical, per_arm)
+    return [Markdown(text), plots.trial_size_figure(comparison, per_arm, p_control, p_treatment)]
+
+
+def trial_size_explorer(clinical: pd.DataFrame, p_control: float = 0.556, improvement: float = 0.176,
+                        power: float = 0.8) -> Explorer:
+    """Sliders for a phase III sample-size calculation (defaults: Lin 2017's 24-week survival)."""
+    def slider(description, value, lo, hi, step):
+        return w.FloatSlider(description=description, value=value, min=lo, max=hi, step=step, readout_format=".2f",
+                             style=STYLE, layout=WIDE, continuous_update=False)
+    controls = {
+        "p_control": slider("control survival", p_control, 0.05, 0.95, 0.01),
+        "improvement": slider("hoped-for gain", improvement, 0.01, 0.5, 0.01),
+        "power": slider("power", power, 0.5, 0.99, 0.01),
+    }
+    return Explorer("Sizing a phase III trial", controls, lambda **v: render_trial_size(clinical, **v),
+                    "how many patients would a trial need to detect the survival gain you hope for?")

@@ -1,0 +1,210 @@
+"""Evidence levels, meta-analysis (checked against published results), leave-one-out and trial sizing."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import mscteach
+from mscteach import MscteachError, UnknownNameError, analysis, datasets, plots, widgets
+
+
+@pytest.fixture(scope="module")
+def bcg():
+    return datasets.load_bcg_trials()
+
+
+@pytest.fixture(scope="module")
+def clinical():
+    return mscteach.load("clinical_studies")
+
+
+# ------------------------------------------------------------------ reference checks
+def test_risk_ratio_matches_metafor_for_the_bcg_trials(bcg):
+    """Reference: metafor's rma() vs Stata metan on dat.bcg (fixed effect and DerSimonian-Laird)."""
+    ref = datasets.BCG_REFERENCE
+    dl = analysis.meta_analysis(bcg, measure="RR", method="DL")
+    assert dl.fixed_log_estimate == pytest.approx(ref["fixed_log_estimate"], abs=5e-4)
+    assert math.log(dl.fixed_ci_low) == pytest.approx(ref["fixed_ci_low_log"], abs=5e-4)
+    assert math.log(dl.fixed_ci_high) == pytest.approx(ref["fixed_ci_high_log"], abs=5e-4)
+    assert (dl.fixed_estimate, dl.fixed_ci_low, dl.fixed_ci_high) == pytest.approx(
+        (ref["fixed_estimate"], ref["fixed_ci_low"], ref["fixed_ci_high"]), abs=5e-4)
+    assert dl.q == pytest.approx(ref["q"], abs=5e-4)
+    assert dl.log_estimate == pytest.approx(ref["dl_log_estimate"], abs=5e-4)
+    assert math.log(dl.ci_low) == pytest.approx(ref["dl_ci_low_log"], abs=5e-4)
+    assert math.log(dl.ci_high) == pytest.approx(ref["dl_ci_high_log"], abs=5e-4)
+    assert dl.estimate == pytest.approx(math.exp(dl.log_estimate))
+    assert dl.se == pytest.approx((math.log(dl.ci_high) - dl.log_estimate) / 1.959964, rel=1e-6)
+    # I² (Higgins-Thompson) follows from Q
+    assert dl.i2 == pytest.approx(100 * (dl.q - 12) / dl.q, abs=1e-9)
+
+
+def test_odds_ratio_matches_r_meta_results_shipped_with_statsmodels():
+    """Reference: R meta::metabin(sm="OR", method.tau="DL") results in statsmodels' test suite."""
+    from statsmodels.stats.tests.results.results_meta import results_or_dl_hk as ref
+
+    table = pd.DataFrame({"study": ref.studlab, "events_treated": ref.event_e, "n_treated": ref.n_e,
+                          "events_control": ref.event_c, "n_control": ref.n_c})
+    res = analysis.meta_analysis(table, measure="OR", method="DL")
+    assert res.fixed_log_estimate == pytest.approx(ref.TE_fixed, abs=5e-4)
+    assert res.fixed_se == pytest.approx(ref.seTE_fixed, abs=5e-4)
+    assert res.log_estimate == pytest.approx(ref.TE_random, abs=5e-4)
+    assert res.tau2 == pytest.approx(ref.tau2, abs=5e-4)
+    assert res.q == pytest.approx(ref.Q, abs=5e-4)
+    assert res.studies["log_effect"].to_numpy() == pytest.approx(ref.TE, abs=5e-4)
+    assert res.studies["weight_fixed"].to_numpy() == pytest.approx(100 * ref.w_fixed / ref.w_fixed.sum(), abs=5e-3)
+
+
+def test_paule_mandel_solves_its_estimating_equation(bcg):
+    res = analysis.meta_analysis(bcg, method="PM")
+    y, v = res.studies["log_effect"].to_numpy(), res.studies["se"].to_numpy() ** 2
+    w = 1 / (v + res.tau2)
+    mu = (w * y).sum() / w.sum()
+    assert (w * (y - mu) ** 2).sum() == pytest.approx(len(y) - 1, abs=1e-3)  # generalised Q = k - 1
+    assert res.log_estimate == pytest.approx(mu, abs=1e-6)
+
+
+def test_result_attributes_and_weights(bcg):
+    res = analysis.meta_analysis(bcg)
+    assert res.k == 13 and 0 <= res.i2 <= 100 and res.tau2 > 0
+    assert res.studies["weight_random"].sum() == pytest.approx(100)
+    assert res.studies["weight_fixed"].sum() == pytest.approx(100)
+    assert list(res.studies.columns[:5]) == analysis.BINARY_COLUMNS
+    assert res.continuity_correction == "none needed"
+    assert res.summary().startswith("RR 0.49 (95% CI 0.34-0.70), 13 studies")
+
+
+def test_zero_cells_get_the_continuity_correction_only_where_needed():
+    table = pd.DataFrame({"study": ["A", "B", "C"], "events_treated": [0, 5, 2], "n_treated": [20, 40, 30],
+                          "events_control": [3, 9, 0], "n_control": [20, 40, 30]})
+    res = analysis.meta_analysis(table)
+    assert res.continuity_correction == "0.5 added to every cell of: A, C"
+    b = res.studies.set_index("study").loc["B"]
+    assert b["effect"] == pytest.approx((5 / 40) / (9 / 40))  # untouched
+    a = res.studies.set_index("study").loc["A"]
+    assert a["effect"] == pytest.approx((0.5 / 21) / (3.5 / 21))
+
+
+@pytest.mark.parametrize("table, words", [
+    (pd.DataFrame({"study": ["A"], "events_treated": [1], "n_treated": [10], "events_control": [2], "n_control": [10]}),
+     "at least two studies; got 1"),
+    (pd.DataFrame({"study": ["A", "B"], "events_treated": [11, 1], "n_treated": [10, 10],
+                   "events_control": [2, 2], "n_control": [10, 10]}), "impossible counts for A"),
+    (pd.DataFrame({"study": ["A", "B"], "n_treated": [10, 10]}), "missing: events_treated, events_control, n_control"),
+])
+def test_meta_analysis_errors(table, words):
+    with pytest.raises(MscteachError, match=words):
+        analysis.meta_analysis(table)
+
+
+def test_unknown_measure_or_method(bcg):
+    with pytest.raises(UnknownNameError, match="unknown measure 'HR'"):
+        analysis.meta_analysis(bcg, measure="HR")
+    with pytest.raises(UnknownNameError, match="unknown method 'REML'; available: DL, PM"):
+        analysis.meta_analysis(bcg, method="REML")
+
+
+def test_leave_one_out(bcg):
+    loo = analysis.leave_one_out(bcg)
+    assert loo["omitted"].tolist() == bcg["study"].tolist()
+    full = analysis.meta_analysis(bcg)
+    without_first = analysis.meta_analysis(bcg.iloc[1:])
+    assert loo.loc[0, "estimate"] == pytest.approx(without_first.estimate)
+    assert (loo["estimate"] != full.estimate).all()
+    with pytest.raises(MscteachError, match="at least three"):
+        analysis.leave_one_out(bcg.iloc[:2])
+
+
+# ------------------------------------------------------------------ the review's studies
+def test_evidence_levels():
+    assert [analysis.evidence_level(d) for d in ["RCT", "non-randomised controlled", "cohort", "single-arm",
+                                                 "case report"]] == [1, 2, 3, 4, 5]
+    assert analysis.evidence_level("meta-analysis") is None
+    with pytest.raises(UnknownNameError):
+        analysis.evidence_level("expert opinion")
+
+
+def test_evidence_table_flags(clinical):
+    table = analysis.evidence_table(clinical).set_index("study_id")
+    assert table["evidence_level"].dropna().is_monotonic_increasing
+    assert table.loc["lin2017", "flags"] == "short follow-up (<52 weeks)"
+    assert table.loc["kharaziha2009", "flags"].startswith("no control arm; small")
+    assert table.loc["peng2011", "flags"] == "none"
+    assert table.loc["guo2019", "flags"] == "follow-up unknown"
+    assert table.loc["xue2018", "flags"] == "pools other studies" and pd.isna(table.loc["xue2018", "evidence_level"])
+
+
+def test_outcomes_in_the_data_are_not_poolable(clinical):
+    outcomes = mscteach.load("outcomes")
+    wide = analysis.binary_outcomes(outcomes, clinical)
+    assert set(wide["outcome"]) == {"severe infection", "HCC"}
+    lin = wide[wide["outcome"] == "severe infection"].iloc[0]
+    assert (lin["events_treated"], lin["n_treated"], lin["events_control"], lin["n_control"]) == (9, 56, 18, 54)
+    assert analysis.poolable_outcomes(outcomes, clinical).empty
+    effect = analysis.study_effects(wide[wide["outcome"] == "severe infection"]).iloc[0]
+    assert effect["effect"] == pytest.approx((9 / 56) / (18 / 54))
+    assert effect["ci_low"] < effect["effect"] < effect["ci_high"] < 1.05
+
+
+def test_trial_size_matches_the_normal_approximation_formula():
+    h = abs(2 * math.asin(math.sqrt(0.732)) - 2 * math.asin(math.sqrt(0.556)))
+    expected = math.ceil(2 * ((1.959964 + 0.841621) / h) ** 2)
+    assert analysis.trial_size(0.556, 0.732) == expected == 115
+    assert analysis.trial_size(0.556, 0.732, power=0.9) > 115
+    assert analysis.trial_size(0.5, 0.7) == analysis.trial_size(0.7, 0.5)
+
+
+@pytest.mark.parametrize("args, words", [((0.5, 0.5), "equal"), ((0, 0.5), "p_control must be a proportion"),
+                                         ((0.5, 1.2), "p_treatment must be"), ((0.5, 0.6, 0.05, 1.5), "power")])
+def test_trial_size_errors(args, words):
+    with pytest.raises(MscteachError, match=words):
+        analysis.trial_size(*args)
+
+
+def test_trials_against_target(clinical):
+    table = analysis.trials_against_target(clinical, 115)
+    assert (table.loc[table["design"] == "RCT", "share_of_target"] < 1).all()  # no RCT is powered for this
+    assert table.set_index("study").loc["Guo 2019", "share_of_target"] > 1  # the large cohort is
+    lin = table.set_index("study").loc["Lin 2017"]
+    assert lin["smaller_arm"] == 54 and lin["share_of_target"] == round(54 / 115, 2)
+
+
+# ------------------------------------------------------------------ figures and widgets
+def test_forest_plot_layout(bcg):
+    res = analysis.meta_analysis(bcg)
+    fig = plots.forest_plot(res)
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure) and ax.get_xscale() == "log"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[:13] == bcg["study"].tolist() and labels[-2:] == ["Random effects", "Fixed effect"]
+    assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())  # line of no effect
+    numbers = [t.get_text() for t in ax.texts]
+    assert f"{res.estimate:.2f} [{res.ci_low:.2f}, {res.ci_high:.2f}]" in numbers
+
+
+def test_evidence_map_and_trial_size_figures(clinical):
+    fig = plots.evidence_map_figure(clinical)
+    assert "Evidence map" in fig.axes[0].get_title()
+    comparison = analysis.trials_against_target(clinical, 115)
+    fig = plots.trial_size_figure(comparison, 115, 0.556, 0.732)
+    assert len(fig.axes[0].patches) == len(comparison)
+
+
+def test_leave_one_out_widget(bcg):
+    explorer = widgets.leave_one_out_explorer(bcg)
+    assert "13 studies" in explorer.output.outputs[0]["data"]["text/markdown"]
+    explorer.controls["included"].value = tuple(bcg["study"][:5])
+    assert "5 studies" in explorer.output.outputs[0]["data"]["text/markdown"]
+    explorer.controls["included"].value = tuple(bcg["study"][:1])
+    assert "at least two studies" in explorer.output.outputs[0]["data"]["text/markdown"]
+
+
+def test_trial_size_widget(clinical):
+    text, fig = widgets.render_trial_size(clinical, p_control=0.556, improvement=0.176, power=0.8)
+    assert "**115 patients per arm**" in text.data
+    explorer = widgets.trial_size_explorer(clinical)
+    explorer.controls["power"].value = 0.9
+    assert "**115 patients" not in explorer.output.outputs[0]["data"]["text/markdown"]
