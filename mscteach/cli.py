@@ -23,6 +23,7 @@ examples:
   mscteach validate path/to/my-data    check an instructor's copy of data/
   mscteach build                       execute the chapters and write the HTML site to _build/site
   mscteach build -p disease ACLF       the same, focused on one disease
+  mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
   mscteach lab                         open the chapters in JupyterLab
 
 The data folder can also be set with the environment variable MSCTEACH_DATA_DIR.
@@ -57,6 +58,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--in-place", action="store_true",
                    help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("report", help="write an evidence brief (HTML + JSON) for a question, or a batch of them",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=REPORT_EPILOG)
+    for name, help_text in (("disease", "disease (repeat for one brief per value)"),
+                            ("cell-type", "cell type, e.g. UC-MSC"), ("cell-origin", "autologous or allogeneic"),
+                            ("design", "study design, e.g. RCT")):
+        p.add_argument(f"--{name}", action="append", metavar="VALUE", help=f"{help_text}; default: all")
+    p.add_argument("--year-from", action="append", metavar="YEAR", help="first publication year")
+    p.add_argument("--year-to", action="append", metavar="YEAR", help="last publication year")
+    p.add_argument("--no-preclinical", action="store_true", help="leave animal and cell studies out")
+    p.add_argument("--title", help="title shown at the top of the brief")
+    p.add_argument("--author", help="author shown under the title")
+    p.add_argument("--grid", metavar="FILE", help="a CSV (one brief per row) or YAML list of parameter sets")
+    p.add_argument("-o", "--out", metavar="PATH",
+                   help="HTML file for one brief (default: briefs/NAME.html); folder for a batch (default: briefs)")
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="briefs written at once in a batch (default: 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
@@ -127,6 +145,49 @@ def _build(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+REPORT_EPILOG = """\
+examples:
+  mscteach report --disease ACLF --cell-type UC-MSC -o briefs/aclf-uc.html
+  mscteach report --disease cirrhosis --disease ACLF --jobs 2 -o briefs/   one brief per disease
+  mscteach report --grid class-briefs.csv -o briefs/                       one brief per row
+
+Each brief is an HTML page with a JSON summary beside it (same name, .json).
+Unknown parameter values stop the command (exit status 2) before any notebook runs.
+"""
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    repeated = {"disease": args.disease, "cell_type": args.cell_type, "cell_origin": args.cell_origin,
+                "design": args.design, "year_from": args.year_from, "year_to": args.year_to}
+    repeated = {k: v for k, v in repeated.items() if v}
+    fixed = {k: v for k, v in (("title", args.title), ("author", args.author)) if v is not None}
+    if args.no_preclinical:
+        fixed["include_preclinical"] = False
+    try:
+        if args.grid:
+            grid = [{**fixed, **row} for row in report.read_grid(Path(args.grid))]
+        else:
+            grid = [{**fixed, **combo} for combo in report.expand_grid(repeated)]
+        for params in grid:
+            report.check_parameters(params)
+    except report.ReportParameterError as exc:
+        print(f"mscteach report: error: {exc}", file=sys.stderr)
+        return 2
+    if len(grid) == 1 and not args.grid:
+        out = Path(args.out) if args.out else Path("briefs") / f"{report.report_name(grid[0])}.html"
+        report.write_brief(grid[0], out)
+        print(f"wrote {out} and {out.with_suffix('.json')}")
+        return 0
+    out_dir = Path(args.out or "briefs")
+    result = report.write_batch(grid, out_dir, jobs=args.jobs, progress=not args.no_progress)
+    for path, error in result.failed:
+        print(f"mscteach report: {path}: {error}", file=sys.stderr)
+    print(f"written {len(result.written)}, failed {len(result.failed)}, in {out_dir}")
+    return 1 if result.failed else 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -139,7 +200,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
-            "build": _build, "lab": _lab}
+            "build": _build, "report": _report, "lab": _lab}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

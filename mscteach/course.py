@@ -18,7 +18,7 @@ __all__ = ["reading_list", "setup", "table_overview"]
 
 def setup() -> None:
     """Display settings for the chapters: wide text columns, compact numbers, no index noise."""
-    pd.set_option("display.max_colwidth", 160)
+    pd.set_option("display.max_colwidth", None)  # findings are sentences: show them whole
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 2)

@@ -1,0 +1,433 @@
+"""Parameterised evidence briefs: from a question to a readable HTML page and a JSON summary.
+
+:func:`check_parameters` validates the parameters before any kernel starts;
+:func:`evidence_brief` computes everything a brief shows (a pure function of
+the data and the parameters); the template notebook ``reports/evidence_brief.ipynb``
+displays it; :func:`write_brief` runs the template with papermill, renders it
+without code, and writes the HTML and its JSON summary atomically;
+:func:`write_batch` does that for a grid of parameters in parallel.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import itertools
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import analysis
+from .build import NotebookFailure, execute_notebook, render_html, write_atomically
+from .data import load, vocabulary
+from .errors import MscteachError, UnknownNameError
+
+__all__ = [
+    "DEFAULTS",
+    "EvidenceBrief",
+    "ReportParameterError",
+    "check_parameters",
+    "evidence_brief",
+    "expand_grid",
+    "read_grid",
+    "report_name",
+    "template_path",
+    "write_batch",
+    "write_brief",
+]
+
+DEFAULTS: dict[str, Any] = {
+    "disease": "all", "cell_type": "all", "cell_origin": "all", "design": "all",
+    "year_from": 1900, "year_to": 2100, "include_preclinical": True,
+    "title": "Evidence brief: MSC therapy for liver disease", "author": "",
+}
+#: Report parameters restricted to a controlled vocabulary: (table, field) in the schema.
+VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinical_studies", "cell_type"),
+              "cell_origin": ("clinical_studies", "cell_origin"), "design": ("clinical_studies", "design")}
+#: Preclinical models related to each clinical disease (a curation choice, shown in the brief).
+RELATED_MODELS = {
+    "cirrhosis": ["fibrosis/cirrhosis"], "ACLF": ["ALF", "fibrosis/cirrhosis"], "liver failure": ["ALF"],
+    "NAFLD": ["NAFLD", "NASH", "type 2 diabetes"], "autoimmune hepatitis": [],
+    "ACLF and chronic liver disease": ["ALF", "fibrosis/cirrhosis"],
+}
+#: Mechanism categories most relevant to each disease (a curation choice, shown in the brief).
+RELATED_MECHANISMS = {
+    "cirrhosis": ["anti-fibrotic", "innate immunity", "adaptive immunity"],
+    "ACLF": ["innate immunity", "adaptive immunity", "anti-inflammatory"],
+    "liver failure": ["innate immunity", "adaptive immunity", "anti-inflammatory"],
+    "NAFLD": ["metabolic", "adaptive immunity"],
+    "autoimmune hepatitis": ["adaptive immunity", "immunomodulation (general)"],
+    "ACLF and chronic liver disease": ["innate immunity", "adaptive immunity", "anti-fibrotic"],
+}
+_PACKAGED = Path(__file__).resolve().parent / "_reports" / "evidence_brief.ipynb"
+_CHECKOUT = Path(__file__).resolve().parent.parent / "reports" / "evidence_brief.ipynb"
+
+
+class ReportParameterError(UnknownNameError):
+    """A report parameter has an unknown name or an impossible value (exit status 2 at the CLI)."""
+
+
+def template_path() -> Path:
+    """The report template notebook (the checkout's ``reports/`` or the copy in a wheel)."""
+    return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
+
+
+def check_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and complete report parameters; return them with defaults filled in.
+
+    Raises
+    ------
+    ReportParameterError
+        For an unknown parameter name, a value outside the schema's vocabulary
+        (naming the allowed values and the closest match), or a value of the
+        wrong type.
+    """
+    unknown = [name for name in parameters if name not in DEFAULTS]
+    if unknown:
+        raise ReportParameterError("parameter", unknown[0], list(DEFAULTS))
+    values = {**DEFAULTS, **parameters}
+    for name, (table, column) in VOCABULARY.items():
+        allowed = ["all", *vocabulary(table, column)]
+        if values[name] not in allowed:
+            raise ReportParameterError(f"value for --{name.replace('_', '-')}", values[name], allowed)
+    for name in ("year_from", "year_to"):
+        values[name] = _as_int(name, values[name])
+    if values["year_from"] > values["year_to"]:
+        raise ReportParameterError("year range", f"{values['year_from']}-{values['year_to']}",
+                                   ["year_from <= year_to"])
+    values["include_preclinical"] = _as_bool(values["include_preclinical"])
+    for name in ("title", "author"):
+        if not isinstance(values[name], str):
+            raise ReportParameterError(f"type for {name}", type(values[name]).__name__, ["str"])
+    return values
+
+
+def _as_int(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ReportParameterError(f"value for --{name.replace('_', '-')}", value, ["a year, e.g. 2010"])
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ReportParameterError(f"value for --{name.replace('_', '-')}", value, ["a year, e.g. 2010"]) from None
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise ReportParameterError("value for --include-preclinical", value, ["true", "false"])
+
+
+@dataclass
+class EvidenceBrief:
+    """Everything an evidence brief shows, computed from the data for one set of parameters."""
+
+    parameters: dict[str, Any]
+    clinical: pd.DataFrame
+    animal: pd.DataFrame
+    mechanisms: pd.DataFrame
+    effects: pd.DataFrame
+    pooled: dict[str, Any] = field(default_factory=dict)
+    pooled_results: list = field(default_factory=list)
+    challenges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        primary = self.clinical[self.clinical["design"] != "meta-analysis"]
+        return {
+            "clinical_studies": int(len(self.clinical)),
+            "patients_treated": int(primary["n_treated"].fillna(0).sum()),
+            "patients_total": int(primary["n_total"].fillna(0).sum()),
+            "designs": {d: int(n) for d, n in self.clinical["design"].value_counts().sort_index().items()},
+            "preclinical_studies": int(len(self.animal)),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary: parameters, counts, study ids, pooled estimates, references."""
+        return {
+            "parameters": self.parameters,
+            "counts": self.counts,
+            "clinical_study_ids": self.clinical["study_id"].tolist(),
+            "preclinical_study_ids": self.animal["study_id"].tolist(),
+            "per_study_effects": [
+                {"study_id": r.study_id, "outcome": r.outcome, "measure": "RR", "estimate": round(float(r.effect), 4),
+                 "ci_low": round(float(r.ci_low), 4), "ci_high": round(float(r.ci_high), 4)}
+                for r in self.effects.itertuples()],
+            "pooled": self.pooled,
+            "reference_ids": self.references["ref_id"].tolist(),
+            "source": "Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci. 2025;32:43 (CC BY-NC-SA 4.0)",
+        }
+
+
+def evidence_brief(parameters: Mapping[str, Any]) -> EvidenceBrief:
+    """Compute the content of an evidence brief (validating the parameters first)."""
+    p = check_parameters(parameters)
+    clinical = analysis.choose(load("clinical_studies"), disease=p["disease"], cell_type=p["cell_type"],
+                               cell_origin=p["cell_origin"], design=p["design"])
+    clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
+    clinical = analysis.evidence_table(clinical)
+    animal = load("animal_studies").iloc[0:0]
+    if p["include_preclinical"]:
+        models = None if p["disease"] == "all" else RELATED_MODELS.get(p["disease"], [])
+        animal = analysis.choose(load("animal_studies"), disease=models) if models != [] else animal
+        animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
+    categories = None if p["disease"] == "all" else RELATED_MECHANISMS.get(p["disease"])
+    mechanisms = analysis.choose(load("mechanisms"), category=categories)
+    binary = analysis.binary_outcomes(load("outcomes"), load("clinical_studies"))
+    binary = binary[binary["study_id"].isin(clinical["study_id"])]
+    effects = analysis.study_effects(binary) if len(binary) else binary.assign(effect=[], ci_low=[], ci_high=[])
+    pooled, results = {}, []
+    for outcome, rows in binary.groupby("outcome"):
+        if rows["study_id"].nunique() >= 2:
+            res = analysis.meta_analysis(rows)
+            results.append((outcome, res))
+            pooled[outcome] = {"measure": res.measure, "method": res.method, "k": res.k,
+                               "estimate": round(res.estimate, 4), "ci_low": round(res.ci_low, 4),
+                               "ci_high": round(res.ci_high, 4), "i2": round(res.i2, 1)}
+    challenges = load("challenges")
+    cited = set(analysis.references_cited(clinical)) | set(analysis.references_cited(animal)) \
+        | set(analysis.references_cited(mechanisms)) | set(analysis.references_cited(challenges))
+    references = analysis.further_reading(load("references"), cited)
+    return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
+                         effects.reset_index(drop=True), pooled, results, challenges, references)
+
+
+def question_text(p: Mapping[str, Any]) -> str:
+    """The question a brief answers, in words (HTML-escaped: parameters may hold any text)."""
+    parts = []
+    for name, label in (("disease", "disease"), ("cell_type", "cells"), ("cell_origin", "origin"), ("design", "design")):
+        parts.append(f"{label}: <b>{html.escape(str(p[name]))}</b>")
+    parts.append(f"years: <b>{p['year_from']}-{p['year_to']}</b>")
+    parts.append(f"preclinical studies: <b>{'included' if p['include_preclinical'] else 'left out'}</b>")
+    return "; ".join(parts)
+
+
+def header_html(p: Mapping[str, Any], generated: str) -> str:
+    """The brief's title block; title and author are escaped, so any text shows as text."""
+    author = f"<p>Prepared by {html.escape(p['author'])}</p>" if p["author"] else ""
+    return (f"<h1>{html.escape(p['title'])}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
+            f"<i>Generated</i>: {html.escape(generated)} from the mscteach evidence tables.</p>")
+
+
+def report_name(parameters: Mapping[str, Any]) -> str:
+    """A file name for a brief from its non-default parameters, e.g. ``disease-ACLF_cell-type-UC-MSC``."""
+    parts = []
+    for name in ("disease", "cell_type", "cell_origin", "design", "year_from", "year_to", "include_preclinical"):
+        if name in parameters and parameters[name] != DEFAULTS[name]:
+            value = re.sub(r"[^A-Za-z0-9.-]+", "-", str(parameters[name])).strip("-")
+            parts.append(f"{name.replace('_', '-')}-{value}")
+    return "_".join(parts) or "all"
+
+
+# --------------------------------------------------------------------------- running
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-", delete=True):
+            pass
+    except OSError as exc:
+        raise MscteachError(f"cannot write to {str(path)!r}: {exc.strerror}") from None
+    if path.is_dir():
+        raise MscteachError(f"{str(path)!r} is a folder; give a file name ending in .html")
+
+
+def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None = None) -> dict[str, Any]:
+    """Run the report template for ``parameters`` and write ``out`` (HTML) and ``out.json``.
+
+    Both files are written atomically: a failed run leaves no partial file and
+    an existing file is replaced only by a complete new one.
+
+    Returns
+    -------
+    dict
+        The JSON summary written beside the HTML.
+
+    Raises
+    ------
+    ReportParameterError
+        Before any kernel starts, for a bad parameter.
+    MscteachError
+        If the output cannot be written.
+    NotebookFailure
+        If the template fails.
+    """
+    values = check_parameters(parameters)
+    out = Path(out)
+    _check_writable(out)
+    summary = evidence_brief(values).summary()
+    with tempfile.TemporaryDirectory(prefix="mscteach-report-") as tmp:
+        executed = Path(tmp) / "brief.ipynb"
+        execute_notebook(template or template_path(), executed, values)
+        html_tmp = Path(tmp) / "brief.html"
+        render_html(executed, html_tmp, exclude_input=True)
+        page = html_tmp.read_text(encoding="utf-8")
+        page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(values['title'])}</title>", page, count=1, flags=re.S)
+        write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
+    json_path = out.with_suffix(".json")
+    write_atomically(json_path, lambda part: part.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
+                                                             encoding="utf-8"))
+    return summary
+
+
+def expand_grid(values: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """All combinations of repeated parameter values, in a stable order."""
+    names = list(values)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(values[n] for n in names))]
+
+
+def read_grid(path: Path) -> list[dict[str, Any]]:
+    """Read a parameter grid: a CSV file (one brief per row) or a YAML/JSON list of mappings."""
+    path = Path(path)
+    if not path.is_file():
+        raise MscteachError(f"grid file {str(path)!r} does not exist")
+    if path.suffix.lower() == ".csv":
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return [{k: v for k, v in row.items() if v != ""} for row in table.to_dict("records")]
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "briefs" in data:
+            data = data["briefs"]
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise MscteachError(f"{path}: expected a list of parameter mappings (or 'briefs:' with such a list)")
+        return data
+    raise MscteachError(f"{path}: a grid file must be .csv, .yaml, .yml or .json")
+
+
+@dataclass
+class BatchResult:
+    """Where a batch wrote its briefs and which failed."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _write_one(parameters: dict[str, Any], out: str) -> tuple[str, str | None]:
+    try:
+        write_brief(parameters, Path(out))
+        return out, None
+    except (NotebookFailure, MscteachError) as exc:
+        return out, str(exc)
+
+
+def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2, progress: bool = True) -> BatchResult:
+    """Write one brief per parameter set into ``out_dir``, ``jobs`` at a time.
+
+    Every parameter set is validated before any kernel starts; one bad set
+    stops the batch with a :class:`ReportParameterError` naming it.
+    """
+    from tqdm.auto import tqdm
+
+    grid = [dict(g) for g in grid]
+    if not grid:
+        raise MscteachError("the parameter grid is empty")
+    if jobs < 1:
+        raise MscteachError(f"--jobs must be at least 1, got {jobs}")
+    for i, params in enumerate(grid, 1):
+        try:
+            check_parameters(params)
+        except ReportParameterError as exc:
+            exc.args = (f"brief {i} of the grid: {exc}",)
+            raise
+    names = [report_name(p) for p in grid]
+    if len(set(names)) != len(names):
+        raise MscteachError("two briefs in the grid have the same parameters")
+    out_dir = Path(out_dir)
+    _check_writable(out_dir / "probe.html")
+    result = BatchResult()
+    with ProcessPoolExecutor(max_workers=min(jobs, len(grid))) as pool:
+        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html")) for p, n in zip(grid, names)]
+        for future in tqdm(as_completed(futures), total=len(futures), desc="briefs", unit="brief", disable=not progress):
+            out, error = future.result()
+            if error:
+                result.failed.append((out, error))
+            else:
+                result.written.append(Path(out))
+    result.written.sort()
+    result.failed.sort()
+    return result
+
+
+def generated_at() -> str:
+    """When a brief is generated (UTC, to the minute)."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --------------------------------------------------------------------------- sections of the template
+def _tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """Missing values shown as a dash, and no index column: tables for readers, not coders."""
+    shown = table.astype(object).where(table.notna(), "–")
+    return shown.style.hide(axis="index") if len(shown) else shown
+
+
+def section(brief: EvidenceBrief, name: str) -> list:
+    """The displayable items of one section of a brief (the template shows them in order)."""
+    from IPython.display import Markdown
+
+    from . import plots
+
+    if name == "counts":
+        c = brief.counts
+        designs = ", ".join(f"{n} {d}" for d, n in c["designs"].items()) or "none"
+        return [Markdown(f"- **{c['clinical_studies']}** clinical studies ({designs})\n"
+                         f"- **{c['patients_treated']}** patients given cells, **{c['patients_total']}** in all "
+                         f"(primary studies)\n- **{c['preclinical_studies']}** preclinical studies")]
+    if name == "clinical":
+        if brief.clinical.empty:
+            return [Markdown("**No clinical study in the review matches this question.** "
+                             "Widen a parameter (e.g. `all`) to see related evidence.")]
+        table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str))
+        design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose_text",
+                  "route", "follow_up_weeks", "flags"]
+        return [_tidy(table[design]), Markdown("**What they found**"),
+                _tidy(table[["study", "efficacy_finding", "safety_finding", "ref_ids"]])]
+    if name == "effects":
+        items = []
+        for outcome, result in brief.pooled_results:
+            items += [Markdown(f"**{outcome}**: {result.summary()}"), plots.forest_plot(result)]
+        if not brief.pooled_results:
+            items.append(Markdown("**No pooled estimate is possible**: no outcome among these studies is reported "
+                                  "as events and totals in both arms by two or more studies."))
+        if not brief.effects.empty:
+            items += [Markdown("Per-study risk ratios (treated vs control; below 1 means fewer events with cells):"),
+                      brief.effects[["study", "outcome", "events_treated", "n_treated", "events_control",
+                                     "n_control", "effect", "ci_low", "ci_high", "corrected"]]]
+        else:
+            items.append(Markdown("None of these studies reports a two-arm count that gives a per-study estimate."))
+        return items
+    if name == "preclinical":
+        if not brief.parameters["include_preclinical"]:
+            return [Markdown("Preclinical studies were left out of this brief (`include_preclinical = False`).")]
+        if brief.animal.empty:
+            return [Markdown("**No preclinical study in the review matches this question.**")]
+        models = ", ".join(sorted(brief.animal["disease"].unique()))
+        note = ("" if brief.parameters["disease"] == "all" else
+                f"Models shown as related to {html.escape(brief.parameters['disease'])}: {models} (a curation choice).")
+        return [Markdown(note), _tidy(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
+                                                    "outcome", "finding", "ref_ids"]])]
+    if name == "mechanisms":
+        return [_tidy(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
+    if name == "caveats":
+        flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
+        text = (f"{len(flagged)} of {len(brief.clinical)} matching studies carry a quality flag (no control arm, "
+                f"fewer than {analysis.SMALL_SAMPLE} treated, or under {analysis.SHORT_FOLLOW_UP} weeks of follow-up). "
+                "The review's own caveats:") if len(brief.clinical) else "The review's own caveats:"
+        return [Markdown(text), brief.challenges[["challenge", "category", "description", "ref_ids"]]]
+    if name == "references":
+        lines = [f"{r.ref_id}. {html.escape(r.citation)}" for r in brief.references.itertuples()]
+        return [Markdown("\n".join(lines) if lines else "No references.")]
+    raise UnknownNameError("section", name, ["counts", "clinical", "effects", "preclinical", "mechanisms", "caveats",
+                                             "references"])
