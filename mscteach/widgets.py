@@ -242,12 +242,16 @@ def animal_explorer(animal: pd.DataFrame, disease: str = analysis.ALL) -> Explor
 
 
 # --------------------------------------------------------------------------- 6 clinical trials
-def render_trials(clinical: pd.DataFrame, disease: str, cell_type: str, cell_origin: str, design: str) -> list:
-    """Clinical studies matching the filters: overview table, sample sizes and doses."""
+TRIAL_CHARTS = {"sample sizes": plots.sample_size_figure, "doses": plots.dose_figure}
+
+
+def render_trials(clinical: pd.DataFrame, disease: str, cell_type: str, cell_origin: str, design: str,
+                  chart: str = "sample sizes") -> list:
+    """Clinical studies matching the filters: overview table and one chart (sample sizes or doses)."""
     chosen = analysis.choose(clinical, disease=disease, cell_type=cell_type, cell_origin=cell_origin, design=design)
     if chosen.empty:
         return [_no_match("clinical studies")]
-    return [analysis.trial_overview(chosen), plots.sample_size_figure(chosen), plots.dose_figure(chosen)]
+    return [analysis.trial_overview(chosen), TRIAL_CHARTS[chart](chosen)]
 
 
 def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_type: str = analysis.ALL) -> Explorer:
@@ -257,9 +261,11 @@ def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_typ
         "cell_type": _dropdown("cell type", _options("clinical_studies", "cell_type"), cell_type),
         "cell_origin": _dropdown("origin", _options("clinical_studies", "cell_origin")),
         "design": _dropdown("design", _options("clinical_studies", "design")),
+        # one chart at a time keeps each update to a single figure (well under 100 ms)
+        "chart": w.ToggleButtons(description="chart", options=list(TRIAL_CHARTS), value="sample sizes", style=STYLE),
     }
     return Explorer("Clinical studies", controls, lambda **v: render_trials(clinical, **v),
-                    "narrow the studies down and compare their sizes and doses.")
+                    "narrow the studies down, then compare their sizes or their doses.")
 
 
 # --------------------------------------------------------------------------- 7 challenges

@@ -16,10 +16,13 @@ def t():
 
 
 def test_render_trials_filters_and_draws(t):
-    table, sizes, doses = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all",
-                                                cell_origin="all", design="RCT")
+    table, sizes = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all",
+                                         cell_origin="all", design="RCT")
     assert table["study"].tolist() == ["Shi 2012", "Lin 2017"]
-    assert isinstance(sizes, Figure) and isinstance(doses, Figure)
+    assert sizes.axes[0].get_title() == "How many patients each study enrolled"
+    _, doses = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all", cell_origin="all",
+                                     design="RCT", chart="doses")
+    assert doses.axes[0].get_title() == "Doses used in clinical studies"
 
 
 def test_render_functions_say_when_nothing_matches(t):
@@ -58,6 +61,8 @@ def test_explorer_updates_its_output_when_a_control_changes(t):
     after = explorer.output.outputs
     assert "Suk 2016" not in after[0]["data"]["text/html"] and "Lin 2017" in after[0]["data"]["text/html"]
     assert "image/png" in after[1]["data"]
+    explorer.controls["chart"].value = "doses"
+    assert len(explorer.output.outputs) == 2 and explorer.output.outputs[1] != after[1]
 
 
 def test_explorer_options_come_from_the_schema(t):
