@@ -203,10 +203,31 @@ def plan_parameters(paths: Iterable[Path], overrides: Mapping[str, Any]) -> dict
     """Give each notebook the overrides it declares; an override no notebook declares is an error."""
     declared = {path: notebook_parameters(path) for path in paths}
     known = sorted({name for params in declared.values() for name in params})
-    for name in overrides:
+    for name, value in overrides.items():
         if name not in known:
             raise UnknownNameError("parameter", name, known)
+        for params in declared.values():
+            if name in params:
+                _check_type(name, value, params[name])
     return {path: {k: v for k, v in overrides.items() if k in params} for path, params in declared.items()}
+
+
+def _check_type(name: str, value: Any, default_source: str) -> None:
+    """A value must have the type of the parameter's default (an int where the default is 1991, ...)."""
+    import ast
+
+    try:
+        default = ast.literal_eval(default_source)
+    except (ValueError, SyntaxError):
+        return  # the default is an expression; the notebook checks the value itself
+    expected = type(default)
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok = True
+    if not ok:
+        names = {bool: "True or False", int: "an integer", float: "a number", str: "text", list: "a JSON list"}
+        raise MscteachError(f"parameter {name} expects {names.get(expected, expected.__name__)} "
+                            f"(its default is {default_source}); got {value!r}")
 
 
 def _build_one(source: str, out: str, parameters: dict[str, Any]) -> tuple[str, str, str | None]:

@@ -211,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mscteach {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"mscteach {args.command}: interrupted", file=sys.stderr)
+        print(f"mscteach {args.command}: interrupted; files already completed were kept, "
+              "none is left half-written", file=sys.stderr)
         return 130
 
 

@@ -29,3 +29,16 @@ def test_licences_are_stated():
     assert "CC BY-NC-SA 4.0" in data_licence and "Moudi B, Karbalaie-Harofteh M, Moudi M" in data_licence
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "CC BY-NC-SA 4.0" in readme
+
+
+def test_binder_environment_lists_every_runtime_dependency():
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=!~ \[]", dep)[0].lower() for dep in project["dependencies"]}
+    binder = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    listed = {re.split(r"[<>=!~ \[]", line)[0].lower() for line in binder.splitlines()
+              if line.strip() and not line.startswith("#")}
+    assert names <= listed, names - listed
+    assert "pip install --no-deps -e ." in (REPO / "binder" / "postBuild").read_text(encoding="utf-8")

@@ -1,0 +1,145 @@
+"""The bad-input corpus: every case gives a clear message naming what and where, exits non-zero,
+prints no traceback from our code, and leaves no partial output.
+
+The loader/validate cases are also checked through the API in test_validation.py; here each case
+is run the way a teacher meets it, at the command line.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from .conftest import DATA, set_cell
+
+
+@dataclass
+class Case:
+    id: str
+    setup: Callable[[Path], list[str]]  # prepares files in a temp folder; returns the mscteach arguments
+    exit: int
+    words: tuple[str, ...]
+    no_output: str | None = None  # a path (relative to the temp folder) that must not exist afterwards
+
+
+def _data(tmp: Path) -> Path:
+    import shutil
+
+    target = tmp / "data"
+    if not target.exists():
+        shutil.copytree(DATA, target)
+    return target
+
+
+def _corrupt(edit: Callable[[Path], None]) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        data = _data(tmp)
+        edit(data)
+        return ["validate", str(data)]
+    return setup
+
+
+def _broken_notebooks(tmp: Path) -> list[str]:
+    folder = tmp / "nbs"
+    folder.mkdir()
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell("1/0")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, str(folder / "01_broken.ipynb"))
+    return ["build", "--no-progress", "--notebooks", str(folder), "--out", str(tmp / "site")]
+
+
+def _drop_column(data: Path) -> None:
+    path = data / "glossary.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(l.split(",", 1)[1] if "," in l else l for l in lines) + "\n", encoding="utf-8")
+
+
+CASES = [
+    Case("missing-file", _corrupt(lambda d: (d / "timeline.csv").unlink()), 1,
+         ("data/timeline.csv", "file is missing")),
+    Case("missing-column", _corrupt(_drop_column), 1, ("data/glossary.csv", "row 1", "field 'term'", "missing")),
+    Case("wrong-type", _corrupt(lambda d: set_cell(d / "clinical_studies.csv", 5, "n_total", "many")), 1,
+         ("data/clinical_studies.csv", "row 5", "field 'n_total'", "'many' is not an integer")),
+    Case("duplicate-id", _corrupt(lambda d: set_cell(d / "mechanisms.csv", 3, "mechanism_id", "M01")), 1,
+         ("data/mechanisms.csv", "row 3", "duplicate key M01 (first seen on row 2)")),
+    Case("dangling-ref-id", _corrupt(lambda d: set_cell(d / "animal_studies.csv", 2, "ref_ids", "71;777")), 1,
+         ("data/animal_studies.csv", "row 2", "field 'ref_ids'", "777 is not a references.ref_id")),
+    Case("empty-required", _corrupt(lambda d: set_cell(d / "references.csv", 10, "title", "")), 1,
+         ("data/references.csv", "row 10", "field 'title'", "a value is required")),
+    Case("non-utf8", _corrupt(lambda d: (d / "glossary.csv").write_bytes(b"term,abbreviation\n\xe9t\xe9,x\n")), 1,
+         ("data/glossary.csv", "not UTF-8")),
+    Case("unknown-table", lambda tmp: ["describe", "clinical_trials"], 1,
+         ("unknown table 'clinical_trials'", "clinical_studies")),
+    Case("data-folder-missing", lambda tmp: ["--data", str(tmp / "nowhere"), "tables"], 1,
+         ("data folder", "nowhere", "does not exist")),
+    Case("build-unknown-parameter", lambda tmp: ["build", "--out", str(tmp / "site"), "-p", "disese", "ACLF"], 1,
+         ("unknown parameter 'disese'", "did you mean 'disease'"), no_output="site"),
+    Case("build-wrong-parameter-type", lambda tmp: ["build", "--out", str(tmp / "site"), "-p", "year_to", "soon"], 1,
+         ("parameter year_to expects an integer", "'soon'"), no_output="site"),
+    Case("build-unwritable-output", lambda tmp: (tmp / "f").write_text("") or ["build", "--out", str(tmp / "f" / "x")],
+         1, ("cannot write to output folder",)),
+    Case("build-notebook-raises", _broken_notebooks, 1, ("01_broken.ipynb failed at cell 2", "ZeroDivisionError")),
+    Case("report-unknown-value", lambda tmp: ["report", "--disease", "hepatitis", "-o", str(tmp / "b.html")], 2,
+         ("unknown value for --disease 'hepatitis'", "available: all, cirrhosis"), no_output="b.html"),
+    Case("report-wrong-type", lambda tmp: ["report", "--year-to", "2020.5", "-o", str(tmp / "b.html")], 2,
+         ("--year-to '2020.5'", "a year"), no_output="b.html"),
+    Case("report-unwritable-output",
+         lambda tmp: (tmp / "f").write_text("") or ["report", "-o", str(tmp / "f" / "b.html")], 1,
+         ("cannot write to",)),
+    Case("report-missing-grid", lambda tmp: ["report", "--grid", str(tmp / "grid.csv")], 1,
+         ("grid file", "grid.csv", "does not exist")),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case, tmp_path):
+    args = case.setup(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "mscteach", *args], capture_output=True, text=True,
+                            timeout=300, cwd=tmp_path)
+    assert result.returncode == case.exit, result.stderr
+    for words in case.words:
+        assert words in result.stderr, (words, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    if case.no_output:
+        assert not (tmp_path / case.no_output).exists()
+    assert not list(tmp_path.rglob("*.part"))  # nothing half-written anywhere
+
+
+def test_html_in_text_parameters_is_shown_as_text(tmp_path):
+    out = tmp_path / "b.html"
+    result = subprocess.run([sys.executable, "-m", "mscteach", "report", "--disease", "NAFLD", "--title",
+                             '<img src=x onerror="alert(1)">', "-o", str(out)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<img src=x onerror="alert(1)">' not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_an_interrupted_batch_keeps_complete_briefs_and_leaves_nothing_half_written(tmp_path):
+    out = tmp_path / "briefs"
+    command = [sys.executable, "-m", "mscteach", "report", "--no-progress", "--jobs", "1", "-o", str(out)]
+    for disease in ("cirrhosis", "ACLF", "NAFLD", "liver failure", "autoimmune hepatitis"):
+        command += ["--disease", disease]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.json")) and time.monotonic() < deadline and batch.poll() is None:
+        time.sleep(0.1)
+    os.killpg(batch.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group, as in a terminal
+    _, stderr = batch.communicate(timeout=120)
+    assert batch.returncode != 0
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    written = sorted(out.iterdir())
+    assert not [p for p in written if p.suffix not in (".html", ".json")]  # no temporary files
+    htmls = {p.stem for p in written if p.suffix == ".html"}
+    jsons = {p.stem for p in written if p.suffix == ".json"}
+    assert jsons and htmls == jsons and len(htmls) < 5  # complete pairs only, and it really stopped early

@@ -1,0 +1,146 @@
+"""Explorers in a real browser: Voilà serves the chapters, headless Chromium changes a widget.
+
+Voilà (which turns a chapter into an app for a class projector) is started on a free loopback port by
+the test itself; Playwright drives Debian's Chromium (/usr/bin/chromium; never a downloaded browser).
+On failure a screenshot is saved in test-artifacts/. The server is stopped even when a test fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("chapters")
+    for nb in (REPO / "notebooks").glob("*.ipynb"):
+        shutil.copy(nb, folder)
+    port = _free_port()
+    log = (folder / "voila.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(folder)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("Voilà did not start:\n" + (folder / "voila.log").read_text())
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def chapter(browser, voila, name: str):
+    """Open a chapter in Voilà; on any failure keep a screenshot."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.goto(f"{voila}/voila/render/{name}", timeout=120_000)
+        yield page
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{Path(name).stem}-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def _explorer(page, title: str):
+    page.wait_for_selector(f"text={title} —", timeout=120_000)
+    return page.locator(".widget-vbox", has_text=f"{title} —").first
+
+
+def _output(explorer):
+    area = explorer.locator(".widget-output").first
+    return area.inner_text(), [img.get_attribute("src") for img in area.locator("img").all()]
+
+
+def _output_after_change(page, explorer, gone: str, timeout_s: float = 30):
+    """The explorer's output once ``gone`` has disappeared from it (or the last seen output)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        text, images = _output(explorer)
+        if gone not in text or time.monotonic() > deadline:
+            return text, images
+        page.wait_for_timeout(100)
+
+
+def test_trial_explorer_filters_table_and_redraws_figure(browser, voila):
+    with chapter(browser, voila, "06_clinical_trials.ipynb") as page:
+        explorer = _explorer(page, "Clinical studies")
+        text, images = _output(explorer)
+        assert "Suk 2016" in text and len(images) == 1
+        explorer.locator("select").first.select_option(label="ACLF")
+        text, new_images = _output_after_change(page, explorer, gone="Suk 2016")
+        assert "Suk 2016" not in text and "Lin 2017" in text and "Shi 2012" in text
+        assert new_images and new_images != images  # the sample-size chart was redrawn
+
+
+def test_animal_explorer_narrows_to_hcc(browser, voila):
+    with chapter(browser, voila, "05_animal_models.ipynb") as page:
+        explorer = _explorer(page, "Preclinical studies")
+        text, images = _output(explorer)
+        assert "Jang" in text
+        explorer.locator("select").first.select_option(label="HCC")
+        text, new_images = _output_after_change(page, explorer, gone="Jang")
+        assert "Teshima" in text and "Gong" in text and "Jang" not in text
+        assert new_images != images  # the heatmap was redrawn
+
+
+def test_exclusion_checker_gives_a_verdict(browser, voila):
+    with chapter(browser, voila, "07_challenges.ipynb") as page:
+        explorer = _explorer(page, "Exclusion-criteria checker")
+        assert "Eligible" in _output(explorer)[0]
+        explorer.locator("select").first.select_option(label="Substance abuse")
+        explorer.locator(".widget-output", has_text="Excluded").first.wait_for(timeout=30_000)
+        assert "Excluded by 1 criterion(s): Substance abuse." in _output(explorer)[0]
