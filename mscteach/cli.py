@@ -24,6 +24,7 @@ examples:
   mscteach build                       execute the chapters and write the HTML site to _build/site
   mscteach build -p disease ACLF       the same, focused on one disease
   mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
+  mscteach exercises grade ch06_clinical_trials submissions/*.ipynb   grade a class locally
   mscteach lab                         open the chapters in JupyterLab
 
 The data folder can also be set with the environment variable MSCTEACH_DATA_DIR.
@@ -76,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="HTML file for one brief (default: briefs/NAME.html); folder for a batch (default: briefs)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="briefs written at once in a batch (default: 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    p = sub.add_parser("exercises", help="regenerate, check or grade the otter-grader exercise sets")
+    ex = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ex.add_parser("generate", help="write exercises/student and exercises/autograder from exercises/masters")
+    ex.add_parser("check", help="exit 1 if the generated files are out of date with the masters")
+    g = ex.add_parser("grade", help="grade submitted notebooks locally (no Docker) and print a score table")
+    g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
+    g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
+    g.add_argument("--csv", metavar="FILE", help="also write the scores to a CSV file")
 
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
@@ -188,6 +198,37 @@ def _report(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _exercises(args: argparse.Namespace) -> int:
+    from . import exercises
+
+    if args.action == "generate":
+        for name in exercises.generate():
+            print(f"generated exercises/student/{name} and exercises/autograder/{name}")
+        return 0
+    if args.action == "check":
+        stale = exercises.out_of_date()
+        for item in stale:
+            print(f"out of date: {item}", file=sys.stderr)
+        if stale:
+            print("run 'mscteach exercises generate' and commit the result", file=sys.stderr)
+            return 1
+        print("generated exercises are up to date")
+        return 0
+    results = exercises.grade(args.set, [Path(s) for s in args.submissions])
+    questions = sorted({q for r in results for q in r["questions"]})
+    rows = [["submission", *questions, "total", "possible"]]
+    rows += [[r["submission"], *(f"{r['questions'].get(q, 0):g}" for q in questions), f"{r['total']:g}",
+              f"{r['possible']:g}"] for r in results]
+    for row in rows:
+        print("\t".join(row))
+    if args.csv:
+        import csv
+
+        with open(args.csv, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -200,7 +241,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
-            "build": _build, "report": _report, "lab": _lab}
+            "build": _build, "report": _report, "exercises": _exercises, "lab": _lab}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

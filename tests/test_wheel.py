@@ -28,6 +28,9 @@ def test_wheel_contains_every_data_file(wheel):
     assert "mscteach/_data/LICENSE.md" in names
     for nb in (REPO / "notebooks").glob("*.ipynb"):
         assert f"mscteach/_notebooks/{nb.name}" in names
+    assert "mscteach/_reports/evidence_brief.ipynb" in names
+    assert "mscteach/_exercises/masters/ch01_history.ipynb" in names
+    assert "mscteach/datasets/bcg_trials.csv" in names
 
 
 @pytest.mark.slow

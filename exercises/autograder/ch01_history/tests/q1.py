@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(n_events):
+    assert isinstance(n_events, int), 'expected a whole number (use len(...)), got ' + type(n_events).__name__
+
+@test_case(points=None, hidden=True)
+def test_q1_value(n_events):
+    import mscteach
+    assert n_events == len(mscteach.load('timeline')), 'count every row of the timeline table'
+

@@ -1,0 +1,18 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_frame(transplant_events):
+    import pandas as pd
+    assert isinstance(transplant_events, pd.DataFrame), 'expected a DataFrame with one row per event'
+    assert 'category' in transplant_events.columns, "keep the table's columns (filter rows, not columns)"
+
+@test_case(points=None, hidden=True)
+def test_q2_rows(transplant_events):
+    assert set(transplant_events['category']) == {'transplantation'}, 'keep only transplantation events'
+    assert sorted(transplant_events['year']) == [1939, 1957, 1958, 1963, 1972], 'some transplantation events are missing'
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(uncited_years):
+    assert isinstance(uncited_years, list), 'expected a list of years'
+
+@test_case(points=None, hidden=True)
+def test_q4_value(uncited_years):
+    assert [int(y) for y in uncited_years] == [1939], 'an uncited row has ref_ids == [] (use .map(len) == 0)'
+

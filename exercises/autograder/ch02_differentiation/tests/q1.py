@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(n_sources):
+    assert isinstance(n_sources, int), 'expected a whole number'
+
+@test_case(points=None, hidden=True)
+def test_q1_value(n_sources):
+    import mscteach
+    assert n_sources == len(mscteach.load('cell_sources')), 'count the rows of cell_sources'
+

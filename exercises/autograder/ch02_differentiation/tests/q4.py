@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(stance_counts):
+    import pandas as pd
+    assert isinstance(stance_counts, pd.Series), 'expected a Series (try .value_counts())'
+
+@test_case(points=None, hidden=True)
+def test_q4_value(stance_counts):
+    assert int(stance_counts['against']) == 4 and int(stance_counts['for']) == 10, 'count every row once, by stance'
+

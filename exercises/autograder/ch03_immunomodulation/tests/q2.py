@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_type(pge2_targets):
+    assert isinstance(pge2_targets, set), 'expected a set of target names'
+
+@test_case(points=None, hidden=True)
+def test_q2_value(pge2_targets):
+    assert pge2_targets == {'M1/M2 macrophage', 'T cell'}, 'PGE2 acts on one innate and one adaptive target'
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(top_target):
+    assert isinstance(top_target, str), 'expected one target name'
+
+@test_case(points=None, hidden=True)
+def test_q4_value(top_target):
+    assert top_target == 'T cell', 'count targets over innate and adaptive mechanisms only, after splitting lists'
+

@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(fibrosis_mediators):
+    assert isinstance(fibrosis_mediators, list), 'expected a list of mediator names'
+
+@test_case(points=None, hidden=True)
+def test_q1_value(fibrosis_mediators):
+    for m in ['HGF', 'IL-10', 'MMP-9', 'MMP-13']:
+        assert m in fibrosis_mediators, m + " is missing: split the ';'-separated mediator lists"
+

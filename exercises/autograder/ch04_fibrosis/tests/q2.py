@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_type(ecm_without):
+    assert isinstance(ecm_without, float), 'expected one number (a float)'
+
+@test_case(points=None, hidden=True)
+def test_q2_value(ecm_without):
+    assert abs(ecm_without - 10.0) < 0.001, 'at steady state the ECM is synthesis / degradation'
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(mouse_nafld):
+    assert isinstance(mouse_nafld, str), "a cell of outcome_matrix is text like '2 benefit'"
+
+@test_case(points=None, hidden=True)
+def test_q4_value(mouse_nafld):
+    assert mouse_nafld == '3 benefit', "use .loc['mouse', 'NAFLD'] on the matrix"
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(n_rct):
+    assert isinstance(n_rct, int), 'expected a whole number'
+
+@test_case(points=None, hidden=True)
+def test_q1_value(n_rct):
+    assert n_rct == 6, "count rows whose design is 'RCT'"
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_type(rct_treated):
+    assert isinstance(rct_treated, int), 'expected a whole number (wrap the sum in int(...))'
+
+@test_case(points=None, hidden=True)
+def test_q2_value(rct_treated):
+    assert rct_treated == 192, 'sum n_treated over the RCT rows only'
+

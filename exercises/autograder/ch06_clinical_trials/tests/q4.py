@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(infection_rr):
+    assert isinstance(infection_rr, float) and infection_rr > 0, 'expected a positive ratio'
+
+@test_case(points=None, hidden=True)
+def test_q4_value(infection_rr):
+    assert abs(infection_rr - 9 / 56 / (18 / 54)) < 1e-06, 'risk ratio = (events/total treated) / (events/total control)'
+

@@ -1,0 +1,17 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(n_uncited):
+    assert isinstance(n_uncited, int), 'expected a whole number'
+
+@test_case(points=None, hidden=True)
+def test_q1_value(n_uncited):
+    import mscteach
+    c = mscteach.load('challenges')
+    assert n_uncited == int((c['ref_ids'].map(len) == 0).sum()), 'an uncited row has an empty ref_ids list'
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_type(per_arm):
+    assert isinstance(per_arm, int), 'expected a whole number of patients'
+
+@test_case(points=None, hidden=True)
+def test_q2_value(per_arm):
+    assert per_arm == 115, 'use p_control=0.556 and p_treatment=0.732 with the default alpha and power'
+

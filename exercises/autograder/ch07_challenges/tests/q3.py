@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q3_type(underpowered):
+    assert isinstance(underpowered, list), "expected a list of study labels like 'Lin 2017'"
+
+@test_case(points=None, hidden=True)
+def test_q3_value(underpowered):
+    assert len(underpowered) == 6 and 'Lin 2017' in underpowered, 'every RCT in the review is below a powered size'
+

@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(n_apply):
+    assert isinstance(n_apply, int), 'expected a whole number'
+
+@test_case(points=None, hidden=True)
+def test_q4_value(n_apply):
+    assert n_apply == 2, "pass the exact criterion names from criteria['criterion']"
+

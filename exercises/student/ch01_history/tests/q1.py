@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(n_events):
+    assert isinstance(n_events, int), 'expected a whole number (use len(...)), got ' + type(n_events).__name__
+

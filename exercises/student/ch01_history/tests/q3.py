@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q3_type(msc_year):
+    assert isinstance(msc_year, int) and 1800 < msc_year < 2025, 'expected a year as a whole number'
+

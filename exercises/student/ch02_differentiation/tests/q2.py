@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_type(uc_refs):
+    assert isinstance(uc_refs, list) and all((isinstance(r, int) for r in uc_refs)), 'expected the ref_ids list of one row'
+

@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q3_type(inducing_factors):
+    assert isinstance(inducing_factors, list), "expected a list of names, e.g. ['EGF', ...]"
+

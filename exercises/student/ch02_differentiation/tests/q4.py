@@ -1,0 +1,12 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(stance_counts):
+    import pandas as pd
+    assert isinstance(stance_counts, pd.Series), 'expected a Series (try .value_counts())'
+

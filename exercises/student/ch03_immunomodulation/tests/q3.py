@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q3_type(treg_mediator):
+    assert isinstance(treg_mediator, str), "expected the mediator's name as text"
+

@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q1_type(fibrosis_mediators):
+    assert isinstance(fibrosis_mediators, list), 'expected a list of mediator names'
+

@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q3"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q3_type(ecm_change):
+    assert isinstance(ecm_change, float), 'expected one number (a float)'
+

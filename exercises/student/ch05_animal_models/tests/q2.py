@@ -1,0 +1,12 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q2"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q2_frame(harmful):
+    import pandas as pd
+    assert isinstance(harmful, pd.DataFrame), 'expected a DataFrame with one row per study'
+

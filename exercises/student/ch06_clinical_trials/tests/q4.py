@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q4_type(infection_rr):
+    assert isinstance(infection_rr, float) and infection_rr > 0, 'expected a positive ratio'
+

@@ -1,0 +1,11 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q5"
+points = 1
+
+@test_case(points=None, hidden=False)
+def test_q5_is_a_letter(q5_answer):
+    assert isinstance(q5_answer, str) and q5_answer.strip().lower() in ['a', 'b', 'c'], 'expected one letter: ' + ', '.join(['a', 'b', 'c'])
+

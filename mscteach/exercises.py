@@ -1,0 +1,149 @@
+"""Exercise sets: generate student and autograder versions with otter-grader, and grade submissions.
+
+The master notebooks in ``exercises/masters/`` are in Otter Assign's format
+(solutions, public tests and hidden tests side by side). :func:`generate`
+runs ``otter assign`` on each and writes
+
+* ``exercises/student/<set>/`` — the notebook students get (answers blanked,
+  ``grader.check("qN")`` after each answer) with its public tests;
+* ``exercises/autograder/<set>/`` — the solution notebook with all tests,
+  public and hidden, for grading.
+
+:func:`grade` grades a folder of submissions locally, without Docker, with
+``otter run``.
+"""
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import MscteachError, UnknownNameError
+
+__all__ = ["exercise_dir", "exercise_sets", "generate", "grade", "out_of_date"]
+
+_PACKAGED = Path(__file__).resolve().parent / "_exercises"
+_CHECKOUT = Path(__file__).resolve().parent.parent / "exercises"
+
+
+def exercise_dir() -> Path:
+    """The ``exercises/`` folder (the checkout's, or its copy in a wheel)."""
+    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+
+
+def exercise_sets(root: Path | None = None) -> list[str]:
+    """Names of the exercise sets, e.g. ``['ch01_history', ...]``, in chapter order."""
+    return sorted(p.stem for p in ((root or exercise_dir()) / "masters").glob("ch[0-9][0-9]_*.ipynb"))
+
+
+def _otter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "otter", *args], capture_output=True, text=True, cwd=cwd)
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["(no output)"]
+        raise MscteachError(f"otter {args[0]} failed: {tail[0]}")
+    return result
+
+
+def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
+    """Regenerate the student and autograder versions of every exercise set.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The exercises folder holding ``masters/`` (default: the course's).
+    out : Path, optional
+        Where to write ``student/`` and ``autograder/`` (default: ``root``).
+
+    Returns
+    -------
+    list of str
+        The sets generated.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = root or exercise_dir()
+    out = out or root
+    sets = exercise_sets(root)
+    with tempfile.TemporaryDirectory(prefix="mscteach-otter-") as tmp:
+        def assign(name: str) -> None:
+            _otter("assign", "--no-run-tests", "--no-pdfs", str(root / "masters" / f"{name}.ipynb"),
+                   str(Path(tmp) / name))
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(assign, sets))
+        for name in sets:
+            for kind in ("student", "autograder"):
+                _stable_cell_ids(Path(tmp) / name / kind / f"{name}.ipynb", name)
+                target = out / kind / name
+                if target.exists():
+                    shutil.rmtree(target)
+                shutil.copytree(Path(tmp) / name / kind, target)
+    return sets
+
+
+def _stable_cell_ids(path: Path, name: str) -> None:
+    """Otter gives the cells it adds random ids; number them so regenerating changes nothing."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{name.replace('_', '-')}-{i}"
+    nbformat.write(nb, str(path))
+
+
+def out_of_date(root: Path | None = None) -> list[str]:
+    """Generated files that differ from what the masters produce now (empty when up to date)."""
+    root = root or exercise_dir()
+    with tempfile.TemporaryDirectory(prefix="mscteach-check-") as tmp:
+        fresh = Path(tmp)
+        generate(root, fresh)
+        stale = []
+        for kind in ("student", "autograder"):
+            stale += _compare(fresh / kind, root / kind, f"exercises/{kind}")
+    return stale
+
+
+def _compare(fresh: Path, committed: Path, label: str) -> list[str]:
+    if not committed.is_dir():
+        return [f"{label} (missing)"]
+    diff = filecmp.dircmp(fresh, committed, ignore=["__pycache__", ".ipynb_checkpoints"])
+    stale = [f"{label}/{n} (missing)" for n in diff.left_only] + [f"{label}/{n} (not generated)" for n in diff.right_only]
+    stale += [f"{label}/{n} (differs)" for n in diff.diff_files]
+    for sub in diff.common_dirs:
+        stale += _compare(fresh / sub, committed / sub, f"{label}/{sub}")
+    return stale
+
+
+def grade(name: str, submissions: list[Path], root: Path | None = None) -> list[dict]:
+    """Grade submitted notebooks of one exercise set locally (no Docker) with ``otter run``.
+
+    Returns one dict per submission: ``submission``, ``total``, ``possible``
+    and ``questions`` (question name to score).
+    """
+    root = root or exercise_dir()
+    if name not in exercise_sets(root):
+        raise UnknownNameError("exercise set", name, exercise_sets(root))
+    missing = [str(s) for s in submissions if not Path(s).is_file()]
+    if missing:
+        raise MscteachError(f"submission not found: {missing[0]}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp:
+        zip_path = Path(tmp) / "autograder.zip"
+        tests = root / "autograder" / name / "tests"
+        _otter("generate", "-t", str(tests), "-o", str(zip_path), "--no-requirements", "--no-environment",
+               "--no-config", cwd=Path(tmp))
+        for i, submission in enumerate(submissions):
+            out_dir = Path(tmp) / f"out{i}"
+            out_dir.mkdir()
+            _otter("run", "--no-logo", "-a", str(zip_path), "-o", str(out_dir), str(Path(submission).resolve()),
+                   cwd=Path(tmp))
+            data = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
+            graded = [t for t in data["tests"] if "score" in t]  # one entry per question; others are summaries
+            questions = {t["name"]: t["score"] for t in graded}
+            results.append({"submission": str(submission), "total": sum(questions.values()),
+                            "possible": sum(t["max_score"] for t in graded), "questions": questions})
+    return results
