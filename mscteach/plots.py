@@ -439,28 +439,36 @@ def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: f
 
 
 def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
-    """Clinical evidence map: disease × design bubbles sized by total patients, labelled with study counts."""
+    """Clinical evidence map: design × disease and design × cell type, bubbles sized by total patients.
+
+    Each bubble is labelled "studies (patients)"; meta-analyses are left out (they pool other studies).
+    """
     primary = clinical[clinical["design"] != "meta-analysis"]
-    fig = _figure(3.8)
-    ax = fig.subplots()
+    fig = _figure(4.0, width=WIDTH)
+    axes = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1])
     if primary.empty:
-        _empty(ax)
+        _empty(axes[0])
+        _empty(axes[1])
     else:
-        grouped = primary.groupby(["disease", "design"]).agg(studies=("study_id", "size"),
-                                                             patients=("n_total", "sum")).reset_index()
-        designs = [d for d in analysis.DESIGN_ORDER if d in set(grouped["design"])]
-        diseases = sorted(grouped["disease"].unique())
-        x = grouped["disease"].map({d: i for i, d in enumerate(diseases)})
-        y = grouped["design"].map({d: i for i, d in enumerate(designs)})
-        ax.scatter(x, y, s=40 + grouped["patients"].astype(float) * 1.2, color=PALETTE[0], alpha=0.55)
-        for xi, yi, n, p in zip(x, y, grouped["studies"], grouped["patients"]):
-            ax.annotate(f"{n} ({p})", (xi, yi), ha="center", va="center", fontsize=8)
-        ax.set_xticks(range(len(diseases)), [textwrap.fill(d, 12) for d in diseases])
-        ax.set_yticks(range(len(designs)), designs)
-        ax.set_xlim(-0.6, len(diseases) - 0.4)
-        ax.set_ylim(-0.6, len(designs) - 0.4)
-        ax.invert_yaxis()
-    ax.set_xlabel("disease")
-    ax.set_ylabel("design")
-    ax.set_title("Evidence map: studies (patients) by disease and design")
+        designs = [d for d in analysis.DESIGN_ORDER if d in set(primary["design"])]
+        for ax, column, label in ((axes[0], "disease", "disease"), (axes[1], "cell_type", "cells given")):
+            _bubbles(ax, primary, column, designs)
+            ax.set_xlabel(label)
+        axes[0].set_ylabel("design")
+    fig.suptitle("Evidence map: studies (patients) by design, disease and cells given")
     return fig
+
+
+def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None:
+    grouped = primary.groupby([column, "design"]).agg(studies=("study_id", "size"),
+                                                      patients=("n_total", "sum")).reset_index()
+    columns = sorted(grouped[column].unique())
+    x = grouped[column].map({c: i for i, c in enumerate(columns)})
+    y = grouped["design"].map({d: i for i, d in enumerate(designs)})
+    ax.scatter(x, y, s=40 + grouped["patients"].astype(float) * 1.2, color=PALETTE[0], alpha=0.55)
+    for xi, yi, n, p in zip(x, y, grouped["studies"], grouped["patients"]):
+        ax.annotate(f"{n} ({p})", (xi, yi), ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(columns)), [textwrap.fill(c, 10) for c in columns], fontsize=7)
+    ax.set_yticks(range(len(designs)), designs)
+    ax.set_xlim(-0.6, len(columns) - 0.4)
+    ax.set_ylim(len(designs) - 0.4, -0.6)

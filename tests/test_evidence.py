@@ -187,7 +187,10 @@ def test_forest_plot_layout(bcg):
 
 def test_evidence_map_and_trial_size_figures(clinical):
     fig = plots.evidence_map_figure(clinical)
-    assert "Evidence map" in fig.axes[0].get_title()
+    assert "Evidence map" in fig.get_suptitle()
+    assert [ax.get_xlabel() for ax in fig.axes] == ["disease", "cells given"]
+    labels = [t.get_text() for t in fig.axes[1].texts]
+    assert "4 (246)" in labels  # four RCTs of BM-MSCs with 25 + 110 + 39 + 72 patients
     comparison = analysis.trials_against_target(clinical, 115)
     fig = plots.trial_size_figure(comparison, 115, 0.556, 0.732)
     assert len(fig.axes[0].patches) == len(comparison)
