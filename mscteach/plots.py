@@ -56,6 +56,16 @@ def _empty(ax, message: str = "No rows match the current selection") -> None:
     ax.set_yticks([])
 
 
+def _stacked_barh(ax, counts: pd.DataFrame, colours: dict[str, tuple], legend: str | None) -> None:
+    """Horizontal bars stacked by column of a crosstab (rows are the bars), integer count axis."""
+    left = np.zeros(len(counts))
+    for column in counts.columns:
+        ax.barh(counts.index, counts[column], left=left, color=colours[column], label=column)
+        left += counts[column].to_numpy()
+    ax.legend(title=legend, frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+
+
 def _wrap_xticklabels(ax, width: int = 12) -> None:
     """Wrap long category labels onto several lines instead of rotating them."""
     ax.set_xticks(ax.get_xticks(), [textwrap.fill(t.get_text(), width) for t in ax.get_xticklabels()], rotation=0)
@@ -129,15 +139,10 @@ def evidence_stance_figure(differentiation: pd.DataFrame) -> Figure:
     ax = fig.subplots()
     counts = pd.crosstab(differentiation["kind"], differentiation["stance"]).reindex(columns=["for", "against"], fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
-    left = np.zeros(len(counts))
-    for stance, colour in (("for", PALETTE[2]), ("against", PALETTE[3])):
-        ax.barh(counts.index, counts[stance], left=left, color=colour, label=stance)
-        left += counts[stance].to_numpy()
+    _stacked_barh(ax, counts, {"for": PALETTE[2], "against": PALETTE[3]}, legend="stance")
     ax.set_xlabel("evidence items in the review")
     ax.set_ylabel("kind of evidence")
     ax.set_title("Hepatocyte-like-cell differentiation: evidence for and against")
-    ax.legend(title="stance", frameon=False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
     sns.despine(ax=ax)
     return fig
 
@@ -249,12 +254,7 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
     else:
         counts = pd.crosstab(animal["disease"], animal["outcome"])
         counts = counts[[o for o in OUTCOME_COLOURS if o in counts.columns]]
-        left = np.zeros(len(counts))
-        for outcome in counts.columns:
-            ax.barh(counts.index, counts[outcome], left=left, color=OUTCOME_COLOURS[outcome], label=outcome)
-            left += counts[outcome].to_numpy()
-        ax.legend(title="outcome", frameon=False)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _stacked_barh(ax, counts, OUTCOME_COLOURS, legend="outcome")
     ax.set_xlabel("studies")
     ax.set_ylabel("disease modelled")
     ax.set_title("Preclinical outcomes by disease")
@@ -364,12 +364,7 @@ def challenges_figure(challenges: pd.DataFrame) -> Figure:
     ax = fig.subplots()
     counts = pd.crosstab(frame["category"], frame["support"]).reindex(columns=["cited", "review's own statement"], fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
-    left = np.zeros(len(counts))
-    for support, colour in (("cited", PALETTE[0]), ("review's own statement", PALETTE[7])):
-        ax.barh(counts.index, counts[support], left=left, color=colour, label=support)
-        left += counts[support].to_numpy()
-    ax.legend(frameon=False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _stacked_barh(ax, counts, {"cited": PALETTE[0], "review's own statement": PALETTE[7]}, legend=None)
     ax.set_xlabel("challenges named")
     ax.set_ylabel("category")
     ax.set_title("Open challenges, and whether the review cites evidence for them")
