@@ -56,6 +56,14 @@ class IPCKernelManager(AsyncKernelManager):
     def _default_transport(self) -> str:
         return "ipc"
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts every kernel before shutting it down; a kernel that is
+        # just finishing a widget message then logs "KeyboardInterrupt caught in kernel" as
+        # an ERROR, which alarms users for nothing. A finished notebook needs no interrupt.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
     @default("ip")
     def _default_ip(self) -> str:
         # jupyter_client's default IPC prefix is "kernel-ipc" in the working directory,
