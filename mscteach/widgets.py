@@ -90,10 +90,16 @@ class Explorer(w.VBox):
         # Set the Output widget's content through its state rather than by capturing
         # display messages: the result is then the same under JupyterLab, papermill and
         # nbval, which route captured messages differently.
-        items = self.results()
-        self.output.outputs = ()
-        for item in items:
-            self.output.append_display_data(_as_png(item) if isinstance(item, Figure) else item)
+        # The new outputs replace the old ones in one assignment, so a browser never sees
+        # an empty or half-drawn explorer in between.
+        from IPython.core.interactiveshell import InteractiveShell
+
+        formatter = InteractiveShell.instance().display_formatter
+        outputs = []
+        for item in self.results():
+            data, metadata = formatter.format(_as_png(item) if isinstance(item, Figure) else item)
+            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+        self.output.outputs = tuple(outputs)
 
     def show(self, interactive: bool = True) -> None:
         """Display the live widget, or (``interactive=False``) its current results as plain outputs."""

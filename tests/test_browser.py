@@ -105,12 +105,12 @@ def _output(explorer):
     return area.inner_text(), [img.get_attribute("src") for img in area.locator("img").all()]
 
 
-def _output_after_change(page, explorer, gone: str, timeout_s: float = 30):
-    """The explorer's output once ``gone`` has disappeared from it (or the last seen output)."""
+def _output_after_change(page, explorer, gone: str, present: str, timeout_s: float = 30):
+    """The explorer's output once ``gone`` has left it and ``present`` is in it (or the last seen output)."""
     deadline = time.monotonic() + timeout_s
     while True:
         text, images = _output(explorer)
-        if gone not in text or time.monotonic() > deadline:
+        if (gone not in text and present in text) or time.monotonic() > deadline:
             return text, images
         page.wait_for_timeout(100)
 
@@ -121,7 +121,7 @@ def test_trial_explorer_filters_table_and_redraws_figure(browser, voila):
         text, images = _output(explorer)
         assert "Suk 2016" in text and len(images) == 1
         explorer.locator("select").first.select_option(label="ACLF")
-        text, new_images = _output_after_change(page, explorer, gone="Suk 2016")
+        text, new_images = _output_after_change(page, explorer, gone="Suk 2016", present="Lin 2017")
         assert "Suk 2016" not in text and "Lin 2017" in text and "Shi 2012" in text
         assert new_images and new_images != images  # the sample-size chart was redrawn
 
@@ -132,7 +132,7 @@ def test_animal_explorer_narrows_to_hcc(browser, voila):
         text, images = _output(explorer)
         assert "Jang" in text
         explorer.locator("select").first.select_option(label="HCC")
-        text, new_images = _output_after_change(page, explorer, gone="Jang")
+        text, new_images = _output_after_change(page, explorer, gone="Jang", present="Teshima")
         assert "Teshima" in text and "Gong" in text and "Jang" not in text
         assert new_images != images  # the heatmap was redrawn
 
