@@ -99,7 +99,7 @@ def choose(table: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
             continue
         series = table[column]
         if series.dtype == object and series.map(lambda v: isinstance(v, list)).all():
-            mask &= series.map(lambda items: any(w in items for w in wanted))
+            mask &= series.map(lambda items, wanted=wanted: any(w in items for w in wanted))
         else:
             mask &= series.isin(wanted).fillna(False).astype(bool)
     return table[mask].reset_index(drop=True)
@@ -220,7 +220,7 @@ def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: 
     for column, wanted in (("target", target), ("mediator", mediator)):
         if _wanted(wanted) is None:
             continue
-        chosen = chosen[chosen[column].map(lambda v: wanted in split_items(v))]
+        chosen = chosen[chosen[column].map(lambda v, wanted=wanted: wanted in split_items(v))]
     return chosen.reset_index(drop=True)
 
 

@@ -388,13 +388,13 @@ def forest_plot(result, title: str | None = None) -> Figure:
     sizes = 30 + 370 * studies["weight_random"].to_numpy() / max(studies["weight_random"].max(), 1e-9)
     ax.hlines(y, studies["ci_low"], studies["ci_high"], color="0.25", lw=1.2)
     ax.scatter(studies["effect"], y, s=sizes, marker="s", color=PALETTE[0], zorder=3)
-    for yy, label, est, lo, hi, w in zip(y, studies["study"].astype(str), studies["effect"], studies["ci_low"],
-                                        studies["ci_high"], studies["weight_random"]):
+    for yy, est, lo, hi, w in zip(y, studies["effect"], studies["ci_low"], studies["ci_high"],
+                                 studies["weight_random"]):
         ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]  {w:4.1f}%", (1.02, yy), xycoords=("axes fraction", "data"),
                     va="center", fontsize=8, family="monospace")
-    diamonds = [(1.0, "Random effects", result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
-                (0.2, "Fixed effect", result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
-    for yy, label, est, lo, hi, colour in diamonds:
+    diamonds = [(1.0, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
+                (0.2, result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
+    for yy, est, lo, hi, colour in diamonds:
         ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
         ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"), va="center",
                     fontsize=8, family="monospace", weight="bold")

@@ -51,7 +51,7 @@ def voila(tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Voilà did not start:\n" + (folder / "voila.log").read_text())
+                    raise RuntimeError("Voilà did not start:\n" + (folder / "voila.log").read_text()) from None
                 time.sleep(0.3)
         yield base
     finally:

@@ -6,7 +6,6 @@ parameters change what a chapter shows.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

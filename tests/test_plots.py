@@ -42,7 +42,7 @@ def _check(fig: Figure) -> None:
 
 
 def test_every_figure_on_the_full_data(t):
-    for name, fig in _figures(t, t["clinical_studies"], t["animal_studies"]).items():
+    for fig in _figures(t, t["clinical_studies"], t["animal_studies"]).values():
         _check(fig)
 
 
