@@ -15,10 +15,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -78,6 +80,29 @@ class NotebookFailure(MscteachError):
         self.notebook, self.cell, self.error = notebook, cell, error
         where = f"cell {cell}" if cell is not None else "before any cell ran"
         super().__init__(f"{notebook} failed at {where}: {error}")
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for notebook runs that stops cleanly on Ctrl-C.
+
+    Workers ignore SIGINT, so an interrupt reaches only this process, which
+    cancels the runs not yet started and waits for the running ones (each
+    writes its files atomically): nothing is left half-written and no worker
+    prints a traceback.
+    """
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def notebook_dir() -> Path:
@@ -288,7 +313,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     except OSError as exc:
         raise MscteachError(f"cannot write to output folder {str(out)!r}: {exc.strerror}") from None
     result = BuildResult(out)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    with worker_pool(min(jobs, len(paths))) as pool:
         futures = [pool.submit(_build_one, str(p), str(out), plan[p]) for p in paths]
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
                            disable=not progress):
@@ -343,7 +368,7 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
 
     paths = notebooks(folder)
     failures = []
-    with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with tempfile.TemporaryDirectory() as tmp, worker_pool(jobs) as pool:
         futures = {pool.submit(_refresh_one, str(p), tmp): p for p in paths}
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", disable=not progress):
             failure = future.result()

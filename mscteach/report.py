@@ -16,7 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from . import analysis
-from .build import NotebookFailure, execute_notebook, render_html, write_atomically
+from .build import NotebookFailure, execute_notebook, render_html, worker_pool, write_atomically
 from .data import load, vocabulary
 from .errors import MscteachError, UnknownNameError
 
@@ -348,7 +348,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     out_dir = Path(out_dir)
     _check_writable(out_dir / "probe.html")
     result = BatchResult()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(grid))) as pool:
+    with worker_pool(min(jobs, len(grid))) as pool:
         futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html")) for p, n in zip(grid, names)]
         for future in tqdm(as_completed(futures), total=len(futures), desc="briefs", unit="brief", disable=not progress):
             out, error = future.result()
