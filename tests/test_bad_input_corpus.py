@@ -129,8 +129,11 @@ def test_an_interrupted_batch_keeps_complete_briefs_and_leaves_nothing_half_writ
     command = [sys.executable, "-m", "mscteach", "report", "--no-progress", "--jobs", "1", "-o", str(out)]
     for disease in ("cirrhosis", "ACLF", "NAFLD", "liver failure", "autoimmune hepatitis"):
         command += ["--disease", disease]
+    # As in a terminal: SIGINT has its default disposition in the command even when this test
+    # runs in a background job (which would otherwise pass SIGINT on as ignored).
     batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob("*.json")) and time.monotonic() < deadline and batch.poll() is None:
         time.sleep(0.1)
