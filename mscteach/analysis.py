@@ -45,6 +45,7 @@ __all__ = [
     "one_of",
     "outcome_matrix",
     "references_cited",
+    "reported_proportions",
     "study_effects",
     "split_items",
     "studies_per_source",
@@ -633,6 +634,23 @@ def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.Data
     wide = binary_outcomes(outcomes, clinical)
     counts = wide.groupby("outcome")["study_id"].nunique()
     return wide[wide["outcome"].isin(counts[counts >= 2].index)].reset_index(drop=True)
+
+
+def reported_proportions(outcomes: pd.DataFrame, study_id: str, outcome: str) -> pd.Series:
+    """A study's reported percentages for one outcome as proportions, indexed by ``arm_role``.
+
+    For example the 24-week survival of Lin 2017: ``control`` 0.556, ``treated`` 0.732.
+
+    Raises
+    ------
+    UnknownNameError
+        If the study reports no percentage for that outcome.
+    """
+    rows = outcomes[(outcomes["study_id"] == study_id) & (outcomes["outcome"] == outcome) & outcomes["percent"].notna()]
+    if rows.empty:
+        reported = outcomes.loc[(outcomes["study_id"] == study_id) & outcomes["percent"].notna(), "outcome"]
+        raise UnknownNameError(f"percentage outcome of {study_id}", outcome, sorted(set(reported)))
+    return (rows.set_index("arm_role")["percent"] / 100).astype(float)
 
 
 # --------------------------------------------------------------------------- trial sizing

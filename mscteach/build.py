@@ -37,6 +37,7 @@ __all__ = [
     "NotebookFailure",
     "build",
     "clean_notebook",
+    "ensure_writable_folder",
     "execute_notebook",
     "notebook_dir",
     "notebook_parameters",
@@ -131,6 +132,16 @@ def parse_value(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         return text
+
+
+def ensure_writable_folder(folder: Path, what: str = "output folder") -> None:
+    """Create ``folder`` if needed and prove a file can be written there, or raise a clear error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-write-test-"):
+            pass
+    except OSError as exc:
+        raise MscteachError(f"cannot write to {what} {str(folder)!r}: {exc.strerror}") from None
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -305,13 +316,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
         raise MscteachError(f"no notebooks found in {folder or notebook_dir()}")
     plan = plan_parameters(paths, parameters or {})
     out = Path(out).resolve()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".mscteach-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise MscteachError(f"cannot write to output folder {str(out)!r}: {exc.strerror}") from None
+    ensure_writable_folder(out)
     result = BuildResult(out)
     with worker_pool(min(jobs, len(paths))) as pool:
         futures = [pool.submit(_build_one, str(p), str(out), plan[p]) for p in paths]

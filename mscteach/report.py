@@ -24,7 +24,8 @@ from typing import Any
 import pandas as pd
 
 from . import analysis
-from .build import NotebookFailure, execute_notebook, render_html, worker_pool, write_atomically
+from .build import (NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool,
+                    write_atomically)
 from .data import load, vocabulary
 from .errors import MscteachError, UnknownNameError
 
@@ -232,13 +233,7 @@ def report_name(parameters: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- running
 def _check_writable(path: Path) -> None:
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-", delete=True):
-            pass
-    except OSError as exc:
-        raise MscteachError(f"cannot write to {str(path)!r}: {exc.strerror}") from None
+    ensure_writable_folder(path.parent, "folder")
     if path.is_dir():
         raise MscteachError(f"{str(path)!r} is a folder; give a file name ending in .html")
 
@@ -346,7 +341,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     if len(set(names)) != len(names):
         raise MscteachError("two briefs in the grid have the same parameters")
     out_dir = Path(out_dir)
-    _check_writable(out_dir / "probe.html")
+    ensure_writable_folder(out_dir)
     result = BatchResult()
     with worker_pool(min(jobs, len(grid))) as pool:
         futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html")) for p, n in zip(grid, names)]

@@ -210,3 +210,11 @@ def test_trial_size_widget(clinical):
     explorer = widgets.trial_size_explorer(clinical)
     explorer.controls["power"].value = 0.9
     assert "**115 patients" not in explorer.output.outputs[0]["data"]["text/markdown"]
+
+
+def test_reported_proportions():
+    outcomes = mscteach.load("outcomes")
+    lin = analysis.reported_proportions(outcomes, "lin2017", "survival")
+    assert (lin["control"], lin["treated"]) == pytest.approx((0.556, 0.732))
+    with pytest.raises(UnknownNameError, match="unknown percentage outcome of lin2017 'death'"):
+        analysis.reported_proportions(outcomes, "lin2017", "death")
