@@ -27,7 +27,7 @@ def latency(explorer, control, values) -> float:
 
 cases = {
     "timeline (years slider)": (widgets.timeline_explorer(mscteach.load("timeline")), "years",
-                                [(1900, 1975), (1950, 1995), (1860, 1995)]),
+                                [(1900, 1975), (1950, 1991), (1868, 1991)]),
     "trials (disease dropdown)": (widgets.trial_explorer(mscteach.load("clinical_studies")), "disease",
                                   ["ACLF", "cirrhosis", "all"]),
     "ECM model (slider)": (widgets.ecm_explorer(), "msc_synthesis_block", [0.2, 0.8, 0.5]),

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import format_citation
+from .data import field_schema, format_citation, vocabulary
 from .errors import MscteachError, UnknownNameError
 
 ALL = "all"
@@ -27,7 +27,10 @@ __all__ = [
     "EcmScenario",
     "choose",
     "check_exclusions",
+    "design_order",
     "design_rank",
+    "evidence_levels",
+    "in_schema_order",
     "distinct_items",
     "ecm_summary",
     "evidence_level",
@@ -43,13 +46,16 @@ __all__ = [
     "further_reading",
     "mediator_target_matrix",
     "one_of",
+    "primary",
     "outcome_matrix",
     "references_cited",
+    "related",
     "reported_proportions",
     "study_effects",
     "split_items",
     "studies_per_source",
     "timeline_between",
+    "year_span",
     "trial_overview",
 ]
 
@@ -140,6 +146,43 @@ def timeline_between(timeline: pd.DataFrame, start: int | None = None, end: int 
     return events.sort_values(["year", "year_text"], kind="stable").reset_index(drop=True)
 
 
+def related(table: pd.DataFrame, column: str, mapping: pd.DataFrame, mapped: str, disease: Any) -> pd.DataFrame:
+    """Rows of ``table`` related to a clinical disease through a curation mapping.
+
+    ``mapping`` is a table such as ``related_models`` (columns ``disease`` and
+    ``mapped``); a row of ``table`` is kept when its ``column`` is mapped to
+    ``disease``. ``"all"`` (or ``None``) keeps every row; a disease with no
+    mapping keeps none.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> animals = related(mscteach.load("animal_studies"), "disease", mscteach.load("related_models"),
+    ...                   "animal_disease", "liver failure")
+    >>> sorted(set(animals["disease"]))
+    ['ALF']
+    """
+    if _wanted(disease) is None:
+        return table.reset_index(drop=True)
+    wanted = set(mapping.loc[mapping["disease"].isin(_wanted(disease)), mapped])
+    return table[table[column].isin(wanted).fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def year_span(timeline: pd.DataFrame) -> tuple[int, int]:
+    """The first and last year of a timeline (spans count to their last year).
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> year_span(mscteach.load("timeline"))
+    (1868, 1991)
+    """
+    if timeline.empty:
+        raise MscteachError("the timeline has no events")
+    last = timeline["year_end"].fillna(timeline["year"]).max()
+    return int(timeline["year"].min()), int(max(last, timeline["year"].max()))
+
+
 def references_cited(table: pd.DataFrame) -> list[int]:
     """Sorted reference numbers cited anywhere in ``table['ref_ids']``."""
     return sorted({r for refs in table["ref_ids"] for r in refs})
@@ -168,7 +211,7 @@ def studies_per_source(clinical: pd.DataFrame, animal: pd.DataFrame) -> pd.DataF
     "preclinical") and ``studies``, sorted by total studies (most first).
     Meta-analyses are left out: they pool other studies.
     """
-    clin = clinical[clinical["design"] != "meta-analysis"]
+    clin = clinical[primary(clinical)]
     parts = [
         clin.groupby("cell_type").size().rename("studies").reset_index().assign(evidence="clinical"),
         animal.groupby(_simple_cell_type(animal["cell_type"])).size().rename("studies")
@@ -311,15 +354,30 @@ def outcome_matrix(animal: pd.DataFrame) -> pd.DataFrame:
     return cells.unstack("disease").fillna("").sort_index()
 
 
-DESIGN_ORDER = ["RCT", "non-randomised controlled", "cohort", "single-arm", "case report", "meta-analysis"]
+def design_order() -> list[str]:
+    """Study designs strongest first: the order of ``clinical_studies.design`` in the schema."""
+    return vocabulary("clinical_studies", "design")
 
 
 def design_rank(design: pd.Series) -> pd.Series:
-    """Position of each design in the usual evidence order (RCT first; meta-analyses last)."""
-    unknown = set(design.dropna()) - set(DESIGN_ORDER)
+    """Position of each design in the schema's evidence order (RCT first; meta-analyses last)."""
+    order = design_order()
+    unknown = set(design.dropna()) - set(order)
     if unknown:
-        raise UnknownNameError("design", sorted(unknown)[0], DESIGN_ORDER)
-    return design.map({d: i for i, d in enumerate(DESIGN_ORDER)}).astype("Int64")
+        raise UnknownNameError("design", sorted(unknown)[0], order)
+    return design.map({d: i for i, d in enumerate(order)}).astype("Int64")
+
+
+def primary(clinical: pd.DataFrame) -> pd.Series:
+    """Whether each study is a primary study (a ranked design), not one that pools others (a meta-analysis)."""
+    return clinical["design"].isin(list(evidence_levels())).astype(bool)
+
+
+def in_schema_order(values: Iterable[Any], table: str, field: str) -> list[Any]:
+    """``values`` (deduplicated) in the order of a field's vocabulary; values outside it last, sorted."""
+    order = vocabulary(table, field)
+    present = set(values)
+    return [v for v in order if v in present] + sorted(present - set(order), key=str)
 
 
 def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
@@ -369,8 +427,17 @@ def check_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> pd.Da
 
 
 # --------------------------------------------------------------------------- evidence levels
-#: Design levels, strongest first; meta-analyses are ranked apart (level ``None``).
-EVIDENCE_LEVELS = {"RCT": 1, "non-randomised controlled": 2, "cohort": 3, "single-arm": 4, "case report": 5}
+def evidence_levels() -> dict[str, int]:
+    """Evidence level of each ranked design, 1 (strongest) first, read from the schema.
+
+    The level is the design's position in ``clinical_studies.design``'s
+    vocabulary, leaving out the designs the schema marks ``unranked``
+    (meta-analyses, which pool other studies).
+    """
+    unranked = set(field_schema("clinical_studies", "design").get("unranked", []))
+    return {d: i for i, d in enumerate((d for d in design_order() if d not in unranked), start=1)}
+
+
 SMALL_SAMPLE = 50  # treated patients; below this a study is flagged as small
 SHORT_FOLLOW_UP = 52  # weeks; below this follow-up is flagged as short
 
@@ -378,20 +445,20 @@ SHORT_FOLLOW_UP = 52  # weeks; below this follow-up is flagged as short
 def evidence_level(design: str) -> int | None:
     """Evidence level of a study design: 1 (RCT) to 5 (case report); ``None`` for a meta-analysis.
 
-    The order is the usual hierarchy of primary studies: randomised controlled
-    trial > non-randomised controlled study > cohort > single-arm study > case
-    report. Meta-analyses pool other studies and are ranked apart.
+    The order is the usual hierarchy of primary studies, as the schema lists
+    them: randomised controlled trial > non-randomised controlled study >
+    cohort > single-arm study > case report. Meta-analyses pool other studies
+    and are ranked apart (see :func:`evidence_levels`).
 
     Raises
     ------
     UnknownNameError
         For a design outside the schema's vocabulary.
     """
-    if design == "meta-analysis":
-        return None
-    if design not in EVIDENCE_LEVELS:
-        raise UnknownNameError("design", design, [*EVIDENCE_LEVELS, "meta-analysis"])
-    return EVIDENCE_LEVELS[design]
+    levels, order = evidence_levels(), design_order()
+    if design not in order:
+        raise UnknownNameError("design", design, order)
+    return levels.get(design)
 
 
 def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
@@ -405,15 +472,19 @@ def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
     sizes or follow-up are flagged as unknown, never as fine.
     """
     table = clinical.copy()
-    table["evidence_level"] = pd.array([evidence_level(d) for d in table["design"]], dtype="Int64")
-    table["controlled"] = table["n_control"].notna() & (table["design"] != "meta-analysis")
-    primary = table["design"] != "meta-analysis"
+    levels = evidence_levels()
+    unknown = set(table["design"].dropna()) - set(design_order())
+    if unknown:
+        raise UnknownNameError("design", sorted(unknown)[0], design_order())
+    table["evidence_level"] = pd.array([levels.get(d) for d in table["design"]], dtype="Int64")
+    is_primary = primary(table)
+    table["controlled"] = table["n_control"].notna() & is_primary
     table["small_sample"] = (table["n_treated"] < small_sample).astype("boolean").where(table["n_treated"].notna())
     table["short_follow_up"] = (table["follow_up_weeks"] < short_follow_up).astype("boolean").where(
         table["follow_up_weeks"].notna())
 
     def flags(row: pd.Series) -> str:
-        if row["design"] == "meta-analysis":
+        if pd.isna(row["evidence_level"]):
             return "pools other studies"
         found = []
         if not row["controlled"]:
@@ -425,7 +496,7 @@ def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
     table["flags"] = table.apply(flags, axis=1)
     table["_order"] = table["evidence_level"].fillna(99)
     table = table.sort_values(["_order", "year", "study_id"], kind="stable").drop(columns="_order")
-    table.loc[~primary, ["small_sample", "short_follow_up"]] = pd.NA
+    table.loc[~is_primary, ["small_sample", "short_follow_up"]] = pd.NA
     return table.reset_index(drop=True)
 
 
@@ -705,7 +776,7 @@ def trials_against_target(clinical: pd.DataFrame, per_arm: int) -> pd.DataFrame:
     Returns ``study``, ``design``, ``n_treated``, ``n_control``, ``smaller_arm``
     and ``share_of_target`` (smaller arm ÷ target, so 1.0 means powered).
     """
-    controlled = clinical[clinical["n_control"].notna() & (clinical["design"] != "meta-analysis")]
+    controlled = clinical[clinical["n_control"].notna() & primary(clinical)]
     view = controlled.assign(study=controlled["first_author"] + " " + controlled["year"].astype(str))
     view = view.assign(smaller_arm=view[["n_treated", "n_control"]].min(axis=1))
     view = view.assign(share_of_target=(view["smaller_arm"] / per_arm).astype(float).round(2))

@@ -7,13 +7,16 @@ primary keys, and ``listForeignKeys`` (each ``ref_ids`` item must be a
 ``references.ref_id``). The schema is the single definition of the data; this
 module reads everything from it.
 
-Two checkers read the same schema:
+Two checkers read the same schema and never disagree:
 
-* :func:`load` checks the one table it reads (and its reference numbers) with
-  a fast pandas pass, so ``import mscteach`` plus loading stays quick;
-* :func:`validate` runs the Frictionless validator over the whole package
-  and adds the checks Frictionless cannot express (list foreign keys, rows
-  without a citation that do not say why).
+* :func:`validate` asks Frictionless about every table (it is the authority on
+  what is wrong) and adds the checks Frictionless cannot express (foreign keys
+  from a list field, vocabularies shared between tables, rows without a
+  citation that do not say why);
+* :func:`load` reads one table with a fast reader that applies exactly
+  Frictionless's rules, so ``import mscteach`` plus loading stays quick; it
+  raises if and only if :func:`validate` reports a problem in that table or in
+  a table it depends on.
 
 Both report :class:`~mscteach.errors.Problem` objects naming file, row and
 field.
@@ -23,9 +26,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +47,9 @@ __all__ = [
     "check_choice",
     "cite",
     "data_dir",
+    "dependencies",
     "describe",
+    "field_schema",
     "list_tables",
     "load",
     "validate",
@@ -215,14 +223,26 @@ def vocabulary(table: str, field: str, data: str | os.PathLike[str] | None = Non
     UnknownNameError
         If the table or field does not exist, or the field has no enum.
     """
+    folder = data_dir(data)
+    fields = {f["name"]: f for f in _resource(folder, table)["schema"]["fields"]}
+    if field not in fields:
+        raise UnknownNameError(f"field of {table}", field, list(fields))
+    source = fields[field].get("vocabularyFrom")
+    if source:  # a curation mapping shares another table's vocabulary
+        return vocabulary(source["resource"], source["field"], folder)
+    enum = fields[field].get("constraints", {}).get("enum")
+    if enum is None:
+        with_enum = [n for n, f in fields.items() if "enum" in f.get("constraints", {}) or "vocabularyFrom" in f]
+        raise UnknownNameError(f"controlled field of {table}", field, with_enum)
+    return list(enum)
+
+
+def field_schema(table: str, field: str, data: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The schema of one field (a copy), with its type, constraints and any custom properties."""
     fields = {f["name"]: f for f in _resource(data_dir(data), table)["schema"]["fields"]}
     if field not in fields:
         raise UnknownNameError(f"field of {table}", field, list(fields))
-    enum = fields[field].get("constraints", {}).get("enum")
-    if enum is None:
-        with_enum = [n for n, f in fields.items() if "enum" in f.get("constraints", {})]
-        raise UnknownNameError(f"controlled field of {table}", field, with_enum)
-    return list(enum)
+    return json.loads(json.dumps(fields[field]))
 
 
 def check_choice(table: str, field: str, value: Any, data: str | os.PathLike[str] | None = None,
@@ -244,11 +264,17 @@ def check_choice(table: str, field: str, value: Any, data: str | os.PathLike[str
 
 
 # --------------------------------------------------------------------------- reading
-_INT = re.compile(r"^[+-]?\d+$")
-
-
-# The same wording is used for problems found by our reader and by Frictionless,
-# so that validate() can merge both without repeating a problem.
+# load() reads with its own fast reader; validate() asks Frictionless. Both must say the
+# same thing about every input, so the reader mirrors Frictionless's value readers exactly:
+#  * a cell is missing only when it is exactly empty ("" is Frictionless's missing value);
+#  * text is kept as written: a space or no-break space after "RCT" is part of the value
+#    and breaks an enum in both (the message shows it);
+#  * integers and numbers are read as int() and Decimal() read them after stripping the
+#    cell, as Frictionless does; NaN breaks a minimum or maximum, as there;
+#  * header labels are stripped and matched to fields by name, in any order
+#    ("fieldsMatch": "equal" in every schema);
+#  * a row of empty cells is a "blank row" problem, and rows are numbered by their
+#    position in the file (the header is row 1), blank rows included.
 def _type_message(field: dict[str, Any], raw: str) -> str:
     if field["type"] == "list":
         return (f"{raw!r} is not a list of {field.get('itemType', 'string')}s "
@@ -262,41 +288,87 @@ def _constraint_message(field: dict[str, Any], constraint: str, raw: str) -> str
     if constraint == "required":
         return "a value is required but the cell is empty"
     if constraint == "enum":
-        return f"{raw!r} is not an allowed value; allowed: {', '.join(map(str, cons['enum']))}"
+        hint = " (remove the spaces around it)" if raw != raw.strip() and raw.strip() in cons["enum"] else ""
+        return f"{raw!r} is not an allowed value{hint}; allowed: {', '.join(map(str, cons['enum']))}"
     if constraint == "pattern":
         return f"{raw!r} does not match the pattern {cons['pattern']!r}"
     if constraint in ("minimum", "maximum"):
-        return f"{raw} is out of range ({constraint} {cons[constraint]})"
+        return f"{raw.strip()} is out of range ({constraint} {cons[constraint]})"
     return f"{raw!r} breaks the {constraint} constraint"
 
 
-def _duplicate_message(shown: object, first_row: int | str) -> str:
+def _duplicate_message(shown: object, first_row: int) -> str:
     return f"duplicate key {shown} (first seen on row {first_row})"
 
 
-def _convert(value: str, field: dict[str, Any]) -> tuple[Any, str | None]:
-    """Convert one non-empty cell; return (value, error message or None)."""
+MISSING_COLUMN = "column is missing from the header"
+DUPLICATE_COLUMN = "column appears more than once in the header"
+BLANK_ROW = "blank row (delete it, or fill it in)"
+
+
+def _unknown_column(names: list[str]) -> str:
+    return f"unknown column (the schema has: {', '.join(names)})"
+
+
+def _missing_cell(n_cells: int, n_columns: int) -> str:
+    return f"the row ends before this column ({n_cells} cells; the header has {n_columns})"
+
+
+def _extra_cell(position: int, raw: str, n_columns: int) -> str:
+    return f"cell {position} ({raw!r}) is beyond the header's {n_columns} columns"
+
+
+def _read_value(raw: str, field: dict[str, Any]) -> tuple[Any, bool]:
+    """Read one non-missing cell as Frictionless does; return (value, readable)."""
     ftype = field["type"]
     if ftype == "integer":
-        if _INT.match(value):
-            return int(value), None
-        return None, _type_message(field, value)
+        try:
+            return int(raw.strip()), True
+        except ValueError:
+            return None, False
     if ftype == "number":
         try:
-            number = float(value)
-        except ValueError:
-            return None, _type_message(field, value)
-        if number != number or number in (float("inf"), float("-inf")):
-            return None, _type_message(field, value)
-        return number, None
+            return Decimal(raw.strip()), True
+        except (InvalidOperation, ValueError):
+            return None, False
     if ftype == "list":
-        items = [v.strip() for v in value.split(field.get("delimiter", ","))]
-        if field.get("itemType") == "integer":
-            if not all(_INT.match(v) for v in items):
-                return None, _type_message(field, value)
-            return [int(v) for v in items], None
-        return items, None
-    return value, None
+        item = {"type": field.get("itemType", "string")}
+        items = []
+        for part in raw.split(field.get("delimiter", ",")):
+            value, readable = _read_value(part, item)
+            if not readable:
+                return None, False
+            items.append(value)
+        return items, True
+    return raw, True
+
+
+def _broken_constraints(field: dict[str, Any], value: Any) -> list[str]:
+    """The cell constraints ``value`` breaks, in Frictionless's order (``None`` is a missing cell)."""
+    cons = field.get("constraints", {})
+    if value is None:
+        return ["required"] if cons.get("required") else []
+    broken = []
+    if "pattern" in cons and isinstance(value, str) and not re.match(f"^{cons['pattern']}$", value):
+        broken.append("pattern")
+    if "enum" in cons and value not in cons["enum"]:
+        broken.append("enum")
+    for bound, ok in (("minimum", operator.ge), ("maximum", operator.le)):
+        if bound in cons and isinstance(value, (int, Decimal)) and (value != value or not ok(value, cons[bound])):
+            broken.append(bound)
+    return broken
+
+
+@dataclass
+class _Table:
+    """What the fast reader makes of one CSV file: typed columns, row numbers and problems."""
+
+    rel: str
+    schema: dict[str, Any]
+    columns: dict[str, list[Any]] = dataclass_field(default_factory=dict)
+    rows: list[int] = dataclass_field(default_factory=list)  # the file row number of each data row kept
+    problems: list[Problem] = dataclass_field(default_factory=list)
+    header_ok: bool = False
 
 
 def _decode(file: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -308,142 +380,153 @@ def _decode(file: Path, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(rel, message=f"cannot be read: {exc.strerror}")]
     try:
         return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(rel, row=line, message=f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
-                                                      f"at byte {exc.start}); save the file as UTF-8")]
+    except UnicodeDecodeError:
+        return None, [Problem(rel, message=NOT_UTF8)]
 
 
-MISSING_COLUMN = "column is missing from the header"
-CELL_COUNT = "row has a different number of cells from the header"
+NOT_UTF8 = "is not UTF-8 text; save the file as UTF-8"
 
 
-def _unknown_column(names: list[str]) -> str:
-    return f"unknown column (the schema has: {', '.join(names)})"
+def _header_problems(rel: str, header: list[str], names: list[str]) -> list[Problem]:
+    problems = [Problem(rel, row=1, field=n, message=MISSING_COLUMN) for n in names if n not in header]
+    problems += [Problem(rel, row=1, field=n, message=_unknown_column(names)) for n in header if n not in names]
+    problems += [Problem(rel, row=1, field=n, message=DUPLICATE_COLUMN)
+                 for n in sorted({n for n in header if header.count(n) > 1})]
+    return problems
 
 
-def _check_rows(rel: str, header: list[str], rows: list[list[str]], schema: dict[str, Any]
-                ) -> tuple[dict[str, list[Any]], list[Problem]]:
-    """Type-convert and constraint-check rows against a table schema."""
-    problems: list[Problem] = []
+def _read(folder: Path, resource: dict[str, Any]) -> _Table:
+    """Read and check one table against its schema (everything but cross-table checks)."""
+    rel = f"{folder.name}/{resource['path']}"
+    schema = resource["schema"]
+    table = _Table(rel, schema)
+    text, table.problems = _decode(folder / resource["path"], rel)
+    if text is None:
+        return table
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    if not records:
+        table.problems.append(Problem(rel, message=EMPTY_FILE))
+        return table
     fields = schema["fields"]
     names = [f["name"] for f in fields]
-    missing = [n for n in names if n not in header]
-    for n in missing:
-        problems.append(Problem(rel, row=1, field=n, message=MISSING_COLUMN))
-    for n in header:
-        if n not in names:
-            problems.append(Problem(rel, row=1, field=n, message=_unknown_column(names)))
-    dupes = sorted({n for n in header if header.count(n) > 1})
-    for n in dupes:
-        problems.append(Problem(rel, row=1, field=n, message="column appears more than once"))
-    if missing or dupes:
-        return {}, problems
-
-    index = {n: header.index(n) for n in names}
+    header = [label.strip() for label in records[0]]
+    table.problems = _header_problems(rel, header, names)
+    if table.problems:
+        return table
+    table.header_ok = True
+    position = {n: header.index(n) for n in names}
     columns: dict[str, list[Any]] = {n: [] for n in names}
-    for i, row in enumerate(rows):
-        line = i + 2
-        if len(row) != len(header):
-            problems.append(Problem(rel, row=line, message=CELL_COUNT))
-            for n in names:
-                columns[n].append(None)
+    problems = table.problems
+    width = len(header)
+    for number, record in enumerate(records[1:], start=2):
+        if all(cell == "" for cell in record):
+            problems.append(Problem(rel, row=number, message=BLANK_ROW))
             continue
+        for extra in range(width, len(record)):
+            problems.append(Problem(rel, row=number, message=_extra_cell(extra + 1, record[extra], width)))
+        table.rows.append(number)
         for f in fields:
             n = f["name"]
-            raw = row[index[n]].strip()
-            cons = f.get("constraints", {})
-            if raw == "":
-                if cons.get("required"):
-                    problems.append(Problem(rel, row=line, field=n, message="a value is required but the cell is empty"))
+            if position[n] >= len(record):
+                problems.append(Problem(rel, row=number, field=n, message=_missing_cell(len(record), width)))
                 columns[n].append([] if f["type"] == "list" else None)
                 continue
-            value, error = _convert(raw, f)
-            if error:
-                problems.append(Problem(rel, row=line, field=n, message=error))
-                columns[n].append(None)
-                continue
-            broken = []
-            if "enum" in cons and value not in cons["enum"]:
-                broken.append("enum")
-            if "pattern" in cons and not re.fullmatch(cons["pattern"], raw):
-                broken.append("pattern")
-            if "minimum" in cons and isinstance(value, (int, float)) and value < cons["minimum"]:
-                broken.append("minimum")
-            if "maximum" in cons and isinstance(value, (int, float)) and value > cons["maximum"]:
-                broken.append("maximum")
-            problems += [Problem(rel, row=line, field=n, message=_constraint_message(f, c, raw)) for c in broken]
-            columns[n].append(value)
-
-    pk = schema.get("primaryKey", [])
-    pk = [pk] if isinstance(pk, str) else list(pk)
-    unique_sets = [[f["name"]] for f in fields if f.get("constraints", {}).get("unique")]
-    if pk and pk not in unique_sets:
-        unique_sets.append(pk)
-    for key in unique_sets:
+            raw = record[position[n]]
+            value = None
+            if raw != "":
+                value, readable = _read_value(raw, f)
+                if not readable:
+                    problems.append(Problem(rel, row=number, field=n, message=_type_message(f, raw)))
+                    columns[n].append(None)
+                    continue
+            problems += [Problem(rel, row=number, field=n, message=_constraint_message(f, c, raw))
+                         for c in _broken_constraints(f, value)]
+            columns[n].append(value if value is not None or f["type"] != "list" else [])
+    table.columns = columns
+    first_seen = {}
+    for key in _unique_keys(schema):
         seen: dict[tuple, int] = {}
-        for i in range(len(rows)):
+        for i, number in enumerate(table.rows):
             value = tuple(columns[k][i] for k in key)
             if any(v is None for v in value):
                 continue
             if value in seen:
-                shown = ", ".join(map(str, value))
-                problems.append(Problem(rel, row=i + 2, field="/".join(key),
-                                        message=_duplicate_message(shown, seen[value])))
+                problems.append(Problem(rel, row=number, field="/".join(key),
+                                        message=_duplicate_message(", ".join(map(str, value)), seen[value])))
             else:
-                seen[value] = i + 2
-    return columns, problems
+                seen[value] = number
+        first_seen["/".join(key)] = seen
+    return table
 
 
-def _parse(file: Path, rel: str, schema: dict[str, Any]) -> tuple[dict[str, list[Any]], int, list[Problem]]:
-    text, problems = _decode(file, rel)
-    if text is None:
-        return {}, 0, problems
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return {}, 0, [Problem(rel, message=f"is not valid CSV: {exc}")]
-    if not records:
-        return {}, 0, [Problem(rel, row=1, message="file is empty (no header row)")]
-    header = [h.strip() for h in records[0]]
-    rows = [r for r in records[1:] if any(cell.strip() for cell in r)]
-    columns, problems = _check_rows(rel, header, rows, schema)
-    return columns, len(rows), problems
+EMPTY_FILE = "file is empty (no header row)"
 
 
-def _uncited_rows(rel: str, columns: dict[str, list[Any]], schema: dict[str, Any]) -> list[Problem]:
-    """A row with no reference must say why in ``notes`` (house rule of the data)."""
-    names = {f["name"] for f in schema["fields"]}
-    if not {"ref_ids", "notes"} <= names:
-        return []
-    return [Problem(rel, row=i + 2, field="ref_ids",
-                    message="no reference given and notes does not explain why")
-            for i, (refs, note) in enumerate(zip(columns["ref_ids"], columns["notes"]))
-            if refs == [] and not (note or "").strip()]
+def _unique_keys(schema: dict[str, Any]) -> list[list[str]]:
+    """Fields that must be unique (``unique`` constraints), and the primary key."""
+    keys = [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    pk = schema.get("primaryKey", [])
+    pk = [pk] if isinstance(pk, str) else list(pk)
+    if pk and pk not in keys:
+        keys.append(pk)
+    return keys
 
 
+# --------------------------------------------------------------------------- checks across tables
+# Frictionless cannot express these, so mscteach checks them, the same way for load() and validate():
+#  * foreignKeys and listForeignKeys (a foreign key from a list field, such as ref_ids);
+#  * vocabularyFrom: a field whose allowed values are another table's enum (curation mappings);
+#  * a row without a citation must say why in notes.
 def _foreign_keys(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    """Standard (scalar) foreign keys and ``listForeignKeys`` (from a list field), alike."""
     return list(schema.get("foreignKeys", [])) + list(schema.get("listForeignKeys", []))
 
 
-def _dangling(rel: str, columns: dict[str, list[Any]], schema: dict[str, Any],
-              targets: dict[tuple[str, str], set[Any]]) -> list[Problem]:
+def _targets(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (table, field) pairs this schema's keys point to (a vocabularyFrom needs only the schema)."""
+    return [(fk["reference"]["resource"], fk["reference"]["fields"]) for fk in _foreign_keys(schema)]
+
+
+def _cross_table_problems(table: _Table, known: dict[tuple[str, str], set[Any]],
+                          vocabularies: dict[tuple[str, str], list[str]]) -> list[Problem]:
+    if not table.header_ok:
+        return []
     problems = []
-    for fk in _foreign_keys(schema):
-        field, ref = fk["fields"], fk["reference"]
-        known = targets.get((ref["resource"], ref["fields"]))
-        if known is None or field not in columns:
+    columns, rel = table.columns, table.rel
+    for fk in _foreign_keys(table.schema):
+        name, ref = fk["fields"], fk["reference"]
+        allowed = known.get((ref["resource"], ref["fields"]))
+        if allowed is None:
             continue
-        for i, value in enumerate(columns[field]):
-            items = value if isinstance(value, list) else ([] if value is None else [value])
-            for item in items:
-                if item not in known:
+        for number, value in zip(table.rows, columns[name]):
+            for item in value if isinstance(value, list) else ([] if value is None else [value]):
+                if item not in allowed:
                     message = f"{item} is not a {ref['resource']}.{ref['fields']}"
-                    if known and all(isinstance(k, int) for k in known):
-                        message += f" (known: {min(known)}-{max(known)})"
-                    problems.append(Problem(rel, row=i + 2, field=field, message=message))
+                    if allowed and all(isinstance(k, int) for k in allowed):
+                        message += f" (known: {min(allowed)}-{max(allowed)})"
+                    problems.append(Problem(rel, row=number, field=name, message=message))
+    for f in table.schema["fields"]:
+        if "vocabularyFrom" not in f:
+            continue
+        source = f["vocabularyFrom"]
+        allowed = vocabularies.get((source["resource"], source["field"]), [])
+        for number, value in zip(table.rows, columns[f["name"]]):
+            if value is not None and value not in allowed:
+                problems.append(Problem(rel, row=number, field=f["name"],
+                                        message=f"{value!r} is not an allowed value (the vocabulary of "
+                                                f"{source['resource']}.{source['field']}); allowed: "
+                                                f"{', '.join(allowed)}"))
+    names = {f["name"] for f in table.schema["fields"]}
+    if {"ref_ids", "notes"} <= names:
+        problems += [Problem(rel, row=number, field="ref_ids",
+                             message="no reference given and notes does not explain why")
+                     for number, refs, note in zip(table.rows, columns["ref_ids"], columns["notes"])
+                     if refs == [] and not (note or "").strip()]
     return problems
+
+
+def _enums(descriptor: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
+    return {(r["name"], f["name"]): list(f["constraints"]["enum"]) for r in descriptor["resources"]
+            for f in r["schema"]["fields"] if "enum" in f.get("constraints", {})}
 
 
 @lru_cache(maxsize=64)
@@ -453,38 +536,38 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
     root = Path(folder)
     res = _resource(root, name)
     schema = res["schema"]
-    rel = f"{root.name}/{res['path']}"
-    columns, n_rows, problems = _parse(root / res["path"], rel, schema)
-    if not problems:
-        problems += _uncited_rows(rel, columns, schema)
-        targets = {}
-        for fk in _foreign_keys(schema):
-            target, key = fk["reference"]["resource"], fk["reference"]["fields"]
-            if target == name:
-                targets[(target, key)] = set(columns[key])
-                continue
-            try:
-                targets[(target, key)] = set(load(target, root)[key])
-            except DataValidationError as exc:
-                problems.append(Problem(rel, message=f"cannot check references: {target} is invalid"))
-                problems += exc.problems
-        problems += _dangling(rel, columns, schema, targets)
+    table = _read(root, res)
+    problems = list(table.problems)
+    known, invalid = {}, []
+    for target, key in sorted(set(_targets(schema))):
+        if target == name:
+            known[(target, key)] = set(table.columns.get(key, []))
+            continue
+        try:
+            known[(target, key)] = set(load(target, root)[key].tolist())
+        except DataValidationError as exc:
+            invalid.append(target)
+            problems += exc.problems
+    if invalid:
+        problems += [_cannot_check(table.rel, target) for target in sorted(set(invalid))]
+    else:
+        problems += _cross_table_problems(table, known, _enums(_descriptor(root)))
     if problems:
         raise DataValidationError(sorted(set(problems), key=_problem_order),
                                   context=f"table {name!r} in {folder} is invalid")
 
     frame = {}
     for f in schema["fields"]:
-        values = columns[f["name"]]
+        values = table.columns[f["name"]]
         if f["type"] == "integer":
             frame[f["name"]] = pd.array(values, dtype="Int64")
         elif f["type"] == "number":
-            frame[f["name"]] = pd.array(values, dtype="Float64")
+            frame[f["name"]] = pd.array([None if v is None else float(v) for v in values], dtype="Float64")
         elif f["type"] == "list":
             frame[f["name"]] = pd.Series(values, dtype=object)
         else:
             frame[f["name"]] = pd.array(values, dtype="string")
-    return pd.DataFrame(frame, index=pd.RangeIndex(n_rows))
+    return pd.DataFrame(frame, index=pd.RangeIndex(len(table.rows)))
 
 
 def _problem_order(p: Problem) -> tuple:
@@ -534,12 +617,12 @@ def load(name: str, data: str | os.PathLike[str] | None = None) -> "pd.DataFrame
     """
     folder = data_dir(data)
     res = _resource(folder, name)
-    # the cache key covers the table and every table its foreign keys point to
-    targets = [_resource(folder, fk["reference"]["resource"])["path"] for fk in _foreign_keys(res["schema"])]
-    stamps = tuple(_stamp(folder / p) for p in ("datapackage.json", res["path"], *targets))
+    # the cache key covers the table and every table it depends on
+    paths = [_resource(folder, table)["path"] for table in dependencies(name, folder)]
+    stamps = tuple(_stamp(folder / p) for p in ("datapackage.json", *paths))
     table = _load_cached(str(folder), name, stamps)
     out = table.copy(deep=True)
-    for f in _resource(folder, name)["schema"]["fields"]:
+    for f in res["schema"]["fields"]:
         if f["type"] == "list":  # lists are objects: copy them too, so the cache stays intact
             out[f["name"]] = [list(v) for v in out[f["name"]]]
     return out
@@ -598,12 +681,15 @@ def _missing(value: Any) -> bool:
 def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
     """Check a whole data folder; return every problem found (empty if clean).
 
-    Runs the Frictionless validator over ``datapackage.json`` and every table
-    (encoding, header, types, required values, enums, ranges, patterns,
-    primary keys), together with mscteach's own reader, which adds the checks
-    Frictionless cannot express: each ``ref_ids`` item must be a reference
-    number, and a row without one must say why in ``notes``. Problems found
-    by both are reported once.
+    Frictionless is the authority on each table: encoding, header, types,
+    required values, enums, ranges, patterns, unique and primary keys (its
+    errors are reported in mscteach's wording, from the report's structured
+    fields). mscteach adds the checks Frictionless cannot express: foreign keys
+    from a list field (``ref_ids``), ``vocabularyFrom`` fields, and rows
+    without a citation that do not say why in ``notes``.
+
+    :func:`load` reads with the same rules: it raises for a table if and only
+    if this reports a problem in that table or in a table it depends on.
 
     Parameters
     ----------
@@ -612,30 +698,55 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
     """
     folder = data_dir(data)
     descriptor = _descriptor(folder)
-    own: list[Problem] = []
-    parsed = {}
-    for resource in descriptor["resources"]:
-        rel = f"{folder.name}/{resource['path']}"
-        columns, _, found = _parse(folder / resource["path"], rel, resource["schema"])
-        own += found
-        parsed[resource["name"]] = (rel, columns, resource["schema"])
-    targets = {
-        (name, f["name"]): {v for v in columns[f["name"]] if v is not None}
-        for name, (rel, columns, schema) in parsed.items() if columns
-        for f in schema["fields"] if f["type"] != "list"
-    }
-    for rel, columns, schema in parsed.values():
-        if columns:
-            own += _uncited_rows(rel, columns, schema)
-            own += _dangling(rel, columns, schema, targets)
+    tables = {r["name"]: _read(folder, r) for r in descriptor["resources"]}
+    own: dict[str, list[Problem]] = {name: [] for name in tables}
+    rels = {table.rel: name for name, table in tables.items()}
+    outside = []
+    for problem in _frictionless_problems(folder, descriptor, tables):
+        (own[rels[problem.file]] if problem.file in rels else outside).append(problem)
+    known = {(name, f["name"]): {v for v in table.columns[f["name"]] if v is not None}
+             for name, table in tables.items() if table.header_ok
+             for f in table.schema["fields"] if f["type"] != "list"}
+    vocabularies = _enums(descriptor)
+    done: dict[str, bool] = {}
 
-    unreadable = {p.file for p in own if p.field is None and p.row in (None, 1) or "UTF-8" in p.message}
-    theirs = [p for p in _frictionless_problems(folder, descriptor)
-              if not (p.file in unreadable and p.field is None)]
-    return sorted(set(own) | set(theirs), key=_problem_order)
+    def clean(name: str) -> bool:
+        """Whether ``name`` and every table it depends on has no problem (as load() would find)."""
+        if name not in done:
+            done[name] = True  # a table may reference itself
+            targets = sorted({t for t, _ in _targets(tables[name].schema) if t != name and t in tables})
+            invalid = [t for t in targets if not clean(t)]
+            table = tables[name]
+            own[name] += ([_cannot_check(table.rel, t) for t in invalid] if invalid
+                          else _cross_table_problems(table, known, vocabularies))
+            done[name] = not own[name] and not invalid
+        return done[name]
+
+    for name in tables:
+        clean(name)
+    problems = set(outside).union(*own.values())
+    return sorted(problems, key=_problem_order)
 
 
-def _frictionless_problems(folder: Path, descriptor: dict[str, Any]) -> list[Problem]:
+def _cannot_check(rel: str, target: str) -> Problem:
+    return Problem(rel, message=f"cannot check references: {target} is invalid")
+
+
+def dependencies(name: str, data: str | os.PathLike[str] | None = None) -> list[str]:
+    """The tables ``name`` depends on through foreign keys (transitively), itself first."""
+    descriptor = _descriptor(data_dir(data))
+    schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    if name not in schemas:
+        raise UnknownNameError("table", name, list(schemas))
+    order = [name]
+    for current in order:
+        for target, _ in _targets(schemas[current]):
+            if target not in order and target in schemas:
+                order.append(target)
+    return order
+
+
+def _frictionless_problems(folder: Path, descriptor: dict[str, Any], tables: dict[str, _Table]) -> list[Problem]:
     from frictionless import Package
 
     try:
@@ -644,49 +755,63 @@ def _frictionless_problems(folder: Path, descriptor: dict[str, Any]) -> list[Pro
         return [Problem("datapackage.json", message=f"invalid data package descriptor: {exc}")]
     problems = [Problem("datapackage.json", message=err.message) for err in report.errors]
     for task, resource in zip(report.tasks, descriptor["resources"]):
-        rel = f"{folder.name}/{resource['path']}"
+        table = tables[resource["name"]]
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
-        unique_rows = {e.row_number for e in task.errors if e.type == "unique-error"}
-        for err in task.errors:
-            problem = _from_frictionless(rel, err, fields, unique_rows)
-            if problem is not None:
-                problems.append(problem)
+        errors = list(task.errors)
+        located = {(getattr(e, "row_number", None), getattr(e, "field_name", None)) for e in errors
+                   if e.type == "missing-cell"}
+        unique_rows = {e.row_number for e in errors if e.type in ("unique-error", "blank-row")}
+        seen: set[tuple[int | None, str | None]] = set()
+        for err in errors:
+            row, name = getattr(err, "row_number", None), getattr(err, "field_name", None)
+            if err.type == "constraint-error" and (row, name) in located:
+                continue  # a missing cell of a required field: reported once, as a missing cell
+            if err.type == "primary-key" and row in unique_rows:
+                continue  # the same duplicate, already reported for its unique field
+            if err.type == "foreign-key":
+                continue  # reported by the shared reference check (which covers list fields too)
+            if err.type == "constraint-error":
+                if (row, name) in seen:
+                    continue  # one error per broken constraint: all of them are derived at once
+                seen.add((row, name))
+            problems += _from_frictionless(table, err, fields)
     return problems
 
 
-def _from_frictionless(rel: str, err: Any, fields: dict[str, dict[str, Any]],
-                       unique_rows: set[int]) -> Problem | None:
-    """Translate one Frictionless error into a Problem worded like our own."""
+def _from_frictionless(table: _Table, err: Any, fields: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Translate one Frictionless error into Problems worded like the fast reader's."""
+    rel = table.rel
     row = getattr(err, "row_number", None)
     name = getattr(err, "field_name", None)
     raw = getattr(err, "cell", "")
     field = fields.get(name, {})
+    names = list(fields)
     if err.type == "missing-label":
-        return Problem(rel, row=1, field=name, message=MISSING_COLUMN)
-    if err.type in ("extra-label", "duplicate-label"):
-        label = getattr(err, "label", name)
-        return Problem(rel, row=1, field=label, message=_unknown_column(list(fields)))
-    if err.type in ("missing-cell", "extra-cell"):
-        return Problem(rel, row=row, message=CELL_COUNT)
-    if err.type == "type-error" and field:
-        return Problem(rel, row=row, field=name, message=_type_message(field, raw))
-    if err.type == "constraint-error" and field:
-        match = re.search(r'constraint "(\w+)"', err.note or "")
-        constraint = match.group(1) if match else "unknown"
-        return Problem(rel, row=row, field=name, message=_constraint_message(field, constraint, raw))
-    if err.type == "unique-error":
-        first = re.search(r"position (\d+)", err.note or "")
-        return Problem(rel, row=row, field=name, message=_duplicate_message(raw, first.group(1) if first else "?"))
-    if err.type == "primary-key":
-        # Reported as a unique-error on the same row already, or caused by a cell
-        # that is not even of the right type (reported as a type-error).
-        if row in unique_rows or "None" in (err.note or ""):
-            return None
-        return Problem(rel, row=row, message=f"duplicate primary key ({err.note})")
+        return [Problem(rel, row=1, field=name, message=MISSING_COLUMN)]
+    if err.type == "extra-label":
+        return [Problem(rel, row=1, field=err.label, message=_unknown_column(names))]
+    if err.type in ("duplicate-label", "incorrect-label", "blank-header", "error") and not table.header_ok:
+        return [p for p in table.problems if p.row == 1]  # the header, in the reader's words
+    if err.type == "missing-cell":
+        return [Problem(rel, row=row, field=name, message=_missing_cell(len(err.cells), len(names)))]
+    if err.type == "extra-cell":
+        return [Problem(rel, row=row, message=_extra_cell(err.field_number, raw, len(names)))]
     if err.type == "blank-row":
-        return None  # blank lines are skipped by load() too
+        return [Problem(rel, row=row, message=BLANK_ROW)]
+    if err.type == "type-error" and field:
+        return [Problem(rel, row=row, field=name, message=_type_message(field, raw))]
+    if err.type == "constraint-error" and field:
+        value = None if raw in ("", None) else _read_value(raw, field)[0]
+        return [Problem(rel, row=row, field=name, message=_constraint_message(field, c, raw or ""))
+                for c in _broken_constraints(field, value)]
+    if err.type in ("unique-error", "primary-key"):
+        key = "/".join([name] if err.type == "unique-error" else _unique_keys(table.schema)[-1])
+        found = [p for p in table.problems if p.row == row and p.field == key and p.message.startswith("duplicate")]
+        return found or [Problem(rel, row=row, field=key, message=f"duplicate key {raw or ''}".strip())]
     if err.type == "encoding-error":
-        return Problem(rel, message="is not UTF-8 text; save the file as UTF-8")
+        return [Problem(rel, message=NOT_UTF8)]
+    if err.type == "source-error" and table.problems:
+        return [p for p in table.problems if p.row is None]  # empty or missing file, in the reader's words
     if "No such file" in err.message or "does not exist" in err.message:
-        return Problem(rel, message="file is missing")
-    return Problem(rel, row=row, field=name, message=err.message)
+        return [Problem(rel, message="file is missing")]
+    return [Problem(rel, row=row, field=name, message=err.message)]

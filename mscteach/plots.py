@@ -265,7 +265,8 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
 # --------------------------------------------------------------------------- 6 clinical trials
 def sample_size_figure(clinical: pd.DataFrame) -> Figure:
     """Patients per arm for each clinical study (meta-analyses and case reports left out)."""
-    studies = clinical[~clinical["design"].isin(["meta-analysis", "case report"])]
+    # case reports have one patient and no arms to compare; meta-analyses pool other studies
+    studies = clinical[analysis.primary(clinical) & (clinical["n_total"].fillna(0) > 1)]
     studies = studies.assign(study=studies["first_author"] + " " + studies["year"].astype(str))
     studies = studies.sort_values("n_total", kind="stable")
     fig = _figure(0.33 * max(len(studies), 4) + 1.4)
@@ -325,7 +326,7 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
         _empty(ax)
     else:
         counts = pd.crosstab(clinical["design"], clinical["disease"])
-        counts = counts.reindex([d for d in analysis.DESIGN_ORDER if d in counts.index])
+        counts = counts.reindex([d for d in analysis.design_order() if d in counts.index])
         sns.heatmap(counts, annot=True, fmt="d", cmap="Purples", cbar=False, linewidths=0.5, linecolor="white",
                     ax=ax, mask=counts == 0)
         _wrap_xticklabels(ax)
@@ -344,7 +345,7 @@ def follow_up_figure(clinical: pd.DataFrame) -> Figure:
     if studies.empty:
         _empty(ax, "No follow-up length for the current selection")
     else:
-        order = [d for d in analysis.DESIGN_ORDER if d in set(studies["design"])]
+        order = [d for d in analysis.design_order() if d in set(studies["design"])]
         # a swarm (not a jittered strip) keeps the figure identical on every run
         sns.swarmplot(data=studies.astype({"follow_up_weeks": float}), x="follow_up_weeks", y="design", order=order,
                       ax=ax, size=8, color=PALETTE[0])
@@ -438,14 +439,14 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
 
     Each bubble is labelled "studies (patients)"; meta-analyses are left out (they pool other studies).
     """
-    primary = clinical[clinical["design"] != "meta-analysis"]
+    primary = clinical[analysis.primary(clinical)]
     fig = _figure(4.0, width=WIDTH)
     axes = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1])
     if primary.empty:
         _empty(axes[0])
         _empty(axes[1])
     else:
-        designs = [d for d in analysis.DESIGN_ORDER if d in set(primary["design"])]
+        designs = [d for d in analysis.design_order() if d in set(primary["design"])]
         for ax, column, label in ((axes[0], "disease", "disease"), (axes[1], "cell_type", "cells given")):
             _bubbles(ax, primary, column, designs)
             ax.set_xlabel(label)

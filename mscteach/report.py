@@ -51,21 +51,6 @@ DEFAULTS: dict[str, Any] = {
 #: Report parameters restricted to a controlled vocabulary: (table, field) in the schema.
 VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinical_studies", "cell_type"),
               "cell_origin": ("clinical_studies", "cell_origin"), "design": ("clinical_studies", "design")}
-#: Preclinical models related to each clinical disease (a curation choice, shown in the brief).
-RELATED_MODELS = {
-    "cirrhosis": ["fibrosis/cirrhosis"], "ACLF": ["ALF", "fibrosis/cirrhosis"], "liver failure": ["ALF"],
-    "NAFLD": ["NAFLD", "NASH", "type 2 diabetes"], "autoimmune hepatitis": [],
-    "ACLF and chronic liver disease": ["ALF", "fibrosis/cirrhosis"],
-}
-#: Mechanism categories most relevant to each disease (a curation choice, shown in the brief).
-RELATED_MECHANISMS = {
-    "cirrhosis": ["anti-fibrotic", "innate immunity", "adaptive immunity"],
-    "ACLF": ["innate immunity", "adaptive immunity", "anti-inflammatory"],
-    "liver failure": ["innate immunity", "adaptive immunity", "anti-inflammatory"],
-    "NAFLD": ["metabolic", "adaptive immunity"],
-    "autoimmune hepatitis": ["adaptive immunity", "immunomodulation (general)"],
-    "ACLF and chronic liver disease": ["innate immunity", "adaptive immunity", "anti-fibrotic"],
-}
 _PACKAGED = Path(__file__).resolve().parent / "_reports" / "evidence_brief.ipynb"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "reports" / "evidence_brief.ipynb"
 
@@ -145,7 +130,7 @@ class EvidenceBrief:
 
     @property
     def counts(self) -> dict[str, Any]:
-        primary = self.clinical[self.clinical["design"] != "meta-analysis"]
+        primary = self.clinical[analysis.primary(self.clinical)]
         return {
             "clinical_studies": int(len(self.clinical)),
             "patients_treated": int(primary["n_treated"].fillna(0).sum()),
@@ -180,11 +165,11 @@ def evidence_brief(parameters: Mapping[str, Any]) -> EvidenceBrief:
     clinical = analysis.evidence_table(clinical)
     animal = load("animal_studies").iloc[0:0]
     if p["include_preclinical"]:
-        models = None if p["disease"] == "all" else RELATED_MODELS.get(p["disease"], [])
-        animal = analysis.choose(load("animal_studies"), disease=models) if models != [] else animal
+        animal = analysis.related(load("animal_studies"), "disease", load("related_models"), "animal_disease",
+                                  p["disease"])
         animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
-    categories = None if p["disease"] == "all" else RELATED_MECHANISMS.get(p["disease"])
-    mechanisms = analysis.choose(load("mechanisms"), category=categories)
+    mechanisms = analysis.related(load("mechanisms"), "category", load("related_mechanisms"), "mechanism_category",
+                                  p["disease"])
     binary = analysis.binary_outcomes(load("outcomes"), load("clinical_studies"))
     binary = binary[binary["study_id"].isin(clinical["study_id"])]
     effects = analysis.study_effects(binary) if len(binary) else binary.assign(effect=[], ci_low=[], ci_high=[])

@@ -142,12 +142,15 @@ def render_timeline(timeline: pd.DataFrame, years: tuple[int, int], categories: 
     return [table, plots.timeline_figure(events, title=f"Events {years[0]}-{years[1]}")]
 
 
-def timeline_explorer(timeline: pd.DataFrame, start: int = 1860, end: int = 1995,
+def timeline_explorer(timeline: pd.DataFrame, start: int | None = None, end: int | None = None,
                       categories: Sequence[str] = ()) -> Explorer:
-    """Timeline with a year-range slider and a category filter."""
+    """Timeline with a year-range slider (spanning the data's years) and a category filter."""
     options = vocabulary("timeline", "category")
+    first, last = analysis.year_span(timeline)
+    start = first if start is None else max(first, min(start, last))
+    end = last if end is None else max(start, min(end, last))
     controls = {
-        "years": w.IntRangeSlider(description="years", min=1860, max=1995, value=(start, end), step=1,
+        "years": w.IntRangeSlider(description="years", min=first, max=last, value=(start, end), step=1,
                                   style=STYLE, layout=WIDE, continuous_update=False),
         "categories": w.SelectMultiple(description="categories (none = all)", options=options,
                                        value=tuple(categories), style=STYLE, rows=len(options)),

@@ -8,7 +8,8 @@ import mscteach
 from mscteach import DataDirectoryError, UnknownNameError
 
 TABLES = ["references", "timeline", "cell_sources", "differentiation", "mechanisms",
-          "animal_studies", "clinical_studies", "outcomes", "challenges", "exclusion_criteria", "glossary"]
+          "animal_studies", "clinical_studies", "outcomes", "challenges", "exclusion_criteria", "glossary",
+          "related_models", "related_mechanisms"]
 
 
 def test_list_tables_names_every_table_in_package_order():
