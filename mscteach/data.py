@@ -548,13 +548,13 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
         except DataValidationError as exc:
             invalid.append(target)
             problems += exc.problems
-    if invalid:
-        problems += [_cannot_check(table.rel, target) for target in sorted(set(invalid))]
+    context = f"table {name!r} in {folder} is invalid"
+    if invalid:  # its references cannot be checked until the tables they point to are fixed
+        context += f", or depends on a table that is ({', '.join(sorted(set(invalid)))})"
     else:
         problems += _cross_table_problems(table, known, _enums(_descriptor(root)))
     if problems:
-        raise DataValidationError(sorted(set(problems), key=_problem_order),
-                                  context=f"table {name!r} in {folder} is invalid")
+        raise DataValidationError(sorted(set(problems), key=_problem_order), context=context)
 
     frame = {}
     for f in schema["fields"]:
@@ -717,8 +717,8 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
             targets = sorted({t for t, _ in _targets(tables[name].schema) if t != name and t in tables})
             invalid = [t for t in targets if not clean(t)]
             table = tables[name]
-            own[name] += ([_cannot_check(table.rel, t) for t in invalid] if invalid
-                          else _cross_table_problems(table, known, vocabularies))
+            if not invalid:  # as in load(): references are checked once their targets are clean
+                own[name] += _cross_table_problems(table, known, vocabularies)
             done[name] = not own[name] and not invalid
         return done[name]
 
@@ -726,10 +726,6 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
         clean(name)
     problems = set(outside).union(*own.values())
     return sorted(problems, key=_problem_order)
-
-
-def _cannot_check(rel: str, target: str) -> Problem:
-    return Problem(rel, message=f"cannot check references: {target} is invalid")
 
 
 def dependencies(name: str, data: str | os.PathLike[str] | None = None) -> list[str]:

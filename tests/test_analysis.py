@@ -44,13 +44,32 @@ def test_check_choice_reads_the_schema_vocabulary():
         mscteach.check_choice("clinical_studies", "disease", "cirrosis")
 
 
-def test_timeline_between_keeps_spans_that_overlap(t):
-    events = analysis.timeline_between(t["timeline"], 1965, 1975)
-    assert events["year_text"].tolist() == ["1960s-1970s", "1972", "1972"]
-    assert analysis.timeline_between(t["timeline"], 1868, 1868)["year"].tolist() == [1868]
-    assert analysis.timeline_between(t["timeline"], categories="terminology")["year"].tolist() == [1868, 1888, 1991]
+def _timeline(*events) -> pd.DataFrame:
+    """A small timeline whose answers are known by construction: (year, year_end, category, ref_ids)."""
+    return pd.DataFrame({
+        "year": pd.array([e[0] for e in events], dtype="Int64"),
+        "year_end": pd.array([e[1] for e in events], dtype="Int64"),
+        "year_text": [str(e[0]) if e[1] is None else f"{e[0]}-{e[1]}" for e in events],
+        "category": [e[2] for e in events],
+        "ref_ids": [list(e[3]) for e in events]})
+
+
+SMALL_TIMELINE = _timeline((1900, None, "a", [3]), (1950, 1970, "b", [1, 2]), (1972, None, "a", []),
+                           (1972, None, "b", [2]), (1990, None, "a", [5]))
+
+
+def test_timeline_between_keeps_spans_that_overlap():
+    # 1965-1975 overlaps the 1950-1970 span and both 1972 events, nothing else
+    assert analysis.timeline_between(SMALL_TIMELINE, 1965, 1975)["year_text"].tolist() == ["1950-1970", "1972", "1972"]
+    assert analysis.timeline_between(SMALL_TIMELINE, 1900, 1900)["year"].tolist() == [1900]
+    assert analysis.timeline_between(SMALL_TIMELINE, categories="a")["year"].tolist() == [1900, 1972, 1990]
     with pytest.raises(MscteachError, match="reversed"):
-        analysis.timeline_between(t["timeline"], 1990, 1900)
+        analysis.timeline_between(SMALL_TIMELINE, 1990, 1900)
+
+
+def test_year_span_counts_a_span_to_its_last_year():
+    assert analysis.year_span(SMALL_TIMELINE) == (1900, 1990)
+    assert analysis.year_span(_timeline((1950, 2000, "a", []), (1960, None, "a", []))) == (1950, 2000)
 
 
 def test_further_reading_is_ordered_and_complete(t):
@@ -61,31 +80,46 @@ def test_further_reading_is_ordered_and_complete(t):
         analysis.further_reading(t["references"], [0])
 
 
-def test_references_cited(t):
-    assert analysis.references_cited(t["timeline"]) == [7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+def test_references_cited():
+    assert analysis.references_cited(SMALL_TIMELINE) == [1, 2, 3, 5]
 
 
-def test_studies_per_source_counts_both_kinds_of_evidence(t):
-    counts = analysis.studies_per_source(t["clinical_studies"], t["animal_studies"])
+def test_studies_per_source_counts_both_kinds_of_evidence():
+    clinical = pd.DataFrame({"cell_type": ["BM-MSC", "BM-MSC", "UC-MSC", "MSC"],
+                             "design": ["RCT", "cohort", "RCT", "meta-analysis"]})
+    animal = pd.DataFrame({"cell_type": ["UC-MSC (human)", "BM-MSC", "adipose-derived MSC", "MSC"]})
+    counts = analysis.studies_per_source(clinical, animal)
     table = counts.pivot(index="cell_type", columns="evidence", values="studies")
-    assert table.loc["BM-MSC", "clinical"] == 7
-    assert table.loc["UC-MSC", "preclinical"] == 5
-    assert counts["studies"].sum() == len(t["animal_studies"]) + (t["clinical_studies"].design != "meta-analysis").sum()
+    # BM-MSC: 2 clinical + 1 preclinical; the meta-analysis is left out; "MSC" (animal) is "other"
+    assert table.loc["BM-MSC", "clinical"] == 2 and table.loc["BM-MSC", "preclinical"] == 1
+    assert table.loc["UC-MSC", "clinical"] == 1 and table.loc["UC-MSC", "preclinical"] == 1
+    assert table.loc["adipose MSC", "preclinical"] == 1
+    assert table.loc["MSC (other or unspecified)", "preclinical"] == 1
+    assert counts["studies"].sum() == 3 + 4
     assert counts["cell_type"].iloc[0] == "BM-MSC"  # most studied first
 
 
-def test_mediator_target_matrix_splits_lists(t):
-    matrix = analysis.mediator_target_matrix(t["mechanisms"], "adaptive immunity")
+MECHANISMS = pd.DataFrame({
+    "mechanism_id": ["A", "B", "C", "D"],
+    "category": ["x", "x", "y", "x"],
+    "mediator": ["MMP-2; MMP-9", "IDO", "IDO; PGE2", None],
+    "target": ["T cell", "T cell; CD4+ T cell", "macrophage", "B cell"]})
+
+
+def test_mediator_target_matrix_splits_lists():
+    matrix = analysis.mediator_target_matrix(MECHANISMS, "x")
     assert matrix.loc["MMP-2", "T cell"] == 1 and matrix.loc["MMP-9", "T cell"] == 1
-    assert matrix.loc["IDO", "T cell"] == 2
-    assert "(none named)" in matrix.index
-    assert analysis.mediator_target_matrix(t["mechanisms"], "no such category").empty
+    assert matrix.loc["IDO", "T cell"] == 1 and matrix.loc["IDO", "CD4+ T cell"] == 1
+    assert matrix.loc["(none named)", "B cell"] == 1
+    assert int(matrix.to_numpy().sum()) == 5  # 2 + 2 + 1 pairs in category x
+    assert analysis.mediator_target_matrix(MECHANISMS, "no such category").empty
 
 
-def test_mechanisms_matching_uses_exact_items(t):
-    found = analysis.mechanisms_matching(t["mechanisms"], target="T cell")
-    assert "CD4+ T cell" not in set(found.target)
-    assert set(analysis.mechanisms_matching(t["mechanisms"], mediator="PGE2").mechanism_id) == {"M01", "M04"}
+def test_mechanisms_matching_uses_exact_items():
+    assert analysis.mechanisms_matching(MECHANISMS, target="T cell")["mechanism_id"].tolist() == ["A", "B"]
+    assert analysis.mechanisms_matching(MECHANISMS, target="CD4+ T cell")["mechanism_id"].tolist() == ["B"]
+    assert analysis.mechanisms_matching(MECHANISMS, mediator="IDO")["mechanism_id"].tolist() == ["B", "C"]
+    assert analysis.mechanisms_matching(MECHANISMS, category="y", mediator="IDO")["mechanism_id"].tolist() == ["C"]
     assert analysis.distinct_items(pd.Series(["b; A", "a", None])) == ["A", "a", "b"]
 
 
@@ -107,11 +141,15 @@ def test_ecm_summary_and_bad_parameters():
         analysis.ecm_balance(analysis.EcmScenario(msc_synthesis_block=2))
 
 
-def test_outcome_matrix(t):
-    matrix = analysis.outcome_matrix(t["animal_studies"])
-    assert matrix.loc["mouse", "NAFLD"] == "3 benefit"
-    assert matrix.loc["mouse (nude)", "HCC"] == "1 harm"
-    assert matrix.loc["monkey", "NAFLD"] == ""
+def test_outcome_matrix():
+    animal = pd.DataFrame({"species": ["mouse", "mouse", "mouse", "rat", None],
+                           "disease": ["NAFLD", "NAFLD", "HCC", "NAFLD", "HCC"],
+                           "outcome": ["benefit", "benefit", "harm", "benefit", "mixed"]})
+    matrix = analysis.outcome_matrix(animal)
+    assert matrix.loc["mouse", "NAFLD"] == "2 benefit"
+    assert matrix.loc["mouse", "HCC"] == "1 harm"
+    assert matrix.loc["rat", "HCC"] == ""
+    assert matrix.loc["(not stated)", "HCC"] == "1 mixed"
 
 
 def test_trial_overview_orders_by_design_strength(t):

@@ -9,7 +9,7 @@ import pytest
 
 import mscteach
 
-from .conftest import DATA
+from .conftest import DATA, REPO
 
 REVIEW = (DATA / "source" / "moudi-2025-msc-liver-review.md").read_text(encoding="utf-8")
 BODY = REVIEW[REVIEW.index("## مقدمه"):REVIEW.index("### References")]
@@ -107,7 +107,7 @@ def test_key_trial_figures_as_the_review_states_them():
     t = mscteach.load("clinical_studies").set_index("study_id")
     assert t.loc["lin2017", ["n_treated", "n_control", "n_infusions", "follow_up_weeks"]].tolist() == [56, 54, 4, 24]
     assert t.loc["lin2017", "dose_text"].startswith("10^5 × 10^-1 cells/kg")  # misprint kept
-    assert "impossible" in t.loc["lin2017", "notes"]
+    assert "implausibly low" in t.loc["lin2017", "notes"]
     assert t.loc["zhang2012", ["n_treated", "n_control"]].tolist() == [30, 15]
     assert t.loc["suk2016", ["n_treated", "n_control"]].tolist() == [48, 24]
     assert t.loc["peng2011", "follow_up_weeks"] == 192
@@ -163,8 +163,96 @@ def test_hcc_studies_show_both_edges_of_the_sword():
     assert {"benefit", "harm"} <= set(hcc["outcome"])
 
 
+SOURCES = (DATA / "source" / "clinical-studies-published-figures.md").read_text(encoding="utf-8")
+
+
+def _identifiers_in_sources() -> dict[int, dict[str, str]]:
+    """Reference number -> {"pmid": ..., "doi": ...} as the sources file states them."""
+    found: dict[int, dict[str, str]] = {}
+    for line in SOURCES.splitlines():
+        ref = re.search(r"\((?:review )?ref (\d+)\)", line)
+        if not ref:
+            continue
+        ids = {kind.lower(): value for kind, value in re.findall(r"\b(PMID|DOI) (\S+?)[:,;]?(?:\s|$)", line)}
+        if ids:
+            found[int(ref.group(1))] = ids
+    return found
+
+
 def test_identifiers_only_where_a_source_gives_them():
-    refs = mscteach.load("references")
+    refs = mscteach.load("references").set_index("ref_id")
+    stated = _identifiers_in_sources()
+    assert len(stated) >= 10  # the parser really read the file
     with_ids = refs[refs.doi.notna() | refs.pmid.notna()]
+    assert set(with_ids.index) == set(stated)
     assert with_ids.id_source.notna().all()
-    assert set(with_ids.ref_id) == {24, 26, 28, 29, 30, 32, 33, 36, 60, 97}
+    for ref_id, ids in stated.items():
+        for kind in ("doi", "pmid"):
+            value = refs.loc[ref_id, kind]
+            assert (None if pd.isna(value) else value) == ids.get(kind), (ref_id, kind)
+
+
+# ------------------------------------------------------------------ curation corrections (audit against the review)
+def test_fields_from_sources_are_exactly_the_fields_the_review_does_not_give():
+    trials = mscteach.load("clinical_studies").set_index("study_id")
+    from_sources = {s: set(map(str.strip, v.split(";"))) for s, v in trials["fields_from_sources"].dropna().items()}
+    # Mohamadnejad 2013: neither the review nor the sources file gives the number of infusions
+    assert pd.isna(trials.loc["mohamadnejad2013", "n_infusions"])
+    assert "n_infusions" not in from_sources["mohamadnejad2013"]
+    assert "number of infusions" not in SOURCES[SOURCES.index("## Mohamadnejad"):SOURCES.index("## Kharaziha")]
+    # Sakai 2021: the review says NAFLD; NASH is the sources file's word
+    assert trials.loc["sakai2021", "aetiology"] == "NASH" and "aetiology" in from_sources["sakai2021"]
+    assert "NASH" not in BODY[BODY.index("(۳۶)") - 400:BODY.index("(۳۶)") + 300]
+    assert "cirrhosis from NASH" in SOURCES
+
+
+def test_the_review_names_seven_sources_in_the_sentence_citing_41():
+    sentence = next(s for s in re.split(r"(?<=[.)])\s", BODY) if "(۴۱)" in s)
+    named = ["خون بند ناف", "بافت چربی", "کبد", "ریه", "درم", "غشای آمیوتیک", "خون قاعدگی"]
+    assert all(word in sentence for word in named) and "مغز استخوان" not in sentence
+    cited = mscteach.load("cell_sources")
+    assert (cited["ref_ids"].map(lambda refs: 41 in refs)).sum() == len(named)
+    chapter = (REPO / "notebooks" / "02_differentiation.ipynb").read_text(encoding="utf-8")
+    assert "nine tissue sources [41]" not in chapter and "names seven" in chapter
+
+
+def test_curation_notes_say_where_the_review_is_doubtful():
+    trials = mscteach.load("clinical_studies").set_index("study_id")
+    lin = trials.loc["lin2017"]
+    assert "10^4 cells/kg" in lin["notes"] and "implausibly low" in lin["notes"] and "impossible" not in \
+        lin["notes"].replace("not impossible", "")
+    assert lin["dose_as_published"] == "1.0-10 × 10^5 cells/kg weekly for 4 weeks"
+    assert "Dose 1.0-10 × 10^5 cells/kg weekly for 4 weeks (abstract)" in SOURCES
+    mechanisms = mscteach.load("mechanisms").set_index("mechanism_id")
+    animals = mscteach.load("animal_studies").set_index("study_id")
+    for note in (mechanisms.loc["M16", "notes"], mechanisms.loc["M20", "notes"], animals.loc["jang2014_taa", "notes"]):
+        assert "no citation" in note and "neighbouring reference" in note or "nearest preceding citation" in note
+    # the review's sentence after ref 74 really has no citation before ref 75
+    after_74 = BODY[BODY.index("(۷۴)") + 4:BODY.index("(۷۵)")]
+    assert "هیدروکسی پرولین" in after_74 and "Smad" in after_74 and "(" not in after_74.replace("(bone", "")
+    timeline = mscteach.load("timeline").set_index("year_text")
+    assert "1998" in timeline.loc["1991", "notes"] and "review's wording" in timeline.loc["1991", "notes"]
+    assert "transient engraftment" in timeline.loc["1957", "notes"]
+    assert "رد پیوند" in BODY  # the review's own words for 1957
+
+
+def _chapter_markdown(name: str) -> str:
+    nb = json.loads((REPO / "notebooks" / name).read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_chapters_attribute_claims_as_the_review_does():
+    trials = _chapter_markdown("06_clinical_trials.ipynb")
+    # ref 24: the review says only that short-term results need multiple doses
+    assert not re.search(r"\[24, 25\] found better liver function", trials)
+    assert "multiple doses" in trials
+    # ref 39: remission under the transplant's immunosuppression, not a cure
+    sentence = next(s for s in trials.split(". ") if "[39" in s)
+    assert "cured" not in sentence and "immunosuppress" in sentence
+    # Lin 2017's survival figures come from its published abstract, not the review
+    for name in ("06_clinical_trials.ipynb", "07_challenges.ipynb"):
+        text = _chapter_markdown(name)
+        for paragraph in text.split("\n\n"):
+            if "73.2%" in paragraph:
+                assert "abstract" in paragraph, paragraph
+    assert "۷۳٫۲" not in BODY and "73.2" not in BODY

@@ -218,3 +218,18 @@ def test_reported_proportions():
     assert (lin["control"], lin["treated"]) == pytest.approx((0.556, 0.732))
     with pytest.raises(UnknownNameError, match="unknown percentage outcome of lin2017 'death'"):
         analysis.reported_proportions(outcomes, "lin2017", "death")
+
+
+def test_the_bcg_teaching_dataset_carries_its_metadata():
+    """Like statsmodels.datasets: TITLE, SOURCE, COPYRIGHT, DESCRSHORT and NOTE beside load()."""
+    from mscteach.datasets import bcg
+
+    assert "Colditz" in bcg.SOURCE and "JAMA" in bcg.SOURCE and "metafor" in bcg.SOURCE
+    assert "copyright" in bcg.COPYRIGHT.lower() and bcg.TITLE and bcg.DESCRSHORT
+    table = bcg.load()
+    for column in ["study", "year", "events_treated", "n_treated", "events_control", "n_control"]:
+        assert column in bcg.NOTE and column in table.columns
+    # the first trial as Colditz 1994 (and metafor's dat.bcg) report it: 4/123 vaccinated, 11/139 not
+    first = table.iloc[0]
+    assert (first["study"], first["events_treated"], first["n_treated"], first["events_control"],
+            first["n_control"]) == ("Aronson 1948", 4, 123, 11, 139)

@@ -81,8 +81,3 @@ def test_timeline_labels_every_event(t):
     labels = [x.get_text() for x in fig.axes[0].texts]
     assert len(labels) == len(t["timeline"])
     assert any("Haeckel coins" in label for label in labels)
-
-
-def test_palette_is_colour_blind_safe():
-    import seaborn as sns
-    assert plots.PALETTE == sns.color_palette("colorblind")

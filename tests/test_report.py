@@ -126,12 +126,11 @@ def test_the_template_runs_directly_with_papermill(tmp_path):
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(REPO / "reports" / "evidence_brief.ipynb"), str(out),
                                parameters={"disease": "cirrhosis", "design": "RCT"}, progress_bar=False)
-    text = json.dumps(nbformat.read(str(out), as_version=4).cells[-3:])
     executed = nbformat.read(str(out), as_version=4)
     clinical = next(c for c in executed.cells if "'clinical'" in c.source)
     html = json.dumps(clinical.outputs)
+    # the RCTs in cirrhosis the review describes include Suk 2016; Kharaziha 2009 is single-arm
     assert "Suk 2016" in html and "Kharaziha" not in html
-    assert text
 
 
 def test_check_parameters_fills_defaults_and_converts_types():

@@ -30,7 +30,7 @@ def test_wheel_contains_every_data_file(wheel):
         assert f"mscteach/_notebooks/{nb.name}" in names
     assert "mscteach/_reports/evidence_brief.ipynb" in names
     assert "mscteach/_exercises/masters/ch01_history.ipynb" in names
-    assert "mscteach/datasets/bcg_trials.csv" in names
+    assert "mscteach/datasets/bcg/bcg_trials.csv" in names
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ def t():
 def test_render_trials_filters_and_draws(t):
     table, sizes = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all",
                                          cell_origin="all", design="RCT")
+    # the review's two randomised ACLF trials: Lin 2017 (ref 26) and Shi 2012 (ref 100), oldest first
     assert table["study"].tolist() == ["Shi 2012", "Lin 2017"]
     assert sizes.axes[0].get_title() == "How many patients each study enrolled"
     _, doses = widgets.render_trials(t["clinical_studies"], disease="ACLF", cell_type="all", cell_origin="all",
@@ -35,9 +36,14 @@ def test_render_functions_say_when_nothing_matches(t):
 
 def test_render_timeline_and_mechanisms(t):
     table, fig = widgets.render_timeline(t["timeline"], years=(1900, 1960), categories=["transplantation"])
+    # the review dates three transplant events before 1960: 1939, Thomas 1957, Mathé 1958
     assert table["year_text"].tolist() == ["1939", "1957", "1958"]
-    table, fig = widgets.render_mechanisms(t["mechanisms"], category="all", target="Treg", mediator="all")
-    assert table["mechanism_id"].tolist() == ["M10", "M13"]  # Jagged-1, and the general list naming Tregs
+    mechanisms = pd.DataFrame({"mechanism_id": ["A", "B", "C"], "category": ["x", "x", "y"],
+                               "mediator": ["Jagged-1", "IDO", None], "target": ["Treg", "T cell; Treg", "B cell"],
+                               "effect": ["e1", "e2", "e3"], "ref_ids": [[1], [2], [3]]})
+    table, fig = widgets.render_mechanisms(mechanisms, category="all", target="Treg", mediator="all")
+    assert table["mechanism_id"].tolist() == ["A", "B"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["T cell", "Treg"]
 
 
 def test_render_cell_source_and_exclusions(t):
@@ -82,9 +88,11 @@ def test_every_explorer_builds_with_a_default_view_and_a_stable_repr(t):
         widgets.trial_explorer(t["clinical_studies"]),
         widgets.exclusion_checker(t["exclusion_criteria"]),
     ]
+    again = widgets.trial_explorer(t["clinical_studies"])
     for explorer in explorers:
         assert explorer.output.outputs, explorer.name
-        assert repr(explorer) == f"<{explorer.name} explorer: {len(explorer.controls)} controls>"
+        assert "0x" not in repr(explorer)  # no memory address: stored notebook outputs stay the same
+    assert repr(again) == repr(explorers[5])
 
 
 def test_show_without_a_browser_displays_plain_results(t, monkeypatch):
