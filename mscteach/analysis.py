@@ -38,7 +38,11 @@ __all__ = [
     "leave_one_out",
     "meta_analysis",
     "binary_outcomes",
+    "MetaAnalysisResult",
+    "poolability_statement",
     "poolable_outcomes",
+    "pool_outcomes",
+    "pooling_overview",
     "trial_size",
     "trials_against_target",
     "mechanisms_matching",
@@ -508,8 +512,11 @@ def _flag(value: Any, yes: str, unknown: str) -> str:
 
 # --------------------------------------------------------------------------- meta-analysis
 MEASURES = {"RR": "risk-ratio", "OR": "odds-ratio"}
-METHODS = {"DL": "dl", "PM": "pm"}  # DerSimonian-Laird; Paule-Mandel
+METHODS = {"DL": "DerSimonian-Laird", "PM": "Paule-Mandel"}
 BINARY_COLUMNS = ["study", "events_treated", "n_treated", "events_control", "n_control"]
+#: Columns that must hold one value across the studies pooled: pooling mixes nothing else.
+SAME_ACROSS_STUDIES = ["outcome", "timepoint", "measure"]
+TIMEPOINT_NOT_STATED = "time point not stated"
 
 
 @dataclass(frozen=True)
@@ -519,11 +526,18 @@ class MetaAnalysisResult:
     Estimates and confidence limits are on the ratio scale (``estimate``,
     ``ci_low``, ``ci_high`` for the random-effects model; ``fixed_*`` for the
     fixed-effect, inverse-variance model); ``log_estimate`` and ``se`` are on
-    the log scale. ``tau2`` is the between-study variance, ``i2`` the share of
-    variability due to heterogeneity in percent (0-100), ``q`` and
-    ``q_pvalue`` Cochran's Q test. ``studies`` holds one row per study with its
-    effect, 95% CI and weights (percent). ``continuity_correction`` says which
-    studies had 0.5 added to every cell because of a zero cell.
+    the log scale. ``tau2`` is the between-study variance (never negative),
+    ``i2`` the share of variability due to heterogeneity in percent (0-100),
+    ``q`` and ``q_pvalue`` Cochran's Q test; ``k`` counts the studies pooled.
+
+    ``studies`` holds one row per study given, with its own effect and 95% CI,
+    ``included`` (whether it was pooled), ``excluded_reason`` and its weights
+    (percent of the pooled studies; empty for a study left out).
+
+    When fewer than two studies carry information, nothing is pooled: the
+    estimates are NaN and ``reason`` says why (``pooled`` is False).
+    ``warnings`` lists what a reader should know about a pooled result (for
+    example, studies of different diseases).
     """
 
     measure: str
@@ -545,75 +559,177 @@ class MetaAnalysisResult:
     q_pvalue: float
     studies: pd.DataFrame
     continuity_correction: str
+    excluded: tuple[tuple[str, str], ...] = ()
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def pooled(self) -> bool:
+        """Whether there is a pooled estimate."""
+        return self.reason is None
 
     def summary(self) -> str:
-        """One line: the random-effects estimate with its CI and heterogeneity."""
-        return (f"{self.measure} {self.estimate:.2f} (95% CI {self.ci_low:.2f}-{self.ci_high:.2f}), "
+        """One line: the random-effects estimate with its CI and heterogeneity, or why there is none."""
+        if not self.pooled:
+            return f"No pooled {self.measure}: {self.reason}"
+        text = (f"{self.measure} {self.estimate:.2f} (95% CI {self.ci_low:.2f}-{self.ci_high:.2f}), "
                 f"{self.k} studies, random effects ({self.method}); I² = {self.i2:.0f}%, τ² = {self.tau2:.3f}")
+        if self.excluded:
+            text += f"; left out: {', '.join(f'{s} ({why})' for s, why in self.excluded)}"
+        return text
 
 
 def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
                   alpha: float = 0.05) -> MetaAnalysisResult:
-    """Pool two-arm binary outcomes with statsmodels' meta-analysis tools.
+    """Pool two-arm binary outcomes: inverse-variance fixed effect and random effects.
 
     Parameters
     ----------
     table : DataFrame
         One row per study with columns ``study``, ``events_treated``,
-        ``n_treated``, ``events_control``, ``n_control``.
+        ``n_treated``, ``events_control``, ``n_control``. Optional columns
+        ``outcome``, ``timepoint`` and ``measure`` must hold one value across
+        the rows (only like is pooled with like); a ``disease`` column with
+        several values adds a warning.
     measure : {"RR", "OR"}
         Risk ratio or odds ratio (treated vs control).
     method : {"DL", "PM"}
         Between-study variance estimator for the random-effects model:
-        DerSimonian-Laird or Paule-Mandel. The fixed-effect result is always
-        computed too.
+        DerSimonian-Laird or Paule-Mandel, both truncated at zero.
     alpha : float
-        1 - confidence level.
+        1 - confidence level, in (0, 1).
 
     Returns
     -------
     MetaAnalysisResult
+        With ``reason`` set (and NaN estimates) when fewer than two studies
+        carry information.
 
     Raises
     ------
     MscteachError
-        If fewer than two studies are given, a column is missing, or counts are
-        impossible (negative, or more events than patients).
+        For a missing column, a count that is not a whole number, events
+        outside 0..n, an alpha outside (0, 1), or rows of different outcomes,
+        time points or measures. The message names the study and the field.
     UnknownNameError
         For an unknown measure or method.
 
     Notes
     -----
-    A study with a zero cell gets the usual 0.5 continuity correction in all
-    four cells (studies with no events in either arm included); studies
-    without a zero cell are left as they are. The result says which studies
-    were corrected.
-    """
-    from statsmodels.stats.meta_analysis import combine_effects
+    As in metafor and RevMan:
 
+    * a study with no events in either arm, or with every patient having the
+      event in both arms, carries no information on a ratio and is left out
+      (``excluded`` says which and why);
+    * a study with one zero cell gets 0.5 added to all four of its cells;
+      other studies are left as they are;
+    * τ² is truncated at 0, so when Cochran's Q is at most k - 1 the
+      random-effects result equals the fixed-effect one. The Paule-Mandel τ²
+      solves the generalised Q equation Σ w_i (y_i - μ)² = k - 1.
+
+    I² is Higgins and Thompson's (Q - (k - 1)) / Q, floored at 0.
+    statsmodels' ``combine_effects`` is not used for the pooling because it
+    does not truncate the DerSimonian-Laird τ² at zero (it gives negative
+    weights when Q < k - 1).
+    """
     if method not in METHODS:
         raise UnknownNameError("method", method, list(METHODS))
+    _check_alpha(alpha)
+    _check_like_with_like(table)
     studies = study_effects(table, measure, alpha)
-    if len(studies) < 2:
-        raise MscteachError(f"a meta-analysis needs at least two studies; got {len(studies)}")
-    eff, var = studies["log_effect"].to_numpy(), studies["se"].to_numpy() ** 2
-    result = combine_effects(eff, var, method_re=METHODS[method], row_names=studies["study"].tolist(), alpha=alpha)
+    informative = studies[studies["included"]]
+    excluded = tuple((str(s), str(r)) for s, r in studies.loc[~studies["included"], ["study", "excluded_reason"]]
+                     .itertuples(index=False))
+    corrected = informative.loc[informative["corrected"], "study"].astype(str).tolist()
+    correction = ("0.5 added to every cell of: " + ", ".join(corrected)) if corrected else "none needed"
+    warnings = _pooling_warnings(table)
+    nan = float("nan")
+    if len(informative) < 2:
+        reason = (f"a pooled estimate needs at least two studies with information on the {measure}; "
+                  f"{len(informative)} of {len(studies)} given")
+        if excluded:
+            reason += " (left out: " + "; ".join(f"{s}: {why}" for s, why in excluded) + ")"
+        return MetaAnalysisResult(
+            measure=measure, method=method, k=len(informative), estimate=nan, ci_low=nan, ci_high=nan,
+            log_estimate=nan, se=nan, fixed_estimate=nan, fixed_ci_low=nan, fixed_ci_high=nan,
+            fixed_log_estimate=nan, fixed_se=nan, tau2=nan, i2=nan, q=nan, q_pvalue=nan,
+            studies=studies.assign(weight_fixed=nan, weight_random=nan), continuity_correction=correction,
+            excluded=excluded, reason=reason, warnings=warnings)
+    y, v = informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2
+    pooled = _inverse_variance(y, v, method)
     z = _z(alpha)
-    corrected = studies.loc[studies["corrected"], "study"].tolist()
-    studies = studies.assign(weight_fixed=100 * np.asarray(result.weights_rel_fe),
-                             weight_random=100 * np.asarray(result.weights_rel_re))
-    q, q_pvalue = result.test_homogeneity()[:2]
-    fe, re_ = result.mean_effect_fe, result.mean_effect_re
+    weights = pd.DataFrame({"weight_fixed": 100 * pooled["w_fixed"] / pooled["w_fixed"].sum(),
+                            "weight_random": 100 * pooled["w_random"] / pooled["w_random"].sum()},
+                           index=informative.index)
+    studies = studies.join(weights)
+    re_, se, fe, se_fe = pooled["mu"], pooled["se"], pooled["mu_fixed"], pooled["se_fixed"]
     return MetaAnalysisResult(
-        measure=measure, method=method, k=len(studies),
-        estimate=float(np.exp(re_)), ci_low=float(np.exp(re_ - z * result.sd_eff_w_re)),
-        ci_high=float(np.exp(re_ + z * result.sd_eff_w_re)), log_estimate=float(re_), se=float(result.sd_eff_w_re),
-        fixed_estimate=float(np.exp(fe)), fixed_ci_low=float(np.exp(fe - z * result.sd_eff_w_fe)),
-        fixed_ci_high=float(np.exp(fe + z * result.sd_eff_w_fe)), fixed_log_estimate=float(fe),
-        fixed_se=float(result.sd_eff_w_fe), tau2=float(result.tau2), i2=float(np.clip(result.i2, 0, 1) * 100),
-        q=float(q), q_pvalue=float(q_pvalue), studies=studies.reset_index(drop=True),
-        continuity_correction=("0.5 added to every cell of: " + ", ".join(corrected)) if corrected else "none needed",
-    )
+        measure=measure, method=method, k=len(informative),
+        estimate=float(np.exp(re_)), ci_low=float(np.exp(re_ - z * se)), ci_high=float(np.exp(re_ + z * se)),
+        log_estimate=float(re_), se=float(se),
+        fixed_estimate=float(np.exp(fe)), fixed_ci_low=float(np.exp(fe - z * se_fe)),
+        fixed_ci_high=float(np.exp(fe + z * se_fe)), fixed_log_estimate=float(fe), fixed_se=float(se_fe),
+        tau2=float(pooled["tau2"]), i2=float(pooled["i2"]), q=float(pooled["q"]), q_pvalue=float(pooled["q_pvalue"]),
+        studies=studies, continuity_correction=correction, excluded=excluded, warnings=warnings)
+
+
+def _inverse_variance(y: np.ndarray, v: np.ndarray, method: str) -> dict[str, Any]:
+    """Fixed-effect and random-effects inverse-variance pooling of log effects ``y`` with variances ``v``."""
+    from scipy import optimize, stats
+
+    k = len(y)
+    w = 1 / v
+    mu_fixed = float((w * y).sum() / w.sum())
+    q = float((w * (y - mu_fixed) ** 2).sum())
+    df = k - 1
+    if method == "DL":
+        c = w.sum() - (w ** 2).sum() / w.sum()
+        tau2 = max(0.0, (q - df) / c)
+    else:  # Paule-Mandel: the tau² at which the generalised Q equals its expectation k - 1
+        def excess(t2: float) -> float:
+            wt = 1 / (v + t2)
+            mu = (wt * y).sum() / wt.sum()
+            return float((wt * (y - mu) ** 2).sum() - df)
+
+        if excess(0.0) <= 0:
+            tau2 = 0.0
+        else:
+            high = max(float(np.var(y)), float(v.max()), 1e-8)
+            while excess(high) > 0:
+                high *= 2
+            tau2 = float(optimize.brentq(excess, 0.0, high, xtol=1e-12))
+    w_random = 1 / (v + tau2)
+    return {"mu_fixed": mu_fixed, "se_fixed": float(np.sqrt(1 / w.sum())), "w_fixed": w,
+            "mu": float((w_random * y).sum() / w_random.sum()), "se": float(np.sqrt(1 / w_random.sum())),
+            "w_random": w_random, "tau2": tau2, "q": q, "q_pvalue": float(stats.chi2.sf(q, df)),
+            "i2": 100 * max(0.0, (q - df) / q) if q > 0 else 0.0}
+
+
+def _check_alpha(alpha: Any) -> None:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0 < alpha < 1:
+        raise MscteachError(f"alpha must be a number between 0 and 1 (exclusive); got {alpha!r}")
+
+
+def _check_like_with_like(table: pd.DataFrame) -> None:
+    for column in SAME_ACROSS_STUDIES:
+        if column in table.columns:
+            values = sorted({str(v) for v in table[column] if not _is_missing(v)})
+            if len(values) > 1:
+                raise MscteachError(f"cannot pool rows of different {column}s ({', '.join(values)}): "
+                                    f"meta-analyse one {column} at a time")
+
+
+def _pooling_warnings(table: pd.DataFrame) -> tuple[str, ...]:
+    if "disease" in table.columns:
+        diseases = sorted({str(v) for v in table["disease"] if not _is_missing(v)})
+        if len(diseases) > 1:
+            return (f"the studies are of different diseases ({', '.join(diseases)}): a pooled estimate assumes "
+                    "the effect is comparable across them",)
+    return ()
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _z(alpha: float) -> float:
@@ -626,50 +742,78 @@ def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05)
     """Each study's own ratio (RR or OR, treated vs control) with its CI, without pooling.
 
     Takes the same columns as :func:`meta_analysis` (other columns are kept)
-    and works for one study. Adds ``log_effect``, ``se``, ``effect``, ``ci_low``, ``ci_high`` and
-    ``corrected`` (a zero cell got the 0.5 continuity correction).
+    and works for one study. Adds ``log_effect``, ``se``, ``effect``,
+    ``ci_low``, ``ci_high``, ``corrected`` (a zero cell got the 0.5
+    continuity correction), ``included`` and ``excluded_reason``: a study with
+    no events in either arm (or events in every patient of both arms) has no
+    ratio, so its effect columns are empty and the reason says why.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> one = pd.DataFrame([["A", 9, 56, 18, 54]], columns=BINARY_COLUMNS)
+    >>> round(float(study_effects(one)["effect"].iloc[0]), 3)  # (9/56) / (18/54)
+    0.482
     """
     from statsmodels.stats.meta_analysis import effectsize_2proportions
 
     if measure not in MEASURES:
         raise UnknownNameError("measure", measure, list(MEASURES))
+    _check_alpha(alpha)
     data = _binary_table(table)
     e1, n1, e2, n2 = (data[c].to_numpy(dtype=float) for c in BINARY_COLUMNS[1:])
-    zero = (e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2)
+    no_events = (e1 == 0) & (e2 == 0)
+    all_events = (e1 == n1) & (e2 == n2)
+    included = ~(no_events | all_events)
+    reason = np.where(no_events, "no events in either arm", np.where(all_events, "every patient had the event in "
+                                                                                  "both arms", ""))
+    zero = included & ((e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2))
     # 0.5 to each cell (events and non-events) of the studies with a zero cell only.
     # statsmodels' own zero_correction adds 0.5 to the events of *every* study, which
     # would bias studies without zeros, so the correction is applied here instead.
     e1, e2 = e1 + 0.5 * zero, e2 + 0.5 * zero
     n1, n2 = n1 + 1.0 * zero, n2 + 1.0 * zero
-    eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
-    se, z = np.sqrt(var), _z(alpha)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
+    eff = np.where(included, eff, np.nan)
+    se, z = np.where(included, np.sqrt(np.where(included, var, 1.0)), np.nan), _z(alpha)
     others = [c for c in table.columns if c not in BINARY_COLUMNS]  # keep e.g. outcome, study_id
     return pd.concat([data, table[others].reset_index(drop=True)], axis=1).assign(
         log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
-        corrected=zero)
+        corrected=zero, included=included, excluded_reason=reason)
 
 
 def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in BINARY_COLUMNS if c not in table.columns]
     if missing:
         raise MscteachError(f"the table needs columns {', '.join(BINARY_COLUMNS)}; missing: {', '.join(missing)}")
-    data = table[BINARY_COLUMNS].copy()
-    counts = data[BINARY_COLUMNS[1:]]
-    if counts.isna().any().any():
-        raise MscteachError("every study needs all four counts; some are missing")
-    bad = data[(counts < 0).any(axis=1) | (data.events_treated > data.n_treated) | (data.events_control > data.n_control)
-               | (data.n_treated < 1) | (data.n_control < 1)]
-    if not bad.empty:
-        raise MscteachError(f"impossible counts for {', '.join(map(str, bad['study']))}: "
-                            "events must be between 0 and the number of patients")
-    return data.reset_index(drop=True)
+    data = table[BINARY_COLUMNS].reset_index(drop=True).copy()
+    for i, row in data.iterrows():
+        study = row["study"]
+        for column in BINARY_COLUMNS[1:]:
+            value = row[column]
+            if _is_missing(value):
+                raise MscteachError(f"study {study}: {column} is missing (every study needs all four counts)")
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not float(value).is_integer():
+                raise MscteachError(f"study {study}: {column} must be a whole number; got {value!r}")
+        for events, total in (("events_treated", "n_treated"), ("events_control", "n_control")):
+            if row[total] < 1:
+                raise MscteachError(f"study {study}: {total} must be at least 1; got {row[total]}")
+            if not 0 <= row[events] <= row[total]:
+                raise MscteachError(f"study {study}: {events} must be between 0 and {total} ({row[total]}); "
+                                    f"got {row[events]}")
+    for column in BINARY_COLUMNS[1:]:
+        data[column] = data[column].astype("int64")
+    return data
 
 
 def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> pd.DataFrame:
     """Sensitivity analysis: the pooled estimate with each study left out in turn.
 
     Returns one row per omitted study with ``omitted``, ``estimate``,
-    ``ci_low``, ``ci_high``, ``i2`` and ``tau2``. Needs at least three studies.
+    ``ci_low``, ``ci_high``, ``i2``, ``tau2`` and ``reason`` (why a subset
+    could not be pooled; empty when it was). Needs at least three studies.
     """
     data = _binary_table(table)
     if len(data) < 3:
@@ -678,33 +822,97 @@ def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") 
     for i, study in enumerate(data["study"]):
         res = meta_analysis(data.drop(index=i), measure, method)
         rows.append({"omitted": study, "estimate": res.estimate, "ci_low": res.ci_low, "ci_high": res.ci_high,
-                     "i2": res.i2, "tau2": res.tau2})
+                     "i2": res.i2, "tau2": res.tau2, "reason": res.reason or ""})
     return pd.DataFrame(rows)
 
 
 def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
     """Two-arm binary outcomes in the wide layout :func:`meta_analysis` takes.
 
-    One row per study and outcome that reports events and totals for both a
-    treated and a control arm, with ``outcome``, ``timepoint``, ``study``
-    (author year) and ``study_id`` besides the count columns.
+    One row per study, outcome and time point that reports events and totals
+    for both a treated and a control arm, with ``outcome``, ``timepoint``,
+    ``study`` (author year), ``study_id`` and ``disease`` besides the count
+    columns.
     """
     binary = outcomes[(outcomes["outcome_type"] == "binary") & outcomes["events"].notna() & outcomes["total"].notna()]
+    binary = binary.assign(timepoint=binary["timepoint"].fillna(TIMEPOINT_NOT_STATED))
     keys = ["study_id", "outcome", "timepoint"]
     arms = {role: binary[binary["arm_role"] == role][[*keys, "events", "total"]] for role in ("treated", "control")}
     wide = arms["treated"].merge(arms["control"], on=keys, suffixes=("_t", "_c"), how="inner")
     names = clinical.set_index("study_id")
     wide["study"] = [f"{names.loc[s, 'first_author']} {names.loc[s, 'year']}" for s in wide["study_id"]]
+    wide["disease"] = [names.loc[s, "disease"] for s in wide["study_id"]]
     wide = wide.rename(columns={"events_t": "events_treated", "total_t": "n_treated",
                                 "events_c": "events_control", "total_c": "n_control"})
-    return wide[["outcome", "timepoint", "study_id", *BINARY_COLUMNS]]
+    return wide[["outcome", "timepoint", "study_id", *BINARY_COLUMNS, "disease"]].reset_index(drop=True)
+
+
+def pool_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
+                  method: str = "DL") -> list[tuple[str, str, MetaAnalysisResult]]:
+    """A meta-analysis of every two-arm binary outcome in the data, one per outcome and time point.
+
+    Returns ``(outcome, timepoint, result)`` in outcome order; a result whose
+    ``pooled`` is False says in ``reason`` why nothing could be pooled (one
+    study only, or studies without events).
+    """
+    wide = binary_outcomes(outcomes, clinical)
+    return [(outcome, timepoint, meta_analysis(rows, measure, method))
+            for (outcome, timepoint), rows in wide.groupby(["outcome", "timepoint"], sort=True)]
 
 
 def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
-    """Outcomes reported as two-arm events/totals by at least two studies (what can be pooled)."""
+    """Rows of :func:`binary_outcomes` whose outcome and time point have a pooled estimate."""
     wide = binary_outcomes(outcomes, clinical)
-    counts = wide.groupby("outcome")["study_id"].nunique()
-    return wide[wide["outcome"].isin(counts[counts >= 2].index)].reset_index(drop=True)
+    pooled = {(o, t) for o, t, result in pool_outcomes(outcomes, clinical) if result.pooled}
+    keep = [(o, t) in pooled for o, t in zip(wide["outcome"], wide["timepoint"])]
+    return wide[keep].reset_index(drop=True)
+
+
+def pooling_overview(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
+                     method: str = "DL") -> pd.DataFrame:
+    """What can be pooled: one row per binary outcome and time point, with the pooled estimate or why not.
+
+    Columns: ``outcome``, ``timepoint``, ``studies`` (reporting it in both
+    arms), ``pooled`` (bool), ``result`` (the summary line, or the reason) and
+    ``warnings``.
+    """
+    rows = [{"outcome": o, "timepoint": t, "studies": len(r.studies), "pooled": r.pooled,
+             "result": r.summary(), "warnings": "; ".join(r.warnings)}
+            for o, t, r in pool_outcomes(outcomes, clinical, measure, method)]
+    return pd.DataFrame(rows, columns=["outcome", "timepoint", "studies", "pooled", "result", "warnings"])
+
+
+def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> str:
+    """A sentence (Markdown) saying what the data let one pool, computed from the data.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> print(poolability_statement(mscteach.load("outcomes"), mscteach.load("clinical_studies")))
+    ... # doctest: +ELLIPSIS
+    **Nothing can be pooled**: ...
+    """
+    overview = pooling_overview(outcomes, clinical)
+    pooled = overview[overview["pooled"]]
+    if overview.empty:
+        return ("**Nothing can be pooled**: no study reports an outcome as events and totals in both a "
+                "treated and a control arm.")
+    if pooled.empty:
+        listed = "; ".join(f"{_outcome_label(r.outcome, r.timepoint)}: {r.studies} "
+                           f"{_plural(r.studies, 'study', 'studies')}" for r in overview.itertuples())
+        return ("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
+                "counted as events out of patients in both arms by at least two studies with events. "
+                f"Outcomes reported that way: {listed}.")
+    listed = "; ".join(f"{_outcome_label(r.outcome, r.timepoint)}: {r.result}" for r in pooled.itertuples())
+    return f"**{len(pooled)} {_plural(len(pooled), 'outcome', 'outcomes')} can be pooled**: {listed}."
+
+
+def _outcome_label(outcome: str, timepoint: str) -> str:
+    return f"{outcome} ({timepoint})" if timepoint == TIMEPOINT_NOT_STATED else f"{outcome} at {timepoint}"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 def reported_proportions(outcomes: pd.DataFrame, study_id: str, outcome: str) -> pd.Series:

@@ -377,36 +377,49 @@ def challenges_figure(challenges: pd.DataFrame) -> Figure:
 def forest_plot(result, title: str | None = None) -> Figure:
     """Forest plot of a :class:`~mscteach.analysis.MetaAnalysisResult`.
 
-    One row per study: a square sized by its random-effects weight and its 95%
-    CI; the pooled random-effects (and fixed-effect) diamonds at the bottom; a
-    line of no effect at 1; a log axis; and the numbers at the right.
+    One row per pooled study: a square sized by its random-effects weight and
+    its 95% CI; the pooled random-effects (and fixed-effect) diamonds at the
+    bottom; a line of no effect at 1; a log axis; and the numbers at the right.
+    Studies left out of the pooling are named under the axis with the reason;
+    a result with no pooled estimate draws no diamond and says why.
     """
-    studies = result.studies
+    studies = result.studies[result.studies["included"]].reset_index(drop=True)
     k = len(studies)
-    fig = _figure(0.42 * (k + 3) + 1.3)
+    fig = _figure(0.42 * (k + 3) + 1.3 + 0.25 * len(result.excluded))
     ax = fig.subplots()
     y = np.arange(k)[::-1] + 2.5
-    sizes = 30 + 370 * studies["weight_random"].to_numpy() / max(studies["weight_random"].max(), 1e-9)
+    weights = studies["weight_random"].fillna(0).to_numpy(float) if "weight_random" in studies else np.zeros(k)
+    sizes = 30 + 370 * weights / max(weights.max() if k else 0, 1e-9)
     ax.hlines(y, studies["ci_low"], studies["ci_high"], color="0.25", lw=1.2)
     ax.scatter(studies["effect"], y, s=sizes, marker="s", color=PALETTE[0], zorder=3)
-    for yy, est, lo, hi, w in zip(y, studies["effect"], studies["ci_low"], studies["ci_high"],
-                                 studies["weight_random"]):
-        ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]  {w:4.1f}%", (1.02, yy), xycoords=("axes fraction", "data"),
-                    va="center", fontsize=8, family="monospace")
-    diamonds = [(1.0, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
-                (0.2, result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
-    for yy, est, lo, hi, colour in diamonds:
-        ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
-        ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"), va="center",
-                    fontsize=8, family="monospace", weight="bold")
+    for yy, est, lo, hi, w in zip(y, studies["effect"], studies["ci_low"], studies["ci_high"], weights):
+        shown_weight = f"  {w:4.1f}%" if result.pooled else ""
+        ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]{shown_weight}", (1.02, yy),
+                    xycoords=("axes fraction", "data"), va="center", fontsize=8, family="monospace")
+    labels, ticks = list(studies["study"].astype(str)), list(y)
+    if result.pooled:
+        diamonds = [(1.0, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
+                    (0.2, result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
+        for yy, est, lo, hi, colour in diamonds:
+            ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
+            ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"),
+                        va="center", fontsize=8, family="monospace", weight="bold")
+        labels += ["Random effects", "Fixed effect"]
+        ticks += [1.0, 0.2]
+    else:
+        ax.annotate(textwrap.fill(f"No pooled estimate: {result.reason}", 90), (0.5, 0.6),
+                    xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=8, color="0.3")
     ax.axvline(1.0, color="0.3", lw=1, ls="--")
     ax.set_xscale("log")
-    ax.set_yticks([*y, 1.0, 0.2], [*studies["study"].astype(str), "Random effects", "Fixed effect"], fontsize=8)
+    ax.set_yticks(ticks, labels, fontsize=8)
     ax.set_ylim(-0.5, k + 3)
-    ax.set_xlabel(f"{result.measure} (log scale); < 1 favours treatment when the outcome is harmful")
-    ax.set_title(title or f"Forest plot: {result.summary()}", fontsize=10)
-    ax.annotate(f"{result.measure} [95% CI]  weight", (1.02, k + 2.6), xycoords=("axes fraction", "data"),
-                fontsize=8, weight="bold")
+    xlabel = f"{result.measure} (log scale); < 1 favours treatment when the outcome is harmful"
+    if result.excluded:
+        xlabel += "\n" + "\n".join(f"Left out: {s} ({why})" for s, why in result.excluded)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title or textwrap.fill(f"Forest plot: {result.summary()}", 100), fontsize=10)
+    ax.annotate(f"{result.measure} [95% CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
+                xycoords=("axes fraction", "data"), fontsize=8, weight="bold")
     sns.despine(ax=ax, left=True)
     return fig
 

@@ -304,8 +304,10 @@ def render_leave_out(table: pd.DataFrame, included: Sequence[str], measure: str 
     if len(chosen) < 2:
         return [Markdown(f"*Pooling needs at least two studies; {len(chosen)} selected.* Select more studies.")]
     result = analysis.meta_analysis(chosen, measure, method)
-    note = f"Continuity correction: {result.continuity_correction}."
-    return [Markdown(f"**{result.summary()}**. {note}"), plots.forest_plot(result)]
+    if not result.pooled:
+        return [Markdown(f"*{result.summary()}.* Select other studies.")]
+    notes = [f"Continuity correction: {result.continuity_correction}.", *result.warnings]
+    return [Markdown(f"**{result.summary()}**. " + " ".join(notes)), plots.forest_plot(result)]
 
 
 def leave_one_out_explorer(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> Explorer:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -87,16 +88,130 @@ def test_zero_cells_get_the_continuity_correction_only_where_needed():
     assert a["effect"] == pytest.approx((0.5 / 21) / (3.5 / 21))
 
 
-@pytest.mark.parametrize("table, words", [
-    (pd.DataFrame({"study": ["A"], "events_treated": [1], "n_treated": [10], "events_control": [2], "n_control": [10]}),
-     "at least two studies; got 1"),
-    (pd.DataFrame({"study": ["A", "B"], "events_treated": [11, 1], "n_treated": [10, 10],
-                   "events_control": [2, 2], "n_control": [10, 10]}), "impossible counts for A"),
-    (pd.DataFrame({"study": ["A", "B"], "n_treated": [10, 10]}), "missing: events_treated, events_control, n_control"),
+# ------------------------------------------------------------------ hand calculations (inverse-variance formulas)
+COLUMNS = ["study", "events_treated", "n_treated", "events_control", "n_control"]
+
+
+def _by_hand(rows, method="DL"):
+    """Log risk ratios, variances, and the fixed-effect and DerSimonian-Laird results, computed here by hand."""
+    y = [math.log((a / n1) / (c / n2)) for _, a, n1, c, n2 in rows]
+    v = [1 / a - 1 / n1 + 1 / c - 1 / n2 for _, a, n1, c, n2 in rows]
+    w = [1 / x for x in v]
+    fixed = sum(wi * yi for wi, yi in zip(w, y)) / sum(w)
+    q = sum(wi * (yi - fixed) ** 2 for wi, yi in zip(w, y))
+    c = sum(w) - sum(wi ** 2 for wi in w) / sum(w)
+    tau2 = max(0.0, (q - (len(rows) - 1)) / c)
+    wr = [1 / (vi + tau2) for vi in v]
+    random = sum(wi * yi for wi, yi in zip(wr, y)) / sum(wr)
+    return {"y": y, "v": v, "w": w, "fixed": fixed, "se_fixed": math.sqrt(1 / sum(w)), "q": q, "tau2": tau2,
+            "random": random, "se_random": math.sqrt(1 / sum(wr)), "wr": wr}
+
+
+def test_homogeneous_studies_give_tau2_zero_and_random_equals_fixed():
+    """The issue's reproduction: Q < k - 1 gave tau² = -0.146, a negative weight and a NaN interval."""
+    rows = [["A", 9, 56, 18, 54], ["B", 8, 100, 15, 100]]
+    hand = _by_hand(rows)
+    assert hand["q"] < 1 and hand["tau2"] == 0  # Q below its expectation k - 1 = 1
+    for method in ("DL", "PM"):
+        res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS), method=method)
+        assert res.tau2 == 0 and res.i2 == 0
+        assert res.log_estimate == pytest.approx(hand["fixed"]) == pytest.approx(res.fixed_log_estimate)
+        assert res.se == pytest.approx(hand["se_fixed"])
+        assert res.q == pytest.approx(hand["q"])
+        assert (res.studies["weight_random"] > 0).all()
+        assert res.studies["weight_random"].tolist() == pytest.approx(
+            [100 * wi / sum(hand["w"]) for wi in hand["w"]])
+        # the pooled RR lies between the two studies' own RRs, with a finite interval
+        assert 0.482 < res.estimate < 0.534 and math.isfinite(res.ci_low) and math.isfinite(res.ci_high)
+
+
+def test_two_identical_studies_pool_to_their_own_estimate():
+    rows = [["A", 9, 56, 18, 54], ["B", 9, 56, 18, 54]]
+    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    assert res.tau2 == 0 and res.q == pytest.approx(0) and res.i2 == 0
+    assert res.estimate == pytest.approx((9 / 56) / (18 / 54))
+    # two identical studies halve the variance of one
+    assert res.se == pytest.approx(math.sqrt((1 / 9 - 1 / 56 + 1 / 18 - 1 / 54) / 2))
+
+
+def test_heterogeneous_studies_match_the_dersimonian_laird_formulas():
+    rows = [["A", 10, 100, 40, 100], ["B", 30, 100, 32, 100], ["C", 5, 50, 25, 50]]
+    hand = _by_hand(rows)
+    assert hand["tau2"] > 0
+    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    assert res.fixed_log_estimate == pytest.approx(hand["fixed"])
+    assert res.q == pytest.approx(hand["q"])
+    assert res.tau2 == pytest.approx(hand["tau2"])
+    assert res.log_estimate == pytest.approx(hand["random"])
+    assert res.se == pytest.approx(hand["se_random"])
+    assert math.log(res.ci_high) == pytest.approx(hand["random"] + 1.959964 * hand["se_random"], abs=1e-6)
+    assert res.i2 == pytest.approx(100 * (hand["q"] - 2) / hand["q"])
+    assert 0 <= res.i2 <= 100
+
+
+def test_studies_with_no_events_in_either_arm_are_left_out_and_named():
+    rows = [["A", 10, 100, 40, 100], ["B", 0, 30, 0, 30], ["C", 5, 50, 25, 50]]
+    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    without = analysis.meta_analysis(pd.DataFrame([rows[0], rows[2]], columns=COLUMNS))
+    assert res.k == 2 and res.excluded == (("B", "no events in either arm"),)
+    assert res.estimate == pytest.approx(without.estimate) and res.tau2 == pytest.approx(without.tau2)
+    b = res.studies.set_index("study").loc["B"]
+    assert not b["included"] and pd.isna(b["effect"]) and pd.isna(b["weight_random"])
+    assert "left out: B (no events in either arm)" in res.summary()
+
+
+def test_every_patient_with_the_event_in_both_arms_is_left_out_too():
+    rows = [["A", 10, 100, 40, 100], ["B", 30, 30, 20, 20], ["C", 5, 50, 25, 50]]
+    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    assert res.excluded == (("B", "every patient had the event in both arms"),)
+
+
+def test_fewer_than_two_informative_studies_give_a_reason_not_a_number():
+    no_events = analysis.meta_analysis(pd.DataFrame([["A", 0, 56, 0, 54], ["B", 0, 40, 0, 40]], columns=COLUMNS))
+    assert not no_events.pooled and math.isnan(no_events.estimate) and math.isnan(no_events.ci_high)
+    assert "at least two studies" in no_events.reason and "A: no events in either arm" in no_events.reason
+    assert no_events.summary().startswith("No pooled RR: ")
+    one = analysis.meta_analysis(pd.DataFrame([["A", 1, 10, 2, 10]], columns=COLUMNS))
+    assert not one.pooled and "1 of 1 given" in one.reason
+    fig = plots.forest_plot(no_events)  # draws the reason, no diamond
+    assert any("No pooled estimate" in t.get_text() for t in fig.axes[0].texts)
+
+
+@pytest.mark.parametrize("rows, words", [
+    ([["A", 9.5, 56, 18, 54], ["B", 8, 100, 15, 100]], "study A: events_treated must be a whole number; got 9.5"),
+    ([["A", 9, 56, -1, 54], ["B", 8, 100, 15, 100]], "study A: events_control must be between 0 and n_control"),
+    ([["A", 9, 56, 18, 54], ["B", 11, 10, 2, 10]], "study B: events_treated must be between 0 and n_treated (10); got 11"),
+    ([["A", 9, 56, 18, 54], ["B", 1, 0, 2, 10]], "study B: n_treated must be at least 1"),
+    ([["A", 9, 56, 18, 54], ["B", None, 10, 2, 10]], "study B: events_treated is missing"),
+    ([["A", True, 56, 18, 54], ["B", 1, 10, 2, 10]], "study A: events_treated must be a whole number"),
 ])
-def test_meta_analysis_errors(table, words):
-    with pytest.raises(MscteachError, match=words):
-        analysis.meta_analysis(table)
+def test_impossible_counts_name_the_study_and_field(rows, words):
+    with pytest.raises(MscteachError, match=re.escape(words)):
+        analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 1.5, -0.1, True, "0.05"])
+def test_alpha_must_be_in_the_open_unit_interval(alpha, bcg):
+    with pytest.raises(MscteachError, match="alpha must be a number between 0 and 1"):
+        analysis.meta_analysis(bcg, alpha=alpha)
+
+
+def test_a_missing_column_is_named(bcg):
+    with pytest.raises(MscteachError, match="missing: events_treated, events_control, n_control"):
+        analysis.meta_analysis(pd.DataFrame({"study": ["A", "B"], "n_treated": [10, 10]}))
+
+
+def test_only_like_is_pooled_with_like():
+    rows = [["A", 10, 100, 40, 100], ["B", 30, 100, 32, 100]]
+    mixed = pd.DataFrame(rows, columns=COLUMNS).assign(outcome=["death", "infection"])
+    with pytest.raises(MscteachError, match=r"cannot pool rows of different outcomes \(death, infection\)"):
+        analysis.meta_analysis(mixed)
+    times = pd.DataFrame(rows, columns=COLUMNS).assign(outcome="death", timepoint=["12 weeks", "24 weeks"])
+    with pytest.raises(MscteachError, match="different timepoints"):
+        analysis.meta_analysis(times)
+    diseases = pd.DataFrame(rows, columns=COLUMNS).assign(outcome="death", disease=["ACLF", "cirrhosis"])
+    res = analysis.meta_analysis(diseases)
+    assert res.pooled and res.warnings and "different diseases (ACLF, cirrhosis)" in res.warnings[0]
 
 
 def test_unknown_measure_or_method(bcg):
@@ -141,11 +256,32 @@ def test_outcomes_in_the_data_are_not_poolable(clinical):
     wide = analysis.binary_outcomes(outcomes, clinical)
     assert set(wide["outcome"]) == {"severe infection", "HCC"}
     lin = wide[wide["outcome"] == "severe infection"].iloc[0]
+    # Lin 2017's abstract (sources file): severe infection 16.1% vs 33.3%, that is 9/56 vs 18/54
     assert (lin["events_treated"], lin["n_treated"], lin["events_control"], lin["n_control"]) == (9, 56, 18, 54)
     assert analysis.poolable_outcomes(outcomes, clinical).empty
-    effect = analysis.study_effects(wide[wide["outcome"] == "severe infection"]).iloc[0]
-    assert effect["effect"] == pytest.approx((9 / 56) / (18 / 54))
-    assert effect["ci_low"] < effect["effect"] < effect["ci_high"] < 1.05
+    overview = analysis.pooling_overview(outcomes, clinical).set_index("outcome")
+    assert not overview["pooled"].any()
+    assert "no events in either arm" in overview.loc["HCC", "result"]  # no HCC in either arm (abstract)
+    assert analysis.poolability_statement(outcomes, clinical).startswith("**Nothing can be pooled**")
+    effects = analysis.study_effects(wide).set_index("outcome")
+    infection = effects.loc["severe infection"]
+    assert infection["effect"] == pytest.approx((9 / 56) / (18 / 54))
+    assert infection["ci_low"] < infection["effect"] < infection["ci_high"] < 1.05
+    assert pd.isna(effects.loc["HCC", "effect"]) and effects.loc["HCC", "excluded_reason"] == "no events in either arm"
+
+
+def test_a_second_study_of_the_same_outcome_makes_it_poolable(clinical):
+    """Poolability is computed from the data: add a study and the statement changes."""
+    outcomes = mscteach.load("outcomes")
+    extra = outcomes[(outcomes["study_id"] == "lin2017") & (outcomes["outcome"] == "severe infection")].copy()
+    extra["study_id"] = "shi2012"
+    extra["events"] = pd.array([3, 6] if extra.iloc[0]["arm_role"] == "treated" else [6, 3], dtype="Int64")
+    extra["total"] = pd.array([24, 19] if extra.iloc[0]["arm_role"] == "treated" else [19, 24], dtype="Int64")
+    more = pd.concat([outcomes, extra], ignore_index=True)
+    statement = analysis.poolability_statement(more, clinical)
+    assert statement.startswith("**1 outcome can be pooled**: severe infection")
+    rows = [["Lin", 9, 56, 18, 54], ["Shi", 3, 24, 6, 19]]
+    assert f"RR {math.exp(_by_hand(rows)['random']):.2f}" in statement
 
 
 def test_trial_size_matches_the_normal_approximation_formula():
