@@ -32,6 +32,7 @@ __all__ = [
     "evidence_levels",
     "in_schema_order",
     "distinct_items",
+    "dose_shown",
     "ecm_summary",
     "evidence_level",
     "evidence_table",
@@ -384,18 +385,42 @@ def in_schema_order(values: Iterable[Any], table: str, field: str) -> list[Any]:
     return [v for v in order if v in present] + sorted(present - set(order), key=str)
 
 
+MISPRINT_MARK = "as printed in the review; published:"
+
+
+def dose_shown(clinical: pd.DataFrame) -> pd.Series:
+    """Each study's dose as a reader should see it.
+
+    ``dose_text`` is the dose as the review prints it. Where the review
+    misprints it, ``dose_as_published`` holds the dose the study's published
+    report gives, and the two are shown together, so a misprint is never
+    shown bare.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> doses = dose_shown(mscteach.load("clinical_studies").set_index("study_id"))
+    >>> print(doses["lin2017"])
+    10^5 × 10^-1 cells/kg weekly for 4 weeks [as printed in the review; published: 1.0-10 × 10^5 cells/kg weekly for 4 weeks]
+    """
+    published = clinical["dose_as_published"] if "dose_as_published" in clinical else pd.Series(pd.NA, clinical.index)
+    shown = [pd.NA if _is_missing(text) else (text if _is_missing(real) else f"{text} [{MISPRINT_MARK} {real}]")
+             for text, real in zip(clinical["dose_text"], published)]
+    return pd.Series(pd.array(shown, dtype="string"), index=clinical.index, name="dose")
+
+
 def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
     """A compact view of clinical studies: one row per study, strongest designs first.
 
     Columns: ``study`` (author year), ``disease``, ``cell_type``,
-    ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose_text``,
-    ``follow_up_weeks``, ``ref_ids``.
+    ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose`` (see
+    :func:`dose_shown`), ``follow_up_weeks``, ``ref_ids``.
     """
     view = clinical.assign(study=clinical["first_author"] + " " + clinical["year"].astype(str),
-                           _rank=design_rank(clinical["design"]))
+                           dose=dose_shown(clinical), _rank=design_rank(clinical["design"]))
     view = view.sort_values(["_rank", "year", "study"], kind="stable")
     cols = ["study", "disease", "cell_type", "cell_origin", "design", "n_treated", "n_control",
-            "dose_text", "follow_up_weeks", "ref_ids"]
+            "dose", "follow_up_weeks", "ref_ids"]
     return view[cols].reset_index(drop=True)
 
 

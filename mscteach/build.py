@@ -6,104 +6,42 @@ to HTML by nbconvert with its widget state embedded, and linked from an
 ``index.html``. A notebook that fails is reported by name and cell; the
 others are still built.
 
-Kernels talk to papermill over IPC sockets rather than TCP ports, so kernels
-started at the same moment cannot race for the same port.
+The notebook-running machinery (process pool, IPC kernels, atomic writes,
+Ctrl-C handling) lives in :mod:`mscteach.runner`, shared with ``report``;
+which parameters each chapter gets is decided by :mod:`mscteach.chapters`
+before any kernel starts.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import tempfile
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
-
-from .errors import MscteachError, UnknownNameError
+from . import chapters
+from .errors import MscteachError
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool, \
+    write_atomically
 
 __all__ = [
     "BuildResult",
-    "IPCKernelManager",
-    "NotebookFailure",
     "build",
     "clean_notebook",
-    "ensure_writable_folder",
-    "execute_notebook",
     "notebook_dir",
     "notebook_parameters",
     "notebooks",
     "parse_value",
-    "render_html",
-    "write_atomically",
+    "plan_parameters",
 ]
 
 _PACKAGED = Path(__file__).resolve().parent / "_notebooks"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "notebooks"
-KERNEL = "python3"
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels listen on IPC sockets (files), not TCP ports."""
-
-    @default("transport")
-    def _default_transport(self) -> str:
-        return "ipc"
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts every kernel before shutting it down; a kernel that is
-        # just finishing a widget message then logs "KeyboardInterrupt caught in kernel" as
-        # an ERROR, which alarms users for nothing. A finished notebook needs no interrupt.
-        if self.shutting_down:
-            return
-        await super()._async_interrupt_kernel()
-
-    @default("ip")
-    def _default_ip(self) -> str:
-        # jupyter_client's default IPC prefix is "kernel-ipc" in the working directory,
-        # shared by every kernel started there: give each kernel its own.
-        return os.path.join(tempfile.gettempdir(), f"mscteach-kernel-{uuid.uuid4().hex}-ipc")
-
-
-class NotebookFailure(MscteachError):
-    """A notebook raised an error while it was executed."""
-
-    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
-        self.notebook, self.cell, self.error = notebook, cell, error
-        where = f"cell {cell}" if cell is not None else "before any cell ran"
-        super().__init__(f"{notebook} failed at {where}: {error}")
-
-
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool for notebook runs that stops cleanly on Ctrl-C.
-
-    Workers ignore SIGINT, so an interrupt reaches only this process, which
-    cancels the runs not yet started and waits for the running ones (each
-    writes its files atomically): nothing is left half-written and no worker
-    prints a traceback.
-    """
-    pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
-    try:
-        yield pool
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    else:
-        pool.shutdown(wait=True)
 
 
 def notebook_dir() -> Path:
@@ -134,57 +72,6 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def ensure_writable_folder(folder: Path, what: str = "output folder") -> None:
-    """Create ``folder`` if needed and prove a file can be written there, or raise a clear error."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-write-test-"):
-            pass
-    except OSError as exc:
-        raise MscteachError(f"cannot write to {what} {str(folder)!r}: {exc.strerror}") from None
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file in the same folder, replaced only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; the result should not be
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] | None = None,
-                     timeout: int = 600) -> None:
-    """Execute ``source`` with papermill into ``target``.
-
-    Raises
-    ------
-    NotebookFailure
-        If a cell raises; ``target`` then holds the notebook up to the error.
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        papermill.execute_notebook(
-            str(source), str(target), parameters=dict(parameters or {}), kernel_name=KERNEL,
-            cwd=str(source.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
-            kernel_manager_class=IPCKernelManager,
-        )
-    except PapermillExecutionError as exc:
-        raise NotebookFailure(source.name, exc.cell_index + 1, f"{exc.ename}: {exc.evalue}") from None
-    except Exception as exc:  # kernel died, timeout, unreadable notebook
-        raise NotebookFailure(source.name, None, f"{type(exc).__name__}: {exc}") from None
-
-
 def clean_notebook(path: Path) -> None:
     """Strip what changes on every run (papermill timings, widget state) from an executed notebook."""
     import nbformat
@@ -202,17 +89,6 @@ def clean_notebook(path: Path) -> None:
                 if view:  # a fresh random id on every run; the model itself is not stored
                     view["model_id"] = "0" * 32
     nbformat.write(nb, str(path))
-
-
-def render_html(notebook: Path, html: Path, exclude_input: bool = False) -> None:
-    """Render an executed notebook to standalone HTML (widget state embedded), atomically."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input=exclude_input,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    write_atomically(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
 
 
 def notebook_title(path: Path) -> str:
@@ -244,43 +120,24 @@ class BuildResult:
 
 
 def plan_parameters(paths: Iterable[Path], overrides: Mapping[str, Any]) -> dict[Path, dict[str, Any]]:
-    """Give each notebook the overrides it declares; an override no notebook declares is an error."""
-    declared = {path: notebook_parameters(path) for path in paths}
-    known = sorted({name for params in declared.values() for name in params})
-    for name, value in overrides.items():
-        if name not in known:
-            raise UnknownNameError("parameter", name, known)
-        for params in declared.values():
-            if name in params:
-                _check_type(name, value, params[name])
-    return {path: {k: v for k, v in overrides.items() if k in params} for path, params in declared.items()}
+    """The parameter values each notebook gets from ``-p`` overrides, checked before any kernel starts.
+
+    See :mod:`mscteach.chapters` for the rule (a value goes to every chapter
+    that accepts it; ``CHAPTER:NAME`` targets one chapter).
+    """
+    paths = list(paths)
+    declared = {p.stem: notebook_parameters(p) for p in paths}
+    planned = chapters.plan([p.stem for p in paths], overrides, declared)
+    return {p: planned[p.stem] for p in paths}
 
 
-def _check_type(name: str, value: Any, default_source: str) -> None:
-    """A value must have the type of the parameter's default (an int where the default is 1991, ...)."""
-    import ast
-
-    try:
-        default = ast.literal_eval(default_source)
-    except (ValueError, SyntaxError):
-        return  # the default is an expression; the notebook checks the value itself
-    expected = type(default)
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        ok = True
-    if not ok:
-        names = {bool: "True or False", int: "an integer", float: "a number", str: "text", list: "a JSON list"}
-        raise MscteachError(f"parameter {name} expects {names.get(expected, expected.__name__)} "
-                            f"(its default is {default_source}); got {value!r}")
-
-
-def _build_one(source: str, out: str, parameters: dict[str, Any]) -> tuple[str, str, str | None]:
+def _build_one(source: str, out: str, parameters: dict[str, Any], data: str | None) -> tuple[str, str, str | None]:
     src, out_dir = Path(source), Path(out)
     executed = out_dir / "notebooks" / src.name
     html = out_dir / f"{src.stem}.html"
     failure = None
     try:
-        execute_notebook(src, executed, parameters)
+        execute_notebook(src, executed, parameters, data=Path(data) if data else None)
     except NotebookFailure as exc:
         failure = (exc.notebook, exc.cell, exc.error)
     if executed.exists():
@@ -289,7 +146,7 @@ def _build_one(source: str, out: str, parameters: dict[str, Any]) -> tuple[str, 
 
 
 def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
-          folder: Path | None = None, progress: bool = True) -> BuildResult:
+          folder: Path | None = None, progress: bool = True, data: Path | None = None) -> BuildResult:
     """Execute every notebook and write the HTML site to ``out``.
 
     Parameters
@@ -300,12 +157,15 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     jobs : int
         Notebooks executed at once.
     parameters : mapping, optional
-        Parameter overrides, passed to each notebook that declares them.
+        Parameter overrides (``NAME`` or ``CHAPTER:NAME`` to value), given to
+        the chapters that accept them (see :mod:`mscteach.chapters`).
+    data : Path, optional
+        The data folder the chapters read (an absolute path; default: the one in use).
 
     Raises
     ------
-    UnknownNameError
-        If a parameter is declared by no notebook (before any kernel starts).
+    UnknownNameError, ParameterError
+        For a parameter or value no chapter accepts (before any kernel starts).
     """
     from tqdm.auto import tqdm
 
@@ -319,7 +179,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     ensure_writable_folder(out)
     result = BuildResult(out)
     with worker_pool(min(jobs, len(paths))) as pool:
-        futures = [pool.submit(_build_one, str(p), str(out), plan[p]) for p in paths]
+        futures = [pool.submit(_build_one, str(p), str(out), plan[p], str(data) if data else None) for p in paths]
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
                            disable=not progress):
             name, html, failure = future.result()
@@ -363,7 +223,8 @@ Therapies for Human Liver Diseases. Razi J Med Sci. 2025;32:43, licensed
 """
 
 
-def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool = True) -> list[NotebookFailure]:
+def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool = True,
+                     data: Path | None = None) -> list[NotebookFailure]:
     """Re-execute the committed notebooks with their defaults and store the cleaned outputs in place.
 
     For maintainers, after changing a chapter or the package: nbval then
@@ -374,7 +235,7 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
     paths = notebooks(folder)
     failures = []
     with tempfile.TemporaryDirectory() as tmp, worker_pool(jobs) as pool:
-        futures = {pool.submit(_refresh_one, str(p), tmp): p for p in paths}
+        futures = {pool.submit(_refresh_one, str(p), tmp, str(data) if data else None): p for p in paths}
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", disable=not progress):
             failure = future.result()
             if failure:
@@ -382,11 +243,11 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
     return failures
 
 
-def _refresh_one(source: str, tmp: str) -> str | None:
+def _refresh_one(source: str, tmp: str, data: str | None) -> str | None:
     src = Path(source)
     executed = Path(tmp) / src.name
     try:
-        execute_notebook(src, executed)
+        execute_notebook(src, executed, data=Path(data) if data else None)
     except NotebookFailure as exc:
         return json.dumps((exc.notebook, exc.cell, exc.error))
     clean_notebook(executed)

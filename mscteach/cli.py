@@ -22,12 +22,14 @@ examples:
   mscteach validate                    check the shipped data
   mscteach validate path/to/my-data    check an instructor's copy of data/
   mscteach build                       execute the chapters and write the HTML site to _build/site
-  mscteach build -p disease ACLF       the same, focused on one disease
+  mscteach build -p disease ACLF       the same, the clinical chapters focused on one disease
+  mscteach build -p 05_animal_models:disease HCC   a parameter of one chapter
   mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
   mscteach exercises grade ch06_clinical_trials submissions/*.ipynb   grade a class locally
   mscteach lab                         open the chapters in JupyterLab
 
-The data folder can also be set with the environment variable MSCTEACH_DATA_DIR.
+The data folder can also be set with the environment variable MSCTEACH_DATA_DIR; a relative
+folder (in --data or the variable) is taken from the folder you run the command in.
 Data: Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0).
 """
 
@@ -55,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="_build/site", metavar="DIR", help="output folder (default: _build/site)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="set a notebook parameter, e.g. -p disease ACLF (repeatable)")
+                   help="set a chapter parameter, e.g. -p disease ACLF: given to every chapter that accepts the "
+                        "value; -p 05_animal_models:disease HCC for one chapter (repeatable)")
     p.add_argument("--in-place", action="store_true",
                    help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
@@ -101,6 +104,25 @@ def _tables(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_folder(value: str | None) -> Path | None:
+    """The data folder from --data or $MSCTEACH_DATA_DIR, as an absolute path resolved once, here.
+
+    A relative folder means the folder the user ran the command from; it is
+    resolved before anything changes directory (a chapter's kernel runs in
+    the notebooks' folder), and checked so a typo is reported at once.
+    """
+    import os
+
+    from .data import ENV_VAR, data_dir
+
+    value = value or os.environ.get(ENV_VAR) or None
+    if value is None:
+        return None
+    folder = data_dir(Path(value).expanduser().resolve())
+    os.environ[ENV_VAR] = str(folder)  # whatever this process or its kernels load reads the same folder
+    return folder
+
+
 def _describe(args: argparse.Namespace) -> int:
     from .data import describe
 
@@ -131,23 +153,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    import os
-
     from . import build
 
-    if args.data:
-        os.environ["MSCTEACH_DATA_DIR"] = args.data  # the notebooks' kernels inherit it
     folder = Path(args.notebooks) if args.notebooks else None
     if folder is not None and not folder.is_dir():
         raise MscteachError(f"notebook folder {str(folder)!r} does not exist")
     if args.in_place:
-        failures = build.refresh_in_place(folder, jobs=args.jobs, progress=not args.no_progress)
+        failures = build.refresh_in_place(folder, jobs=args.jobs, progress=not args.no_progress, data=args.data)
         for failure in failures:
             print(f"mscteach build: {failure}", file=sys.stderr)
         return 1 if failures else 0
     parameters = {name: build.parse_value(value) for name, value in args.parameter}
     result = build.build(Path(args.out), jobs=args.jobs, parameters=parameters, folder=folder,
-                         progress=not args.no_progress)
+                         progress=not args.no_progress, data=args.data)
     for failure in result.failures:
         print(f"mscteach build: {failure}", file=sys.stderr)
     built = len(result.pages) - len(result.failures)
@@ -160,8 +178,9 @@ examples:
   mscteach report --disease ACLF --cell-type UC-MSC -o briefs/aclf-uc.html
   mscteach report --disease cirrhosis --disease ACLF --jobs 2 -o briefs/   one brief per disease
   mscteach report --grid class-briefs.csv -o briefs/                       one brief per row
+  mscteach --data my-data report --disease ACLF -o briefs/aclf.html        from an instructor's copy of data/
 
-Each brief is an HTML page with a JSON summary beside it (same name, .json).
+Each brief is an HTML page (-o must end in .html) with a JSON summary beside it (same name, .json).
 Unknown parameter values stop the command (exit status 2) before any notebook runs.
 """
 
@@ -181,17 +200,20 @@ def _report(args: argparse.Namespace) -> int:
         else:
             grid = [{**fixed, **combo} for combo in report.expand_grid(repeated)]
         for params in grid:
-            report.check_parameters(params)
-    except report.ReportParameterError as exc:
+            report.check_parameters(params, args.data)
+        single = len(grid) == 1 and not args.grid
+        out = Path(args.out) if args.out else Path("briefs") / f"{report.report_name(grid[0])}.html"
+        if single:
+            report.check_output(out)
+    except (report.ReportParameterError, report.ReportOutputError) as exc:
         print(f"mscteach report: error: {exc}", file=sys.stderr)
         return 2
-    if len(grid) == 1 and not args.grid:
-        out = Path(args.out) if args.out else Path("briefs") / f"{report.report_name(grid[0])}.html"
-        report.write_brief(grid[0], out)
+    if single:
+        report.write_brief(grid[0], out, data=args.data)
         print(f"wrote {out} and {out.with_suffix('.json')}")
         return 0
     out_dir = Path(args.out or "briefs")
-    result = report.write_batch(grid, out_dir, jobs=args.jobs, progress=not args.no_progress)
+    result = report.write_batch(grid, out_dir, jobs=args.jobs, progress=not args.no_progress, data=args.data)
     for path, error in result.failed:
         print(f"mscteach report: {path}: {error}", file=sys.stderr)
     print(f"written {len(result.written)}, failed {len(result.failed)}, in {out_dir}")
@@ -234,7 +256,7 @@ def _lab(args: argparse.Namespace) -> int:
 
     from .build import notebook_dir
 
-    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebook_dir()}"]
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebook_dir()}"]  # kernels inherit --data
     if args.port:
         command.append(f"--port={args.port}")
     return subprocess.call(command)
@@ -247,6 +269,7 @@ COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate":
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        args.data = _data_folder(args.data)
         return COMMANDS[args.command](args)
     except MscteachError as exc:
         print(f"mscteach {args.command}: error: {exc}", file=sys.stderr)
@@ -255,6 +278,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mscteach {args.command}: interrupted; files already completed were kept, "
               "none is left half-written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `mscteach tables | head -1`): stop quietly, as Unix tools do
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

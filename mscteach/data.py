@@ -644,6 +644,8 @@ def cite(ref_id: int, data: str | os.PathLike[str] | None = None) -> str:
     """
     refs = load("references", data)
     try:
+        if isinstance(ref_id, bool):  # True is not reference 1
+            raise TypeError
         number = int(ref_id)
         if isinstance(ref_id, float) and ref_id != number:
             raise ValueError

@@ -66,6 +66,23 @@ def _stacked_barh(ax, counts: pd.DataFrame, colours: dict[str, tuple], legend: s
     ax.xaxis.get_major_locator().set_params(integer=True)
 
 
+def _count_heatmap(ax, counts: pd.DataFrame, cmap: str, annot=True, colourbar: str | None = None) -> None:
+    """A heatmap of whole-number counts: one colour per count, empty cells for zero, an integer colour bar."""
+    from matplotlib.colors import BoundaryNorm
+    from matplotlib.ticker import MaxNLocator
+
+    top = max(int(counts.to_numpy().max()), 1)
+    # one band per whole number from 1 up: a cell of 1 never shares a colour with 0 (shown empty)
+    norm = BoundaryNorm(np.arange(0.5, top + 1.5), ncolors=256)
+    sns.heatmap(counts, annot=annot, fmt="" if not isinstance(annot, bool) else "d", cmap=cmap, norm=norm,
+                mask=counts == 0, cbar=colourbar is not None, linewidths=0.5, linecolor="0.85", ax=ax,
+                annot_kws={"fontsize": 8}, cbar_kws={"label": colourbar, "ticks": MaxNLocator(integer=True)}
+                if colourbar else None)
+    if colourbar:
+        ax.collections[0].colorbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_facecolor("white")
+
+
 def _wrap_xticklabels(ax, width: int = 12) -> None:
     """Wrap long category labels onto several lines instead of rotating them."""
     ax.set_xticks(ax.get_xticks(), [textwrap.fill(t.get_text(), width) for t in ax.get_xticklabels()], rotation=0)
@@ -120,7 +137,7 @@ def reference_years_figure(references: pd.DataFrame, highlight: Sequence[int] = 
     ax = fig.subplots()
     bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5)
     years = references["year"].astype(float)
-    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label="all 103 references")
+    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=f"all {len(references)} references")
     if len(highlight):
         chosen = references[references["ref_id"].isin(list(highlight))]["year"].astype(float)
         ax.hist(chosen, bins=bins, color=PALETTE[0], label=f"cited here ({len(chosen)})")
@@ -173,8 +190,7 @@ def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and th
     if matrix.empty:
         _empty(ax)
     else:
-        sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5,
-                    linecolor="white", ax=ax, mask=matrix == 0)
+        _count_heatmap(ax, matrix, "Blues")
         ax.tick_params(axis="x", rotation=35)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
@@ -185,7 +201,7 @@ def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and th
 
 
 def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]) -> Figure:
-    """How many mechanisms the review describes per target, coloured by category."""
+    """How many mechanisms the review describes per target, stacked by category (most-targeted first)."""
     chosen = analysis.choose(mechanisms, category=list(categories))
     rows = [(t, row.category) for row in chosen.itertuples() for t in analysis.split_items(row.target)]
     frame = pd.DataFrame(rows, columns=["target", "category"])
@@ -194,11 +210,12 @@ def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]
     if frame.empty:
         _empty(ax)
     else:
-        order = frame["target"].value_counts().index.tolist()
-        sns.countplot(data=frame, y="target", hue="category", order=order, ax=ax,
-                      palette=_colours(list(categories)), hue_order=list(categories), dodge=False)
-        ax.legend(title="category", frameon=False, fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        counts = pd.crosstab(frame["target"], frame["category"])
+        counts = counts[[c for c in categories if c in counts.columns]]
+        totals = counts.sum(axis=1)
+        # most-targeted at the top (barh draws the first row at the bottom); ties in name order
+        order = sorted(counts.index, key=lambda t: (-totals[t], t.casefold()))[::-1]
+        _stacked_barh(ax, counts.loc[order], _colours(list(categories)), legend="category")
     ax.set_xlabel("mechanisms described")
     ax.set_ylabel("target")
     ax.set_title("What MSCs act on")
@@ -233,11 +250,11 @@ def outcome_heatmap(animal: pd.DataFrame) -> Figure:
         _empty(ax)
     else:
         labels = analysis.outcome_matrix(animal)
+        labels = labels[analysis.in_schema_order(labels.columns, "animal_studies", "disease")]
         counts = (animal.assign(species=animal["species"].fillna("(not stated)"))
                   .groupby(["species", "disease"]).size().unstack("disease").reindex_like(labels).fillna(0))
-        sns.heatmap(counts, annot=labels.replace("", np.nan).fillna("").to_numpy(), fmt="", cmap="Greens",
-                    cbar_kws={"label": "studies"}, linewidths=0.5, linecolor="white", ax=ax,
-                    annot_kws={"fontsize": 8}, vmin=0)
+        _count_heatmap(ax, counts, "Greens", annot=labels.replace("", np.nan).fillna("").to_numpy(),
+                       colourbar="studies")
         _wrap_xticklabels(ax)
     ax.set_xlabel("disease modelled")
     ax.set_ylabel("species")
@@ -254,6 +271,7 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
     else:
         counts = pd.crosstab(animal["disease"], animal["outcome"])
         counts = counts[[o for o in OUTCOME_COLOURS if o in counts.columns]]
+        counts = counts.loc[analysis.in_schema_order(counts.index, "animal_studies", "disease")[::-1]]
         _stacked_barh(ax, counts, OUTCOME_COLOURS, legend="outcome")
     ax.set_xlabel("studies")
     ax.set_ylabel("disease modelled")
@@ -297,7 +315,9 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
     if shown.empty:
         _empty(ax, "No dose in cells/kg for the current selection")
     else:
-        labels = (shown["first_author"] + " " + shown["year"].astype(str)).tolist()
+        from_sources = [_dose_from_sources(value) for value in shown["fields_from_sources"]]
+        labels = [f"{a} {y}" + (" †" if marked else "")
+                  for a, y, marked in zip(shown["first_author"], shown["year"], from_sources)]
         for i, row in enumerate(shown.itertuples()):
             colour = PALETTE[0] if row.cell_type == "UC-MSC" else PALETTE[1]
             if pd.notna(row.dose_cells_per_kg):
@@ -312,10 +332,18 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
         ax.legend(frameon=False, fontsize=8, loc="lower right")
         ax.set_ylim(-0.7, len(shown) - 0.3)
     missing = len(clinical) - len(shown)
-    ax.set_xlabel(f"cells per kg per infusion (log scale); {missing} studies give no dose per kg")
+    xlabel = f"cells per kg per infusion (log scale); {missing} studies give no dose per kg"
+    if not shown.empty and any(_dose_from_sources(v) for v in shown["fields_from_sources"]):
+        xlabel += "\n† dose from the study's published report, not the review (see the data's notes)"
+    ax.set_xlabel(xlabel)
     ax.set_title("Doses used in clinical studies")
     sns.despine(ax=ax)
     return fig
+
+
+def _dose_from_sources(fields_from_sources) -> bool:
+    fields = set() if pd.isna(fields_from_sources) else {f.strip() for f in str(fields_from_sources).split(";")}
+    return bool(fields & {"dose_cells_per_kg", "dose_low_cells_per_kg", "dose_high_cells_per_kg"})
 
 
 def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
@@ -327,8 +355,8 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
     else:
         counts = pd.crosstab(clinical["design"], clinical["disease"])
         counts = counts.reindex([d for d in analysis.design_order() if d in counts.index])
-        sns.heatmap(counts, annot=True, fmt="d", cmap="Purples", cbar=False, linewidths=0.5, linecolor="white",
-                    ax=ax, mask=counts == 0)
+        counts = counts[analysis.in_schema_order(counts.columns, "clinical_studies", "disease")]
+        _count_heatmap(ax, counts, "Purples")
         _wrap_xticklabels(ax)
     ax.set_xlabel("disease")
     ax.set_ylabel("design")
@@ -424,10 +452,12 @@ def forest_plot(result, title: str | None = None) -> Figure:
     return fig
 
 
-def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: float) -> Figure:
+def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: float, power: float = 0.8,
+                      alpha: float = 0.05) -> Figure:
     """Each controlled study's smaller arm against the patients per arm a powered trial needs.
 
-    ``comparison`` is :func:`analysis.trials_against_target`.
+    ``comparison`` is :func:`analysis.trials_against_target`; ``power`` and
+    ``alpha`` are those ``per_arm`` was computed with (the title states them).
     """
     fig = _figure(0.33 * max(len(comparison), 4) + 1.6)
     ax = fig.subplots()
@@ -442,7 +472,8 @@ def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: f
                     textcoords="offset points", fontsize=8)
         ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])], fontsize=8)
     ax.set_xlabel("patients in the smaller arm")
-    ax.set_title(f"How far below a powered trial? ({p_control:.0%} vs {p_treatment:.0%}, 80% power unless set)")
+    ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "
+                 f"{power:.0%} power, two-sided α = {alpha:g})")
     sns.despine(ax=ax)
     return fig
 
@@ -471,7 +502,7 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
 def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None:
     grouped = primary.groupby([column, "design"]).agg(studies=("study_id", "size"),
                                                       patients=("n_total", "sum")).reset_index()
-    columns = sorted(grouped[column].unique())
+    columns = analysis.in_schema_order(grouped[column].unique(), "clinical_studies", column)
     x = grouped[column].map({c: i for i, c in enumerate(columns)})
     y = grouped["design"].map({d: i for i, d in enumerate(designs)})
     ax.scatter(x, y, s=40 + grouped["patients"].astype(float) * 1.2, color=PALETTE[0], alpha=0.55)

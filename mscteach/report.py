@@ -24,15 +24,17 @@ from typing import Any
 import pandas as pd
 
 from . import analysis
-from .build import (NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool,
-                    write_atomically)
 from .data import load, vocabulary
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool, \
+    write_atomically
 from .errors import MscteachError, UnknownNameError
 
 __all__ = [
     "DEFAULTS",
     "EvidenceBrief",
+    "ReportOutputError",
     "ReportParameterError",
+    "check_output",
     "check_parameters",
     "evidence_brief",
     "expand_grid",
@@ -64,7 +66,7 @@ def template_path() -> Path:
     return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
 
 
-def check_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+def check_parameters(parameters: Mapping[str, Any], data: Path | None = None) -> dict[str, Any]:
     """Validate and complete report parameters; return them with defaults filled in.
 
     Raises
@@ -79,7 +81,7 @@ def check_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
         raise ReportParameterError("parameter", unknown[0], list(DEFAULTS))
     values = {**DEFAULTS, **parameters}
     for name, (table, column) in VOCABULARY.items():
-        allowed = ["all", *vocabulary(table, column)]
+        allowed = ["all", *vocabulary(table, column, data)]
         if values[name] not in allowed:
             raise ReportParameterError(f"value for --{name.replace('_', '-')}", values[name], allowed)
     for name in ("year_from", "year_to"):
@@ -127,6 +129,7 @@ class EvidenceBrief:
     pooled_results: list = field(default_factory=list)
     challenges: pd.DataFrame = field(default_factory=pd.DataFrame)
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
+    poolability: str = ""
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -147,8 +150,10 @@ class EvidenceBrief:
             "clinical_study_ids": self.clinical["study_id"].tolist(),
             "preclinical_study_ids": self.animal["study_id"].tolist(),
             "per_study_effects": [
-                {"study_id": r.study_id, "outcome": r.outcome, "measure": "RR", "estimate": round(float(r.effect), 4),
-                 "ci_low": round(float(r.ci_low), 4), "ci_high": round(float(r.ci_high), 4)}
+                {"study_id": r.study_id, "outcome": r.outcome, "timepoint": r.timepoint, "measure": "RR",
+                 **({"estimate": round(float(r.effect), 4), "ci_low": round(float(r.ci_low), 4),
+                     "ci_high": round(float(r.ci_high), 4)} if r.included
+                    else {"estimate": None, "reason": r.excluded_reason})}
                 for r in self.effects.itertuples()],
             "pooled": self.pooled,
             "reference_ids": self.references["ref_id"].tolist(),
@@ -156,37 +161,48 @@ class EvidenceBrief:
         }
 
 
-def evidence_brief(parameters: Mapping[str, Any]) -> EvidenceBrief:
-    """Compute the content of an evidence brief (validating the parameters first)."""
-    p = check_parameters(parameters)
-    clinical = analysis.choose(load("clinical_studies"), disease=p["disease"], cell_type=p["cell_type"],
+def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> EvidenceBrief:
+    """Compute the content of an evidence brief (validating the parameters first).
+
+    ``data`` is the data folder (default: the one in use, ``$MSCTEACH_DATA_DIR``
+    or the packaged data).
+    """
+    p = check_parameters(parameters, data)
+    clinical = analysis.choose(load("clinical_studies", data), disease=p["disease"], cell_type=p["cell_type"],
                                cell_origin=p["cell_origin"], design=p["design"])
     clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
     clinical = analysis.evidence_table(clinical)
-    animal = load("animal_studies").iloc[0:0]
+    animal = load("animal_studies", data).iloc[0:0]
     if p["include_preclinical"]:
-        animal = analysis.related(load("animal_studies"), "disease", load("related_models"), "animal_disease",
-                                  p["disease"])
+        animal = analysis.related(load("animal_studies", data), "disease", load("related_models", data),
+                                  "animal_disease", p["disease"])
         animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
-    mechanisms = analysis.related(load("mechanisms"), "category", load("related_mechanisms"), "mechanism_category",
-                                  p["disease"])
-    binary = analysis.binary_outcomes(load("outcomes"), load("clinical_studies"))
+    mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
+                                  "mechanism_category", p["disease"])
+    binary = analysis.binary_outcomes(load("outcomes", data), load("clinical_studies", data))
     binary = binary[binary["study_id"].isin(clinical["study_id"])]
-    effects = analysis.study_effects(binary) if len(binary) else binary.assign(effect=[], ci_low=[], ci_high=[])
+    effects = analysis.study_effects(binary) if len(binary) else binary.assign(
+        effect=[], ci_low=[], ci_high=[], corrected=[], included=[], excluded_reason=[])
     pooled, results = {}, []
-    for outcome, rows in binary.groupby("outcome"):
-        if rows["study_id"].nunique() >= 2:
-            res = analysis.meta_analysis(rows)
-            results.append((outcome, res))
-            pooled[outcome] = {"measure": res.measure, "method": res.method, "k": res.k,
-                               "estimate": round(res.estimate, 4), "ci_low": round(res.ci_low, 4),
-                               "ci_high": round(res.ci_high, 4), "i2": round(res.i2, 1)}
-    challenges = load("challenges")
+    for (outcome, timepoint), rows in binary.groupby(["outcome", "timepoint"]):
+        if rows["study_id"].nunique() < 2:
+            continue
+        res = analysis.meta_analysis(rows)
+        results.append((outcome, timepoint, res))
+        key = f"{outcome} ({timepoint})"
+        pooled[key] = ({"measure": res.measure, "method": res.method, "k": res.k,
+                        "estimate": round(res.estimate, 4), "ci_low": round(res.ci_low, 4),
+                        "ci_high": round(res.ci_high, 4), "i2": round(res.i2, 1),
+                        "excluded": [list(e) for e in res.excluded], "warnings": list(res.warnings)}
+                       if res.pooled else {"measure": res.measure, "estimate": None, "reason": res.reason})
+    challenges = load("challenges", data)
     cited = set(analysis.references_cited(clinical)) | set(analysis.references_cited(animal)) \
         | set(analysis.references_cited(mechanisms)) | set(analysis.references_cited(challenges))
-    references = analysis.further_reading(load("references"), cited)
+    references = analysis.further_reading(load("references", data), cited)
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
-                         effects.reset_index(drop=True), pooled, results, challenges, references)
+                         effects.reset_index(drop=True), pooled, results, challenges, references,
+                         analysis.poolability_statement(load("outcomes", data)[lambda o: o["study_id"].isin(
+                             clinical["study_id"])], load("clinical_studies", data)))
 
 
 def question_text(p: Mapping[str, Any]) -> str:
@@ -217,17 +233,39 @@ def report_name(parameters: Mapping[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- running
+def check_output(path: Path) -> Path:
+    """A brief's output must be an ``.html`` file name; its JSON summary is written beside it.
+
+    Raises
+    ------
+    ReportOutputError
+        For any other suffix (``brief.json`` would be overwritten by its own summary).
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".html":
+        raise ReportOutputError(f"the output must be an .html file (the JSON summary is written beside it, "
+                                f"as {path.with_suffix('.json').name}); got {str(path)!r}: "
+                                f"try -o {path.with_suffix('.html')}")
+    return path
+
+
+class ReportOutputError(MscteachError, ValueError):
+    """A report output path that cannot be used (exit status 2 at the CLI, before any kernel starts)."""
+
+
 def _check_writable(path: Path) -> None:
     ensure_writable_folder(path.parent, "folder")
     if path.is_dir():
         raise MscteachError(f"{str(path)!r} is a folder; give a file name ending in .html")
 
 
-def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None = None) -> dict[str, Any]:
+def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None = None,
+                data: Path | None = None) -> dict[str, Any]:
     """Run the report template for ``parameters`` and write ``out`` (HTML) and ``out.json``.
 
     Both files are written atomically: a failed run leaves no partial file and
-    an existing file is replaced only by a complete new one.
+    an existing file is replaced only by a complete new one. ``data`` is the
+    data folder (the template's kernel reads the same one).
 
     Returns
     -------
@@ -238,26 +276,28 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     ------
     ReportParameterError
         Before any kernel starts, for a bad parameter.
+    ReportOutputError
+        Before any kernel starts, for an output that is not an .html file.
     MscteachError
         If the output cannot be written.
     NotebookFailure
         If the template fails.
     """
-    values = check_parameters(parameters)
-    out = Path(out)
+    values = check_parameters(parameters, data)
+    out = check_output(Path(out))
     _check_writable(out)
-    summary = evidence_brief(values).summary()
+    summary = evidence_brief(values, data).summary()
     with tempfile.TemporaryDirectory(prefix="mscteach-report-") as tmp:
         executed = Path(tmp) / "brief.ipynb"
-        execute_notebook(template or template_path(), executed, values)
+        execute_notebook(template or template_path(), executed, values, data=data)
         html_tmp = Path(tmp) / "brief.html"
         render_html(executed, html_tmp, exclude_input=True)
         page = html_tmp.read_text(encoding="utf-8")
         page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(values['title'])}</title>", page, count=1, flags=re.S)
         write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
     json_path = out.with_suffix(".json")
-    write_atomically(json_path, lambda part: part.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                                                             encoding="utf-8"))
+    write_atomically(json_path, lambda part: part.write_text(json.dumps(summary, indent=2, ensure_ascii=False,
+                                                                        allow_nan=False) + "\n", encoding="utf-8"))
     return summary
 
 
@@ -268,17 +308,52 @@ def expand_grid(values: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
 
 
 def read_grid(path: Path) -> list[dict[str, Any]]:
-    """Read a parameter grid: a CSV file (one brief per row) or a YAML/JSON list of mappings."""
+    """Read a parameter grid: a CSV file (one brief per row) or a YAML/JSON list of mappings.
+
+    Raises
+    ------
+    MscteachError
+        In one line naming the file and row (CSV) or line (YAML) for a file
+        that cannot be read: a row with more or fewer fields than the header,
+        an unclosed quote, an empty file, a YAML syntax error.
+    """
+    import csv
+    import io
+
     path = Path(path)
     if not path.is_file():
         raise MscteachError(f"grid file {str(path)!r} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise MscteachError(f"grid file {path}: not UTF-8 text; save it as UTF-8") from None
+    if not text.strip():
+        raise MscteachError(f"grid file {path} is empty: give a header row of parameter names and one row per brief")
     if path.suffix.lower() == ".csv":
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        return [{k: v for k, v in row.items() if v != ""} for row in table.to_dict("records")]
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            records = list(reader)
+        except csv.Error as exc:
+            raise MscteachError(f"grid file {path}, row {reader.line_num}: {exc} (an unclosed quote?)") from None
+        header, grid = [h.strip() for h in records[0]], []
+        for number, record in enumerate(records[1:], start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise MscteachError(f"grid file {path}, row {number}: {len(record)} fields where the header has "
+                                    f"{len(header)} ({', '.join(header)})")
+            grid.append({k: v for k, v in zip(header, record) if v != ""})
+        return grid
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
         import yaml
 
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise MscteachError(f"grid file {path}{where}: not valid YAML ({problem})") from None
         if isinstance(data, dict) and "briefs" in data:
             data = data["briefs"]
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -295,15 +370,16 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _write_one(parameters: dict[str, Any], out: str) -> tuple[str, str | None]:
+def _write_one(parameters: dict[str, Any], out: str, data: str | None) -> tuple[str, str | None]:
     try:
-        write_brief(parameters, Path(out))
+        write_brief(parameters, Path(out), data=Path(data) if data else None)
         return out, None
     except (NotebookFailure, MscteachError) as exc:
         return out, str(exc)
 
 
-def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2, progress: bool = True) -> BatchResult:
+def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2, progress: bool = True,
+                data: Path | None = None) -> BatchResult:
     """Write one brief per parameter set into ``out_dir``, ``jobs`` at a time.
 
     Every parameter set is validated before any kernel starts; one bad set
@@ -318,7 +394,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
     for i, params in enumerate(grid, 1):
         try:
-            check_parameters(params)
+            check_parameters(params, data)
         except ReportParameterError as exc:
             exc.args = (f"brief {i} of the grid: {exc}",)
             raise
@@ -329,7 +405,8 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     ensure_writable_folder(out_dir)
     result = BatchResult()
     with worker_pool(min(jobs, len(grid))) as pool:
-        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html")) for p, n in zip(grid, names)]
+        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html"), str(data) if data else None)
+                   for p, n in zip(grid, names)]
         for future in tqdm(as_completed(futures), total=len(futures), desc="briefs", unit="brief", disable=not progress):
             out, error = future.result()
             if error:
@@ -347,67 +424,108 @@ def generated_at() -> str:
 
 
 # --------------------------------------------------------------------------- sections of the template
-def _tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Missing values shown as a dash, and no index column: tables for readers, not coders."""
-    shown = table.astype(object).where(table.notna(), "–")
-    return shown.style.hide(axis="index") if len(shown) else shown
+# Every text that comes from the data or the parameters is HTML-escaped here: a finding such as
+# "ALT fell to <ULN" shows as written, and markup in a data field never reaches the page.
+def _esc(value: Any) -> str:
+    if isinstance(value, list):
+        return html.escape(", ".join(map(str, value)))
+    return "–" if analysis._is_missing(value) else html.escape(str(value))
+
+
+def _table(table: pd.DataFrame) -> Any:
+    """A table for readers: no index column, missing values as a dash, every cell escaped."""
+    from IPython.display import HTML
+
+    if table.empty:
+        return HTML("<p><i>None.</i></p>")
+    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
+                   for row in table.itertuples(index=False))
+    return HTML(f'<table class="brief-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _paragraph(text: str) -> Any:
+    """A paragraph of HTML that the caller has built from escaped parts."""
+    from IPython.display import HTML
+
+    return HTML(f"<p>{text}</p>")
+
+
+def _number(value: float) -> str:
+    return "–" if value != value else f"{value:.2f}"
 
 
 def section(brief: EvidenceBrief, name: str) -> list:
     """The displayable items of one section of a brief (the template shows them in order)."""
-    from IPython.display import Markdown
+    from IPython.display import HTML
 
     from . import plots
 
     if name == "counts":
         c = brief.counts
-        designs = ", ".join(f"{n} {d}" for d, n in c["designs"].items()) or "none"
-        return [Markdown(f"- **{c['clinical_studies']}** clinical studies ({designs})\n"
-                         f"- **{c['patients_treated']}** patients given cells, **{c['patients_total']}** in all "
-                         f"(primary studies)\n- **{c['preclinical_studies']}** preclinical studies")]
+        designs = ", ".join(f"{n} {_esc(d)}" for d, n in c["designs"].items()) or "none"
+        return [HTML(f"<ul><li><b>{c['clinical_studies']}</b> clinical studies ({designs})</li>"
+                     f"<li><b>{c['patients_treated']}</b> patients given cells, <b>{c['patients_total']}</b> in all "
+                     f"(primary studies)</li><li><b>{c['preclinical_studies']}</b> preclinical studies</li></ul>")]
     if name == "clinical":
         if brief.clinical.empty:
-            return [Markdown("**No clinical study in the review matches this question.** "
-                             "Widen a parameter (e.g. `all`) to see related evidence.")]
-        table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str))
-        design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose_text",
+            return [_paragraph("<b>No clinical study in the review matches this question.</b> "
+                               "Widen a parameter (e.g. <code>all</code>) to see related evidence.")]
+        table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str),
+                                      dose=analysis.dose_shown(brief.clinical))
+        design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose",
                   "route", "follow_up_weeks", "flags"]
-        return [_tidy(table[design]), Markdown("**What they found**"),
-                _tidy(table[["study", "efficacy_finding", "safety_finding", "ref_ids"]])]
+        return [_table(table[design]), _paragraph("<b>What they found</b>"),
+                _table(table[["study", "efficacy_finding", "safety_finding", "ref_ids"]])]
     if name == "effects":
-        items = []
-        for outcome, result in brief.pooled_results:
-            items += [Markdown(f"**{outcome}**: {result.summary()}"), plots.forest_plot(result)]
-        if not brief.pooled_results:
-            items.append(Markdown("**No pooled estimate is possible**: no outcome among these studies is reported "
-                                  "as events and totals in both arms by two or more studies."))
+        items = [_paragraph(_markdown_bold(brief.poolability))]
+        for outcome, timepoint, result in brief.pooled_results:
+            items.append(_paragraph(f"<b>{_esc(outcome)} ({_esc(timepoint)})</b>: {_esc(result.summary())}"
+                                    + "".join(f"<br><i>Note</i>: {_esc(w)}" for w in result.warnings)))
+            if result.pooled:
+                items.append(plots.forest_plot(result))
         if not brief.effects.empty:
-            items += [Markdown("Per-study risk ratios (treated vs control; below 1 means fewer events with cells):"),
-                      brief.effects[["study", "outcome", "events_treated", "n_treated", "events_control",
-                                     "n_control", "effect", "ci_low", "ci_high", "corrected"]]]
+            effects = brief.effects.assign(
+                risk_ratio=[_number(v) for v in brief.effects["effect"]],
+                ci_95=[f"{_number(lo)}-{_number(hi)}" if inc else f"none: {why}" for lo, hi, inc, why in zip(
+                    brief.effects["ci_low"], brief.effects["ci_high"], brief.effects["included"],
+                    brief.effects["excluded_reason"])])
+            items += [_paragraph("Per-study risk ratios (treated vs control; below 1 means fewer events with cells):"),
+                      _table(effects[["study", "outcome", "timepoint", "events_treated", "n_treated", "events_control",
+                                      "n_control", "risk_ratio", "ci_95", "corrected"]])]
         else:
-            items.append(Markdown("None of these studies reports a two-arm count that gives a per-study estimate."))
+            items.append(_paragraph("None of these studies reports a two-arm count that gives a per-study estimate."))
         return items
     if name == "preclinical":
         if not brief.parameters["include_preclinical"]:
-            return [Markdown("Preclinical studies were left out of this brief (`include_preclinical = False`).")]
+            return [_paragraph("Preclinical studies were left out of this brief (<code>include_preclinical = False</code>).")]
         if brief.animal.empty:
-            return [Markdown("**No preclinical study in the review matches this question.**")]
-        models = ", ".join(sorted(brief.animal["disease"].unique()))
-        note = ("" if brief.parameters["disease"] == "all" else
-                f"Models shown as related to {html.escape(brief.parameters['disease'])}: {models} (a curation choice).")
-        return [Markdown(note), _tidy(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
-                                                    "outcome", "finding", "ref_ids"]])]
+            return [_paragraph("<b>No preclinical study in the review matches this question.</b>")]
+        models = ", ".join(_esc(m) for m in sorted(brief.animal["disease"].unique()))
+        items = [] if brief.parameters["disease"] == "all" else [_paragraph(
+            f"Models shown as related to {_esc(brief.parameters['disease'])}: {models} (a curation choice: the "
+            "<code>related_models</code> table).")]
+        return items + [_table(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
+                                             "outcome", "finding", "ref_ids"]])]
     if name == "mechanisms":
-        return [_tidy(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
+        return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
     if name == "caveats":
         flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
         text = (f"{len(flagged)} of {len(brief.clinical)} matching studies carry a quality flag (no control arm, "
                 f"fewer than {analysis.SMALL_SAMPLE} treated, or under {analysis.SHORT_FOLLOW_UP} weeks of follow-up). "
                 "The review's own caveats:") if len(brief.clinical) else "The review's own caveats:"
-        return [Markdown(text), brief.challenges[["challenge", "category", "description", "ref_ids"]]]
+        return [_paragraph(text), _table(brief.challenges[["challenge", "category", "description", "ref_ids"]])]
     if name == "references":
-        lines = [f"{r.ref_id}. {html.escape(r.citation)}" for r in brief.references.itertuples()]
-        return [Markdown("\n".join(lines) if lines else "No references.")]
+        if brief.references.empty:
+            return [_paragraph("No references.")]
+        # the review's own numbers, written out (an HTML or Markdown list would renumber them)
+        lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}">[{int(r.ref_id)}] {_esc(r.citation)}</p>'
+                        for r in brief.references.itertuples())
+        return [HTML(f'<div class="references">{lines}</div>')]
     raise UnknownNameError("section", name, ["counts", "clinical", "effects", "preclinical", "mechanisms", "caveats",
                                              "references"])
+
+
+def _markdown_bold(text: str) -> str:
+    """Escape a sentence and turn its **bold** parts into <b> (the only markup the statements use)."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))

@@ -1,6 +1,7 @@
 """`mscteach build`: the HTML site, failures, bad parameters and atomic writes."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,20 +11,35 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from mscteach import build
+from mscteach import build, runner
 
-from .conftest import REPO
+from .conftest import REPO, set_cell
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mscteach", "build", "--no-progress", *args],
-                          capture_output=True, text=True, timeout=600)
+def run(*args: str, cwd: Path | None = None, data: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "MSCTEACH_DATA_DIR"}
+    before = ["--data", data] if data else []
+    return subprocess.run([sys.executable, "-m", "mscteach", *before, "build", "--no-progress", *args],
+                          capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    out = tmp_path_factory.mktemp("site")
-    return out, run("--out", str(out), "--jobs", "2")
+    """The whole site, built from a relative --data folder (a copy with one dose marked)."""
+    work = tmp_path_factory.mktemp("work")
+    shutil.copytree(REPO / "data", work / "my-data")
+    rows = (work / "my-data" / "clinical_studies.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(rows, start=1) if line.startswith("shi2012,"))
+    set_cell(work / "my-data" / "clinical_studies.csv", row, "dose_text", "0.5 × 10^6 cells/kg (from my-data)")
+    out = work / "site"
+    return out, run("--out", "site", "--jobs", "2", cwd=work, data="my-data")
+
+
+def test_every_chapter_read_the_relative_data_folder(site):
+    """A relative --data folder was resolved against notebooks/ in every kernel, so every chapter failed."""
+    out, result = site
+    assert result.returncode == 0, result.stderr
+    assert "0.5 × 10^6 cells/kg (from my-data)" in (out / "06_clinical_trials.html").read_text(encoding="utf-8")
 
 
 def test_build_writes_a_page_per_notebook_and_an_index(site):
@@ -96,6 +112,6 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        build.write_atomically(target, fail)
+        runner.write_atomically(target, fail)
     assert target.read_text() == "old, complete"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

@@ -73,3 +73,19 @@ def test_environment_variable_selects_the_data_folder(data_copy):
     result = run("validate", env=env)
     assert result.returncode == 1
     assert "data/glossary.csv: file is missing" in result.stderr
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`mscteach tables | head -1` printed a BrokenPipeError traceback."""
+    result = subprocess.run(f"{sys.executable} -m mscteach tables | head -1", shell=True, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.startswith("references") and len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("value", [True, False, 1.5, "1.0x"])
+def test_cite_rejects_what_is_not_a_reference_number(value):
+    import mscteach
+
+    with pytest.raises(mscteach.UnknownNameError, match="unknown reference number"):
+        mscteach.cite(value)

@@ -14,7 +14,7 @@ import pytest
 from nbclient import NotebookClient
 
 from mscteach import exercises
-from mscteach.build import IPCKernelManager
+from mscteach.runner import IPCKernelManager
 
 from .conftest import REPO
 

@@ -13,8 +13,8 @@ import nbformat
 import papermill
 import pytest
 
-from mscteach import build
-from mscteach.build import NotebookFailure
+from mscteach import build, runner
+from mscteach.runner import NotebookFailure
 
 from .conftest import REPO
 
@@ -97,7 +97,7 @@ def test_stored_outputs_are_small_clean_and_complete(path):
 
 def _run(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
     target = tmp_path / name
-    build.execute_notebook(REPO / "notebooks" / name, target, parameters)
+    runner.execute_notebook(REPO / "notebooks" / name, target, parameters)
     return _read(target)
 
 

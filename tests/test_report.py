@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +14,17 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from mscteach import report
-from mscteach.build import NotebookFailure
+from mscteach.runner import NotebookFailure
 
 from .conftest import REPO
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mscteach", "report", "--no-progress", *args],
-                          capture_output=True, text=True, timeout=600, cwd=cwd)
+    data = [*args[:2]] if args[:1] == ("--data",) else []  # a global option goes before the command
+    rest = args[2:] if data else args
+    env = {k: v for k, v in os.environ.items() if k != "MSCTEACH_DATA_DIR"}
+    return subprocess.run([sys.executable, "-m", "mscteach", *data, "report", "--no-progress", *rest],
+                          capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +172,89 @@ def test_evidence_brief_content_is_consistent():
     summary = brief.summary()
     json.dumps(summary)  # JSON-ready
     assert summary["per_study_effects"][0]["estimate"] == pytest.approx(0.4821, abs=1e-4)
+
+
+# ------------------------------------------------------------------ what a reader of a brief sees is right
+def test_the_reference_list_shows_the_reviews_own_numbers(single):
+    out, _ = single
+    page = out.read_text(encoding="utf-8")
+    summary = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    pairs = re.findall(r'<p class="reference" id="ref-(\d+)">\[(\d+)\]', page)
+    assert all(anchor == shown for anchor, shown in pairs)
+    assert [int(shown) for _, shown in pairs] == summary["reference_ids"]
+    # Shi 2012 is the review's reference 100 (its reference list: "Shi M, Zhang Z, Xu R, ...")
+    assert re.search(r"\[100\] Shi M, Zhang Z", page)
+    assert "<ol" not in page.split("References")[-1]  # no list that would renumber them
+
+
+def test_a_misprinted_dose_is_never_shown_bare(tmp_path):
+    out = tmp_path / "aclf.html"
+    result = run("--disease", "ACLF", "--design", "RCT", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count("10^5 × 10^-1 cells/kg") == page.count("10^5 × 10^-1 cells/kg weekly for 4 weeks [as printed "
+                                                              "in the review; published: 1.0-10 × 10^5") >= 1
+
+
+def _copy_with(tmp_path: Path, study: str, column: str, value: str) -> Path:
+    import shutil
+
+    from .conftest import DATA, set_cell
+
+    folder = tmp_path / "my-data"
+    shutil.copytree(DATA, folder)
+    rows = (folder / "clinical_studies.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(rows, start=1) if line.startswith(study + ","))
+    set_cell(folder / "clinical_studies.csv", row, column, value)
+    return folder
+
+
+def test_data_text_is_escaped_and_report_reads_a_relative_data_folder(tmp_path):
+    """--data was ignored by report; a relative folder is the one where the command runs; text is escaped."""
+    _copy_with(tmp_path, "shi2012", "efficacy_finding", 'ALT fell to <ULN; <img src=x onerror="alert(1)">')
+    result = run("--data", "my-data", "--disease", "ACLF", "--cell-type", "UC-MSC", "-o", "brief.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "ALT fell to &lt;ULN" in page  # shown as written, from the copy
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+
+
+def test_report_reads_a_relative_data_folder_from_the_environment(tmp_path):
+    _copy_with(tmp_path, "shi2012", "efficacy_finding", "Marker text only in the copy.")
+    env = dict(os.environ, MSCTEACH_DATA_DIR="my-data")
+    result = subprocess.run([sys.executable, "-m", "mscteach", "report", "--no-progress", "--disease", "ACLF",
+                             "-o", "brief.html"], capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Marker text only in the copy." in (tmp_path / "brief.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["brief.json", "brief", "brief.htm"])
+def test_an_output_that_is_not_html_is_refused_before_any_kernel(name, tmp_path):
+    result = run("--disease", "ACLF", "-o", str(tmp_path / name))
+    assert result.returncode == 2
+    assert "the output must be an .html file" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name, text, words", [
+    ("extra.csv", "disease,design\nACLF,RCT,surplus\n", "grid.csv, row 2: 3 fields where the header has 2"),
+    ("quote.csv", 'disease,design\n"ACLF,RCT\n', "grid.csv, row 2"),
+    ("empty.csv", "", "is empty"),
+    ("bad.yaml", "briefs:\n  - {disease: ACLF\n  - {disease: NAFLD}\n", "grid.yaml, line 3: not valid YAML"),
+])
+def test_a_grid_file_that_cannot_be_parsed_is_one_clear_line(name, text, words, tmp_path):
+    grid = tmp_path / ("grid" + Path(name).suffix)
+    grid.write_text(text, encoding="utf-8")
+    result = run("--grid", str(grid), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_brief_prints_why_nothing_was_pooled(single):
+    out, _ = single
+    page = out.read_text(encoding="utf-8")
+    assert "Nothing can be pooled" in page
+    summary = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert summary["pooled"] == {}

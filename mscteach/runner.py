@@ -1,0 +1,181 @@
+"""Run notebooks with papermill, safely: the machinery ``build`` and ``report`` share.
+
+* kernels talk over IPC sockets, not TCP ports, so kernels started at the same
+  moment cannot race for a port;
+* :func:`execute_notebook` names the notebook and cell that failed, and tells
+  the kernel which data folder to read (``MSCTEACH_DATA_DIR``, an absolute path);
+* :func:`worker_pool` runs notebooks in parallel and stops cleanly on Ctrl-C or
+  any error (it is shut down in ``finally``, so no kernel is left running);
+* :func:`write_atomically` replaces a file only with a complete new one.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from .data import ENV_VAR
+from .errors import MscteachError
+
+__all__ = [
+    "IPCKernelManager",
+    "NotebookFailure",
+    "ensure_writable_folder",
+    "execute_notebook",
+    "render_html",
+    "worker_pool",
+    "write_atomically",
+]
+
+KERNEL = "python3"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels listen on IPC sockets (files), not TCP ports."""
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts every kernel before shutting it down; a kernel that is
+        # just finishing a widget message then logs "KeyboardInterrupt caught in kernel" as
+        # an ERROR, which alarms users for nothing. A finished notebook needs no interrupt.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        # jupyter_client's default IPC prefix is "kernel-ipc" in the working directory,
+        # shared by every kernel started there: give each kernel its own.
+        return os.path.join(tempfile.gettempdir(), f"mscteach-kernel-{uuid.uuid4().hex}-ipc")
+
+
+class NotebookFailure(MscteachError):
+    """A notebook raised an error while it was executed."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
+        self.notebook, self.cell, self.error = notebook, cell, error
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(f"{notebook} failed at {where}: {error}")
+
+    def __reduce__(self):  # travels back from a worker process intact
+        return (NotebookFailure, (self.notebook, self.cell, self.error))
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for notebook runs that always shuts down cleanly.
+
+    Workers ignore SIGINT, so an interrupt reaches only this process. On
+    Ctrl-C or any other error the runs not yet started are cancelled and the
+    running ones are waited for (each writes its files atomically): nothing is
+    left half-written, no kernel is left running and no worker prints a
+    traceback.
+    """
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
+    finished = False
+    try:
+        yield pool
+        finished = True
+    finally:
+        pool.shutdown(wait=True, cancel_futures=not finished)
+
+
+def ensure_writable_folder(folder: Path, what: str = "output folder") -> None:
+    """Create ``folder`` if needed and prove a file can be written there, or raise a clear error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-write-test-"):
+            pass
+    except OSError as exc:
+        raise MscteachError(f"cannot write to {what} {str(folder)!r}: {exc.strerror}") from None
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through a temporary file in the same folder, replaced only when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; the result should not be
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@contextmanager
+def _data_folder_for_kernels(data: Path | None) -> Iterator[None]:
+    """Kernels inherit this process's environment: point them at ``data`` while they start."""
+    if data is None:
+        yield
+        return
+    before = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(Path(data).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = before
+
+
+def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] | None = None,
+                     timeout: int = 600, data: Path | None = None) -> None:
+    """Execute ``source`` with papermill into ``target``, in the notebook's own folder.
+
+    Parameters
+    ----------
+    data : Path, optional
+        The data folder the kernel reads (default: the one this process uses).
+
+    Raises
+    ------
+    NotebookFailure
+        If a cell raises; ``target`` then holds the notebook up to the error.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _data_folder_for_kernels(data):
+            papermill.execute_notebook(
+                str(source), str(target), parameters=dict(parameters or {}), kernel_name=KERNEL,
+                cwd=str(source.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+                kernel_manager_class=IPCKernelManager,
+            )
+    except PapermillExecutionError as exc:
+        raise NotebookFailure(source.name, exc.cell_index + 1, f"{exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # kernel died, timeout, unreadable notebook
+        raise NotebookFailure(source.name, None, f"{type(exc).__name__}: {exc}") from None
+
+
+def render_html(notebook: Path, html: Path, exclude_input: bool = False) -> None:
+    """Render an executed notebook to standalone HTML (widget state embedded), atomically."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", exclude_input=exclude_input,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    write_atomically(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))

@@ -1,0 +1,70 @@
+"""The notebook runner that build and report share: clean shutdown, data folders, layering."""
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+import pytest
+
+from mscteach import runner
+
+from .conftest import REPO
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_the_pool_is_shut_down_when_the_body_raises():
+    """An unexpected error must not leave workers (and their kernels) running."""
+    with pytest.raises(RuntimeError, match="unexpected"):
+        with runner.worker_pool(2) as pool:
+            running = pool.submit(_sleep, 0.2)
+            queued = [pool.submit(_sleep, 5) for _ in range(4)]
+            raise RuntimeError("unexpected")
+    assert running.done() and all(f.cancelled() or f.done() for f in queued)
+    assert any(f.cancelled() for f in queued)  # what had not started was cancelled, not run
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        pool.submit(_sleep, 0)
+
+
+def _imports(module: str) -> set[str]:
+    tree = ast.parse((REPO / "mscteach" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.add(node.module or "")
+            found.update(alias.name for alias in node.names if not node.module)
+    return found
+
+
+def test_report_imports_nothing_from_build():
+    assert "build" not in _imports("report")
+    assert "runner" in _imports("report") and "runner" in _imports("build")
+
+
+def test_lower_layers_never_import_higher_ones():
+    layers = ["errors", "data", "analysis", "plots", "widgets"]
+    for i, module in enumerate(layers):
+        higher = set(layers[i + 1:]) | {"build", "report", "cli", "runner", "course"}
+        assert not _imports(module) & higher, module
+
+
+def test_a_kernel_reads_the_data_folder_it_is_given(tmp_path):
+    import shutil
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    folder = tmp_path / "copy"
+    shutil.copytree(REPO / "data", folder)
+    nb = new_notebook(cells=[new_code_cell("import mscteach\nprint(mscteach.data_dir())")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    source = tmp_path / "nb" / "probe.ipynb"
+    source.parent.mkdir()
+    nbformat.write(nb, str(source))
+    runner.execute_notebook(source, tmp_path / "out.ipynb", data=folder)
+    printed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells[0].outputs[0]["text"].strip()
+    assert printed == str(folder.resolve())
