@@ -146,3 +146,15 @@ def test_a_misspelt_parameter_fails_with_the_closest_match(tmp_path):
     message = str(info.value)
     assert "06_clinical_trials.ipynb failed at cell" in message
     assert "unknown value for disease 'cirrosis'" in message and "did you mean 'cirrhosis'" in message
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_a_misprinted_dose_is_never_shown_bare(path):
+    """Lin 2017's dose is misprinted in the review: every output that shows it shows the published one too."""
+    out = _output_text(_read(path))
+    bare = out.count("10^5 × 10^-1 cells/kg")
+    marked = out.count("10^5 × 10^-1 cells/kg weekly for 4 weeks [as printed in the review; published: "
+                       "1.0-10 × 10^5 cells/kg weekly for 4 weeks]")
+    assert bare == marked
+    if path.stem == "06_clinical_trials":
+        assert marked >= 1
