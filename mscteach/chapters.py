@@ -232,18 +232,20 @@ def plan(chapters: Sequence[str], overrides: Mapping[str, Any],
             continue
         if name not in declared:
             raise UnknownNameError("parameter", name, declared)
-        reasons = []
+        refusals: list[Exception] = []
         for c in chapters:
             if name not in defaults[c]:
                 continue
             try:
                 _accept(c, name, value, defaults[c][name])
             except (UnknownNameError, ParameterError) as exc:
-                reasons.append(str(exc))
+                refusals.append(exc)
                 continue
             planned[c][name] = value
         if not any(name in p and p[name] is value for p in planned.values()):
-            raise ParameterError(f"no chapter accepts {name} = {value!r}:\n  " + "\n  ".join(reasons))
+            if len(refusals) == 1:
+                raise refusals[0]
+            raise ParameterError(f"no chapter accepts {name} = {value!r} (" + "; ".join(map(str, refusals)) + ")")
     return planned
 
 

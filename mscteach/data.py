@@ -808,8 +808,7 @@ def _from_frictionless(table: _Table, err: Any, fields: dict[str, dict[str, Any]
         return found or [Problem(rel, row=row, field=key, message=f"duplicate key {raw or ''}".strip())]
     if err.type == "encoding-error":
         return [Problem(rel, message=NOT_UTF8)]
-    if err.type == "source-error" and table.problems:
-        return [p for p in table.problems if p.row is None]  # empty or missing file, in the reader's words
-    if "No such file" in err.message or "does not exist" in err.message:
-        return [Problem(rel, message="file is missing")]
+    whole_file = [p for p in table.problems if p.row is None]
+    if row is None and name is None and whole_file:
+        return whole_file  # a file that is missing, empty or unreadable, in the reader's words
     return [Problem(rel, row=row, field=name, message=err.message)]

@@ -84,7 +84,7 @@ CASES = [
     Case("build-unknown-parameter", lambda tmp: ["build", "--out", str(tmp / "site"), "-p", "disese", "ACLF"], 1,
          ("unknown parameter 'disese'", "did you mean 'disease'"), no_output="site"),
     Case("build-wrong-parameter-type", lambda tmp: ["build", "--out", str(tmp / "site"), "-p", "year_to", "soon"], 1,
-         ("parameter year_to expects an integer", "'soon'"), no_output="site"),
+         ("01_history: parameter year_to must be a whole number (a year)", "'soon'"), no_output="site"),
     Case("build-unwritable-output", lambda tmp: (tmp / "f").write_text("") or ["build", "--out", str(tmp / "f" / "x")],
          1, ("cannot write to output folder",)),
     Case("build-notebook-raises", _broken_notebooks, 1, ("01_broken.ipynb failed at cell 2", "ZeroDivisionError")),

@@ -47,7 +47,7 @@ def test_the_readme_example_goes_to_the_chapters_that_accept_it():
     ({"year_from": "abc"}, ParameterError, "01_history: parameter year_from must be a whole number (a year); got 'abc'"),
     ({"interactive": "maybe"}, ParameterError, "parameter interactive must be True or False; got 'maybe'"),
     ({"msc_synthesis_block": 1.5}, ParameterError, "msc_synthesis_block must be between 0 and 1"),
-    ({"conditions": ["Smoking"]}, ParameterError, "unknown value for conditions in 07_challenges 'Smoking'"),
+    ({"conditions": ["Smoking"]}, UnknownNameError, "unknown value for conditions in 07_challenges 'Smoking'"),
     ({"diseas": "ACLF"}, UnknownNameError, "unknown parameter 'diseas'"),
     ({"08_nowhere:disease": "ACLF"}, UnknownNameError, "unknown chapter '08_nowhere'"),
 ])

@@ -145,7 +145,7 @@ def test_a_misspelt_parameter_fails_with_the_closest_match(tmp_path):
         _run(tmp_path, "06_clinical_trials.ipynb", disease="cirrosis")
     message = str(info.value)
     assert "06_clinical_trials.ipynb failed at cell" in message
-    assert "unknown value for disease 'cirrosis'" in message and "did you mean 'cirrhosis'" in message
+    assert "unknown value for disease in 06_clinical_trials 'cirrosis'" in message and "did you mean 'cirrhosis'" in message
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -37,7 +37,7 @@ def readme_commands(readme: str) -> list[str]:
     commands = []
     for _, command in sorted(found):
         runs = re.match(r"^(?:[A-Z_]+=\S+ )?(?:mscteach|papermill)(?: |$)|^cp -r ", command)
-        if not runs or command == "mscteach" or "pip install" in command or command.startswith(SERVERS):
+        if not runs or command in ("mscteach", "papermill") or "pip install" in command or command.startswith(SERVERS):
             continue
         if command not in commands:
             commands.append(command)
