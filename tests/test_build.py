@@ -110,3 +110,37 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path):
         runner.write_atomically(target, fail)
     assert target.read_text() == "old, complete"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_editing_one_chapter_executes_only_that_chapter(tmp_path):
+    """Like make: the cache key covers each notebook's content, so an edited chapter alone runs again."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_index.ipynb", "01_history.ipynb", "04_fibrosis.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, folder)
+    out = tmp_path / "site"
+    first = build.build(out, jobs=2, folder=folder, progress=False)
+    assert first.ok and first.rendered and first.executed == ["00_index.ipynb", "01_history.ipynb", "04_fibrosis.ipynb"]
+    again = build.build(out, jobs=2, folder=folder, progress=False)
+    assert again.executed == [] and not again.rendered  # nothing executed, Sphinx not run
+    chapter = folder / "04_fibrosis.ipynb"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("## An imbalance", "## An imbalance between synthesis and degradation"),
+                       encoding="utf-8")
+    edited = build.build(out, jobs=2, folder=folder, progress=False)
+    assert edited.executed == ["04_fibrosis.ipynb"] and edited.rendered
+    assert "An imbalance between synthesis and degradation" in (out / "04_fibrosis.html").read_text(encoding="utf-8")
+
+
+def test_a_change_to_the_data_executes_every_chapter_again(tmp_path, data_copy):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_index.ipynb", "01_history.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, folder)
+    keys = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    (data_copy / "glossary.csv").write_text((data_copy / "glossary.csv").read_text(encoding="utf-8") + "\n",
+                                            encoding="utf-8")
+    changed = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    assert all(keys[p] != changed[p] for p in keys)
+    same = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    assert same == changed
