@@ -35,8 +35,7 @@ from typing import Any
 from . import chapters, site
 from .display import SITE_BUILD
 from .errors import MscteachError
-from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool, \
-    write_atomically
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, worker_pool, write_atomically
 
 __all__ = [
     "BuildResult",
@@ -98,17 +97,6 @@ def clean_notebook(path: Path, keep_widget_ids: bool = False) -> None:
                 if view and not keep_widget_ids:  # a fresh random id on every run; the model is not stored
                     view["model_id"] = "0" * 32
     nbformat.write(nb, str(path))
-
-
-def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook, or its file name."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            match = re.search(r"^#\s+(.+)$", "".join(cell.get("source", "")), re.M)
-            if match:
-                return match.group(1).strip()
-    return path.stem
 
 
 @dataclass

@@ -104,14 +104,14 @@ def lesson(path: Path) -> Lesson:
 
 
 def chapter_overview(folder: Path | None = None) -> Markdown:
-    """The chapters with their questions and estimated time, read from each chapter's header (for the index page)."""
+    """The chapters with their questions, objectives and time, read from each chapter's header (for the index page)."""
     from .build import notebook_dir, notebooks
 
-    lines = ["| # | Chapter | Questions | Time |", "|---|---|---|---|"]
+    lines = ["| # | Chapter | Questions | You will be able to | Time |", "|---|---|---|---|---|"]
     for path in notebooks(folder or notebook_dir()):
         if path.name.startswith("00_"):
             continue
         info = lesson(path)
         lines.append(f"| {info.number} | [{info.title}]({info.notebook}) | {'<br>'.join(info.questions)} "
-                     f"| {info.time} |")
+                     f"| {'<br>'.join('- ' + o for o in info.objectives)} | {info.time} |")
     return Markdown("\n".join(lines))

@@ -191,8 +191,8 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def _site_notebook(executed: Path, name: str, chapters: list[str], failure: str | None = None) -> str:
-    """An executed notebook as the site shows it: lesson blocks, and the index with the site's contents."""
+def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None) -> str:
+    """An executed notebook as the site shows it: lesson blocks, and (the root page) the site's contents."""
     nb = json.loads(executed.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
@@ -210,8 +210,8 @@ def _site_notebook(executed: Path, name: str, chapters: list[str], failure: str 
         first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
         nb["cells"].insert(first + 1, {"cell_type": "markdown", "id": "site-failure", "metadata": {},
                                        "source": warning})
-    if name.startswith("00_"):
-        toc = ["```{toctree}", ":hidden:", ":caption: Chapters", "", *chapters, "```", "",
+    if contents is not None:
+        toc = ["```{toctree}", ":hidden:", ":caption: Chapters", "", *contents, "```", "",
                "```{toctree}", ":hidden:", ":caption: Course pages", "", *PAGES, "```"]
         nb["cells"].append({"cell_type": "markdown", "id": "site-contents", "metadata": {},
                             "source": "\n".join(toc)})
@@ -238,19 +238,20 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
 
     src = work / "src"
     names = sorted(executed)
-    chapters = [name for name in names if not name.startswith("00_")]
+    root = names[0]  # the course index (00_index), or the first notebook of a folder without one
+    chapters = names[1:]
     wanted = {f"{name}.ipynb" for name in names} | {f"{name}.md" for name in PAGES}
     if src.is_dir():
         for stale in src.iterdir():
             if stale.is_file() and stale.name not in wanted:
                 stale.unlink()
     for name in names:
-        _write_if_changed(src / f"{name}.ipynb", _site_notebook(executed[name], name, chapters,
+        _write_if_changed(src / f"{name}.ipynb", _site_notebook(executed[name], chapters if name == root else None,
                                                                 (failures or {}).get(name)))
     for name, text in site_pages(data).items():
         _write_if_changed(src / f"{name}.md", text)
     warnings = io.StringIO()
-    overrides = {"mscteach_repository": repository, "mscteach_hub": hub}
+    overrides = {"mscteach_repository": repository, "mscteach_hub": hub, "root_doc": root}
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,

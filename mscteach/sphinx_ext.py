@@ -161,6 +161,19 @@ def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | 
         section.insert(section.index(title) + 1, paragraph)
 
 
+def translate_explorer_notes(doctree: nodes.Node) -> None:
+    """The note under each static explorer, in the site's language (explorers write it in English)."""
+    from .widgets import LIVE_NOTE
+
+    pattern = re.escape(LIVE_NOTE).replace(re.escape("{views}"), r"(\d+)")
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "mscteach-live-note" not in text:
+            continue
+        translated = re.sub(pattern, lambda m: _(LIVE_NOTE).format(views=m.group(1)), text)
+        raw.replace_self(nodes.raw("", translated, format="html"))
+
+
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -168,6 +181,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     known = app.config.mscteach_references
     if source.suffix == ".ipynb":
         describe_figures(doctree, source)
+        translate_explorer_notes(doctree)
         if app.config.mscteach_repository:
             launch_links(doctree, docname, app.config.mscteach_repository, app.config.mscteach_hub)
     if docname not in ("references", "glossary"):

@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 WIDE = w.Layout(width="95%")
+#: What a static copy of an explorer says under it (the course site translates it with its catalogues).
+LIVE_NOTE = ("This is a static copy of the explorer: choose a view above ({views} precomputed). To change every "
+             "control, open the chapter live in JupyterLab (<code>mscteach lab</code>), in Voil&agrave;, or on "
+             "Binder or a JupyterHub.")
 STYLE = {"description_width": "140px"}
 
 
@@ -146,9 +150,7 @@ class Explorer(w.VBox):
                 f'{html.escape(self.name)}</b>: {html.escape(self.help)}</p>'
                 f'<p><label for="{ident}-choice">{html.escape(main)} </label>'
                 f'<select id="{ident}-choice" class="mscteach-view-choice">{"".join(options)}</select></p>'
-                f'{"".join(panels)}<p class="mscteach-live-note">This is a static copy of the explorer: choose a '
-                f'view above ({len(views)} precomputed). To change every control, open the chapter live in '
-                f'JupyterLab (<code>mscteach lab</code>), in Voil&agrave;, or on Binder or a JupyterHub.</p></div>')
+                f'{"".join(panels)}<p class="mscteach-live-note">{LIVE_NOTE.format(views=len(views))}</p></div>')
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
