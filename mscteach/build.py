@@ -244,7 +244,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     for stale in (cache / "executed").glob("*.ipynb"):  # keep the cache to the current chapters
         if stale not in executed.values():
             stale.unlink()
-    result.pages = {p.name: out / f"{p.stem}.html" for p in paths}
+    result.pages = {p.name: out / ("index.html" if p == paths[0] else f"{p.stem}.html") for p in paths}
     return result
 
 

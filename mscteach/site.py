@@ -35,12 +35,11 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
         "author": "mscteach contributors; text and data adapted from Moudi, Karbalaie-Harofteh & Moudi (2025)",
         "copyright": "code MIT; text and data CC BY-NC-SA 4.0",
         "extensions": ["myst_nb", "mscteach.sphinx_ext"],
-        "root_doc": "00_index",
+        "root_doc": "index",
         "exclude_patterns": ["_build", "**.ipynb_checkpoints"],
         "language": "en",
         "locale_dirs": [str(CONF_DIR / "locale")],
         "gettext_compact": False,
-        "templates_path": [str(CONF_DIR / "_templates")],
         "html_static_path": [str(CONF_DIR / "_static")],
         "html_css_files": ["mscteach.css"],
         "html_js_files": ["mscteach.js"],
@@ -52,7 +51,6 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
             "show_toc_level": 2,
             "navigation_with_keys": False,
         },
-        "html_additional_pages": {"index": "redirect.html"},
         "html_context": {"default_mode": "auto"},  # light or dark as the reader's system says; a toggle switches
         "html_show_sourcelink": False,
         "html_copy_source": False,
@@ -223,7 +221,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     """Render executed notebooks into the course site at ``out``.
 
     ``executed`` maps each page name (``00_index``, ``01_history``, ...) to its
-    executed notebook; ``work`` keeps the Sphinx sources and its environment
+    executed notebook (the first, ``00_index``, becomes ``index.html``); ``work`` keeps the Sphinx sources and its environment
     between builds, so a rebuild re-reads only what changed.
 
     Raises
@@ -238,20 +236,23 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
 
     src = work / "src"
     names = sorted(executed)
-    root = names[0]  # the course index (00_index), or the first notebook of a folder without one
+    # the course index (00_index), or the first notebook of a folder without one, is the site's index.html
+    root = names[0]
+    pages = {name: ("index" if name == root else name) for name in names}
     chapters = names[1:]
-    wanted = {f"{name}.ipynb" for name in names} | {f"{name}.md" for name in PAGES}
+    wanted = {f"{page}.ipynb" for page in pages.values()} | {f"{name}.md" for name in PAGES}
     if src.is_dir():
         for stale in src.iterdir():
             if stale.is_file() and stale.name not in wanted:
                 stale.unlink()
     for name in names:
-        _write_if_changed(src / f"{name}.ipynb", _site_notebook(executed[name], chapters if name == root else None,
-                                                                (failures or {}).get(name)))
+        text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name))
+        text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
+        _write_if_changed(src / f"{pages[name]}.ipynb", text)
     for name, text in site_pages(data).items():
         _write_if_changed(src / f"{name}.md", text)
     warnings = io.StringIO()
-    overrides = {"mscteach_repository": repository, "mscteach_hub": hub, "root_doc": root}
+    overrides = {"mscteach_repository": repository, "mscteach_hub": hub}
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,

@@ -148,7 +148,7 @@ def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | 
     """A line under the title with links to the chapter live (Binder; JupyterHub when configured)."""
     from .links import binder_url, nbgitpuller_url
 
-    path = f"notebooks/{docname}.ipynb"
+    path = f"notebooks/{'00_index' if docname == 'index' else docname}.ipynb"
     paragraph = nodes.paragraph(classes=["mscteach-launch"])
     paragraph += nodes.Text(_("Open this chapter live: "))
     paragraph += nodes.reference("", "Binder", refuri=binder_url(repository, path))
