@@ -130,8 +130,18 @@ def plan_parameters(paths: Iterable[Path], overrides: Mapping[str, Any]) -> dict
     return {p: planned[p.stem] for p in paths}
 
 
-def _execute_one(source: str, target: str, parameters: dict[str, Any], data: str | None) -> str | None:
-    """Execute one chapter for the site into ``target`` (atomically); return its failure, if any, as JSON."""
+def _durations(cache: Path) -> dict[str, float]:
+    try:
+        return json.loads((cache / "durations.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _execute_one(source: str, target: str, parameters: dict[str, Any], data: str | None) -> tuple[str | None, float]:
+    """Execute one chapter for the site into ``target`` (atomically); return its failure (JSON) and seconds."""
+    import time
+
+    start = time.perf_counter()
     src, final = Path(source), Path(target)
     failure = None
     with tempfile.TemporaryDirectory(prefix="mscteach-build-") as tmp:
@@ -144,7 +154,7 @@ def _execute_one(source: str, target: str, parameters: dict[str, Any], data: str
         if executed.exists():
             clean_notebook(executed, keep_widget_ids=True)
             write_atomically(final, lambda part: shutil.copyfile(executed, part))
-    return json.dumps(failure) if failure else None
+    return (json.dumps(failure) if failure else None), time.perf_counter() - start
 
 
 def _digest(*parts: bytes) -> str:
@@ -214,15 +224,21 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     repository = repository or repository_url()
     stamp = {"keys": {p.stem: keys[p] for p in paths}, "repository": repository, "hub": hub}
     result = BuildResult(out)
-    missing = [p for p in paths if not executed[p].is_file()]
+    # longest first (by how long each took last time, else by size), so no long chapter is left for the end
+    durations = _durations(cache)
+    missing = sorted((p for p in paths if not executed[p].is_file()),
+                     key=lambda p: -durations.get(p.stem, p.stat().st_size / 20_000))
     with worker_pool(min(jobs, max(len(missing), 1))) as pool:
         futures = {pool.submit(_execute_one, str(p), str(executed[p]), plan[p], str(data) if data else None): p
                    for p in missing}
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
                            disable=not progress or not futures):
-            failure = future.result()
+            failure, seconds = future.result()
+            durations[futures[future].stem] = seconds
             if failure:
                 result.failures.append(NotebookFailure(*json.loads(failure)))
+    if missing:
+        (cache / "durations.json").write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
     result.executed = sorted(p.name for p in missing)
     result.failures.sort(key=lambda f: f.notebook)
     failed = {f.notebook for f in result.failures}

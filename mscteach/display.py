@@ -151,7 +151,7 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
 
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB").quantize(64, Image.Quantize.MEDIANCUT)
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.save(buffer, format="PNG")
     title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     metadata = {"alt": figure_alt(fig), "caption": title}
     if site_build():  # shown at 96 pixels per inch, drawn at 144: labels readable and sharp

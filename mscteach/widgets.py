@@ -142,7 +142,8 @@ class Explorer(w.VBox):
         for i, (label, values) in enumerate(views):
             selected = " selected" if i == 0 else ""
             options.append(f'<option value="{i}"{selected}>{html.escape(label)}</option>')
-            body = "".join(_static_item(item) for item in self.render(**values))
+            # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
+            body = "".join(_static_item(item, dpi=None if i == 0 else 96) for item in self.render(**values))
             hidden = "" if i == 0 else " hidden"
             panels.append(f'<div class="mscteach-view" data-view="{i}"{hidden}>{body}</div>')
         main = next(iter(self.controls.values())).description
@@ -188,13 +189,13 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _static_item(item: Any) -> str:
+def _static_item(item: Any, dpi: float | None = None) -> str:
     """One displayable result as static HTML (figures inline, so the page needs nothing else)."""
     import base64
     import html
 
     if isinstance(item, Figure):
-        data, metadata = display_helpers.figure_png(item)
+        data, metadata = display_helpers.figure_png(item, dpi=dpi)
         width = f' width="{metadata["width"]}"' if "width" in metadata else ""
         return (f'<figure><img src="data:image/png;base64,{base64.b64encode(data).decode()}"{width} '
                 f'alt="{html.escape(metadata["alt"])}"><figcaption>{html.escape(metadata["caption"])}'
