@@ -1,18 +1,27 @@
-"""Execute the chapter notebooks with papermill and render them to a static HTML site.
+"""The ``build`` job: execute the chapters with papermill, then render the course site.
 
-``mscteach build`` calls :func:`build`: every notebook in ``notebooks/`` is
-executed in its own kernel (several at once, with a progress bar), rendered
-to HTML by nbconvert with its widget state embedded, and linked from an
-``index.html``. A notebook that fails is reported by name and cell; the
-others are still built.
+``mscteach build`` calls :func:`build`: each chapter is executed in its own
+kernel (several at once, with a progress bar) into a cache, then
+:mod:`mscteach.site` renders the executed notebooks with Sphinx + MyST-NB into
+a site that works offline. A chapter that fails is reported by name and cell;
+the others are still built, and the failed one shows up to its error.
 
-The notebook-running machinery (process pool, IPC kernels, atomic writes,
-Ctrl-C handling) lives in :mod:`mscteach.runner`, shared with ``report``;
-which parameters each chapter gets is decided by :mod:`mscteach.chapters`
-before any kernel starts.
+Builds are incremental, like make: a chapter is executed again only when its
+cache key changes. The key covers the notebook's content, its parameters, the
+data folder's content and the mscteach package's source (a hash of its files,
+not its version string), so editing one chapter re-executes only that chapter
+while a change to the data or the package re-executes them all. A rebuild
+with nothing changed executes nothing and does not run Sphinx. (The cache is
+mscteach's own: jupyter-cache keys on code cells only, and our key must also
+cover the data and the package.)
+
+The notebook-running machinery lives in :mod:`mscteach.runner`, shared with
+``report``; which parameters each chapter gets is decided by
+:mod:`mscteach.chapters` before any kernel starts.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -20,14 +29,13 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from . import chapters
+from . import chapters, site
+from .display import SITE_BUILD
 from .errors import MscteachError
-from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool, \
-    write_atomically
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, worker_pool, write_atomically
 
 __all__ = [
     "BuildResult",
@@ -72,7 +80,7 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def clean_notebook(path: Path) -> None:
+def clean_notebook(path: Path, keep_widget_ids: bool = False) -> None:
     """Strip what changes on every run (papermill timings, widget state) from an executed notebook."""
     import nbformat
 
@@ -86,29 +94,20 @@ def clean_notebook(path: Path) -> None:
             for output in cell.outputs:
                 output.get("metadata", {}).pop("papermill", None)
                 view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
-                if view:  # a fresh random id on every run; the model itself is not stored
+                if view and not keep_widget_ids:  # a fresh random id on every run; the model is not stored
                     view["model_id"] = "0" * 32
     nbformat.write(nb, str(path))
 
 
-def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook, or its file name."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            match = re.search(r"^#\s+(.+)$", "".join(cell.get("source", "")), re.M)
-            if match:
-                return match.group(1).strip()
-    return path.stem
-
-
 @dataclass
 class BuildResult:
-    """What a build wrote, and which notebooks failed."""
+    """What a build wrote: the pages, which chapters it executed, whether it rendered, and what failed."""
 
     out: Path
     pages: dict[str, Path] = field(default_factory=dict)
     failures: list[NotebookFailure] = field(default_factory=list)
+    executed: list[str] = field(default_factory=list)
+    rendered: bool = False
 
     @property
     def index(self) -> Path:
@@ -131,29 +130,65 @@ def plan_parameters(paths: Iterable[Path], overrides: Mapping[str, Any]) -> dict
     return {p: planned[p.stem] for p in paths}
 
 
-def _build_one(source: str, out: str, parameters: dict[str, Any], data: str | None) -> tuple[str, str, str | None]:
-    src, out_dir = Path(source), Path(out)
-    executed = out_dir / "notebooks" / src.name
-    html = out_dir / f"{src.stem}.html"
-    failure = None
+def _durations(cache: Path) -> dict[str, float]:
     try:
-        execute_notebook(src, executed, parameters, data=Path(data) if data else None)
-    except NotebookFailure as exc:
-        failure = (exc.notebook, exc.cell, exc.error)
-    if executed.exists():
-        render_html(executed, html)
-    return src.name, str(html), json.dumps(failure) if failure else None
+        return json.loads((cache / "durations.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _execute_one(source: str, target: str, parameters: dict[str, Any], data: str | None) -> tuple[str | None, float]:
+    """Execute one chapter for the site into ``target`` (atomically); return its failure (JSON) and seconds."""
+    import time
+
+    start = time.perf_counter()
+    src, final = Path(source), Path(target)
+    failure = None
+    with tempfile.TemporaryDirectory(prefix="mscteach-build-") as tmp:
+        executed = Path(tmp) / src.name
+        try:
+            execute_notebook(src, executed, parameters, data=Path(data) if data else None,
+                             environment={SITE_BUILD: "1"})
+        except NotebookFailure as exc:
+            failure = (exc.notebook, exc.cell, exc.error)
+        if executed.exists():
+            clean_notebook(executed, keep_widget_ids=True)
+            write_atomically(final, lambda part: shutil.copyfile(executed, part))
+    return (json.dumps(failure) if failure else None), time.perf_counter() - start
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def folder_hash(folder: Path) -> str:
+    """A hash of every file in a folder (names and contents)."""
+    files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return _digest(*(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() for p in files))
+
+
+def cache_keys(paths: Iterable[Path], plan: Mapping[Path, Mapping[str, Any]], data: Path | None) -> dict[Path, str]:
+    """Each chapter's cache key: its content, its parameters, the data folder and the package source."""
+    from .data import data_dir
+
+    shared = (folder_hash(data_dir(data)) + site.source_hash()).encode()
+    return {p: _digest(p.read_bytes(), json.dumps(plan[p], sort_keys=True, default=str).encode(), shared)[:24]
+            for p in paths}
 
 
 def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
-          folder: Path | None = None, progress: bool = True, data: Path | None = None) -> BuildResult:
-    """Execute every notebook and write the HTML site to ``out``.
+          folder: Path | None = None, progress: bool = True, data: Path | None = None,
+          repository: str | None = None, hub: str | None = None) -> BuildResult:
+    """Execute the chapters that changed and render the course site to ``out``.
 
     Parameters
     ----------
     out : Path
-        Output folder; gets one HTML page per notebook, the executed notebooks
-        in ``notebooks/``, and ``index.html``.
+        Output folder: the site (``index.html`` opens it). Executed notebooks
+        and Sphinx's sources are kept beside it, in ``.OUT-cache/``.
     jobs : int
         Notebooks executed at once.
     parameters : mapping, optional
@@ -161,6 +196,9 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
         the chapters that accept them (see :mod:`mscteach.chapters`).
     data : Path, optional
         The data folder the chapters read (an absolute path; default: the one in use).
+    repository, hub : str, optional
+        URLs for the chapters' launch links (default: the package's
+        ``[project.urls] Repository``; no links without one).
 
     Raises
     ------
@@ -168,6 +206,8 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
         For a parameter or value no chapter accepts (before any kernel starts).
     """
     from tqdm.auto import tqdm
+
+    from .links import repository_url
 
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
@@ -177,50 +217,51 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     plan = plan_parameters(paths, parameters or {})
     out = Path(out).resolve()
     ensure_writable_folder(out)
+    cache = out.parent / f".{out.name}-cache"
+    ensure_writable_folder(cache / "executed", "cache folder")
+    keys = cache_keys(paths, plan, data)
+    executed = {p: cache / "executed" / f"{p.stem}-{keys[p]}.ipynb" for p in paths}
+    repository = repository or repository_url()
+    stamp = {"keys": {p.stem: keys[p] for p in paths}, "repository": repository, "hub": hub}
     result = BuildResult(out)
-    with worker_pool(min(jobs, len(paths))) as pool:
-        futures = [pool.submit(_build_one, str(p), str(out), plan[p], str(data) if data else None) for p in paths]
+    # longest first (by how long each took last time, else by size), so no long chapter is left for the end
+    durations = _durations(cache)
+    missing = sorted((p for p in paths if not executed[p].is_file()),
+                     key=lambda p: -durations.get(p.stem, p.stat().st_size / 20_000))
+    with worker_pool(min(jobs, max(len(missing), 1))) as pool:
+        futures = {pool.submit(_execute_one, str(p), str(executed[p]), plan[p], str(data) if data else None): p
+                   for p in missing}
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
-                           disable=not progress):
-            name, html, failure = future.result()
-            result.pages[name] = Path(html)
+                           disable=not progress or not futures):
+            failure, seconds = future.result()
+            durations[futures[future].stem] = seconds
             if failure:
                 result.failures.append(NotebookFailure(*json.loads(failure)))
+    if missing:
+        (cache / "durations.json").write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
+    result.executed = sorted(p.name for p in missing)
     result.failures.sort(key=lambda f: f.notebook)
-    write_index(result, paths)
+    failed = {f.notebook for f in result.failures}
+    for p in paths:  # a failed chapter is shown up to its error, and executed again next time
+        if p.name in failed and executed[p].is_file():
+            partial = cache / "executed" / f"{p.stem}-failed.ipynb"
+            executed[p].replace(partial)
+            executed[p] = partial
+    stamp_file = out / ".mscteach-build.json"
+    previous = json.loads(stamp_file.read_text(encoding="utf-8")) if stamp_file.is_file() else None
+    if failed or previous != stamp or not result.index.is_file():
+        stamp_file.unlink(missing_ok=True)
+        site.render({p.stem: executed[p] for p in paths if executed[p].is_file()}, out, cache, data=data,
+                    repository=repository, hub=hub,
+                    failures={Path(f.notebook).stem: str(f) for f in result.failures})
+        result.rendered = True
+        if not failed:
+            write_atomically(stamp_file, lambda part: part.write_text(json.dumps(stamp, indent=1), encoding="utf-8"))
+    for stale in (cache / "executed").glob("*.ipynb"):  # keep the cache to the current chapters
+        if stale not in executed.values():
+            stale.unlink()
+    result.pages = {p.name: out / ("index.html" if p == paths[0] else f"{p.stem}.html") for p in paths}
     return result
-
-
-def write_index(result: BuildResult, paths: list[Path]) -> None:
-    """Write ``index.html`` linking every chapter page, marking failed ones."""
-    failed = {f.notebook: f for f in result.failures}
-    items = []
-    for path in paths:
-        page = result.pages.get(path.name)
-        title = escape(notebook_title(path))
-        status = f' <strong class="failed">(failed: {escape(str(failed[path.name]))})</strong>' if path.name in failed else ""
-        link = f'<a href="{escape(page.name)}">{title}</a>' if page and page.exists() else title
-        items.append(f"<li>{link}{status}</li>")
-    html = INDEX_TEMPLATE.format(items="\n".join(items))
-    write_atomically(result.index, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-
-
-INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>MSC therapy for liver disease: a course</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
-li{{margin:.4rem 0}} .failed{{color:#b00}} footer{{margin-top:2rem;font-size:.9rem;color:#555}}</style>
-</head><body>
-<h1>Mesenchymal stem cell therapy for human liver disease</h1>
-<p>A course in seven chapters built from one review. Start with the index, then read the chapters in order.</p>
-<ol start="0">
-{items}
-</ol>
-<footer>Text and data adapted from Moudi B, Karbalaie-Harofteh M, Moudi M. A Review of Stem Cell-based
-Therapies for Human Liver Diseases. Razi J Med Sci. 2025;32:43, licensed
-<a href="https://creativecommons.org/licenses/by-nc-sa/4.0/">CC BY-NC-SA 4.0</a>. Code: MIT.</footer>
-</body></html>
-"""
 
 
 def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool = True,

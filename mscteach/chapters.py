@@ -175,10 +175,10 @@ def accepts(chapter: str, name: str, value: Any) -> bool:
     return True
 
 
-def check_parameters(chapter: str, **values: Any) -> dict[str, Any]:
+def check_parameters(chapter: str, **values: Any) -> None:
     """Check every parameter value of a chapter (the chapters call this after their parameters cell).
 
-    A year range must not be reversed. Returns the values.
+    A year range must not be reversed. Returns nothing, so a chapter's cell shows nothing when all is well.
 
     Raises
     ------
@@ -187,8 +187,7 @@ def check_parameters(chapter: str, **values: Any) -> dict[str, Any]:
 
     Examples
     --------
-    >>> check_parameters("01_history", year_from=1868, year_to=1991, category="all", interactive=True)["year_to"]
-    1991
+    >>> check_parameters("01_history", year_from=1868, year_to=1991, category="all", interactive=True)
     >>> check_parameters("01_history", year_from="abc", year_to=1991, category="all", interactive=True)
     Traceback (most recent call last):
     ...
@@ -201,7 +200,6 @@ def check_parameters(chapter: str, **values: Any) -> dict[str, Any]:
         raise ParameterError(f"{chapter}: parameters not checked: {', '.join(missing)}")
     if "year_from" in values and values["year_from"] > values["year_to"]:
         raise ParameterError(f"{chapter}: year_from ({values['year_from']}) is after year_to ({values['year_to']})")
-    return dict(values)
 
 
 def plan(chapters: Sequence[str], overrides: Mapping[str, Any],

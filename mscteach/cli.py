@@ -21,7 +21,8 @@ examples:
   mscteach cite 26                     a formatted citation of reference 26
   mscteach validate                    check the shipped data
   mscteach validate path/to/my-data    check an instructor's copy of data/
-  mscteach build                       execute the chapters and write the HTML site to _build/site
+  mscteach build                       execute the chapters and write the course site to _build/site
+  mscteach links --hub https://hub.example.org --repo https://github.com/OWNER/mscteach   nbgitpuller links
   mscteach build -p disease ACLF       the same, the clinical chapters focused on one disease
   mscteach build -p 05_animal_models:disease HCC   a parameter of one chapter
   mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a data folder against its schema; exit 1 if anything is wrong")
     p.add_argument("folder", nargs="?", metavar="DATA_DIR", help="data folder (default: the one in use)")
 
-    p = sub.add_parser("build", help="execute every chapter notebook and write an HTML site")
+    p = sub.add_parser("build", help="execute the chapters (those that changed) and write the course site")
     p.add_argument("--out", default="_build/site", metavar="DIR", help="output folder (default: _build/site)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -89,6 +90,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
     g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
     g.add_argument("--csv", metavar="FILE", help="also write the scores to a CSV file")
+
+    p = sub.add_parser("links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
+    p.add_argument("--hub", required=True, metavar="URL", help="the hub, e.g. https://hub.example.org")
+    p.add_argument("--repo", metavar="URL", help="the course repository (default: [project.urls] Repository)")
+    p.add_argument("--branch", default="main", help="branch to pull (default: main)")
 
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
@@ -169,7 +175,9 @@ def _build(args: argparse.Namespace) -> int:
     for failure in result.failures:
         print(f"mscteach build: {failure}", file=sys.stderr)
     built = len(result.pages) - len(result.failures)
-    print(f"built {built} of {len(result.pages)} notebooks; open {result.index.as_uri()}")
+    work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
+        ("" if result.rendered else ", site up to date")
+    print(f"built {built} of {len(result.pages)} notebooks ({work}); open {result.index.as_uri()}")
     return 0 if result.ok else 1
 
 
@@ -251,6 +259,14 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _links(args: argparse.Namespace) -> int:
+    from .links import chapter_links
+
+    for chapter, url in chapter_links(args.hub, args.repo, args.branch):
+        print(f"{chapter}\t{url}")
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -263,7 +279,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
-            "build": _build, "report": _report, "exercises": _exercises, "lab": _lab}
+            "build": _build, "report": _report, "exercises": _exercises, "links": _links, "lab": _lab}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

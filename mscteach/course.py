@@ -6,22 +6,43 @@ chapter writes the same display code twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
 
 from . import analysis
 from .data import describe, list_tables, load
+from .errors import MscteachError
 
-__all__ = ["reading_list", "setup", "table_overview"]
+__all__ = ["Lesson", "chapter_overview", "lesson", "reading_list", "setup", "table_overview"]
 
 
 def setup() -> None:
-    """Display settings for the chapters: wide text columns, compact numbers, no index noise."""
+    """Display settings for the chapters: tables for readers and figures with alt text.
+
+    Every DataFrame a chapter shows is drawn by :func:`mscteach.display.table_html`
+    (no index column, human labels, blanks for missing values, whole tables:
+    no row is cut by pandas' display limits), and every matplotlib figure by
+    :func:`mscteach.display.figure_png` (alt text and caption in its metadata).
+    """
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    from . import display
+
     pd.set_option("display.max_colwidth", None)  # findings are sentences: show them whole
-    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 500)  # the glossary's 98 terms, all of them
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 2)
+    shell = get_ipython()
+    if shell is None:  # not in a kernel: nothing to register
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, display.table_html)
+    formatters["image/png"].for_type(Figure, display.figure_png)
 
 
 def reading_list(ref_ids: Iterable[int], heading: str = "Further reading") -> Markdown:
@@ -42,3 +63,55 @@ def table_overview() -> pd.DataFrame:
         info = describe(name)
         rows.append({"table": name, "title": info.title, "rows": info.n_rows, "description": info.description})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A chapter's lesson metadata, read from its header cell (the one place it is written)."""
+
+    notebook: str
+    number: int
+    title: str
+    questions: list[str]
+    time: str
+    prerequisites: str
+    objectives: list[str]
+
+
+def lesson(path: Path) -> Lesson:
+    """Read a chapter's metadata from its first Markdown cell (title, questions, time, prerequisites, objectives).
+
+    Examples
+    --------
+    >>> from mscteach.build import notebook_dir
+    >>> lesson(notebook_dir() / "06_clinical_trials.ipynb").time
+    '50 minutes'
+    """
+    import json
+    import re
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    header = "".join(next(c for c in nb["cells"] if c["cell_type"] == "markdown")["source"])
+    title = re.search(r"^# (\d+)\. (.+)$", header, re.M)
+    if title is None:
+        raise MscteachError(f"{Path(path).name}: the first cell must start with '# N. Title'")
+    fields = dict(re.findall(r"^\| \*\*(.+?)\*\* \| (.+?) \|$", header, re.M))
+    objectives = re.findall(r"^\d+\. (.+)$", header.split("**Learning objectives.**", 1)[-1], re.M)
+    return Lesson(notebook=Path(path).name, number=int(title.group(1)), title=title.group(2).strip(),
+                  questions=[q.strip() for q in fields.get("Questions", "").split("<br>") if q.strip()],
+                  time=fields.get("Estimated time", ""), prerequisites=fields.get("Prerequisites", ""),
+                  objectives=objectives)
+
+
+def chapter_overview(folder: Path | None = None) -> Markdown:
+    """The chapters with their questions, objectives and time, read from each chapter's header (for the index page)."""
+    from .build import notebook_dir, notebooks
+
+    lines = ["| # | Chapter | Questions | You will be able to | Time |", "|---|---|---|---|---|"]
+    for path in notebooks(folder or notebook_dir()):
+        if path.name.startswith("00_"):
+            continue
+        info = lesson(path)
+        lines.append(f"| {info.number} | [{info.title}]({info.notebook}) | {'<br>'.join(info.questions)} "
+                     f"| {'<br>'.join('- ' + o for o in info.objectives)} | {info.time} |")
+    return Markdown("\n".join(lines))

@@ -117,7 +117,7 @@ def timeline_figure(events: pd.DataFrame, title: str = "From \"stem cell\" to MS
                         textcoords="offset points", va="center", fontsize=9)
         for category, colour in colours.items():
             ax.plot([], [], "o", color=colour, label=category)
-        ax.legend(title="category", loc="upper right", fontsize=8, title_fontsize=8, frameon=False)
+        ax.legend(title="category", loc="upper right", fontsize=9, title_fontsize=9, frameon=False)
         ax.set_yticks([])
         ax.invert_yaxis()
         first, last = int(events["year"].min()), int(events["year_end"].fillna(events["year"]).max())
@@ -297,7 +297,7 @@ def sample_size_figure(clinical: pd.DataFrame) -> Figure:
         control = studies["n_control"].fillna(0).to_numpy(dtype=float)
         ax.barh(y, treated, color=PALETTE[0], label="treated")
         ax.barh(y, control, left=treated, color=PALETTE[7], label="control")
-        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(studies["study"], studies["design"])], fontsize=8)
+        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(studies["study"], studies["design"])], fontsize=9)
         ax.legend(frameon=False)
     ax.set_xlabel("patients")
     ax.set_title("How many patients each study enrolled")
@@ -329,7 +329,7 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
         ax.set_yticks(range(len(shown)), [f"{l} ({c})" for l, c in zip(labels, shown["cell_type"])])
         ax.plot([], [], "o", color=PALETTE[0], label="UC-MSC")
         ax.plot([], [], "o", color=PALETTE[1], label="other cells")
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=9, loc="lower right")
         ax.set_ylim(-0.7, len(shown) - 0.3)
     missing = len(clinical) - len(shown)
     xlabel = f"cells per kg per infusion (log scale); {missing} studies give no dose per kg"
@@ -378,7 +378,7 @@ def follow_up_figure(clinical: pd.DataFrame) -> Figure:
         sns.swarmplot(data=studies.astype({"follow_up_weeks": float}), x="follow_up_weeks", y="design", order=order,
                       ax=ax, size=8, color=PALETTE[0])
         ax.axvline(52, color="0.5", ls="--", lw=1)
-        ax.annotate("1 year", (52, -0.45), xytext=(4, 0), textcoords="offset points", fontsize=8, color="0.35")
+        ax.annotate("1 year", (52, -0.45), xytext=(4, 0), textcoords="offset points", fontsize=9, color="0.35")
     ax.set_xlabel("follow-up (weeks)")
     ax.set_ylabel("design")
     ax.set_title("How long were patients followed?")
@@ -423,7 +423,7 @@ def forest_plot(result, title: str | None = None) -> Figure:
     for yy, est, lo, hi, w in zip(y, studies["effect"], studies["ci_low"], studies["ci_high"], weights):
         shown_weight = f"  {w:4.1f}%" if result.pooled else ""
         ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]{shown_weight}", (1.02, yy),
-                    xycoords=("axes fraction", "data"), va="center", fontsize=8, family="monospace")
+                    xycoords=("axes fraction", "data"), va="center", fontsize=9, family="monospace")
     labels, ticks = list(studies["study"].astype(str)), list(y)
     if result.pooled:
         diamonds = [(1.0, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
@@ -431,15 +431,15 @@ def forest_plot(result, title: str | None = None) -> Figure:
         for yy, est, lo, hi, colour in diamonds:
             ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
             ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"),
-                        va="center", fontsize=8, family="monospace", weight="bold")
+                        va="center", fontsize=9, family="monospace", weight="bold")
         labels += ["Random effects", "Fixed effect"]
         ticks += [1.0, 0.2]
     else:
         ax.annotate(textwrap.fill(f"No pooled estimate: {result.reason}", 90), (0.5, 0.6),
-                    xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=8, color="0.3")
+                    xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=9, color="0.3")
     ax.axvline(1.0, color="0.3", lw=1, ls="--")
     ax.set_xscale("log")
-    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set_yticks(ticks, labels, fontsize=9)
     ax.set_ylim(-0.5, k + 3)
     xlabel = f"{result.measure} (log scale); < 1 favours treatment when the outcome is harmful"
     if result.excluded:
@@ -447,7 +447,7 @@ def forest_plot(result, title: str | None = None) -> Figure:
     ax.set_xlabel(xlabel)
     ax.set_title(title or textwrap.fill(f"Forest plot: {result.summary()}", 100), fontsize=10)
     ax.annotate(f"{result.measure} [95% CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
-                xycoords=("axes fraction", "data"), fontsize=8, weight="bold")
+                xycoords=("axes fraction", "data"), fontsize=9, weight="bold")
     sns.despine(ax=ax, left=True)
     return fig
 
@@ -469,8 +469,8 @@ def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: f
         ax.barh(y, comparison["smaller_arm"].astype(float), color=colours)
         ax.axvline(per_arm, color="0.2", ls="--", lw=1.2)
         ax.annotate(f"powered trial: {per_arm} per arm", (per_arm, len(comparison) - 0.4), xytext=(4, 0),
-                    textcoords="offset points", fontsize=8)
-        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])], fontsize=8)
+                    textcoords="offset points", fontsize=9)
+        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])], fontsize=9)
     ax.set_xlabel("patients in the smaller arm")
     ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "
                  f"{power:.0%} power, two-sided α = {alpha:g})")
@@ -481,11 +481,12 @@ def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: f
 def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
     """Clinical evidence map: design × disease and design × cell type, bubbles sized by total patients.
 
-    Each bubble is labelled "studies (patients)"; meta-analyses are left out (they pool other studies).
+    Each bubble is labelled "studies (patients)" beside it; meta-analyses are left out (they pool other
+    studies). The two maps are stacked, so each has the figure's full width for its labels.
     """
     primary = clinical[analysis.primary(clinical)]
-    fig = _figure(4.0, width=WIDTH)
-    axes = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1])
+    fig = _figure(9.0, width=WIDTH)
+    axes = fig.subplots(2, 1)
     if primary.empty:
         _empty(axes[0])
         _empty(axes[1])
@@ -494,7 +495,7 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
         for ax, column, label in ((axes[0], "disease", "disease"), (axes[1], "cell_type", "cells given")):
             _bubbles(ax, primary, column, designs)
             ax.set_xlabel(label)
-        axes[0].set_ylabel("design")
+            ax.set_ylabel("design")
     fig.suptitle("Evidence map: studies (patients) by design, disease and cells given")
     return fig
 
@@ -505,10 +506,12 @@ def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None
     columns = analysis.in_schema_order(grouped[column].unique(), "clinical_studies", column)
     x = grouped[column].map({c: i for i, c in enumerate(columns)})
     y = grouped["design"].map({d: i for i, d in enumerate(designs)})
-    ax.scatter(x, y, s=40 + grouped["patients"].astype(float) * 1.2, color=PALETTE[0], alpha=0.55)
+    ax.scatter(x, y, s=30 + grouped["patients"].astype(float) * 0.8, color=PALETTE[0], alpha=0.55)
     for xi, yi, n, p in zip(x, y, grouped["studies"], grouped["patients"]):
-        ax.annotate(f"{n} ({p})", (xi, yi), ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(columns)), [textwrap.fill(c, 10) for c in columns], fontsize=7)
-    ax.set_yticks(range(len(designs)), designs)
-    ax.set_xlim(-0.6, len(columns) - 0.4)
-    ax.set_ylim(len(designs) - 0.4, -0.6)
+        ax.annotate(f"{n} ({p})", (xi, yi), xytext=(9, 7), textcoords="offset points", ha="left", va="bottom",
+                    fontsize=9)
+    ax.set_xticks(range(len(columns)), [textwrap.fill(c, 14) for c in columns], fontsize=9)
+    ax.set_yticks(range(len(designs)), designs, fontsize=9)
+    ax.set_xlim(-0.5, len(columns) - 0.2)
+    ax.set_ylim(len(designs) - 0.4, -0.8)
+    ax.grid(alpha=0.25)

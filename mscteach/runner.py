@@ -123,30 +123,31 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 @contextmanager
-def _data_folder_for_kernels(data: Path | None) -> Iterator[None]:
-    """Kernels inherit this process's environment: point them at ``data`` while they start."""
-    if data is None:
-        yield
-        return
-    before = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = str(Path(data).resolve())
+def _kernel_environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Kernels inherit this process's environment: set ``variables`` while they start."""
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] | None = None,
-                     timeout: int = 600, data: Path | None = None) -> None:
+                     timeout: int = 600, data: Path | None = None,
+                     environment: Mapping[str, str] | None = None) -> None:
     """Execute ``source`` with papermill into ``target``, in the notebook's own folder.
 
     Parameters
     ----------
     data : Path, optional
         The data folder the kernel reads (default: the one this process uses).
+    environment : mapping, optional
+        More environment variables for the kernel (the site build uses this).
 
     Raises
     ------
@@ -158,7 +159,10 @@ def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] |
 
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _data_folder_for_kernels(data):
+        variables = dict(environment or {})
+        if data is not None:
+            variables[ENV_VAR] = str(Path(data).resolve())
+        with _kernel_environment(variables):
             papermill.execute_notebook(
                 str(source), str(target), parameters=dict(parameters or {}), kernel_name=KERNEL,
                 cwd=str(source.parent), progress_bar=False, log_output=False, execution_timeout=timeout,

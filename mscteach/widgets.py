@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import io
-
 import ipywidgets as w
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
 from . import analysis, plots
+from . import display as display_helpers
 from .data import vocabulary
 
 __all__ = [
@@ -48,6 +47,10 @@ __all__ = [
 ]
 
 WIDE = w.Layout(width="95%")
+#: What a static copy of an explorer says under it (the course site translates it with its catalogues).
+LIVE_NOTE = ("This is a static copy of the explorer: choose a view above ({views} precomputed). To change every "
+             "control, open the chapter live in JupyterLab (<code>mscteach lab</code>), in Voil&agrave;, or on "
+             "Binder or a JupyterHub.")
 STYLE = {"description_width": "140px"}
 
 
@@ -69,6 +72,7 @@ class Explorer(w.VBox):
 
     def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str) -> None:
         self.name = name
+        self.help = help
         self.controls = controls
         self.render = render
         self.output = w.Output()
@@ -102,22 +106,111 @@ class Explorer(w.VBox):
         self.output.outputs = tuple(outputs)
 
     def show(self, interactive: bool = True) -> None:
-        """Display the live widget, or (``interactive=False``) its current results as plain outputs."""
-        if interactive:
-            display(self)
-        else:
+        """Display the live widget, or (``interactive=False``) its current results as plain outputs.
+
+        When the chapter runs for the course site (no kernel will be there to
+        answer the controls), the explorer shows a static copy instead: its
+        default view and precomputed views of its main control, switched in
+        the page without a kernel or network (:meth:`static_html`).
+        """
+        if not interactive:
             for item in self.results():
                 display(item)
+        elif display_helpers.site_build():
+            display(HTML(self.static_html()))
+        else:
+            display(self)
+
+    def static_views(self) -> list[tuple[str, dict[str, Any]]]:
+        """(label, control values) for each precomputed view: the main (first) control's values, defaults first."""
+        key, control = next(iter(self.controls.items()))
+        current = self.values()
+        views = []
+        for value in _positions(control):
+            label = f"{control.description}: {_shown(value)}"
+            if all(label != existing for existing, _ in views):
+                views.append((label, {**current, key: value}))
+        return views
+
+    def static_html(self) -> str:
+        """The explorer as a static page fragment: a chooser over :meth:`static_views` and one panel per view."""
+        import html
+
+        ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
+        views = self.static_views()
+        options, panels = [], []
+        for i, (label, values) in enumerate(views):
+            selected = " selected" if i == 0 else ""
+            options.append(f'<option value="{i}"{selected}>{html.escape(label)}</option>')
+            # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
+            body = "".join(_static_item(item, dpi=None if i == 0 else 96) for item in self.render(**values))
+            hidden = "" if i == 0 else " hidden"
+            panels.append(f'<div class="mscteach-view" data-view="{i}"{hidden}>{body}</div>')
+        main = next(iter(self.controls.values())).description
+        return (f'<div class="mscteach-explorer" id="{ident}"><p class="mscteach-explorer-title"><b>'
+                f'{html.escape(self.name)}</b>: {html.escape(self.help)}</p>'
+                f'<p><label for="{ident}-choice">{html.escape(main)} </label>'
+                f'<select id="{ident}-choice" class="mscteach-view-choice">{"".join(options)}</select></p>'
+                f'{"".join(panels)}<p class="mscteach-live-note">{LIVE_NOTE.format(views=len(views))}</p></div>')
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
 
 
+def _positions(control: w.ValueWidget) -> list[Any]:
+    """The values a static copy precomputes for a control: every option, or a handful of positions."""
+    current = control.value
+    if isinstance(control, w.SelectMultiple):
+        options = list(control.options)
+        if set(current) == set(options):  # all chosen: the view without each one in turn
+            return [tuple(current)] + [tuple(o for o in options if o != left) for left in options]
+        return [tuple(current)] + [tuple(dict.fromkeys([*current, added])) for added in options if added not in current]
+    if hasattr(control, "options"):
+        return [current] + [o for o in control.options if o != current]
+    if isinstance(control, w.IntRangeSlider):
+        low, high = control.min, control.max
+        third = (high - low) // 3
+        return [tuple(current), (low, high), (low, low + third), (low + third, high - third), (high - third, high)]
+    if isinstance(control, (w.FloatSlider, w.IntSlider)):
+        steps = [control.min + (control.max - control.min) * k / 4 for k in range(5)]
+        if isinstance(control, w.IntSlider):
+            steps = [int(round(v)) for v in steps]
+        else:
+            steps = [round(round(v / control.step) * control.step, 10) for v in steps]
+        return [current] + [v for v in steps if v != current]
+    return [current]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return ", ".join(value) if value else "none"
+    if isinstance(value, tuple):
+        return "-".join(map(str, value))
+    return str(value)
+
+
+def _static_item(item: Any, dpi: float | None = None) -> str:
+    """One displayable result as static HTML (figures inline, so the page needs nothing else)."""
+    import base64
+    import html
+
+    if isinstance(item, Figure):
+        data, metadata = display_helpers.figure_png(item, dpi=dpi)
+        width = f' width="{metadata["width"]}"' if "width" in metadata else ""
+        return (f'<figure><img src="data:image/png;base64,{base64.b64encode(data).decode()}"{width} '
+                f'alt="{html.escape(metadata["alt"])}"><figcaption>{html.escape(metadata["caption"])}'
+                f'</figcaption></figure>')
+    if isinstance(item, pd.DataFrame):
+        return display_helpers.table_html(item, index=item.index.name is not None)
+    if isinstance(item, Markdown):
+        return display_helpers.markdown_html(item.data)
+    return f"<pre>{html.escape(str(item))}</pre>"
+
+
 def _as_png(fig: Figure) -> Image:
     """A figure as a PNG image, so the widget shows it whatever matplotlib backend is active."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return Image(data=buffer.getvalue(), format="png")
+    data, metadata = display_helpers.figure_png(fig)
+    return Image(data=data, format="png", metadata=metadata)
 
 
 def _options(table: str, field: str) -> list[str]:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,22 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
     rows = read_rows(path)
     rows[row - 1][rows[0].index(column)] = value
     write_rows(path, rows)
+
+
+def run_build(*args: str, cwd: Path | None = None, data: str | None = None) -> subprocess.CompletedProcess:
+    """`mscteach [--data DATA] build --no-progress ARGS` in a subprocess, as a user runs it."""
+    env = {k: v for k, v in os.environ.items() if k != mscteach.ENV_VAR}
+    before = ["--data", data] if data else []
+    return subprocess.run([sys.executable, "-m", "mscteach", *before, "build", "--no-progress", *args],
+                          capture_output=True, text=True, timeout=900, cwd=cwd, env=env)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The whole course site, built once from a relative --data folder (a copy with one dose marked)."""
+    work = tmp_path_factory.mktemp("work")
+    shutil.copytree(DATA, work / "my-data")
+    rows = (work / "my-data" / "clinical_studies.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(rows, start=1) if line.startswith("shi2012,"))
+    set_cell(work / "my-data" / "clinical_studies.csv", row, "dose_text", "0.5 × 10^6 cells/kg (from my-data)")
+    return work / "site", run_build("--out", "site", "--jobs", "2", cwd=work, data="my-data")

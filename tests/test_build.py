@@ -13,26 +13,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mscteach import build, runner
 
-from .conftest import REPO, set_cell
+from .conftest import REPO, run_build
 
 
 def run(*args: str, cwd: Path | None = None, data: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "MSCTEACH_DATA_DIR"}
-    before = ["--data", data] if data else []
-    return subprocess.run([sys.executable, "-m", "mscteach", *before, "build", "--no-progress", *args],
-                          capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """The whole site, built from a relative --data folder (a copy with one dose marked)."""
-    work = tmp_path_factory.mktemp("work")
-    shutil.copytree(REPO / "data", work / "my-data")
-    rows = (work / "my-data" / "clinical_studies.csv").read_text(encoding="utf-8").splitlines()
-    row = next(i for i, line in enumerate(rows, start=1) if line.startswith("shi2012,"))
-    set_cell(work / "my-data" / "clinical_studies.csv", row, "dose_text", "0.5 × 10^6 cells/kg (from my-data)")
-    out = work / "site"
-    return out, run("--out", "site", "--jobs", "2", cwd=work, data="my-data")
+    return run_build(*args, cwd=cwd, data=data)
 
 
 def test_every_chapter_read_the_relative_data_folder(site):
@@ -42,27 +27,35 @@ def test_every_chapter_read_the_relative_data_folder(site):
     assert "0.5 × 10^6 cells/kg (from my-data)" in (out / "06_clinical_trials.html").read_text(encoding="utf-8")
 
 
-def test_build_writes_a_page_per_notebook_and_an_index(site):
+def test_build_writes_a_page_per_notebook_and_the_course_pages(site):
     out, result = site
     assert result.returncode == 0, result.stderr
     assert f"open {(out / 'index.html').as_uri()}" in result.stdout
-    index = (out / "index.html").read_text(encoding="utf-8")
+    home = (out / "index.html").read_text(encoding="utf-8")  # the index notebook is the site's home page
     for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        page = out / f"{nb.stem}.html"
-        assert page.is_file()
-        assert f'href="{page.name}"' in index
-    assert "CC BY-NC-SA 4.0" in index and "failed" not in index.split("<ol")[1]
+        if nb.stem != "00_index":
+            assert (out / f"{nb.stem}.html").is_file() and f'href="{nb.stem}.html' in home
+    for name in ("glossary", "references", "data", "search"):
+        assert (out / f"{name}.html").is_file() and f'href="{name}.html' in home
+    assert "CC BY-NC-SA 4.0" in home
 
 
-def test_pages_show_figures_tables_and_widgets_without_tracebacks(site):
+def test_pages_show_figures_tables_and_static_explorers_without_tracebacks(site):
     out, _ = site
     page = (out / "06_clinical_trials.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64") >= 3
-    assert "<table" in page and "Lin 2017" in page
-    assert "application/vnd.jupyter.widget-state+json" in page  # explorers can come alive in a browser
+    assert page.count('<img alt="') >= 3 and "_images/" in page
+    assert '<table class="mscteach-table"' in page and "Lin 2017" in page
+    assert 'class="mscteach-explorer"' in page and "widget-state+json" not in page
     for html in out.glob("*.html"):
         text = html.read_text(encoding="utf-8")
-        assert "Traceback" not in text and 'data-mime-type="application/vnd.jupyter.stderr"' not in text
+        assert "Traceback" not in text and "stderr" not in text
+
+
+def test_a_rebuild_with_nothing_changed_does_no_work(site):
+    out, _ = site
+    again = run("--out", "site", "--jobs", "2", cwd=out.parent, data="my-data")
+    assert again.returncode == 0, again.stderr
+    assert "(nothing to execute, site up to date)" in again.stdout
 
 
 def test_a_failing_notebook_is_named_with_its_cell_and_the_others_are_kept(tmp_path):
@@ -77,8 +70,8 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_others_are_kept(tmp_p
     assert result.returncode == 1
     assert "99_broken.ipynb failed at cell 3: ZeroDivisionError: division by zero" in result.stderr
     assert "Traceback" not in result.stderr
-    assert (out / "00_index.html").is_file() and (out / "99_broken.html").is_file()
-    assert "failed: 99_broken.ipynb failed at cell 3" in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "index.html").is_file() and (out / "99_broken.html").is_file()
+    assert "99_broken.ipynb failed at cell 3" in (out / "99_broken.html").read_text(encoding="utf-8")
 
 
 def test_an_unknown_parameter_is_refused_before_any_kernel_starts(tmp_path):
@@ -115,3 +108,37 @@ def test_write_atomically_keeps_the_old_file_when_writing_fails(tmp_path):
         runner.write_atomically(target, fail)
     assert target.read_text() == "old, complete"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_editing_one_chapter_executes_only_that_chapter(tmp_path):
+    """Like make: the cache key covers each notebook's content, so an edited chapter alone runs again."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_index.ipynb", "01_history.ipynb", "04_fibrosis.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, folder)
+    out = tmp_path / "site"
+    first = build.build(out, jobs=2, folder=folder, progress=False)
+    assert first.ok and first.rendered and first.executed == ["00_index.ipynb", "01_history.ipynb", "04_fibrosis.ipynb"]
+    again = build.build(out, jobs=2, folder=folder, progress=False)
+    assert again.executed == [] and not again.rendered  # nothing executed, Sphinx not run
+    chapter = folder / "04_fibrosis.ipynb"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("## An imbalance", "## An imbalance between synthesis and degradation"),
+                       encoding="utf-8")
+    edited = build.build(out, jobs=2, folder=folder, progress=False)
+    assert edited.executed == ["04_fibrosis.ipynb"] and edited.rendered
+    assert "An imbalance between synthesis and degradation" in (out / "04_fibrosis.html").read_text(encoding="utf-8")
+
+
+def test_a_change_to_the_data_executes_every_chapter_again(tmp_path, data_copy):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_index.ipynb", "01_history.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, folder)
+    keys = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    (data_copy / "glossary.csv").write_text((data_copy / "glossary.csv").read_text(encoding="utf-8") + "\n",
+                                            encoding="utf-8")
+    changed = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    assert all(keys[p] != changed[p] for p in keys)
+    same = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
+    assert same == changed

@@ -31,6 +31,8 @@ def test_wheel_contains_every_data_file(wheel):
     assert "mscteach/_reports/evidence_brief.ipynb" in names
     assert "mscteach/_exercises/masters/ch01_history.ipynb" in names
     assert "mscteach/datasets/bcg/bcg_trials.csv" in names
+    for part in ("conf.py", "_static/mscteach.css", "_static/mscteach.js"):
+        assert f"mscteach/sitecfg/{part}" in names  # the course website's configuration ships too
 
 
 @pytest.mark.slow

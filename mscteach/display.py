@@ -1,0 +1,167 @@
+"""How tables, figures and text are shown to a reader: one place for chapters, explorers, briefs and the site.
+
+* :func:`table_html`: a table for readers, not coders: no index column, human
+  column labels, blanks instead of ``<NA>``, text left-aligned and numbers
+  right-aligned, every cell HTML-escaped;
+* :func:`figure_png`: a figure as PNG bytes with its alt text and caption in
+  the output's metadata (the course site turns them into real alt text and a
+  caption), at the resolution the caller asks for;
+* :func:`markdown_html`: Markdown to HTML for explorers' static views.
+"""
+from __future__ import annotations
+
+import html
+import io
+import os
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = ["SITE_BUILD", "column_label", "figure_alt", "figure_png", "markdown_html", "site_build", "table_html"]
+
+#: Set (to "1") by ``mscteach build`` in the kernels that execute the chapters for the course site.
+SITE_BUILD = "MSCTEACH_SITE_BUILD"
+
+#: Column labels a reader understands; other columns show their name with spaces.
+LABELS = {
+    "study_id": "study id", "first_author": "first author", "author_as_printed": "author as printed",
+    "ref_ids": "references", "n_total": "patients (n)", "n_treated": "treated (n)", "n_control": "controls (n)",
+    "follow_up_weeks": "follow-up (weeks)", "dose_text": "dose (as printed)", "cell_type": "cells",
+    "cell_origin": "origin", "year_text": "year", "seed_section": "section of the review",
+    "evidence_level": "evidence level", "events_treated": "events, treated", "events_control": "events, control",
+    "ci_low": "95% CI, low", "ci_high": "95% CI, high", "excluded_reason": "left out because",
+    "mechanism_id": "id", "term_fa": "Persian term", "final_ecm": "final ECM",
+    "change_vs_untreated_percent": "change vs untreated (%)", "share_of_target": "share of target",
+    "smaller_arm": "smaller arm", "efficacy_finding": "efficacy", "safety_finding": "safety",
+}
+
+
+def site_build() -> bool:
+    """Whether this kernel executes a chapter for the course site (static explorer views, sharper figures)."""
+    return os.environ.get(SITE_BUILD) == "1"
+
+
+def column_label(name: Any) -> str:
+    """The label a reader sees for a column."""
+    return LABELS.get(str(name), str(name).replace("_", " "))
+
+
+def _cell(value: Any) -> tuple[str, bool]:
+    """(escaped text, is a number) for one cell; missing values are blank."""
+    if isinstance(value, (list, tuple)):
+        return html.escape(", ".join(map(str, value))), False
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "", False
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), False
+    if isinstance(value, float):
+        return (f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.2f}"), True
+    if isinstance(value, int):
+        return str(value), True
+    try:
+        import numpy as np
+
+        if isinstance(value, np.bool_):
+            return ("yes" if bool(value) else "no"), False
+        if isinstance(value, np.integer):
+            return str(int(value)), True
+        if isinstance(value, np.floating):
+            return _cell(float(value))
+    except ImportError:  # pragma: no cover - numpy comes with pandas
+        pass
+    return html.escape(str(value)), False
+
+
+def table_html(table: pd.DataFrame, index: bool = False) -> str:
+    """A DataFrame as an HTML table for readers (see the module docstring).
+
+    ``index=True`` keeps a meaningful index (a named index, e.g. the arms of a
+    model summary) as the first column.
+
+    Examples
+    --------
+    >>> print(table_html(pd.DataFrame({"n_treated": [56, None], "notes": ["a < b", None]})))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <table class="mscteach-table" tabindex="0"><thead><tr><th scope="col">treated (n)</th><th scope="col">notes</th></tr></thead>
+    <tbody><tr><td class="number">56</td><td>a &lt; b</td></tr><tr><td></td><td></td></tr></tbody></table>
+    """
+    frame = table.reset_index() if index else table
+    head = "".join(f'<th scope="col">{html.escape(column_label(c))}</th>' for c in frame.columns)
+    rows = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            text, number = _cell(value)
+            cells.append(f'<td class="number">{text}</td>' if number else f"<td>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too
+    return (f'<table class="mscteach-table" tabindex="0"><thead><tr>{head}</tr></thead>\n'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def figure_alt(fig: Figure) -> str:
+    """Alt text for a figure: what it shows (its title, axes and marks), not its code.
+
+    A plotting function may set ``fig.mscteach_alt`` to say more; otherwise the
+    text is made from the figure itself.
+    """
+    given = getattr(fig, "mscteach_alt", None)
+    if given:
+        return given
+    return " ".join(_figure_alt(fig).split())
+
+
+def _figure_alt(fig: Figure) -> str:
+    title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "A figure")
+    parts = [f"{title.rstrip('.')}."]
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>" or not (ax.get_xlabel() or ax.get_ylabel()):
+            continue
+        rows = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        columns = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        meshes = [c for c in ax.collections if c.__class__.__name__ == "QuadMesh"]
+        bars = [p for p in ax.patches if p.__class__.__name__ == "Rectangle" and p.get_width() and p.get_height()]
+        if meshes:
+            kind = (f"A grid of counts: {ax.get_ylabel()} in rows ({', '.join(rows[:12])}) by {ax.get_xlabel()} "
+                    f"in columns ({', '.join(columns[:12])}).")
+        elif bars:
+            kind = (f"A bar chart of {ax.get_xlabel() or 'values'} for each {ax.get_ylabel() or 'category'}"
+                    + (f" ({', '.join(rows[:12])})" if rows else "") + ".")
+        else:
+            kind = f"A chart of {ax.get_ylabel() or 'values'} against {ax.get_xlabel() or 'values'}."
+        legend = ax.get_legend()
+        if legend is not None and legend.get_texts():
+            kind += f" Colours: {', '.join(t.get_text() for t in legend.get_texts())}."
+        parts.append(kind)
+    return " ".join(parts)
+
+
+def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, str]]:
+    """A figure as PNG bytes, with ``alt`` and ``caption`` metadata.
+
+    ``dpi`` defaults to the figure's own, or 144 (sharp on a projector) when
+    the chapter runs for the course site.
+    """
+    buffer = io.BytesIO()
+    dpi = dpi or (144 if site_build() else fig.dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    if site_build():  # 64 colours draw these charts as well and make the pages a third as heavy
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB").quantize(64, Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+    title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
+    metadata = {"alt": figure_alt(fig), "caption": title}
+    if site_build():  # shown at 96 pixels per inch, drawn at 144: labels readable and sharp
+        width, height = fig.get_size_inches()
+        metadata.update(width=f"{round(width * 96)}", height=f"{round(height * 96)}")
+    return buffer.getvalue(), metadata
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (as the explorers write it) to HTML."""
+    import mistune
+
+    return mistune.html(text)

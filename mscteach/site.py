@@ -1,0 +1,286 @@
+"""The course website: executed chapters rendered by Sphinx + MyST-NB + sphinx-book-theme, offline.
+
+:func:`render` turns a folder of executed notebooks into the site: it writes
+the Sphinx sources (the notebooks with their lesson parts as styled blocks, a
+glossary page, a references page and an "about the data" page, all generated
+from the data), then runs Sphinx with the configuration of :func:`sphinx_config`
+(the one place it is defined; ``mscteach/sitecfg/conf.py`` only loads it).
+
+Nothing on a page is fetched from the network: MyST-NB's widget scripts (from a
+CDN) are turned off, explorers carry static views made when the chapters ran
+for the site, and the theme's scripts and styles come from installed packages.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import MscteachError
+
+__all__ = ["CONF_DIR", "lesson_blocks", "render", "site_pages", "sphinx_config"]
+
+CONF_DIR = Path(__file__).resolve().parent / "sitecfg"
+PAGES = ["glossary", "references", "data"]
+
+
+def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict[str, Any]:
+    """The Sphinx configuration of the course site (``conf.py`` loads exactly this)."""
+    return {
+        "project": "MSC therapy for human liver disease",
+        "author": "mscteach contributors; text and data adapted from Moudi, Karbalaie-Harofteh & Moudi (2025)",
+        "copyright": "code MIT; text and data CC BY-NC-SA 4.0",
+        "extensions": ["myst_nb", "mscteach.sphinx_ext"],
+        "root_doc": "index",
+        "exclude_patterns": ["_build", "**.ipynb_checkpoints"],
+        "language": "en",
+        "locale_dirs": [str(CONF_DIR / "locale")],
+        "gettext_compact": False,
+        "html_static_path": [str(CONF_DIR / "_static")],
+        "html_css_files": ["mscteach.css"],
+        "html_js_files": ["mscteach.js"],
+        "html_title": "MSC therapy for human liver disease",
+        "html_theme": "sphinx_book_theme",
+        "html_theme_options": {
+            "home_page_in_toc": True,
+            "use_download_button": False,
+            "show_toc_level": 2,
+            "navigation_with_keys": False,
+        },
+        "html_context": {"default_mode": "auto"},  # light or dark as the reader's system says; a toggle switches
+        "html_show_sourcelink": False,
+        "html_copy_source": False,
+        "html_last_updated_fmt": None,
+        # MyST-NB: the notebooks were executed by mscteach (papermill), never again here
+        "nb_execution_mode": "off",
+        # MyST-NB would load require.js and the widget manager from CDNs: the site needs neither
+        "nb_ipywidgets_js": {},
+        "nb_mime_priority_overrides": [("html", "application/vnd.jupyter.widget-view+json", None),
+                                       ("html", "application/vnd.jupyter.widget-state+json", None)],
+        "nb_code_prompt_show": "Show the solution (code and result)",
+        "nb_code_prompt_hide": "Hide the solution",
+        "nb_merge_streams": True,
+        "myst_enable_extensions": ["colon_fence", "deflist"],
+        "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
+        "mscteach_repository": repository,
+        "mscteach_hub": hub,
+    }
+
+
+# --------------------------------------------------------------------------- lesson blocks
+def _admonition(title: str, css: str, body: str) -> str:
+    return f":::{{admonition}} {title}\n:class: {css}\n\n{body.strip()}\n:::\n"
+
+
+def lesson_blocks(markdown: str) -> str:
+    """Turn a chapter's Carpentries parts into MyST admonitions (for the site only).
+
+    The header table (questions, time, prerequisites) becomes an "Overview"
+    block, the learning objectives and the parameters note their own blocks;
+    "Challenge", "Key points" and "Instructor notes" sections become blocks of
+    those names. Everything else is left as written.
+
+    Examples
+    --------
+    >>> print(lesson_blocks("## Key points\\n\\n- one\\n- two"))
+    :::{admonition} Key points
+    :class: keypoints
+    <BLANKLINE>
+    - one
+    - two
+    :::
+    <BLANKLINE>
+    """
+    header = re.match(r"(# .+\n)\n\| \| \|\n\|---\|---\|\n((?:\|.*\|\n?)+)", markdown)
+    out = markdown
+    if header:
+        rows = re.findall(r"^\| \*\*(.+?)\*\* \| (.+?) \|$", header.group(2), re.M)
+        body = "\n".join(f"**{name}**: {value.replace('<br>', ' ')}\n" for name, value in rows)
+        out = header.group(1) + "\n" + _admonition("Overview", "overview", body) + out[header.end():]
+    objectives = re.search(r"\*\*Learning objectives\.\*\* (.+?)(?=\n\n\*Parameters\.\*|\Z)", out, re.S)
+    if objectives:
+        out = out[:objectives.start()] + _admonition("Learning objectives", "objectives", objectives.group(1)) \
+            + out[objectives.end():]
+    parameters = re.search(r"\*Parameters\.\* (.+)\Z", out, re.S)
+    if parameters:
+        out = out[:parameters.start()] + _admonition("Parameters", "parameters note", parameters.group(1))
+    sections = re.split(r"^(## (?:Challenge|Key points|Instructor notes)\n)", out, flags=re.M)
+    if len(sections) > 1:
+        rebuilt = [sections[0]]
+        for heading, body in zip(sections[1::2], sections[2::2]):
+            name = heading[3:].strip()
+            following = re.split(r"^(?=## )", body, maxsplit=1, flags=re.M)
+            css = {"Challenge": "challenge", "Key points": "keypoints", "Instructor notes": "instructor"}[name]
+            rebuilt.append(_admonition(name, css, following[0]))
+            if len(following) > 1:
+                rebuilt.append("\n" + following[1])
+        out = "".join(rebuilt)
+    return out
+
+
+# --------------------------------------------------------------------------- generated pages
+def site_pages(data: Path | None = None) -> dict[str, str]:
+    """The course pages made from the data: glossary, references and "about the data" (MyST Markdown)."""
+    from .data import _descriptor, data_dir, format_citation, list_tables, load
+
+    folder = data_dir(data)
+    glossary = load("glossary", folder)
+    lines = ["# Glossary", "",
+             f"All {len(glossary)} terms and abbreviations of the course, in English and, where the review uses "
+             "one, the Persian term it prints. Terms in the chapters link here.", "", ":::{glossary}"]
+    for row in glossary.itertuples():
+        names = [row.term] + ([row.abbreviation] if isinstance(row.abbreviation, str) and row.abbreviation else [])
+        lines += names
+        definition = row.definition.strip()
+        lines.append(f"  {definition}")
+        if isinstance(row.term_fa, str) and row.term_fa:
+            lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>"]
+        lines.append("")
+    lines.append(":::")
+    references = load("references", folder)
+    refs = ["# References", "",
+            f"The review's {len(references)} references, with the review's own numbers. A citation such as "
+            "[26] in a chapter links to its entry here.", ""]
+    for row in references.itertuples():
+        refs += [f"(ref-{row.ref_id})=", f"**[{row.ref_id}]** {_md_escape(format_citation(row._asdict()))}", ""]
+    descriptor = _descriptor(folder)
+    about = ["# About the data", "", _md_escape(descriptor.get("description", "")), ""]
+    licences = descriptor.get("licenses", [])
+    if licences:
+        about += ["**Licence**: " + "; ".join(f"{l.get('title', l.get('name', ''))}" for l in licences), ""]
+    for source in descriptor.get("sources", []):
+        about += [f"**Source**: {_md_escape(source.get('title', ''))}", ""]
+    for name in list_tables(folder):
+        resource = next(r for r in descriptor["resources"] if r["name"] == name)
+        rows = len(load(name, folder))
+        about += [f"## `{name}`: {_md_escape(resource.get('title', name))}", "",
+                  f"{_md_escape(resource.get('description', ''))} ({rows} rows.)", "",
+                  "| column | type | description |", "|---|---|---|"]
+        for field in resource["schema"]["fields"]:
+            allowed = field.get("constraints", {}).get("enum")
+            extra = f" Allowed: {', '.join(map(str, allowed))}." if allowed else ""
+            about.append(f"| `{field['name']}` | {field['type']} | "
+                         f"{_md_escape(field.get('description', ''))}{_md_escape(extra)} |")
+        about.append("")
+    readme = folder / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        match = re.search(r"^## Discrepancies in the review recorded in `notes`\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+        if match:
+            about += ["## Curation notes: where the review is doubtful", "", match.group(1).strip(), ""]
+    return {"glossary": "\n".join(lines) + "\n", "references": "\n".join(refs) + "\n", "data": "\n".join(about) + "\n"}
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", str(text))
+
+
+# --------------------------------------------------------------------------- render
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write ``path`` only when its content changes, so Sphinx re-reads only what changed."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None) -> str:
+    """An executed notebook as the site shows it: lesson blocks, and (the root page) the site's contents."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = lesson_blocks("".join(cell["source"]))
+        if cell["cell_type"] == "code":  # a reader sees results, not tracebacks or warnings
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if o.get("output_type") != "error" and o.get("name") != "stderr"]
+            for output in cell["outputs"]:  # Markdown a cell printed links chapters as notebooks
+                markdown = output.get("data", {}).get("text/markdown")
+                if markdown:
+                    output["data"]["text/markdown"] = re.sub(r"\]\((\d\d_[\w-]+)\.ipynb\)", r"](\1.html)",
+                                                             "".join(markdown))
+    if failure:
+        warning = f":::{{warning}}\nThis page could not be built completely: {failure}\n:::\n"
+        first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
+        nb["cells"].insert(first + 1, {"cell_type": "markdown", "id": "site-failure", "metadata": {},
+                                       "source": warning})
+    if contents is not None:
+        toc = ["```{toctree}", ":hidden:", ":caption: Chapters", "", *contents, "```", "",
+               "```{toctree}", ":hidden:", ":caption: Course pages", "", *PAGES, "```"]
+        nb["cells"].append({"cell_type": "markdown", "id": "site-contents", "metadata": {},
+                            "source": "\n".join(toc)})
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | None = None,
+           repository: str | None = None, hub: str | None = None, failures: Mapping[str, str] | None = None) -> None:
+    """Render executed notebooks into the course site at ``out``.
+
+    ``executed`` maps each page name (``00_index``, ``01_history``, ...) to its
+    executed notebook (the first, ``00_index``, becomes ``index.html``); ``work`` keeps the Sphinx sources and its environment
+    between builds, so a rebuild re-reads only what changed.
+
+    Raises
+    ------
+    MscteachError
+        If Sphinx fails (the message gives its last error line).
+    """
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    src = work / "src"
+    names = sorted(executed)
+    # the course index (00_index), or the first notebook of a folder without one, is the site's index.html
+    root = names[0]
+    pages = {name: ("index" if name == root else name) for name in names}
+    chapters = names[1:]
+    wanted = {f"{page}.ipynb" for page in pages.values()} | {f"{name}.md" for name in PAGES}
+    if src.is_dir():
+        for stale in src.iterdir():
+            if stale.is_file() and stale.name not in wanted:
+                stale.unlink()
+    for name in names:
+        text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name))
+        text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
+        _write_if_changed(src / f"{pages[name]}.ipynb", text)
+    for name, text in site_pages(data).items():
+        _write_if_changed(src / f"{name}.md", text)
+    warnings = io.StringIO()
+    overrides = {"mscteach_repository": repository, "mscteach_hub": hub}
+    try:
+        with docutils_namespace():
+            app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,
+                         warning=warnings, freshenv=False, confoverrides={k: v for k, v in overrides.items() if v},
+                         parallel=0)
+            app.build()
+    except Exception as exc:  # Sphinx raises its own error types for broken sources
+        raise MscteachError(f"the site could not be rendered: {type(exc).__name__}: {exc}") from None
+    if app.statuscode:
+        last = (warnings.getvalue().strip().splitlines() or ["(no message)"])[-1]
+        raise MscteachError(f"the site could not be rendered: {last}")
+
+
+def source_hash() -> str:
+    """A hash of everything in the package that shapes the site (code, configuration, static files)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".css", ".js", ".html", ".po", ".json", ".csv"} \
+                and "__pycache__" not in path.parts and "_data" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def clean(out: Path) -> None:
+    """Remove a site folder that mscteach built (refusing any other folder)."""
+    if (out / ".mscteach-build.json").is_file():
+        shutil.rmtree(out)
+    elif out.exists():
+        raise MscteachError(f"{str(out)!r} was not built by mscteach; not removing it")

@@ -1,0 +1,213 @@
+"""Sphinx extension of the course site: links citations and glossary terms, gives figures alt text and captions.
+
+* ``[26]``, ``[10-13]`` or ``[26, 28]`` in a chapter become links to the
+  review's references on the references page;
+* the first use on a page of a glossary term or abbreviation links to the glossary;
+* every figure gets the alt text and caption its output carries (MyST-NB keeps
+  only width and height from an output's metadata);
+* with a repository URL configured, each chapter links to its live version on
+  Binder and on a JupyterHub (nbgitpuller).
+
+Every string this extension adds to a page goes through Sphinx's translation
+machinery (catalogue ``mscteach``), so a translated edition needs catalogues,
+not code.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.locale import get_translation
+
+_ = get_translation("mscteach")
+
+CITATION = re.compile(r"\[(\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*)\]")
+SKIP = (nodes.literal, nodes.literal_block, nodes.reference, nodes.title, nodes.raw, addnodes.pending_xref,
+        nodes.term, nodes.FixedTextElement)
+
+
+def _text_nodes(doctree: nodes.Node) -> list[nodes.Text]:
+    found = []
+    for text in doctree.findall(nodes.Text):
+        parent, skip = text.parent, False
+        while parent is not None:
+            if isinstance(parent, SKIP) or "cell_output" in parent.get("classes", []) \
+                    or "admonition-title" in parent.get("classes", []):
+                skip = True
+                break
+            parent = parent.parent
+        if not skip:
+            found.append(text)
+    return found
+
+
+def _replace(text: nodes.Text, pieces: list[nodes.Node]) -> None:
+    parent = text.parent
+    index = parent.index(text)
+    parent.remove(text)
+    for offset, piece in enumerate(pieces):
+        parent.insert(index + offset, piece)
+
+
+def link_citations(doctree: nodes.Node, known: set[int]) -> int:
+    """Turn the review's reference numbers in running text into links; return how many were linked."""
+    linked = 0
+    for text in _text_nodes(doctree):
+        source = str(text)
+        if not CITATION.search(source):
+            continue
+        pieces: list[nodes.Node] = []
+        last = 0
+        for match in CITATION.finditer(source):
+            numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
+            if not numbers or not all(n in known for n in numbers):
+                continue
+            pieces.append(nodes.Text(source[last:match.start()] + "["))
+            for token in re.split(r"(\d+)", match.group(1)):
+                if token.isdigit():
+                    ref = nodes.reference("", token, refuri=f"references.html#ref-{int(token)}",
+                                          classes=["citation-link"])
+                    ref["reftitle"] = _("reference %s of the review") % token
+                    pieces.append(ref)
+                    linked += 1
+                elif token:
+                    pieces.append(nodes.Text(token))
+            pieces.append(nodes.Text("]"))
+            last = match.end()
+        if pieces:
+            pieces.append(nodes.Text(source[last:]))
+            _replace(text, pieces)
+    return linked
+
+
+def link_glossary_terms(doctree: nodes.Node, docname: str, names: dict[str, str]) -> int:
+    """Link the first use on the page of each glossary term or abbreviation (``names``: shown -> term)."""
+    if not names:
+        return 0
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w-])")
+    done: set[str] = set()
+    for text in _text_nodes(doctree):
+        source = str(text)
+        pieces: list[nodes.Node] = []
+        last = 0
+        for match in pattern.finditer(source):
+            term = names[match.group(1)]
+            if term in done:
+                continue
+            done.add(term)
+            pieces.append(nodes.Text(source[last:match.start()]))
+            xref = addnodes.pending_xref("", nodes.inline(match.group(1), match.group(1),
+                                                          classes=["xref", "std", "std-term"]),
+                                         refdomain="std", reftype="term", reftarget=term.lower(),
+                                         refexplicit=True, refwarn=True, refdoc=docname)
+            pieces.append(xref)
+            last = match.end()
+        if pieces:
+            pieces.append(nodes.Text(source[last:]))
+            _replace(text, pieces)
+    return len(done)
+
+
+def _figure_metadata(notebook: Path) -> dict[str, dict[str, str]]:
+    """sha256 of each PNG output's bytes -> its metadata (MyST-NB names image files by that hash)."""
+    found = {}
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                digest = hashlib.sha256(base64.b64decode("".join(png))).hexdigest()
+                found[digest] = output.get("metadata", {}).get("image/png", {})
+    return found
+
+
+def describe_figures(doctree: nodes.Node, notebook: Path) -> None:
+    """Give every figure of a notebook page its alt text and a caption."""
+    metadata = _figure_metadata(notebook)
+    for image in list(doctree.findall(nodes.image)):
+        digest = Path(image["uri"]).stem
+        info = metadata.get(digest, {})
+        image["alt"] = info.get("alt") or _("A figure of the chapter")
+        caption = info.get("caption")
+        if caption and not isinstance(image.parent, nodes.figure):
+            figure = nodes.figure("", classes=["mscteach-figure"])
+            image.replace_self(figure)
+            figure += image
+            figure += nodes.caption(caption, caption)
+
+
+def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | None) -> None:
+    """A line under the title with links to the chapter live (Binder; JupyterHub when configured)."""
+    from .links import binder_url, nbgitpuller_url
+
+    path = f"notebooks/{'00_index' if docname == 'index' else docname}.ipynb"
+    paragraph = nodes.paragraph(classes=["mscteach-launch"])
+    paragraph += nodes.Text(_("Open this chapter live: "))
+    paragraph += nodes.reference("", "Binder", refuri=binder_url(repository, path))
+    if hub:
+        paragraph += nodes.Text(" · ")
+        paragraph += nodes.reference("", "JupyterHub", refuri=nbgitpuller_url(hub, repository, path))
+    section = next(doctree.findall(nodes.section), None)
+    if section is not None:
+        title = next(section.findall(nodes.title))
+        section.insert(section.index(title) + 1, paragraph)
+
+
+def translate_explorer_notes(doctree: nodes.Node) -> None:
+    """The note under each static explorer, in the site's language (explorers write it in English)."""
+    from .widgets import LIVE_NOTE
+
+    pattern = re.escape(LIVE_NOTE).replace(re.escape("{views}"), r"(\d+)")
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "mscteach-live-note" not in text:
+            continue
+        translated = re.sub(pattern, lambda m: _(LIVE_NOTE).format(views=m.group(1)), text)
+        raw.replace_self(nodes.raw("", translated, format="html"))
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    source = Path(env.doc2path(docname))
+    known = app.config.mscteach_references
+    if source.suffix == ".ipynb":
+        describe_figures(doctree, source)
+        translate_explorer_notes(doctree)
+        if app.config.mscteach_repository:
+            launch_links(doctree, docname, app.config.mscteach_repository, app.config.mscteach_hub)
+    if docname not in ("references", "glossary"):
+        link_citations(doctree, known)
+        link_glossary_terms(doctree, docname, app.config.mscteach_glossary)
+
+
+def _glossary_names() -> dict[str, str]:
+    from .data import load
+
+    names = {}
+    for row in load("glossary").itertuples():
+        if isinstance(row.abbreviation, str) and len(row.abbreviation) >= 2:
+            names[row.abbreviation] = row.abbreviation
+        if len(row.term.split()) >= 2:
+            names[row.term] = row.term
+    return names
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from .data import load
+
+    app.add_config_value("mscteach_repository", None, "env")
+    app.add_config_value("mscteach_hub", None, "env")
+    app.add_config_value("mscteach_references", set(load("references")["ref_id"].tolist()), "env")
+    app.add_config_value("mscteach_glossary", _glossary_names(), "env")
+    app.add_message_catalog("mscteach", str(Path(__file__).resolve().parent / "sitecfg" / "locale"))
+    app.connect("doctree-read", _on_doctree_read)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,91 @@
+"""The site's pieces as pure functions: lesson blocks, citation and glossary links, explorer notes."""
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.utils import new_document
+
+from mscteach import site, sphinx_ext, widgets
+
+HEADER = """# 6. Clinical trials
+
+| | |
+|---|---|
+| **Questions** | Is it safe?<br>Does it work? |
+| **Estimated time** | 50 minutes |
+| **Prerequisites** | chapter 2 |
+
+**Learning objectives.** By the end of this chapter you can:
+
+1. describe the trials
+
+*Parameters.* The next cell holds this chapter's parameters."""
+
+
+def test_the_lesson_header_becomes_overview_objectives_and_parameters_blocks():
+    out = site.lesson_blocks(HEADER)
+    assert out.startswith("# 6. Clinical trials\n\n:::{admonition} Overview\n:class: overview\n")
+    assert "**Questions**: Is it safe? Does it work?" in out and "**Estimated time**: 50 minutes" in out
+    assert ":::{admonition} Learning objectives\n:class: objectives\n\nBy the end of this chapter you can:\n\n" \
+           "1. describe the trials\n:::" in out
+    assert ":::{admonition} Parameters\n:class: parameters note\n\nThe next cell holds" in out
+    assert "| **Questions**" not in out
+
+
+def test_challenge_key_points_and_notes_become_blocks_and_other_sections_stay():
+    out = site.lesson_blocks("## Key points\n\n- a\n\n## Instructor notes\n\nTalk.\n\n## Further\n\nText.")
+    assert ":::{admonition} Key points\n:class: keypoints\n\n- a\n:::" in out
+    assert ":::{admonition} Instructor notes\n:class: instructor\n\nTalk.\n:::" in out
+    assert out.endswith("## Further\n\nText.")
+    assert site.lesson_blocks("Plain text [26].") == "Plain text [26]."
+
+
+def _document(text: str) -> nodes.document:
+    document = new_document("test", get_default_settings())
+    paragraph = nodes.paragraph()
+    paragraph += nodes.Text(text)
+    document += paragraph
+    return document
+
+
+def test_citations_link_to_the_references_page_and_unknown_numbers_do_not():
+    document = _document("As shown [26] and [10-13], but not [999] or [a].")
+    linked = sphinx_ext.link_citations(document, {10, 13, 26})
+    assert linked == 3
+    refs = [(r.astext(), r["refuri"]) for r in document.findall(nodes.reference)]
+    assert refs == [("26", "references.html#ref-26"), ("10", "references.html#ref-10"),
+                    ("13", "references.html#ref-13")]
+    assert document.astext() == "As shown [26] and [10-13], but not [999] or [a]."
+
+
+def test_only_the_first_use_of_a_glossary_term_links():
+    document = _document("MSC therapy: MSC again, and HGF.")
+    assert sphinx_ext.link_glossary_terms(document, "06", {"MSC": "MSC", "HGF": "HGF"}) == 2
+    from sphinx import addnodes
+
+    assert [x["reftarget"] for x in document.findall(addnodes.pending_xref)] == ["msc", "hgf"]
+    assert document.astext() == "MSC therapy: MSC again, and HGF."
+
+
+def test_the_explorer_note_goes_through_the_translation_catalogue(monkeypatch):
+    monkeypatch.setattr(sphinx_ext, "_", lambda text: text.replace("static copy", "STATIC COPY"))
+    document = new_document("test", get_default_settings())
+    note = widgets.LIVE_NOTE.format(views=7)
+    document += nodes.raw("", f'<p class="mscteach-live-note">{note}</p>', format="html")
+    sphinx_ext.translate_explorer_notes(document)
+    assert "STATIC COPY of the explorer: choose a view above (7 precomputed)" in document.astext()
+
+
+def test_a_chapter_links_to_its_live_version_when_the_repository_is_known():
+    document = new_document("test", get_default_settings())
+    section = nodes.section()
+    section += nodes.title("", "6. Clinical trials")
+    section += nodes.paragraph("", "Text.")
+    document += section
+    sphinx_ext.launch_links(document, "06_clinical_trials", "https://github.com/example/mscteach",
+                            "https://hub.example.org")
+    links = [(r.astext(), r["refuri"]) for r in document.findall(nodes.reference)]
+    assert links[0] == ("Binder", "https://mybinder.org/v2/gh/example/mscteach/main?urlpath=lab/tree/"
+                                  "notebooks/06_clinical_trials.ipynb")
+    assert links[1][0] == "JupyterHub" and links[1][1].startswith("https://hub.example.org/hub/user-redirect/git-pull?")
+    assert section.children[1].astext().startswith("Open this chapter live: ")  # right under the title
