@@ -64,3 +64,23 @@ def site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     row = next(i for i, line in enumerate(rows, start=1) if line.startswith("shi2012,"))
     set_cell(work / "my-data" / "clinical_studies.csv", row, "dose_text", "0.5 × 10^6 cells/kg (from my-data)")
     return work / "site", run_build("--out", "site", "--jobs", "2", cwd=work, data="my-data")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), headless, no background traffic."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
