@@ -1,10 +1,8 @@
 """`mscteach build`: the HTML site, failures, bad parameters and atomic writes."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat

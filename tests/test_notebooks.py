@@ -13,7 +13,7 @@ import nbformat
 import papermill
 import pytest
 
-from mscteach import build, runner
+from mscteach import runner
 from mscteach.runner import NotebookFailure
 
 from .conftest import REPO
