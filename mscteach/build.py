@@ -26,7 +26,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from concurrent.futures import as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,8 @@ from typing import Any
 from . import chapters, site
 from .display import SITE_BUILD
 from .errors import MscteachError
-from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, worker_pool, write_atomically
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, skip_unused_format_checkers, \
+    worker_pool, write_atomically
 
 __all__ = [
     "BuildResult",
@@ -210,6 +211,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
 
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
+    skip_unused_format_checkers()
     paths = notebooks(folder)
     if not paths:
         raise MscteachError(f"no notebooks found in {folder or notebook_dir()}")
@@ -227,9 +229,12 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     durations = _durations(cache)
     missing = sorted((p for p in paths if not executed[p].is_file()),
                      key=lambda p: -durations.get(p.stem, p.stat().st_size / 20_000))
-    with worker_pool(min(jobs, max(len(missing), 1))) as pool:
+    with worker_pool(min(jobs, max(len(missing), 1))) as pool, ThreadPoolExecutor(1) as warm_up:
         futures = {pool.submit(_execute_one, str(p), str(executed[p]), plan[p], str(data) if data else None): p
                    for p in missing}
+        # started after the workers are forked (forking while a thread imports is unsafe);
+        # with nothing to execute there is no idle time to fill, and maybe nothing to render
+        course_pages = warm_up.submit(site.prepare, data) if missing else None
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
                            disable=not progress or not futures):
             failure, seconds = future.result()
@@ -252,7 +257,8 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
         stamp_file.unlink(missing_ok=True)
         site.render({p.stem: executed[p] for p in paths if executed[p].is_file()}, out, cache, data=data,
                     repository=repository, hub=hub,
-                    failures={Path(f.notebook).stem: str(f) for f in result.failures})
+                    failures={Path(f.notebook).stem: str(f) for f in result.failures},
+                    course_pages=course_pages.result() if course_pages else None)
         result.rendered = True
         if not failed:
             write_atomically(stamp_file, lambda part: part.write_text(json.dumps(stamp, indent=1), encoding="utf-8"))
@@ -272,6 +278,7 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
     """
     from tqdm.auto import tqdm
 
+    skip_unused_format_checkers()
     paths = notebooks(folder)
     failures = []
     with tempfile.TemporaryDirectory() as tmp, worker_pool(jobs) as pool:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import html
 import io
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
+    from matplotlib.figure import Figure
 
 __all__ = ["SITE_BUILD", "column_label", "figure_alt", "figure_png", "markdown_html", "site_build", "table_html"]
 
@@ -137,6 +139,27 @@ def _figure_alt(fig: Figure) -> str:
     return " ".join(parts)
 
 
+def _quantized_png(fig: Figure, dpi: float) -> bytes:
+    """The figure as a 64-colour PNG: these charts look the same and the pages weigh a third as much.
+
+    The pixels go straight from matplotlib to Pillow (no PNG in between), and
+    Pillow's fast octree quantizer is both quicker and smaller than median cut here.
+    """
+    from PIL import Image
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi)
+    pixels = raw.getvalue()
+    width = int(fig.get_size_inches()[0] * dpi)  # Agg truncates the canvas size the same way
+    if not width or len(pixels) % (4 * width):
+        raise ValueError(f"unexpected canvas size for a {fig.get_size_inches()} inch figure at {dpi} dpi")
+    image = Image.frombuffer("RGBA", (width, len(pixels) // (4 * width)), pixels, "raw", "RGBA", 0, 1)
+    quantized = image.convert("RGB").quantize(64, Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    quantized.save(out, format="PNG")
+    return out.getvalue()
+
+
 def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, str]]:
     """A figure as PNG bytes, with ``alt`` and ``caption`` metadata.
 
@@ -145,13 +168,10 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
     """
     buffer = io.BytesIO()
     dpi = dpi or (144 if site_build() else fig.dpi)
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    if site_build():  # 64 colours draw these charts as well and make the pages a third as heavy
-        from PIL import Image
-
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB").quantize(64, Image.Quantize.MEDIANCUT)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
+    if site_build():
+        buffer = io.BytesIO(_quantized_png(fig, dpi))
+    else:
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     metadata = {"alt": figure_alt(fig), "caption": title}
     if site_build():  # shown at 96 pixels per inch, drawn at 144: labels readable and sharp

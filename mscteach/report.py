@@ -25,8 +25,8 @@ import pandas as pd
 
 from . import analysis
 from .data import load, vocabulary
-from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, worker_pool, \
-    write_atomically
+from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, \
+    skip_unused_format_checkers, worker_pool, write_atomically
 from .errors import MscteachError, UnknownNameError
 
 __all__ = [
@@ -283,6 +283,7 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     NotebookFailure
         If the template fails.
     """
+    skip_unused_format_checkers()
     values = check_parameters(parameters, data)
     out = check_output(Path(out))
     _check_writable(out)
@@ -387,6 +388,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     """
     from tqdm.auto import tqdm
 
+    skip_unused_format_checkers()
     grid = [dict(g) for g in grid]
     if not grid:
         raise MscteachError("the parameter grid is empty")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -32,11 +33,26 @@ __all__ = [
     "ensure_writable_folder",
     "execute_notebook",
     "render_html",
+    "skip_unused_format_checkers",
     "worker_pool",
     "write_atomically",
 ]
 
 KERNEL = "python3"
+
+
+def skip_unused_format_checkers() -> None:
+    """Keep jsonschema from loading ``rfc3987_syntax`` in a process that runs or renders notebooks.
+
+    nbformat imports jsonschema, which (when ``rfc3987_syntax`` is installed, as
+    Jupyter's event extras install it) compiles 39 grammars at import, about a second,
+    to check the "iri" string format. Nothing this process validates asks for that
+    format (nbformat, papermill, MyST-NB and Frictionless pass no format checker), so
+    the build and report commands call this first. It changes nothing once jsonschema
+    is loaded, and is never called inside a kernel.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: "import" raises ImportError
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -167,6 +183,8 @@ def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] |
                 str(source), str(target), parameters=dict(parameters or {}), kernel_name=KERNEL,
                 cwd=str(source.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
                 kernel_manager_class=IPCKernelManager,
+                # every output is in hand when the last cell finishes: a graceful shutdown only waits
+                shutdown_kernel="immediate",
             )
     except PapermillExecutionError as exc:
         raise NotebookFailure(source.name, exc.cell_index + 1, f"{exc.ename}: {exc.evalue}") from None

@@ -216,13 +216,32 @@ def _site_notebook(executed: Path, contents: list[str] | None, failure: str | No
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def prepare(data: Path | None = None) -> dict[str, str]:
+    """Load the Sphinx stack and write the course pages' text, ahead of :func:`render`.
+
+    The build runs this in a thread while the chapters execute (the build's own
+    process is idle then), so the render that follows starts warm. Returns
+    :func:`site_pages`, for ``render(..., course_pages=...)``.
+    """
+    from .runner import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
+    import myst_nb.sphinx_ext  # noqa: F401  (the heaviest part of starting Sphinx)
+    import sphinx.application  # noqa: F401
+    import sphinx_book_theme  # noqa: F401
+
+    return site_pages(data)
+
+
 def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | None = None,
-           repository: str | None = None, hub: str | None = None, failures: Mapping[str, str] | None = None) -> None:
+           repository: str | None = None, hub: str | None = None, failures: Mapping[str, str] | None = None,
+           course_pages: Mapping[str, str] | None = None) -> None:
     """Render executed notebooks into the course site at ``out``.
 
     ``executed`` maps each page name (``00_index``, ``01_history``, ...) to its
     executed notebook (the first, ``00_index``, becomes ``index.html``); ``work`` keeps the Sphinx sources and its environment
-    between builds, so a rebuild re-reads only what changed.
+    between builds, so a rebuild re-reads only what changed. ``course_pages`` are
+    the glossary, references and data pages from :func:`prepare` (made here when not given).
 
     Raises
     ------
@@ -231,6 +250,9 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     """
     import io
 
+    from .runner import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
@@ -249,7 +271,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name))
         text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
         _write_if_changed(src / f"{pages[name]}.ipynb", text)
-    for name, text in site_pages(data).items():
+    for name, text in (course_pages if course_pages is not None else site_pages(data)).items():
         _write_if_changed(src / f"{name}.md", text)
     warnings = io.StringIO()
     overrides = {"mscteach_repository": repository, "mscteach_hub": hub}

@@ -26,6 +26,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 
+from .messages import LIVE_NOTE
+
 _ = get_translation("mscteach")
 
 CITATION = re.compile(r"\[(\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*)\]")
@@ -163,8 +165,6 @@ def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | 
 
 def translate_explorer_notes(doctree: nodes.Node) -> None:
     """The note under each static explorer, in the site's language (explorers write it in English)."""
-    from .widgets import LIVE_NOTE
-
     pattern = re.escape(LIVE_NOTE).replace(re.escape("{views}"), r"(\d+)")
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from . import analysis, plots
 from . import display as display_helpers
 from .data import vocabulary
+from .messages import LIVE_NOTE
 
 __all__ = [
     "Explorer",
@@ -47,10 +48,6 @@ __all__ = [
 ]
 
 WIDE = w.Layout(width="95%")
-#: What a static copy of an explorer says under it (the course site translates it with its catalogues).
-LIVE_NOTE = ("This is a static copy of the explorer: choose a view above ({views} precomputed). To change every "
-             "control, open the chapter live in JupyterLab (<code>mscteach lab</code>), in Voil&agrave;, or on "
-             "Binder or a JupyterHub.")
 STYLE = {"description_width": "140px"}
 
 
