@@ -86,10 +86,21 @@ def _parser() -> argparse.ArgumentParser:
     ex = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ex.add_parser("generate", help="write exercises/student and exercises/autograder from exercises/masters")
     ex.add_parser("check", help="exit 1 if the generated files are out of date with the masters")
-    g = ex.add_parser("grade", help="grade submitted notebooks locally (no Docker) and print a score table")
+    g = ex.add_parser("grade", help="grade submitted notebooks locally (no Docker) into a gradebook")
     g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
     g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
-    g.add_argument("--csv", metavar="FILE", help="also write the scores to a CSV file")
+    g.add_argument("--csv", metavar="FILE", help="write the gradebook to a CSV file")
+    g.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+                   help="CSV layout: plain (every column), or what Canvas or Moodle import (default: plain)")
+    g.add_argument("--roster", metavar="CSV", help="CSV with columns file,student_id[,name,email]: the "
+                   "learning platform's ids for the submitted files")
+    g.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default: 2)")
+    g.add_argument("--timeout", type=float, default=180, metavar="SECONDS",
+                   help="time one submission may run (default: 180)")
+    g.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory one submission may use "
+                   "(default: 3072)")
+    g.add_argument("--no-sandbox", action="store_true", help="do not use bubblewrap even where it works")
+    g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
     p.add_argument("--hub", required=True, metavar="URL", help="the hub, e.g. https://hub.example.org")
@@ -244,18 +255,22 @@ def _exercises(args: argparse.Namespace) -> int:
             return 1
         print("generated exercises are up to date")
         return 0
-    results = exercises.grade(args.set, [Path(s) for s in args.submissions])
-    questions = sorted({q for r in results for q in r["questions"]})
-    rows = [["submission", *questions, "total", "possible"]]
-    rows += [[r["submission"], *(f"{r['questions'].get(q, 0):g}" for q in questions), f"{r['total']:g}",
-              f"{r['possible']:g}"] for r in results]
-    for row in rows:
-        print("\t".join(row))
-    if args.csv:
-        import csv
+    from . import grading
 
-        with open(args.csv, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(rows)
+    roster = grading.read_roster(Path(args.roster)) if args.roster else None
+    book = grading.grade(args.set, [Path(s) for s in args.submissions], jobs=args.jobs, timeout=args.timeout,
+                         memory_mb=args.memory, roster=roster, sandbox=False if args.no_sandbox else None,
+                         progress=not args.no_progress)
+    for line in grading.summary_lines(book):
+        print(line)
+    if args.csv:
+        grading.export(book, Path(args.csv), args.format)
+    print(f"isolation: {book.grades[0].isolation}" if book.grades else "no submissions", file=sys.stderr)
+    for g in book.not_graded:
+        print(f"not graded: {g.file}: {g.status}: {g.message}", file=sys.stderr)
+    if book.not_graded:
+        print(f"{len(book.not_graded)} of {len(book.grades)} submissions could not be graded", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,22 +9,20 @@ runs ``otter assign`` on each and writes
 * ``exercises/autograder/<set>/`` — the solution notebook with all tests,
   public and hidden, for grading.
 
-:func:`grade` grades a folder of submissions locally, without Docker, with
-``otter run``.
+:mod:`mscteach.grading` grades a class's submissions.
 """
 from __future__ import annotations
 
 import filecmp
-import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .errors import MscteachError, UnknownNameError
+from .errors import MscteachError
 
-__all__ = ["exercise_dir", "exercise_sets", "generate", "grade", "out_of_date"]
+__all__ = ["exercise_dir", "exercise_sets", "generate", "out_of_date"]
 
 _PACKAGED = Path(__file__).resolve().parent / "_exercises"
 _CHECKOUT = Path(__file__).resolve().parent.parent / "exercises"
@@ -116,34 +114,3 @@ def _compare(fresh: Path, committed: Path, label: str) -> list[str]:
     for sub in diff.common_dirs:
         stale += _compare(fresh / sub, committed / sub, f"{label}/{sub}")
     return stale
-
-
-def grade(name: str, submissions: list[Path], root: Path | None = None) -> list[dict]:
-    """Grade submitted notebooks of one exercise set locally (no Docker) with ``otter run``.
-
-    Returns one dict per submission: ``submission``, ``total``, ``possible``
-    and ``questions`` (question name to score).
-    """
-    root = root or exercise_dir()
-    if name not in exercise_sets(root):
-        raise UnknownNameError("exercise set", name, exercise_sets(root))
-    missing = [str(s) for s in submissions if not Path(s).is_file()]
-    if missing:
-        raise MscteachError(f"submission not found: {missing[0]}")
-    results = []
-    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp:
-        zip_path = Path(tmp) / "autograder.zip"
-        tests = root / "autograder" / name / "tests"
-        _otter("generate", "-t", str(tests), "-o", str(zip_path), "--no-requirements", "--no-environment",
-               "--no-config", cwd=Path(tmp))
-        for i, submission in enumerate(submissions):
-            out_dir = Path(tmp) / f"out{i}"
-            out_dir.mkdir()
-            _otter("run", "--no-logo", "-a", str(zip_path), "-o", str(out_dir), str(Path(submission).resolve()),
-                   cwd=Path(tmp))
-            data = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
-            graded = [t for t in data["tests"] if "score" in t]  # one entry per question; others are summaries
-            questions = {t["name"]: t["score"] for t in graded}
-            results.append({"submission": str(submission), "total": sum(questions.values()),
-                            "possible": sum(t["max_score"] for t in graded), "questions": questions})
-    return results

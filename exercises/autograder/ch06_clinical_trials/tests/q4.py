@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q4"
 points = 1
 
-@test_case(points=None, hidden=False)
+@test_case(points=None, hidden=False, 
+    success_message="only the form of the answer was checked here: its value is checked when your work is graded")
 def test_q4_type(infection_rr):
     assert isinstance(infection_rr, float) and infection_rr > 0, 'expected a positive ratio'
 

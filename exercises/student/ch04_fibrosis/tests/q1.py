@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q1"
 points = 1
 
-@test_case(points=None, hidden=False)
+@test_case(points=None, hidden=False, 
+    success_message="only the form of the answer was checked here: its value is checked when your work is graded")
 def test_q1_type(fibrosis_mediators):
     assert isinstance(fibrosis_mediators, list), 'expected a list of mediator names'
 
