@@ -48,13 +48,13 @@ __all__ = [
     "plan_parameters",
 ]
 
-_PACKAGED = Path(__file__).resolve().parent / "_notebooks"
-_CHECKOUT = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def notebook_dir() -> Path:
-    """The folder of chapter notebooks (the checkout's ``notebooks/`` or the copy in a wheel)."""
-    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+    """The folder of chapter notebooks: the workspace's, the installed copy, or the checkout's (see :mod:`resources`)."""
+    from .resources import course_folder
+
+    return course_folder("notebooks")
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:

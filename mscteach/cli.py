@@ -16,6 +16,7 @@ from .errors import MscteachError
 
 EPILOG = """\
 examples:
+  mscteach init my-course              a folder of your own: chapters, exercises, data (then: cd my-course)
   mscteach tables                      list the curated tables
   mscteach describe clinical_studies   what a table's columns mean
   mscteach cite 26                     a formatted citation of reference 26
@@ -107,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", metavar="URL", help="the course repository (default: [project.urls] Repository)")
     p.add_argument("--branch", default="main", help="branch to pull (default: main)")
 
+    p = sub.add_parser("init", help="copy the course into a new folder of your own (a workspace)")
+    p.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--instructor", action="store_true",
+                   help="also the exercise masters, hidden tests and report template (from a checkout only)")
+
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
     return parser
@@ -176,6 +182,10 @@ def _build(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         raise MscteachError(f"notebook folder {str(folder)!r} does not exist")
     if args.in_place:
+        if folder is None:
+            from .resources import writable_folder
+
+            folder = writable_folder("notebooks", "store executed notebooks in place")
         failures = build.refresh_in_place(folder, jobs=args.jobs, progress=not args.no_progress, data=args.data)
         for failure in failures:
             print(f"mscteach build: {failure}", file=sys.stderr)
@@ -243,7 +253,9 @@ def _exercises(args: argparse.Namespace) -> int:
     from . import exercises
 
     if args.action == "generate":
-        for name in exercises.generate():
+        from .resources import writable_folder
+
+        for name in exercises.generate(writable_folder("exercises", "generate the exercises")):
             print(f"generated exercises/student/{name} and exercises/autograder/{name}")
         return 0
     if args.action == "check":
@@ -285,15 +297,28 @@ def _links(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .build import notebook_dir
+    from .resources import workspace, writable_folder
 
-    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebook_dir()}"]  # kernels inherit --data
+    # students save their work: the workspace they are in, or a checkout (never the installed package)
+    home = workspace() or writable_folder("notebooks", "open JupyterLab on the course").parent
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={home}"]  # kernels inherit --data
     if args.port:
         command.append(f"--port={args.port}")
     return subprocess.call(command)
 
 
-COMMANDS = {"tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
+def _init(args: argparse.Namespace) -> int:
+    from .resources import init
+
+    written = init(Path(args.folder), instructor=args.instructor)
+    target = written[0].parent
+    print(f"made {'an instructor' if args.instructor else 'a student'} workspace in {target}: "
+          f"{', '.join(p.relative_to(target).as_posix() for p in written)}")
+    print(f"next: cd {target} && mscteach lab")
+    return 0
+
+
+COMMANDS = {"init": _init, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
             "build": _build, "report": _report, "exercises": _exercises, "links": _links, "lab": _lab}
 
 

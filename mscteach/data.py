@@ -59,8 +59,6 @@ __all__ = [
 #: Environment variable naming a data folder to use instead of the packaged one.
 ENV_VAR = "MSCTEACH_DATA_DIR"
 
-_PACKAGED = Path(__file__).resolve().parent / "_data"  # inside an installed wheel
-_CHECKOUT = Path(__file__).resolve().parent.parent / "data"  # in a source checkout
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -70,8 +68,9 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     ----------
     path : str or path-like, optional
         An explicit folder. When omitted, the environment variable
-        ``MSCTEACH_DATA_DIR`` is used if set, else the data shipped with the
-        package (the ``data/`` folder of a checkout, or its copy in a wheel).
+        ``MSCTEACH_DATA_DIR`` is used if set, else the data of the workspace
+        you are in (``mscteach init``), else the data shipped with the package
+        (its copy in a wheel, or the ``data/`` folder of a checkout).
 
     Raises
     ------
@@ -81,7 +80,9 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     if path is None:
         path = os.environ.get(ENV_VAR) or None
     if path is None:
-        folder = _PACKAGED if (_PACKAGED / "datapackage.json").is_file() else _CHECKOUT
+        from .resources import course_folder
+
+        folder = course_folder("data")
     else:
         folder = Path(path).expanduser().resolve()
     if not folder.is_dir():

@@ -24,18 +24,21 @@ from .errors import MscteachError
 
 __all__ = ["exercise_dir", "exercise_sets", "generate", "out_of_date"]
 
-_PACKAGED = Path(__file__).resolve().parent / "_exercises"
-_CHECKOUT = Path(__file__).resolve().parent.parent / "exercises"
 
 
 def exercise_dir() -> Path:
-    """The ``exercises/`` folder (the checkout's, or its copy in a wheel)."""
-    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+    """The ``exercises/`` folder: the workspace's, the installed copy (student versions only), or the checkout's."""
+    from .resources import course_folder
+
+    return course_folder("exercises")
 
 
 def exercise_sets(root: Path | None = None) -> list[str]:
     """Names of the exercise sets, e.g. ``['ch01_history', ...]``, in chapter order."""
-    return sorted(p.stem for p in ((root or exercise_dir()) / "masters").glob("ch[0-9][0-9]_*.ipynb"))
+    root = root or exercise_dir()
+    if (root / "masters").is_dir():
+        return sorted(p.stem for p in (root / "masters").glob("ch[0-9][0-9]_*.ipynb"))
+    return sorted(p.name for p in (root / "student").glob("ch[0-9][0-9]_*") if p.is_dir())  # students' copy
 
 
 def _otter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -64,6 +67,10 @@ def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
     from concurrent.futures import ThreadPoolExecutor
 
     root = root or exercise_dir()
+    if not (root / "masters").is_dir():
+        raise MscteachError(f"no exercise masters in {root}: generating needs the instructor's files (a checkout "
+                            "of the course repository, or a workspace made there with `mscteach init DIR "
+                            "--instructor`)")
     out = out or root
     sets = exercise_sets(root)
     with tempfile.TemporaryDirectory(prefix="mscteach-otter-") as tmp:

@@ -237,7 +237,11 @@ def _grade_one(submission: Path, exercise_set: str, zip_path: Path, work: Path, 
     command = [sys.executable, "-c", _RUNNER, notebook]
     if sandbox:
         command = _sandboxed(command, work)
-    environment = {**os.environ, "MPLCONFIGDIR": str(work / ".matplotlib"), "OPENBLAS_NUM_THREADS": "1",
+    from .data import ENV_VAR, data_dir
+
+    # named outright: inside the sandbox the checkout or workspace that locates the data is not visible
+    environment = {**os.environ, ENV_VAR: str(data_dir()), "MPLCONFIGDIR": str(work / ".matplotlib"),
+                   "OPENBLAS_NUM_THREADS": "1",
                    "OMP_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "HOME": str(work),
                    "TMPDIR": "/tmp" if sandbox else str(work)}
     process = subprocess.Popen(command, cwd=work, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

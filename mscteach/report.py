@@ -53,8 +53,6 @@ DEFAULTS: dict[str, Any] = {
 #: Report parameters restricted to a controlled vocabulary: (table, field) in the schema.
 VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinical_studies", "cell_type"),
               "cell_origin": ("clinical_studies", "cell_origin"), "design": ("clinical_studies", "design")}
-_PACKAGED = Path(__file__).resolve().parent / "_reports" / "evidence_brief.ipynb"
-_CHECKOUT = Path(__file__).resolve().parent.parent / "reports" / "evidence_brief.ipynb"
 
 
 class ReportParameterError(UnknownNameError):
@@ -62,8 +60,10 @@ class ReportParameterError(UnknownNameError):
 
 
 def template_path() -> Path:
-    """The report template notebook (the checkout's ``reports/`` or the copy in a wheel)."""
-    return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
+    """The report template notebook: the workspace's, the installed copy, or the checkout's."""
+    from .resources import course_folder
+
+    return course_folder("reports") / "evidence_brief.ipynb"
 
 
 def check_parameters(parameters: Mapping[str, Any], data: Path | None = None) -> dict[str, Any]:

@@ -71,6 +71,7 @@ def copy(tmp_path_factory) -> Path:
     (root / "submissions").mkdir()
     shutil.copy(root / "exercises" / "autograder" / "ch06_clinical_trials" / "ch06_clinical_trials.ipynb",
                 root / "submissions" / "student-a.ipynb")
+    (root / "roster.csv").write_text("file,student_id,name\nstudent-a.ipynb,s001,Ada Student\n", encoding="utf-8")
     return root
 
 
@@ -99,3 +100,6 @@ def test_every_command_in_the_readme_runs(readme, copy):
         assert (copy / "briefs" / "aclf.html").is_file()
     if readme == "exercises/README.md":
         assert "student-a.ipynb" in (copy / "scores.csv").read_text(encoding="utf-8")
+        assert "Ada Student,s001,,,,5" in (copy / "canvas.csv").read_text(encoding="utf-8")
+        assert (copy / "my-course" / "mscteach-workspace.json").is_file()
+        assert (copy / "teacher-course" / "exercises" / "masters").is_dir()
