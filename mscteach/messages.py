@@ -9,3 +9,7 @@ importing matplotlib, seaborn and ipywidgets.
 LIVE_NOTE = ("This is a static copy of the explorer: choose a view above ({views} precomputed). To change every "
              "control, open the chapter live in JupyterLab (<code>mscteach lab</code>), in Voil&agrave;, or on "
              "Binder or a JupyterHub.")
+
+#: The heading and the toggle of a self-check's static copy.
+SELF_CHECK = "Check your understanding."
+SHOW_ANSWER = "Show the answer"

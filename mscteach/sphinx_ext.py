@@ -26,7 +26,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 
-from .messages import LIVE_NOTE
+from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER
 
 _ = get_translation("mscteach")
 
@@ -164,14 +164,18 @@ def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | 
 
 
 def translate_explorer_notes(doctree: nodes.Node) -> None:
-    """The note under each static explorer, in the site's language (explorers write it in English)."""
+    """The sentences static explorers and self-checks add, in the site's language (the kernel writes English)."""
     pattern = re.escape(LIVE_NOTE).replace(re.escape("{views}"), r"(\d+)")
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()
-        if "mscteach-live-note" not in text:
+        if "mscteach-live-note" in text:
+            text = re.sub(pattern, lambda m: _(LIVE_NOTE).format(views=m.group(1)), text)
+        elif "mscteach-selfcheck" in text:
+            text = text.replace(f"<b>{SELF_CHECK}</b>", f"<b>{_(SELF_CHECK)}</b>").replace(
+                f"<summary>{SHOW_ANSWER}</summary>", f"<summary>{_(SHOW_ANSWER)}</summary>")
+        else:
             continue
-        translated = re.sub(pattern, lambda m: _(LIVE_NOTE).format(views=m.group(1)), text)
-        raw.replace_self(nodes.raw("", translated, format="html"))
+        raw.replace_self(nodes.raw("", text, format="html"))
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:

@@ -20,13 +20,15 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
-from . import analysis, plots
+from . import analysis, plots, selfchecks
 from . import display as display_helpers
 from .data import vocabulary
-from .messages import LIVE_NOTE
+from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER
 
 __all__ = [
     "Explorer",
+    "SelfCheckView",
+    "self_check",
     "animal_explorer",
     "cell_source_explorer",
     "ecm_explorer",
@@ -441,3 +443,61 @@ def trial_size_explorer(clinical: pd.DataFrame, p_control: float = 0.556, improv
     }
     return Explorer("Sizing a phase III trial", controls, lambda **v: render_trial_size(clinical, **v),
                     "how many patients would a trial need to detect the survival gain you hope for?")
+
+
+# --------------------------------------------------------------------------- self-checks
+class SelfCheckView(w.VBox):
+    """A self-check: the question, a way to answer, and feedback when the reader presses "Check".
+
+    The feedback comes from :func:`mscteach.selfchecks.check_answer`; on the
+    course site (no kernel) the check is shown as the question with its answer
+    in a toggle (:meth:`static_html`).
+    """
+
+    def __init__(self, check: selfchecks.SelfCheck) -> None:
+        self.check = check
+        question = w.HTML(f'<div class="mscteach-selfcheck-question"><b>{SELF_CHECK}</b> '
+                          f'{display_helpers.markdown_html(check.question)}</div>')
+        if check.kind == "choice":
+            self.answer = w.RadioButtons(options=[(f"({letter}) {option}", letter) for letter, option
+                                                  in zip(check.letters, check.options)], value=None, layout=WIDE)
+        else:
+            self.answer = w.Text(placeholder="type a number", description="your answer", style=STYLE)
+        self.button = w.Button(description="Check", button_style="info", tooltip="check your answer")
+        self.feedback = w.HTML("")
+        self.button.on_click(self.on_check)
+        super().__init__([question, self.answer, w.HBox([self.button, self.feedback])],
+                         layout=w.Layout(border="1px solid #bbb", padding="4px 8px", margin="8px 0"))
+
+    def on_check(self, _button: Any = None) -> selfchecks.Feedback:
+        """Mark the current answer and show the feedback (also called by the "Check" button)."""
+        import html
+
+        feedback = selfchecks.check_answer(self.check, self.answer.value)
+        colour = "#1b5e20" if feedback.correct else "#8a4b00"
+        self.feedback.value = (f'<span role="status" style="color:{colour}">{"✔ " if feedback.correct else ""}'
+                               f'{html.escape(feedback.message)}</span>')
+        return feedback
+
+    def show(self) -> None:
+        """Display the live check, or (when the chapter runs for the course site) its static copy."""
+        display(HTML(self.static_html())) if display_helpers.site_build() else display(self)
+
+    def static_html(self) -> str:
+        """The question, its options, and the answer with its explanation in a toggle."""
+        import html
+
+        options = "".join(f"<li>{html.escape(o)}</li>" for o in self.check.options)
+        listed = f'<ol type="a">{options}</ol>' if options else ""
+        return (f'<div class="mscteach-selfcheck"><div class="mscteach-selfcheck-question"><b>{SELF_CHECK}</b> '
+                f'{display_helpers.markdown_html(self.check.question)}</div>{listed}'
+                f'<details><summary>{SHOW_ANSWER}</summary><p><b>{html.escape(self.check.answer_text)}</b>. '
+                f'{html.escape(self.check.explanation)}</p></details></div>')
+
+    def __repr__(self) -> str:
+        return f"<self-check {self.check.chapter} {self.check.number}: {self.check.question}>"
+
+
+def self_check(chapter: str, number: int) -> SelfCheckView:
+    """The self-check ``number`` of ``chapter`` as a widget: ``widgets.self_check("06_clinical_trials", 1).show()``."""
+    return SelfCheckView(selfchecks.get(chapter, number))

@@ -90,7 +90,7 @@ def test_stored_outputs_are_small_clean_and_complete(path):
     assert "widgets" not in nb.metadata and "papermill" not in nb.metadata
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert cell.outputs or cell.source.startswith(("%matplotlib", "show_", "year_", "source", "focus",
+            assert cell.outputs or cell.source.startswith(("%matplotlib", "import ", "show_", "year_", "source", "focus",
                                                             "msc_", "disease", "conditions")), cell.source
             assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
 

@@ -76,6 +76,17 @@ def test_the_explorer_note_goes_through_the_translation_catalogue(monkeypatch):
     assert "STATIC COPY of the explorer: choose a view above (7 precomputed)" in document.astext()
 
 
+def test_a_self_checks_heading_and_toggle_go_through_the_translation_catalogue(monkeypatch):
+    monkeypatch.setattr(sphinx_ext, "_", lambda text: {"Check your understanding.": "Test yourself.",
+                                                       "Show the answer": "Answer"}.get(text, text))
+    document = new_document("test", get_default_settings())
+    document += nodes.raw("", widgets.self_check("06_clinical_trials", 1).static_html(), format="html")
+    sphinx_ext.translate_explorer_notes(document)
+    text = document.astext()
+    assert "<b>Test yourself.</b>" in text and "<summary>Answer</summary>" in text
+    assert "Check your understanding" not in text
+
+
 def test_a_chapter_links_to_its_live_version_when_the_repository_is_known():
     document = new_document("test", get_default_settings())
     section = nodes.section()
