@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import MscteachError
+from .errors import MscteachError, UnknownNameError
 
 EPILOG = """\
 examples:
@@ -112,6 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help="a new or empty folder")
     p.add_argument("--instructor", action="store_true",
                    help="also the exercise masters, hidden tests and report template (from a checkout only)")
+
+    p = sub.add_parser("voila", help="serve the chapters as apps with Voilà (code hidden), e.g. for a class")
+    p.add_argument("chapter", nargs="?", metavar="CHAPTER", help="open this chapter first, e.g. 06_clinical_trials")
+    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                   "only; 0.0.0.0 lets a classroom network reach it)")
+    p.add_argument("--pool", type=int, default=1, metavar="N", help="kernels kept ready per chapter, each with "
+                   "the chapter already run, so a chapter opens at once (default: 1; 0 turns this off)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
@@ -307,6 +316,31 @@ def _lab(args: argparse.Namespace) -> int:
     return subprocess.call(command)
 
 
+def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: bool) -> list[str]:
+    """The Voilà command `mscteach voila` runs: the course's chapters, code hidden, kernels pre-run."""
+    from .build import notebook_dir, notebooks
+
+    folder = notebook_dir()
+    names = [p.stem for p in notebooks(folder)]
+    if chapter is not None and chapter not in names:
+        raise UnknownNameError("chapter", chapter, names)
+    if pool < 0:
+        raise MscteachError(f"--pool must be 0 or more, got {pool}")
+    command = [sys.executable, "-m", "voila", str(folder / f"{chapter}.ipynb") if chapter else str(folder),
+               f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True"]
+    if pool:  # Voilà runs each chapter ahead in a pool of kernels and hands a reader a finished one
+        command += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={pool}"]
+    if not browser:
+        command.append("--no-browser")
+    return command
+
+
+def _voila(args: argparse.Namespace) -> int:
+    import subprocess
+
+    return subprocess.call(voila_command(args.chapter, args.port, args.ip, args.pool, not args.no_browser))
+
+
 def _init(args: argparse.Namespace) -> int:
     from .resources import init
 
@@ -318,7 +352,7 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"init": _init, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
+COMMANDS = {"init": _init, "voila": _voila, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
             "build": _build, "report": _report, "exercises": _exercises, "links": _links, "lab": _lab}
 
 

@@ -1,7 +1,8 @@
-"""Explorers in a real browser: Voilà serves the chapters, headless Chromium changes a widget.
+"""Explorers and self-checks in a real browser: `mscteach voila` serves the chapters, headless Chromium
+changes a widget.
 
-Voilà (which turns a chapter into an app for a class projector) is started on a free loopback port by
-the test itself; Playwright drives Debian's Chromium (/usr/bin/chromium; never a downloaded browser).
+Voilà (which turns a chapter into an app for a class) is started with the README's command, with a
+pool of pre-run kernels, on a free loopback port by the test itself; Playwright drives Debian's Chromium (/usr/bin/chromium; never a downloaded browser).
 On failure a screenshot is saved in test-artifacts/. The server is stopped even when a test fails.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from mscteach import resources
+
 from .conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -33,14 +36,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("chapters")
-    for nb in (REPO / "notebooks").glob("*.ipynb"):
-        shutil.copy(nb, folder)
+    folder = tmp_path_factory.mktemp("voila") / "course"
+    resources.init(folder)  # a student's workspace, served as a teacher would serve it
     port = _free_port()
     log = (folder / "voila.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(folder)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [sys.executable, "-m", "mscteach", "voila", "--no-browser", f"--port={port}", "--pool", "1"],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -69,6 +71,7 @@ def chapter(browser, voila, name: str):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     try:
         page.goto(f"{voila}/voila/render/{name}", timeout=120_000)
+        page.wait_for_selector(".widget-vbox", timeout=120_000)
         yield page
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -127,3 +130,29 @@ def test_exclusion_checker_gives_a_verdict(browser, voila):
         explorer.locator("select").first.select_option(label="Substance abuse")
         explorer.locator(".widget-output", has_text="Excluded").first.wait_for(timeout=30_000)
         assert "Excluded by 1 criterion(s): Substance abuse." in _output(explorer)[0]
+
+
+def test_a_self_check_gives_feedback_and_the_code_stays_hidden(browser, voila):
+    with chapter(browser, voila, "06_clinical_trials.ipynb") as page:
+        check = page.locator(".widget-vbox", has_text="A pooled risk ratio").first
+        check.wait_for(timeout=60_000)
+        check.get_by_text("(a) The treatment certainly works").click()
+        check.get_by_role("button", name="Check").click()
+        check.get_by_text("Not yet.").wait_for(timeout=30_000)
+        check.get_by_text("(b) The data are compatible with no effect").click()
+        check.get_by_role("button", name="Check").click()
+        check.get_by_text("Right.").wait_for(timeout=30_000)
+        assert "import mscteach" not in page.inner_text("body")  # Voilà shows results, not code
+
+
+def test_voila_command_for_a_class(tmp_path, monkeypatch):
+    from mscteach import cli
+
+    monkeypatch.chdir(REPO)
+    command = cli.voila_command("06_clinical_trials", 9000, "0.0.0.0", 4, browser=False)
+    assert command[1:4] == ["-m", "voila", str(REPO / "notebooks" / "06_clinical_trials.ipynb")]
+    assert {"--port=9000", "--Voila.ip=0.0.0.0", "--VoilaConfiguration.strip_sources=True",
+            "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=4",
+            "--no-browser"} <= set(command)
+    assert not [a for a in cli.voila_command(None, 9000, "127.0.0.1", 0, True) if "preheat" in a]
+    assert cli.main(["voila", "08_nothing"]) == 1

@@ -22,7 +22,7 @@ from .conftest import REPO
 
 # data/README.md first: README.md refers to the "my-data" copy its steps make
 READMES = ["data/README.md", "README.md", "exercises/README.md"]
-SERVERS = ("mscteach lab", "voila")
+SERVERS = ("mscteach lab", "mscteach voila", "voila")
 
 
 def readme_commands(readme: str) -> list[str]:
