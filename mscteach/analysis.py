@@ -537,7 +537,9 @@ def _flag(value: Any, yes: str, unknown: str) -> str:
 
 # --------------------------------------------------------------------------- meta-analysis
 MEASURES = {"RR": "risk-ratio", "OR": "odds-ratio"}
-METHODS = {"DL": "DerSimonian-Laird", "PM": "Paule-Mandel"}
+METHODS = {"DL": "DerSimonian-Laird", "PM": "Paule-Mandel", "REML": "restricted maximum likelihood"}
+#: How the confidence interval of a random-effects estimate is made: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
+CI_METHODS = {"z": "normal (Wald)", "hksj": "Hartung-Knapp-Sidik-Jonkman"}
 BINARY_COLUMNS = ["study", "events_treated", "n_treated", "events_control", "n_control"]
 #: Columns that must hold one value across the studies pooled: pooling mixes nothing else.
 SAME_ACROSS_STUDIES = ["outcome", "timepoint", "measure"]
@@ -554,6 +556,10 @@ class MetaAnalysisResult:
     the log scale. ``tau2`` is the between-study variance (never negative),
     ``i2`` the share of variability due to heterogeneity in percent (0-100),
     ``q`` and ``q_pvalue`` Cochran's Q test; ``k`` counts the studies pooled.
+    ``ci_method`` says how the random-effects interval was made (``"z"`` or
+    ``"hksj"``; ``se`` is the standard error that interval uses), and
+    ``pi_low``/``pi_high`` give the 95% prediction interval for the effect in
+    a new study (NaN for fewer than three studies).
 
     ``studies`` holds one row per study given, with its own effect and 95% CI,
     ``included`` (whether it was pooled), ``excluded_reason`` and its weights
@@ -587,6 +593,9 @@ class MetaAnalysisResult:
     excluded: tuple[tuple[str, str], ...] = ()
     reason: str | None = None
     warnings: tuple[str, ...] = ()
+    ci_method: str = "z"
+    pi_low: float = float("nan")
+    pi_high: float = float("nan")
 
     @property
     def pooled(self) -> bool:
@@ -597,15 +606,18 @@ class MetaAnalysisResult:
         """One line: the random-effects estimate with its CI and heterogeneity, or why there is none."""
         if not self.pooled:
             return f"No pooled {self.measure}: {self.reason}"
-        text = (f"{self.measure} {self.estimate:.2f} (95% CI {self.ci_low:.2f}-{self.ci_high:.2f}), "
+        ci = "95% CI" if self.ci_method == "z" else "95% CI, HKSJ"
+        text = (f"{self.measure} {self.estimate:.2f} ({ci} {self.ci_low:.2f}-{self.ci_high:.2f}), "
                 f"{self.k} studies, random effects ({self.method}); I² = {self.i2:.0f}%, τ² = {self.tau2:.3f}")
+        if self.pi_low == self.pi_low:  # not NaN
+            text += f"; 95% prediction interval {self.pi_low:.2f}-{self.pi_high:.2f}"
         if self.excluded:
             text += f"; left out: {', '.join(f'{s} ({why})' for s, why in self.excluded)}"
         return text
 
 
 def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
-                  alpha: float = 0.05) -> MetaAnalysisResult:
+                  alpha: float = 0.05, ci: str = "z") -> MetaAnalysisResult:
     """Pool two-arm binary outcomes: inverse-variance fixed effect and random effects.
 
     Parameters
@@ -618,11 +630,15 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         several values adds a warning.
     measure : {"RR", "OR"}
         Risk ratio or odds ratio (treated vs control).
-    method : {"DL", "PM"}
+    method : {"DL", "PM", "REML"}
         Between-study variance estimator for the random-effects model:
-        DerSimonian-Laird or Paule-Mandel, both truncated at zero.
+        DerSimonian-Laird, Paule-Mandel or restricted maximum likelihood, all
+        truncated at zero.
     alpha : float
         1 - confidence level, in (0, 1).
+    ci : {"z", "hksj"}
+        The random-effects confidence interval: normal (Wald), or
+        Hartung-Knapp-Sidik-Jonkman (see :func:`pool`).
 
     Returns
     -------
@@ -659,6 +675,8 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
     """
     if method not in METHODS:
         raise UnknownNameError("method", method, list(METHODS))
+    if ci not in CI_METHODS:
+        raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
     _check_alpha(alpha)
     _check_like_with_like(table)
     studies = study_effects(table, measure, alpha)
@@ -679,23 +697,77 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
             log_estimate=nan, se=nan, fixed_estimate=nan, fixed_ci_low=nan, fixed_ci_high=nan,
             fixed_log_estimate=nan, fixed_se=nan, tau2=nan, i2=nan, q=nan, q_pvalue=nan,
             studies=studies.assign(weight_fixed=nan, weight_random=nan), continuity_correction=correction,
-            excluded=excluded, reason=reason, warnings=warnings)
+            excluded=excluded, reason=reason, warnings=warnings, ci_method=ci)
     y, v = informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2
-    pooled = _inverse_variance(y, v, method)
+    pooled = pool(y, v, method, ci, alpha)
     z = _z(alpha)
     weights = pd.DataFrame({"weight_fixed": 100 * pooled["w_fixed"] / pooled["w_fixed"].sum(),
                             "weight_random": 100 * pooled["w_random"] / pooled["w_random"].sum()},
                            index=informative.index)
     studies = studies.join(weights)
-    re_, se, fe, se_fe = pooled["mu"], pooled["se"], pooled["mu_fixed"], pooled["se_fixed"]
+    re_, se, fe, se_fe = pooled["mu"], pooled["se_ci"], pooled["mu_fixed"], pooled["se_fixed"]
     return MetaAnalysisResult(
         measure=measure, method=method, k=len(informative),
-        estimate=float(np.exp(re_)), ci_low=float(np.exp(re_ - z * se)), ci_high=float(np.exp(re_ + z * se)),
+        estimate=float(np.exp(re_)), ci_low=float(np.exp(pooled["ci_low"])), ci_high=float(np.exp(pooled["ci_high"])),
         log_estimate=float(re_), se=float(se),
         fixed_estimate=float(np.exp(fe)), fixed_ci_low=float(np.exp(fe - z * se_fe)),
         fixed_ci_high=float(np.exp(fe + z * se_fe)), fixed_log_estimate=float(fe), fixed_se=float(se_fe),
         tau2=float(pooled["tau2"]), i2=float(pooled["i2"]), q=float(pooled["q"]), q_pvalue=float(pooled["q_pvalue"]),
-        studies=studies, continuity_correction=correction, excluded=excluded, warnings=warnings)
+        studies=studies, continuity_correction=correction, excluded=excluded, warnings=warnings, ci_method=ci,
+        pi_low=float(np.exp(pooled["pi_low"])), pi_high=float(np.exp(pooled["pi_high"])))
+
+
+def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05) -> dict[str, Any]:
+    """Inverse-variance pooling of estimates ``y`` with sampling variances ``v`` (on the analysis scale).
+
+    Parameters
+    ----------
+    y, v : array-like
+        One estimate (e.g. a log risk ratio) and its variance per study; two or more studies.
+    method : {"DL", "PM", "REML"}
+        The τ² estimator (truncated at zero).
+    ci : {"z", "hksj"}
+        ``"z"``: μ ± z·SE with SE = √(1/Σw*). ``"hksj"``: the Hartung-Knapp-Sidik-Jonkman
+        interval μ ± t(k-1)·SE_HK with SE_HK² = Σw*(y - μ)² / ((k - 1)·Σw*), not truncated
+        (as metafor's ``test="knha"``).
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    dict
+        ``mu``, ``se`` (Wald), ``se_ci`` (the one the interval uses), ``ci_low``, ``ci_high``,
+        ``pi_low``, ``pi_high``, ``mu_fixed``, ``se_fixed``, ``tau2``, ``q``, ``q_pvalue``,
+        ``i2``, and the weights ``w_fixed``, ``w_random``.
+
+    Notes
+    -----
+    The prediction interval is Higgins, Thompson & Spiegelhalter (2009): μ ± t(k-2)·√(τ² + SE²)
+    with the Wald SE, for k ≥ 3 (NaN otherwise). metafor's ``predict()`` uses other quantiles.
+    """
+    from scipy import stats
+
+    y, v = np.asarray(y, float), np.asarray(v, float)
+    if len(y) < 2 or len(y) != len(v):
+        raise MscteachError(f"pooling needs two or more estimates with one variance each; got {len(y)} and {len(v)}")
+    if method not in METHODS:
+        raise UnknownNameError("method", method, list(METHODS))
+    if ci not in CI_METHODS:
+        raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
+    _check_alpha(alpha)
+    pooled = _inverse_variance(y, v, method)
+    k, mu, se = len(y), pooled["mu"], pooled["se"]
+    if ci == "z":
+        half = _z(alpha) * se
+        se_ci = se
+    else:
+        w = pooled["w_random"]
+        se_ci = float(np.sqrt((w * (y - mu) ** 2).sum() / ((k - 1) * w.sum())))
+        half = float(stats.t.isf(alpha / 2, k - 1)) * se_ci
+    nan = float("nan")
+    spread = float(stats.t.isf(alpha / 2, k - 2)) * float(np.sqrt(pooled["tau2"] + se ** 2)) if k >= 3 else nan
+    return {**pooled, "se_ci": float(se_ci), "ci_low": mu - half, "ci_high": mu + half,
+            "pi_low": mu - spread, "pi_high": mu + spread}
 
 
 def _inverse_variance(y: np.ndarray, v: np.ndarray, method: str) -> dict[str, Any]:
@@ -707,9 +779,19 @@ def _inverse_variance(y: np.ndarray, v: np.ndarray, method: str) -> dict[str, An
     mu_fixed = float((w * y).sum() / w.sum())
     q = float((w * (y - mu_fixed) ** 2).sum())
     df = k - 1
+    c = w.sum() - (w ** 2).sum() / w.sum()
     if method == "DL":
-        c = w.sum() - (w ** 2).sum() / w.sum()
         tau2 = max(0.0, (q - df) / c)
+    elif method == "REML":  # Fisher scoring from the DL value (Viechtbauer 2005), truncated at zero
+        tau2 = max(0.0, (q - df) / c)
+        for _ in range(1000):
+            wt = 1 / (v + tau2)
+            mu = (wt * y).sum() / wt.sum()
+            new = max(0.0, float((wt ** 2 * ((y - mu) ** 2 - v)).sum() / (wt ** 2).sum() + 1 / wt.sum()))
+            if abs(new - tau2) < 1e-12:
+                tau2 = new
+                break
+            tau2 = new
     else:  # Paule-Mandel: the tau² at which the generalised Q equals its expectation k - 1
         def excess(t2: float) -> float:
             wt = 1 / (v + t2)
@@ -761,6 +843,52 @@ def _z(alpha: float) -> float:
     from scipy import stats
 
     return float(stats.norm.isf(alpha / 2))
+
+
+def cumulative_meta_analysis(table: pd.DataFrame, order: str = "year", measure: str = "RR", method: str = "DL",
+                             ci: str = "z", alpha: float = 0.05) -> pd.DataFrame:
+    """The pooled estimate as studies accrue: the view a living review uses.
+
+    Studies are added one at a time in the order of the column ``order``
+    (ties keep the table's order), as metafor's ``cumul()``. Step 1 is the
+    first study alone (its own estimate and interval); from two studies on,
+    each step is :func:`meta_analysis` of the studies so far. A study with no
+    information on the ratio is added but changes nothing.
+
+    Returns
+    -------
+    DataFrame
+        One row per step: ``step``, ``study`` (the one added), ``order`` value,
+        ``k`` (studies pooled), ``estimate``, ``ci_low``, ``ci_high``,
+        ``pi_low``, ``pi_high``, ``tau2`` and ``i2``, on the ratio scale.
+
+    Raises
+    ------
+    MscteachError
+        If ``order`` is not a column of the table.
+    """
+    if order not in table.columns:
+        raise MscteachError(f"cannot order studies by {order!r}: the table's columns are {', '.join(table.columns)}")
+    ordered = table.sort_values(order, kind="stable").reset_index(drop=True)
+    own = study_effects(ordered, measure, alpha)
+    rows = []
+    for step in range(1, len(ordered) + 1):
+        first = ordered.iloc[:step]
+        result = meta_analysis(first, measure, method, alpha, ci) if step > 1 else None
+        row = {"step": step, "study": ordered["study"].iloc[step - 1], order: ordered[order].iloc[step - 1]}
+        if result is not None and result.pooled:
+            row.update(k=result.k, estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high,
+                       pi_low=result.pi_low, pi_high=result.pi_high, tau2=result.tau2, i2=result.i2)
+        else:
+            included = own.iloc[:step][own["included"].iloc[:step]]
+            single = included.iloc[0] if len(included) else None
+            nan = float("nan")
+            row.update(k=len(included), estimate=single["effect"] if single is not None else nan,
+                       ci_low=single["ci_low"] if single is not None else nan,
+                       ci_high=single["ci_high"] if single is not None else nan,
+                       pi_low=nan, pi_high=nan, tau2=nan, i2=nan)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05) -> pd.DataFrame:

@@ -407,7 +407,9 @@ def forest_plot(result, title: str | None = None) -> Figure:
 
     One row per pooled study: a square sized by its random-effects weight and
     its 95% CI; the pooled random-effects (and fixed-effect) diamonds at the
-    bottom; a line of no effect at 1; a log axis; and the numbers at the right.
+    bottom, with the 95% prediction interval (three or more studies) as a bar
+    on its own row; a line of no effect at 1; a log axis; and the numbers at
+    the right.
     Studies left out of the pooling are named under the axis with the reason;
     a result with no pooled estimate draws no diamond and says why.
     """
@@ -426,19 +428,27 @@ def forest_plot(result, title: str | None = None) -> Figure:
                     xycoords=("axes fraction", "data"), va="center", fontsize=9, family="monospace")
     labels, ticks = list(studies["study"].astype(str)), list(y)
     if result.pooled:
-        diamonds = [(1.0, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
-                    (0.2, result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
+        diamonds = [(1.6, result.estimate, result.ci_low, result.ci_high, PALETTE[3]),
+                    (0.3, result.fixed_estimate, result.fixed_ci_low, result.fixed_ci_high, PALETTE[7])]
         for yy, est, lo, hi, colour in diamonds:
             ax.fill([lo, est, hi, est], [yy, yy + 0.3, yy, yy - 0.3], color=colour, zorder=3)
             ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"),
                         va="center", fontsize=9, family="monospace", weight="bold")
-        labels += ["Random effects", "Fixed effect"]
-        ticks += [1.0, 0.2]
+        labels += ["Random effects" + (" (HKSJ CI)" if result.ci_method == "hksj" else ""), "Fixed effect"]
+        ticks += [1.6, 0.3]
+        if result.pi_low == result.pi_low:  # a prediction interval (k >= 3)
+            ax.hlines(0.95, result.pi_low, result.pi_high, color=PALETTE[3], lw=3, zorder=3)
+            ax.vlines([result.pi_low, result.pi_high], 0.8, 1.1, color=PALETTE[3], lw=1.5, zorder=3)
+            ax.annotate(f"[{result.pi_low:.2f}, {result.pi_high:.2f}]", (1.02, 0.95),
+                        xycoords=("axes fraction", "data"), va="center", fontsize=9, family="monospace")
+            labels.append("95% prediction interval")
+            ticks.append(0.95)
     else:
         ax.annotate(textwrap.fill(f"No pooled estimate: {result.reason}", 90), (0.5, 0.6),
                     xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=9, color="0.3")
     ax.axvline(1.0, color="0.3", lw=1, ls="--")
     ax.set_xscale("log")
+    _ratio_axis(ax)
     ax.set_yticks(ticks, labels, fontsize=9)
     ax.set_ylim(-0.5, k + 3)
     xlabel = f"{result.measure} (log scale); < 1 favours treatment when the outcome is harmful"
@@ -448,6 +458,49 @@ def forest_plot(result, title: str | None = None) -> Figure:
     ax.set_title(title or textwrap.fill(f"Forest plot: {result.summary()}", 100), fontsize=10)
     ax.annotate(f"{result.measure} [95% CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
                 xycoords=("axes fraction", "data"), fontsize=9, weight="bold")
+    sns.despine(ax=ax, left=True)
+    return fig
+
+
+def _ratio_axis(ax) -> None:
+    """A log axis for ratios labelled with plain numbers (0.2, 0.5, 1, 2), not powers of ten."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    low, high = ax.get_xlim()
+    nice = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+    ticks = [t for t in nice if low <= t <= high] or [1]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def cumulative_figure(cumulative, measure: str = "RR", title: str | None = None) -> Figure:
+    """A cumulative meta-analysis (:func:`analysis.cumulative_meta_analysis`): one row per study added.
+
+    Each row shows the pooled estimate and its 95% CI once that study has
+    joined (the first row is the first study alone), on a log axis with the
+    line of no effect: a reader sees when the evidence settled, or did not.
+    """
+    rows = cumulative.reset_index(drop=True)
+    k = len(rows)
+    fig = _figure(0.38 * k + 1.6)
+    ax = fig.subplots()
+    y = np.arange(k)[::-1]
+    ax.hlines(y, rows["ci_low"].astype(float), rows["ci_high"].astype(float), color="0.25", lw=1.2)
+    ax.plot(rows["estimate"].astype(float), y, "o", color=PALETTE[3], zorder=3)
+    ax.axvline(1.0, color="0.3", lw=1, ls="--")
+    ax.set_xscale("log")
+    _ratio_axis(ax)
+    order = [c for c in rows.columns if c not in ("step", "study", "k", "estimate", "ci_low", "ci_high",
+                                                  "pi_low", "pi_high", "tau2", "i2")]
+    ax.set_yticks(y, [f"+ {s}" for s in rows["study"].astype(str)], fontsize=9)
+    for yy, est, lo, hi in zip(y, rows["estimate"], rows["ci_low"], rows["ci_high"]):
+        if est == est:
+            ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"),
+                        va="center", fontsize=9, family="monospace")
+    ax.set_xlabel(f"pooled {measure} (log scale) after each study is added"
+                  + (f", in order of {order[0]}" if order else ""))
+    ax.set_title(title or "Cumulative meta-analysis: the pooled estimate as studies accrue", fontsize=10)
     sns.despine(ax=ax, left=True)
     return fig
 
