@@ -130,6 +130,8 @@ class EvidenceBrief:
     challenges: pd.DataFrame = field(default_factory=pd.DataFrame)
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
     poolability: str = ""
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    preclinical_note: str = ""
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -156,6 +158,12 @@ class EvidenceBrief:
                     else {"estimate": None, "reason": r.excluded_reason})}
                 for r in self.effects.itertuples()],
             "pooled": self.pooled,
+            "summary_of_findings": [
+                {"outcome": r.outcome, "timepoint": r.timepoint, "studies": int(r.studies),
+                 "participants": {"treated": int(r.n_treated), "control": int(r.n_control)},
+                 "relative_effect": r.relative_effect, "absolute_effect": r.absolute_effect,
+                 "certainty": r.level, "reasons": r.reasons, "assessment": r.assessment}
+                for r in self.findings.itertuples()],
             "reference_ids": self.references["ref_id"].tolist(),
             "source": "Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci. 2025;32:43 (CC BY-NC-SA 4.0)",
         }
@@ -173,10 +181,19 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
     clinical = analysis.evidence_table(clinical)
     animal = load("animal_studies", data).iloc[0:0]
+    preclinical_note = ""
     if p["include_preclinical"]:
         animal = analysis.related(load("animal_studies", data), "disease", load("related_models", data),
                                   "animal_disease", p["disease"])
         animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
+        if p["cell_type"] != "all" and len(animal):  # the disease's models AND the question's cells
+            same_cells = animal[animal["cell_type"].astype(str).str.startswith(p["cell_type"])]
+            if len(same_cells):
+                animal = same_cells
+            else:
+                preclinical_note = (f"None of the {len(animal)} related preclinical "
+                                    f"{analysis._plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
+                                    "the nearest evidence, the same models with other cells, is shown.")
     mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
                                   "mechanism_category", p["disease"])
     binary = analysis.binary_outcomes(load("outcomes", data), load("clinical_studies", data))
@@ -199,10 +216,28 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     cited = set(analysis.references_cited(clinical)) | set(analysis.references_cited(animal)) \
         | set(analysis.references_cited(mechanisms)) | set(analysis.references_cited(challenges))
     references = analysis.further_reading(load("references", data), cited)
+    from . import grade
+
+    outcomes = load("outcomes", data)[lambda o: o["study_id"].isin(clinical["study_id"])]
+    findings = grade.summary_of_findings(outcomes, load("clinical_studies", data),
+                                         disease=None if p["disease"] == "all" else p["disease"])
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
-                         analysis.poolability_statement(load("outcomes", data)[lambda o: o["study_id"].isin(
-                             clinical["study_id"])], load("clinical_studies", data)))
+                         analysis.poolability_statement(outcomes, load("clinical_studies", data)), findings,
+                         preclinical_note)
+
+
+def question_title(p: Mapping[str, Any]) -> str:
+    """A title that states the question, e.g. "MSC therapy for ACLF: UC-MSC, randomised trials" (plain text)."""
+    disease = "liver disease" if p["disease"] == "all" else p["disease"]
+    parts = [] if p["cell_type"] == "all" else [p["cell_type"]]
+    if p["cell_origin"] != "all":
+        parts.append(f"{p['cell_origin']} cells")
+    if p["design"] != "all":
+        parts.append(f"{p['design']} studies")
+    if (p["year_from"], p["year_to"]) != (DEFAULTS["year_from"], DEFAULTS["year_to"]):
+        parts.append(f"{p['year_from']}-{p['year_to']}")
+    return f"Evidence brief: MSC therapy for {disease}" + (f" ({', '.join(map(str, parts))})" if parts else "")
 
 
 def question_text(p: Mapping[str, Any]) -> str:
@@ -218,7 +253,8 @@ def question_text(p: Mapping[str, Any]) -> str:
 def header_html(p: Mapping[str, Any], generated: str) -> str:
     """The brief's title block; title and author are escaped, so any text shows as text."""
     author = f"<p>Prepared by {html.escape(p['author'])}</p>" if p["author"] else ""
-    return (f"<h1>{html.escape(p['title'])}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
+    title = question_title(p) if p["title"] == DEFAULTS["title"] else p["title"]
+    return (f"<h1>{html.escape(title)}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
             f"<i>Generated</i>: {html.escape(generated)} from the mscteach evidence tables.</p>")
 
 
@@ -294,7 +330,8 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
         html_tmp = Path(tmp) / "brief.html"
         render_html(executed, html_tmp, exclude_input=True)
         page = html_tmp.read_text(encoding="utf-8")
-        page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(values['title'])}</title>", page, count=1, flags=re.S)
+        title = question_title(values) if values["title"] == DEFAULTS["title"] else values["title"]
+        page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1, flags=re.S)
         write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
     json_path = out.with_suffix(".json")
     write_atomically(json_path, lambda part: part.write_text(json.dumps(summary, indent=2, ensure_ascii=False,
@@ -435,15 +472,29 @@ def _esc(value: Any) -> str:
 
 
 def _table(table: pd.DataFrame) -> Any:
-    """A table for readers: no index column, missing values as a dash, every cell escaped."""
+    """A table for readers, drawn by :func:`mscteach.display.table_html` like every table of the course."""
     from IPython.display import HTML
+
+    from .display import table_html
 
     if table.empty:
         return HTML("<p><i>None.</i></p>")
-    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
-                   for row in table.itertuples(index=False))
-    return HTML(f'<table class="brief-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return HTML(table_html(table))
+
+
+#: Findings the curators took from a study's own abstract say so in the data; the brief shows a mark and a footnote.
+SOURCE_MARK = "†"
+SOURCE_NOTE = (f"{SOURCE_MARK} From the study's own published abstract, not the review (the data's "
+               "<code>fields_from_sources</code> column says which fields).")
+
+
+def _without_curation_notes(text: Any) -> Any:
+    """A finding with the curators' "(source file)" notes turned into a footnote mark."""
+    if not isinstance(text, str):
+        return text
+    text = re.sub(r"\s*\(([^()]*?)[;,]\s*(?:from the )?source file\)", rf" (\1) {SOURCE_MARK}", text)
+    text = re.sub(r"\s*\(source file\)", f" {SOURCE_MARK}", text)
+    return re.sub(r"\bSource file: ", f"{SOURCE_MARK} ", text)
 
 
 def _paragraph(text: str) -> Any:
@@ -465,10 +516,27 @@ def section(brief: EvidenceBrief, name: str) -> list:
 
     if name == "counts":
         c = brief.counts
+        plural = analysis._plural
         designs = ", ".join(f"{n} {_esc(d)}" for d, n in c["designs"].items()) or "none"
-        return [HTML(f"<ul><li><b>{c['clinical_studies']}</b> clinical studies ({designs})</li>"
-                     f"<li><b>{c['patients_treated']}</b> patients given cells, <b>{c['patients_total']}</b> in all "
-                     f"(primary studies)</li><li><b>{c['preclinical_studies']}</b> preclinical studies</li></ul>")]
+        return [HTML(f"<ul><li><b>{c['clinical_studies']}</b> clinical "
+                     f"{plural(c['clinical_studies'], 'study', 'studies')} ({designs})</li>"
+                     f"<li><b>{c['patients_treated']}</b> {plural(c['patients_treated'], 'patient', 'patients')} "
+                     f"given cells, <b>{c['patients_total']}</b> in all (primary studies)</li>"
+                     f"<li><b>{c['preclinical_studies']}</b> preclinical "
+                     f"{plural(c['preclinical_studies'], 'study', 'studies')}</li></ul>")]
+    if name == "meaning":
+        return [_paragraph(_esc(plain_language(brief)))]
+    if name == "certainty":
+        if brief.findings.empty:
+            return [_paragraph("No study matching this question reports an outcome counted in both arms, so there "
+                               "is nothing to rate.")]
+        table = brief.findings.rename(columns={"n_treated": "treated (n)", "n_control": "controls (n)",
+                                               "relative_effect": "relative effect (95% CI)",
+                                               "absolute_effect": "absolute effect", "reasons": "why"})
+        return [_paragraph("<i>A rule-based first pass (mscteach.grade), not a panel's judgement: check each "
+                           "reason.</i>"),
+                _table(table[["outcome", "timepoint", "studies", "treated (n)", "controls (n)",
+                              "relative effect (95% CI)", "absolute effect", "certainty", "why"]])]
     if name == "clinical":
         if brief.clinical.empty:
             return [_paragraph("<b>No clinical study in the review matches this question.</b> "
@@ -477,8 +545,13 @@ def section(brief: EvidenceBrief, name: str) -> list:
                                       dose=analysis.dose_shown(brief.clinical))
         design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose",
                   "route", "follow_up_weeks", "flags"]
-        return [_table(table[design]), _paragraph("<b>What they found</b>"),
-                _table(table[["study", "efficacy_finding", "safety_finding", "ref_ids"]])]
+        found = table[["study", "efficacy_finding", "safety_finding", "ref_ids"]].copy()
+        for column in ("efficacy_finding", "safety_finding"):
+            found[column] = found[column].map(_without_curation_notes)
+        marked = found[["efficacy_finding", "safety_finding"]].astype(str).apply(
+            lambda col: col.str.contains(SOURCE_MARK, regex=False)).to_numpy().any()
+        return [_table(table[design]), _paragraph("<b>What they found</b>"), _table(found)] + \
+            ([_paragraph(f'<small class="footnote">{SOURCE_NOTE}</small>')] if marked else [])
     if name == "effects":
         items = [_paragraph(_markdown_bold(brief.poolability))]
         for outcome, timepoint, result in brief.pooled_results:
@@ -507,6 +580,8 @@ def section(brief: EvidenceBrief, name: str) -> list:
         items = [] if brief.parameters["disease"] == "all" else [_paragraph(
             f"Models shown as related to {_esc(brief.parameters['disease'])}: {models} (a curation choice: the "
             "<code>related_models</code> table).")]
+        if brief.preclinical_note:
+            items.append(_paragraph(f"<b>{_esc(brief.preclinical_note)}</b>"))
         return items + [_table(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
                                              "outcome", "finding", "ref_ids"]])]
     if name == "mechanisms":
@@ -524,8 +599,35 @@ def section(brief: EvidenceBrief, name: str) -> list:
         lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}">[{int(r.ref_id)}] {_esc(r.citation)}</p>'
                         for r in brief.references.itertuples())
         return [HTML(f'<div class="references">{lines}</div>')]
-    raise UnknownNameError("section", name, ["counts", "clinical", "effects", "preclinical", "mechanisms", "caveats",
-                                             "references"])
+    raise UnknownNameError("section", name, ["counts", "meaning", "clinical", "effects", "certainty", "preclinical",
+                                             "mechanisms", "caveats", "references"])
+
+
+def plain_language(brief: EvidenceBrief) -> str:
+    """What the evidence means, in plain words, generated from the brief's own numbers."""
+    plural = analysis._plural
+    c = brief.counts
+    if not c["clinical_studies"]:
+        return ("No clinical study in the review answers this question, so nothing can be said about MSC therapy "
+                "for it in patients yet.")
+    randomised = int((brief.clinical["design"] == "RCT").sum())
+    text = (f"{c['clinical_studies']} clinical {plural(c['clinical_studies'], 'study', 'studies')} "
+            f"{plural(c['clinical_studies'], 'matches', 'match')} this question, with {c['patients_treated']} "
+            f"{plural(c['patients_treated'], 'patient', 'patients')} given cells; "
+            f"{randomised if randomised else 'none'} {plural(randomised, 'is a randomised trial', 'are randomised trials')}.")
+    rated = brief.findings[brief.findings["relative_effect"] != "not estimable"] if not brief.findings.empty \
+        else brief.findings
+    for row in rated.itertuples():
+        text += (f" For {row.outcome}, {row.studies} {plural(row.studies, 'study', 'studies')} "
+                 f"({row.n_treated + row.n_control} patients) found "
+                 f"{row.absolute_effect.split(' (')[0].replace(' per 1000', ' per 1000 patients')} with MSCs; "
+                 f"the certainty of this evidence is {row.level.lower()}.")
+    if rated.empty:
+        text += " No study reports an outcome counted in both arms, so no effect can be estimated."
+    if not brief.pooled or not any(v.get("estimate") is not None for v in brief.pooled.values()):
+        text += " No outcome could be pooled across studies."
+    return text + (" Small, short and often uncontrolled studies cannot show that the therapy works: treat these "
+                   "results as preliminary.")
 
 
 def _markdown_bold(text: str) -> str:

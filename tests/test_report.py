@@ -258,3 +258,59 @@ def test_a_brief_prints_why_nothing_was_pooled(single):
     assert "Nothing can be pooled" in page
     summary = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert summary["pooled"] == {}
+
+
+@pytest.fixture(scope="module")
+def lin2017(tmp_path_factory):
+    """ACLF with BM-MSCs: Lin 2017 alone (56 treated, 54 controls; severe infection 9/56 vs 18/54)."""
+    out = tmp_path_factory.mktemp("lin") / "aclf-bm.html"
+    result = run("--disease", "ACLF", "--cell-type", "BM-MSC", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8"), json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_a_brief_states_its_question_in_its_title_and_counts_in_good_grammar(lin2017):
+    page, _ = lin2017
+    assert "<title>Evidence brief: MSC therapy for ACLF (BM-MSC)</title>" in page
+    assert "<h1>Evidence brief: MSC therapy for ACLF (BM-MSC)</h1>" in page
+    assert "<b>1</b> clinical study (" in page and "clinical studies (" not in page
+
+
+def test_a_brief_labels_columns_for_readers(lin2017):
+    page, _ = lin2017
+    assert "treated (n)" in page and ">n_treated<" not in page and ">efficacy_finding<" not in page
+
+
+def test_curation_notes_become_a_footnote_not_part_of_a_finding():
+    from mscteach import report
+
+    brief = report.evidence_brief(dict(disease="cirrhosis"))
+    shown = "".join(item.data for item in report.section(brief, "clinical"))
+    # zhang2012's safety finding reads "No significant side effects in either group (source file)." in the data
+    assert "source file" not in shown.lower()
+    assert f"No significant side effects in either group {report.SOURCE_MARK}." in shown
+    assert "From the study&#x27;s own published abstract" in shown or "From the study's own published abstract" in shown
+
+
+def test_a_brief_carries_the_summary_of_findings_and_says_what_it_means(lin2017):
+    page, summary = lin2017
+    [row] = [r for r in summary["summary_of_findings"] if r["outcome"] == "severe infection"]
+    # by hand: RR (9/56)/(18/54) = 0.48 (0.24 to 0.98); 333 per 1000 control risk -> 173 fewer per 1000
+    assert row["relative_effect"] == "RR 0.48 (0.24 to 0.98)"
+    assert row["absolute_effect"] == "173 fewer per 1000 (from 254 fewer to 7 fewer)"
+    assert row["participants"] == {"treated": 56, "control": 54} and row["certainty"] == "Moderate"
+    assert row["assessment"] == "rule-based first pass"
+    assert "⊕⊕⊕◯ Moderate" in page and "rule-based first pass" in page
+    assert ("1 clinical study matches this question, with 56 patients given cells; 1 is a randomised trial. "
+            "For severe infection, 1 study (110 patients) found 173 fewer per 1000 patients with MSCs; the "
+            "certainty of this evidence is moderate.") in page
+
+
+def test_preclinical_evidence_follows_the_questions_cells_or_says_none_did():
+    from mscteach import report
+
+    bm = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MSC"))
+    assert len(bm.animal) and all(str(c).startswith("BM-MSC") for c in bm.animal["cell_type"])
+    mnc = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MNC"))
+    assert mnc.preclinical_note.startswith("None of the 9 related preclinical studies used BM-MNC")
+    assert len(mnc.animal) == 9
