@@ -1,6 +1,7 @@
 """A batch of 8 evidence briefs with --jobs 2 against 8 sequential papermill runs of the same template.
 
-Run: python benchmarks/report_batch.py
+Goal (issue "Evidence synthesis ..."): the batch with PDF (one headless Chromium prints all eight) stays
+<= 0.8 x the 8 sequential papermill runs. Run: python benchmarks/report_batch.py
 """
 import sys
 import tempfile
@@ -18,6 +19,8 @@ with tempfile.TemporaryDirectory() as tmp:
     grid.write_text("disease,cell_type\n" + "".join(f"{g['disease']},{g.get('cell_type', '')}\n" for g in GRID))
     ours = time_command([sys.executable, "-m", "mscteach", "report", "--no-progress", "--grid", str(grid),
                          "--jobs", "2", "-o", str(Path(tmp) / "briefs")])
+    with_pdf = time_command([sys.executable, "-m", "mscteach", "report", "--no-progress", "--grid", str(grid),
+                             "--jobs", "2", "--format", "html,pdf,json", "-o", str(Path(tmp) / "printed")])
     template = REPO / "reports" / "evidence_brief.ipynb"
     baseline = 0.0
     for i, params in enumerate(GRID):
@@ -26,3 +29,5 @@ with tempfile.TemporaryDirectory() as tmp:
                                   str(Path(tmp) / f"run{i}.ipynb"), *args])
 report("8 briefs, mscteach report --jobs 2 (HTML + JSON) vs 8 sequential papermill runs (notebook only)",
        ours, baseline, goal=None)
+report("8 briefs with PDF, mscteach report --jobs 2 --format html,pdf,json vs 8 sequential papermill runs",
+       with_pdf, baseline, goal=0.8)

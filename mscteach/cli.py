@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", metavar="FILE", help="a CSV (one brief per row) or YAML list of parameter sets")
     p.add_argument("-o", "--out", metavar="PATH",
                    help="HTML file for one brief (default: briefs/NAME.html); folder for a batch (default: briefs)")
+    p.add_argument("--format", default="html,json", metavar="LIST",
+                   help="what to write, from html, pdf and json (default: html,json); the PDF is printed by "
+                        "headless Chromium beside the HTML name, e.g. briefs/NAME.pdf")
+    p.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size (default: A4)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="briefs written at once in a batch (default: 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -241,17 +245,20 @@ def _report(args: argparse.Namespace) -> int:
             report.check_parameters(params, args.data)
         single = len(grid) == 1 and not args.grid
         out = Path(args.out) if args.out else Path("briefs") / f"{report.report_name(grid[0])}.html"
+        formats = report.check_formats(args.format.split(","), args.paper)
         if single:
             report.check_output(out)
     except (report.ReportParameterError, report.ReportOutputError) as exc:
         print(f"mscteach report: error: {exc}", file=sys.stderr)
         return 2
     if single:
-        report.write_brief(grid[0], out, data=args.data)
-        print(f"wrote {out} and {out.with_suffix('.json')}")
+        report.write_brief(grid[0], out, data=args.data, formats=formats, paper=args.paper)
+        written = [out.with_suffix(f".{f}") for f in formats]
+        print(f"wrote {', '.join(map(str, written[:-1]))}{' and ' if len(written) > 1 else ''}{written[-1]}")
         return 0
     out_dir = Path(args.out or "briefs")
-    result = report.write_batch(grid, out_dir, jobs=args.jobs, progress=not args.no_progress, data=args.data)
+    result = report.write_batch(grid, out_dir, jobs=args.jobs, progress=not args.no_progress, data=args.data,
+                                formats=formats, paper=args.paper)
     for path, error in result.failed:
         print(f"mscteach report: {path}: {error}", file=sys.stderr)
     print(f"written {len(result.written)}, failed {len(result.failed)}, in {out_dir}")

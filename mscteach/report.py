@@ -289,6 +289,91 @@ class ReportOutputError(MscteachError, ValueError):
     """A report output path that cannot be used (exit status 2 at the CLI, before any kernel starts)."""
 
 
+FORMATS = ("html", "pdf", "json")
+PAPERS = {"A4": "A4", "Letter": "Letter"}
+#: What a brief adds to the page: tables for readers (text left, numbers right), and on paper, tables that
+#: wrap instead of running off the page.
+PRINT_CSS = """<style>
+.mscteach-table th, .mscteach-table td { text-align: left !important; vertical-align: top !important; }
+.mscteach-table td.number { text-align: right !important; }
+@media print {
+  body { font-size: 10pt; }
+  table { width: 100% !important; border-collapse: collapse; }
+  th, td { overflow-wrap: anywhere; hyphens: auto; font-size: 8pt; padding: 2px 3px; }
+  tr, img, figure { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  img { max-width: 100% !important; height: auto !important; }
+  .jp-OutputArea-output { overflow: visible !important; }
+}
+</style>"""
+
+
+def check_formats(formats: Iterable[str], paper: str = "A4") -> tuple[str, ...]:
+    """The output formats asked for (a non-empty subset of html, pdf, json), checked before any kernel starts.
+
+    Raises
+    ------
+    ReportOutputError
+        For an unknown format or paper size, or PDF without a printer (Chromium and playwright).
+    """
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ReportOutputError(f"unknown output format {', '.join(unknown) or '(none)'}: choose from "
+                                f"{', '.join(FORMATS)}, e.g. --format html,pdf,json")
+    if paper not in PAPERS:
+        raise ReportOutputError(f"unknown paper size {paper!r}: choose {' or '.join(PAPERS)}")
+    if "pdf" in chosen:
+        _printer()
+    return chosen
+
+
+def _printer() -> str:
+    """The Chromium that prints PDFs, or a clear error saying what to install."""
+    import importlib.util
+    import shutil
+
+    browser = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
+                    if shutil.which(name)), None)
+    if browser is None or importlib.util.find_spec("playwright") is None:
+        missing = " and ".join(n for n, ok in (("Chromium (Debian/Ubuntu: apt install chromium)", browser),
+                                               ("playwright (pip install 'mscteach[pdf]')",
+                                                importlib.util.find_spec("playwright"))) if not ok)
+        raise ReportOutputError(f"PDF briefs are printed by headless Chromium: install {missing}, or leave pdf "
+                                "out of --format")
+    return browser
+
+
+def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4") -> None:
+    """Print each HTML brief to its PDF with one headless Chromium for the whole batch, atomically.
+
+    Pages carry their numbers in the footer (page N of M); the page opens from
+    ``file://`` with no network, like the course site.
+    """
+    from playwright.sync_api import sync_playwright
+
+    pages = list(pages)
+    if not pages:
+        return
+    browser_path = _printer()
+    footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(offline=True)
+            for source, target in pages:
+                page = context.new_page()
+                page.goto(Path(source).resolve().as_uri(), wait_until="load")
+                write_atomically(Path(target), lambda part: page.pdf(
+                    path=str(part), format=PAPERS[paper], print_background=True, display_header_footer=True,
+                    header_template="<span></span>", footer_template=footer,
+                    margin={"top": "15mm", "bottom": "18mm", "left": "12mm", "right": "12mm"}))
+                page.close()
+        finally:
+            browser.close()
+
+
 def _check_writable(path: Path) -> None:
     ensure_writable_folder(path.parent, "folder")
     if path.is_dir():
@@ -296,12 +381,15 @@ def _check_writable(path: Path) -> None:
 
 
 def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None = None,
-                data: Path | None = None) -> dict[str, Any]:
-    """Run the report template for ``parameters`` and write ``out`` (HTML) and ``out.json``.
+                data: Path | None = None, formats: Iterable[str] = ("html", "json"),
+                paper: str = "A4") -> dict[str, Any]:
+    """Run the report template for ``parameters`` and write ``out`` (HTML), ``out.json`` and ``out.pdf``.
 
-    Both files are written atomically: a failed run leaves no partial file and
-    an existing file is replaced only by a complete new one. ``data`` is the
-    data folder (the template's kernel reads the same one).
+    ``formats`` chooses which of the three are written (default HTML and JSON;
+    PDF is printed by headless Chromium on ``paper``, A4 or Letter). Every file
+    is written atomically: a failed run leaves no partial file and an existing
+    file is replaced only by a complete new one. ``data`` is the data folder
+    (the template's kernel reads the same one).
 
     Returns
     -------
@@ -322,6 +410,7 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     skip_unused_format_checkers()
     values = check_parameters(parameters, data)
     out = check_output(Path(out))
+    formats = check_formats(formats, paper)
     _check_writable(out)
     summary = evidence_brief(values, data).summary()
     with tempfile.TemporaryDirectory(prefix="mscteach-report-") as tmp:
@@ -332,10 +421,15 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
         page = html_tmp.read_text(encoding="utf-8")
         title = question_title(values) if values["title"] == DEFAULTS["title"] else values["title"]
         page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1, flags=re.S)
-        write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
-    json_path = out.with_suffix(".json")
-    write_atomically(json_path, lambda part: part.write_text(json.dumps(summary, indent=2, ensure_ascii=False,
-                                                                        allow_nan=False) + "\n", encoding="utf-8"))
+        page = page.replace("</head>", PRINT_CSS + "</head>", 1)
+        if "html" in formats:
+            write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
+        if "pdf" in formats:
+            html_tmp.write_text(page, encoding="utf-8")
+            print_pdfs([(html_tmp, out.with_suffix(".pdf"))], paper)
+    if "json" in formats:
+        write_atomically(out.with_suffix(".json"), lambda part: part.write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"))
     return summary
 
 
@@ -408,20 +502,23 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _write_one(parameters: dict[str, Any], out: str, data: str | None) -> tuple[str, str | None]:
+def _write_one(parameters: dict[str, Any], out: str, data: str | None,
+               formats: tuple[str, ...] = ("html", "json")) -> tuple[str, str | None]:
     try:
-        write_brief(parameters, Path(out), data=Path(data) if data else None)
+        write_brief(parameters, Path(out), data=Path(data) if data else None, formats=formats)
         return out, None
     except (NotebookFailure, MscteachError) as exc:
         return out, str(exc)
 
 
 def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2, progress: bool = True,
-                data: Path | None = None) -> BatchResult:
+                data: Path | None = None, formats: Iterable[str] = ("html", "json"),
+                paper: str = "A4") -> BatchResult:
     """Write one brief per parameter set into ``out_dir``, ``jobs`` at a time.
 
     Every parameter set is validated before any kernel starts; one bad set
-    stops the batch with a :class:`ReportParameterError` naming it.
+    stops the batch with a :class:`ReportParameterError` naming it. PDFs are
+    printed after the kernels are done, by one headless Chromium for the batch.
     """
     from tqdm.auto import tqdm
 
@@ -431,6 +528,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
         raise MscteachError("the parameter grid is empty")
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
+    formats = check_formats(formats, paper)
     for i, params in enumerate(grid, 1):
         try:
             check_parameters(params, data)
@@ -444,7 +542,9 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     ensure_writable_folder(out_dir)
     result = BatchResult()
     with worker_pool(min(jobs, len(grid))) as pool:
-        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html"), str(data) if data else None)
+        made = tuple(f for f in formats if f != "pdf") + (("html",) if "pdf" in formats else ())
+        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html"), str(data) if data else None,
+                               tuple(dict.fromkeys(made)))
                    for p, n in zip(grid, names)]
         for future in tqdm(as_completed(futures), total=len(futures), desc="briefs", unit="brief", disable=not progress):
             out, error = future.result()
@@ -452,6 +552,13 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
                 result.failed.append((out, error))
             else:
                 result.written.append(Path(out))
+    if "pdf" in formats and result.written:  # one browser prints them all
+        try:
+            print_pdfs([(page, page.with_suffix(".pdf")) for page in result.written], paper)
+        finally:
+            if "html" not in formats:
+                for page in result.written:
+                    page.unlink(missing_ok=True)
     result.written.sort()
     result.failed.sort()
     return result

@@ -314,3 +314,64 @@ def test_preclinical_evidence_follows_the_questions_cells_or_says_none_did():
     mnc = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MNC"))
     assert mnc.preclinical_note.startswith("None of the 9 related preclinical studies used BM-MNC")
     assert len(mnc.animal) == 9
+
+
+def _pdf_text(path: Path) -> tuple[str, list]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() for page in reader.pages), reader.pages
+
+
+def test_a_pdf_brief_says_what_its_json_says(tmp_path):
+    out = tmp_path / "aclf.html"
+    result = run("--disease", "ACLF", "--cell-type", "BM-MSC", "--format", "html,pdf,json", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {out}, {out.with_suffix('.pdf')} and {out.with_suffix('.json')}" in result.stdout
+    summary = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    text, pages = _pdf_text(out.with_suffix(".pdf"))
+    flat = " ".join(text.split())
+    assert "Evidence brief: MSC therapy for ACLF (BM- MSC)" in flat or "Evidence brief: MSC therapy for ACLF (BM-MSC)" in flat
+    counts = summary["counts"]
+    assert f"{counts['patients_treated']} patients given cells, {counts['patients_total']} in all" in flat
+    [row] = [r for r in summary["summary_of_findings"] if r["outcome"] == "severe infection"]
+    assert row["relative_effect"] in flat and "173 fewer per 1000 patients" in flat
+    for reference in summary["reference_ids"]:
+        assert f"[{reference}]" in flat  # the last section is there: nothing was cut off at the end
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [596, 843]  # A4 in points
+    assert f"1 / {len(pages)}" in flat and f"{len(pages)} / {len(pages)}" in flat  # page numbers
+
+
+def test_pdf_only_on_letter_paper(tmp_path):
+    out = tmp_path / "aclf.html"
+    result = run("--disease", "ACLF", "--format", "pdf", "--paper", "Letter", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aclf.pdf"]
+    _, pages = _pdf_text(out.with_suffix(".pdf"))
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [612, 792]
+
+
+def test_a_batch_prints_every_pdf_with_one_browser(tmp_path):
+    result = run("--disease", "ACLF", "--disease", "cirrhosis", "--format", "pdf,json", "-o", str(tmp_path / "b"))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert names == ["disease-ACLF.json", "disease-ACLF.pdf", "disease-cirrhosis.json", "disease-cirrhosis.pdf"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--format", "html,docx"], "unknown output format docx: choose from html, pdf, json"),
+    (["--format", ""], "unknown output format (none)"),
+])
+def test_bad_formats_are_refused_before_any_kernel_starts(tmp_path, args, says):
+    result = run("--disease", "ACLF", *args, "-o", str(tmp_path / "x.html"))
+    assert result.returncode == 2 and says in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_pdf_without_a_printer_says_what_to_install(tmp_path, monkeypatch):
+    import shutil as shutil_module
+
+    from mscteach import report
+
+    monkeypatch.setattr(shutil_module, "which", lambda name: None)
+    with pytest.raises(report.ReportOutputError, match=r"install Chromium \(Debian/Ubuntu: apt install chromium\)"):
+        report.check_formats(["html", "pdf"])
