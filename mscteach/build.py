@@ -218,7 +218,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     plan = plan_parameters(paths, parameters or {})
     out = Path(out).resolve()
     ensure_writable_folder(out)
-    cache = out.parent / f".{out.name}-cache"
+    cache = cache_folder(out)
     ensure_writable_folder(cache / "executed", "cache folder")
     keys = cache_keys(paths, plan, data)
     executed = {p: cache / "executed" / f"{p.stem}-{keys[p]}.ipynb" for p in paths}
@@ -267,6 +267,12 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
             stale.unlink()
     result.pages = {p.name: out / ("index.html" if p == paths[0] else f"{p.stem}.html") for p in paths}
     return result
+
+
+def cache_folder(out: Path) -> Path:
+    """Where a build keeps executed notebooks and Sphinx's sources: ``.OUT-cache`` beside the site ``out``."""
+    out = Path(out).resolve()
+    return out.parent / f".{out.name}-cache"
 
 
 def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool = True,

@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--in-place", action="store_true",
                    help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
+    p.add_argument("--pdf", action="store_true", help="also print the site as one course-pack PDF "
+                   "(OUT/course-pack.pdf: chapters in order, glossary, references), for handing out on paper")
+    p.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="course-pack paper size (default: A4)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("report", help="write an evidence brief (HTML + JSON) for a question, or a batch of them",
@@ -189,7 +192,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from . import build
+    from . import build, site
 
     folder = Path(args.notebooks) if args.notebooks else None
     if folder is not None and not folder.is_dir():
@@ -212,6 +215,10 @@ def _build(args: argparse.Namespace) -> int:
     work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
         ("" if result.rendered else ", site up to date")
     print(f"built {built} of {len(result.pages)} notebooks ({work}); open {result.index.as_uri()}")
+    if args.pdf and result.ok:
+        pack = site.render_pack(build.cache_folder(Path(args.out)), Path(args.out).resolve() / "course-pack.pdf",
+                                args.paper)
+        print(f"printed the course pack: {pack}")
     return 0 if result.ok else 1
 
 

@@ -28,6 +28,7 @@ from .data import load, vocabulary
 from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, \
     skip_unused_format_checkers, worker_pool, write_atomically
 from .errors import MscteachError, UnknownNameError
+from .printing import PAPERS, print_pdfs, printer
 
 __all__ = [
     "DEFAULTS",
@@ -290,7 +291,6 @@ class ReportOutputError(MscteachError, ValueError):
 
 
 FORMATS = ("html", "pdf", "json")
-PAPERS = {"A4": "A4", "Letter": "Letter"}
 #: What a brief adds to the page: tables for readers (text left, numbers right), and on paper, tables that
 #: wrap instead of running off the page.
 PRINT_CSS = """<style>
@@ -324,54 +324,11 @@ def check_formats(formats: Iterable[str], paper: str = "A4") -> tuple[str, ...]:
     if paper not in PAPERS:
         raise ReportOutputError(f"unknown paper size {paper!r}: choose {' or '.join(PAPERS)}")
     if "pdf" in chosen:
-        _printer()
-    return chosen
-
-
-def _printer() -> str:
-    """The Chromium that prints PDFs, or a clear error saying what to install."""
-    import importlib.util
-    import shutil
-
-    browser = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
-                    if shutil.which(name)), None)
-    if browser is None or importlib.util.find_spec("playwright") is None:
-        missing = " and ".join(n for n, ok in (("Chromium (Debian/Ubuntu: apt install chromium)", browser),
-                                               ("playwright (pip install 'mscteach[pdf]')",
-                                                importlib.util.find_spec("playwright"))) if not ok)
-        raise ReportOutputError(f"PDF briefs are printed by headless Chromium: install {missing}, or leave pdf "
-                                "out of --format")
-    return browser
-
-
-def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4") -> None:
-    """Print each HTML brief to its PDF with one headless Chromium for the whole batch, atomically.
-
-    Pages carry their numbers in the footer (page N of M); the page opens from
-    ``file://`` with no network, like the course site.
-    """
-    from playwright.sync_api import sync_playwright
-
-    pages = list(pages)
-    if not pages:
-        return
-    browser_path = _printer()
-    footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
-              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         try:
-            context = browser.new_context(offline=True)
-            for source, target in pages:
-                page = context.new_page()
-                page.goto(Path(source).resolve().as_uri(), wait_until="load")
-                write_atomically(Path(target), lambda part: page.pdf(
-                    path=str(part), format=PAPERS[paper], print_background=True, display_header_footer=True,
-                    header_template="<span></span>", footer_template=footer,
-                    margin={"top": "15mm", "bottom": "18mm", "left": "12mm", "right": "12mm"}))
-                page.close()
-        finally:
-            browser.close()
+            printer()
+        except MscteachError as exc:
+            raise ReportOutputError(f"{exc}, or leave pdf out of --format") from None
+    return chosen
 
 
 def _check_writable(path: Path) -> None:

@@ -288,6 +288,34 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         raise MscteachError(f"the site could not be rendered: {last}")
 
 
+def render_pack(work: Path, target: Path, paper: str = "A4") -> Path:
+    """Print the rendered site as one course-pack PDF: index, chapters in order, glossary, references.
+
+    Sphinx's ``singlehtml`` builder joins the pages :func:`render` prepared in
+    ``work`` into one, in the order of the site's contents; headless Chromium
+    prints it (:mod:`mscteach.printing`). Explorers print their default view,
+    self-checks their question.
+    """
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    from .printing import print_pdfs, printer
+
+    printer()  # before the work: say now if PDFs cannot be printed here
+    warnings = io.StringIO()
+    try:
+        with docutils_namespace():
+            app = Sphinx(str(work / "src"), str(CONF_DIR), str(work / "pack"), str(work / "pack-doctrees"),
+                         "singlehtml", status=None, warning=warnings, freshenv=False, parallel=0)
+            app.build()
+    except Exception as exc:  # Sphinx raises its own error types for broken sources
+        raise MscteachError(f"the course pack could not be rendered: {type(exc).__name__}: {exc}") from None
+    print_pdfs([(work / "pack" / "index.html", target)], paper, timeout_ms=300_000)
+    return target
+
+
 def source_hash() -> str:
     """A hash of everything in the package that shapes the site (code, configuration, static files)."""
     digest = hashlib.sha256()
