@@ -85,7 +85,7 @@ def lesson(path: Path) -> Lesson:
     --------
     >>> from mscteach.build import notebook_dir
     >>> lesson(notebook_dir() / "06_clinical_trials.ipynb").time
-    '50 minutes'
+    '60 minutes'
     """
     import json
     import re

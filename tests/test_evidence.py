@@ -217,8 +217,8 @@ def test_only_like_is_pooled_with_like():
 def test_unknown_measure_or_method(bcg):
     with pytest.raises(UnknownNameError, match="unknown measure 'HR'"):
         analysis.meta_analysis(bcg, measure="HR")
-    with pytest.raises(UnknownNameError, match="unknown method 'REML'; available: DL, PM"):
-        analysis.meta_analysis(bcg, method="REML")
+    with pytest.raises(UnknownNameError, match="unknown method 'ML'; available: DL, PM, REML"):
+        analysis.meta_analysis(bcg, method="ML")
 
 
 def test_leave_one_out(bcg):
@@ -314,7 +314,8 @@ def test_forest_plot_layout(bcg):
     ax = fig.axes[0]
     assert isinstance(fig, Figure) and ax.get_xscale() == "log"
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[:13] == bcg["study"].tolist() and labels[-2:] == ["Random effects", "Fixed effect"]
+    assert labels[:13] == bcg["study"].tolist()
+    assert labels[13:] == ["Random effects", "Fixed effect", "95% prediction interval"]
     assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())  # line of no effect
     numbers = [t.get_text() for t in ax.texts]
     assert f"{res.estimate:.2f} [{res.ci_low:.2f}, {res.ci_high:.2f}]" in numbers
