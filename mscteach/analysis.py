@@ -193,6 +193,31 @@ def references_cited(table: pd.DataFrame) -> list[int]:
     return sorted({r for refs in table["ref_ids"] for r in refs})
 
 
+def caveats_for(challenges: pd.DataFrame, disease: str = ALL, cell_type: str = ALL,
+                cell_origin: str = ALL) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review's challenges split into those that name the question and the general rest.
+
+    A challenge is specific to a question when its title or description names
+    the question's disease, cell type or cell origin (as a word, ignoring case:
+    "UC-MSCs" names UC-MSC); the others apply to MSC therapy in general. With
+    every parameter ``"all"`` nothing is specific.
+
+    Returns
+    -------
+    (specific, general) : tuple of DataFrame
+        Both in the table's order.
+    """
+    import re
+
+    wanted = [v for v in (disease, cell_type, cell_origin) if v and v != ALL]
+    if not wanted:
+        return challenges.iloc[0:0], challenges
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(v)}s?(?![\w-])" for v in wanted), re.IGNORECASE)
+    text = challenges["challenge"].astype(str) + " " + challenges["description"].astype(str)
+    named = text.map(lambda t: bool(pattern.search(t)))
+    return challenges[named], challenges[~named]
+
+
 def further_reading(references: pd.DataFrame, ref_ids: Iterable[int]) -> pd.DataFrame:
     """The references with the given numbers, in number order, with a citation column.
 

@@ -652,10 +652,23 @@ def section(brief: EvidenceBrief, name: str) -> list:
         return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
     if name == "caveats":
         flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
-        text = (f"{len(flagged)} of {len(brief.clinical)} matching studies carry a quality flag (no control arm, "
-                f"fewer than {analysis.SMALL_SAMPLE} treated, or under {analysis.SHORT_FOLLOW_UP} weeks of follow-up). "
-                "The review's own caveats:") if len(brief.clinical) else "The review's own caveats:"
-        return [_paragraph(text), _table(brief.challenges[["challenge", "category", "description", "ref_ids"]])]
+        items = [_paragraph(
+            f"{len(flagged)} of {len(brief.clinical)} matching {analysis._plural(len(brief.clinical), 'study', 'studies')} "
+            f"{analysis._plural(len(flagged), 'carries', 'carry')} a quality flag (no control arm, fewer than "
+            f"{analysis.SMALL_SAMPLE} treated, or under {analysis.SHORT_FOLLOW_UP} weeks of follow-up).")] \
+            if len(brief.clinical) else []
+        p = brief.parameters
+        specific, general = analysis.caveats_for(brief.challenges, p["disease"], p["cell_type"], p["cell_origin"])
+        if len(specific):
+            items += [_paragraph("<b>The review's caveats that name this question's disease, cells or origin:</b>"),
+                      _table(specific[["challenge", "category", "description", "ref_ids"]])]
+        general_list = "".join(
+            f"<li>{_esc(r.challenge)} ({_esc(r.category)})"
+            + (f" [{_esc(', '.join(map(str, r.ref_ids)))}]" if isinstance(r.ref_ids, list) and r.ref_ids else "")
+            + "</li>" for r in general.itertuples())
+        items.append(HTML(f"<p><b>{'Other caveats' if len(specific) else 'Caveats'} the review raises for MSC "
+                          f"therapy in general</b>:</p><ul>{general_list}</ul>"))
+        return items
     if name == "references":
         if brief.references.empty:
             return [_paragraph("No references.")]

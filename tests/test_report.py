@@ -375,3 +375,26 @@ def test_pdf_without_a_printer_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil_module, "which", lambda name: None)
     with pytest.raises(report.ReportOutputError, match=r"install Chromium \(Debian/Ubuntu: apt install chromium\)"):
         report.check_formats(["html", "pdf"])
+
+
+@pytest.mark.parametrize("question, specific", [
+    # by hand from challenges.csv: these descriptions name "UC-MSCs" / "a UC-MSC trial"
+    (dict(disease="ACLF", cell_type="UC-MSC"), ["Cell source and dose", "Long-term survival benefit unproven"]),
+    (dict(disease="cirrhosis"), ["Frequency of infusion"]),  # "in alcoholic cirrhosis two injections ..."
+    (dict(cell_origin="autologous"), ["Autologous cells from diseased patients"]),
+    ({}, []),
+])
+def test_caveats_that_name_the_question_come_first_and_the_rest_are_listed_briefly(question, specific):
+    import mscteach
+    from mscteach import analysis, report
+
+    challenges = mscteach.load("challenges")
+    named, general = analysis.caveats_for(challenges, **question)
+    assert named["challenge"].tolist() == specific and len(named) + len(general) == len(challenges)
+    brief = report.evidence_brief(question)
+    shown = "".join(item.data for item in report.section(brief, "caveats"))
+    for title in specific:
+        assert f"<td>{title}</td>" in shown  # in full, in the table
+    for title in general["challenge"]:
+        assert f"<li>{title} (" in shown  # by name, in the list
+    assert ("name this question" in shown) == bool(specific)
