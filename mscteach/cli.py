@@ -13,6 +13,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import MscteachError, UnknownNameError
+from .grading import FORMATS as GRADEBOOK_FORMATS
+from .printing import PAPERS
 
 EPILOG = """\
 examples:
@@ -66,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
     p.add_argument("--pdf", action="store_true", help="also print the site as one course-pack PDF "
                    "(OUT/course-pack.pdf: chapters in order, glossary, references), for handing out on paper")
-    p.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="course-pack paper size (default: A4)")
+    p.add_argument("--paper", default="A4", choices=list(PAPERS), help="course-pack paper size (default: A4)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("report", help="write an evidence brief (HTML + JSON) for a question, or a batch of them",
@@ -86,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="html,json", metavar="LIST",
                    help="what to write, from html, pdf and json (default: html,json); the PDF is printed by "
                         "headless Chromium beside the HTML name, e.g. briefs/NAME.pdf")
-    p.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size (default: A4)")
+    p.add_argument("--paper", default="A4", choices=list(PAPERS), help="PDF paper size (default: A4)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="briefs written at once in a batch (default: 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -98,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
     g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
     g.add_argument("--csv", metavar="FILE", help="write the gradebook to a CSV file")
-    g.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+    g.add_argument("--format", default="plain", choices=list(GRADEBOOK_FORMATS),
                    help="CSV layout: plain (every column), or what Canvas or Moodle import (default: plain)")
     g.add_argument("--roster", metavar="CSV", help="CSV with columns file,student_id[,name,email]: the "
                    "learning platform's ids for the submitted files")

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import MscteachError
-from .runner import write_atomically
 
 __all__ = ["PAPERS", "print_pdfs", "printer"]
 
@@ -35,6 +34,8 @@ def printer() -> str:
 def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms: float = 120_000) -> None:
     """Print each HTML page to its PDF, with one headless Chromium for all of them."""
     from playwright.sync_api import sync_playwright
+
+    from .runner import write_atomically
 
     pages = list(pages)
     if not pages:

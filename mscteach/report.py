@@ -177,7 +177,8 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     or the packaged data).
     """
     p = check_parameters(parameters, data)
-    clinical = analysis.choose(load("clinical_studies", data), disease=p["disease"], cell_type=p["cell_type"],
+    every_study, every_outcome = load("clinical_studies", data), load("outcomes", data)
+    clinical = analysis.choose(every_study, disease=p["disease"], cell_type=p["cell_type"],
                                cell_origin=p["cell_origin"], design=p["design"])
     clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
     clinical = analysis.evidence_table(clinical)
@@ -197,7 +198,7 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
                                     "the nearest evidence, the same models with other cells, is shown.")
     mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
                                   "mechanism_category", p["disease"])
-    binary = analysis.binary_outcomes(load("outcomes", data), load("clinical_studies", data))
+    binary = analysis.binary_outcomes(every_outcome, every_study)
     binary = binary[binary["study_id"].isin(clinical["study_id"])]
     effects = analysis.study_effects(binary) if len(binary) else binary.assign(
         effect=[], ci_low=[], ci_high=[], corrected=[], included=[], excluded_reason=[])
@@ -219,13 +220,18 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     references = analysis.further_reading(load("references", data), cited)
     from . import grade
 
-    outcomes = load("outcomes", data)[lambda o: o["study_id"].isin(clinical["study_id"])]
-    findings = grade.summary_of_findings(outcomes, load("clinical_studies", data),
+    outcomes = every_outcome[every_outcome["study_id"].isin(clinical["study_id"])]
+    findings = grade.summary_of_findings(outcomes, every_study,
                                          disease=None if p["disease"] == "all" else p["disease"])
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
-                         analysis.poolability_statement(outcomes, load("clinical_studies", data)), findings,
+                         analysis.poolability_statement(outcomes, every_study), findings,
                          preclinical_note)
+
+
+def shown_title(p: Mapping[str, Any]) -> str:
+    """The brief's title: the one given, or (for the default) one that states the question."""
+    return question_title(p) if p["title"] == DEFAULTS["title"] else p["title"]
 
 
 def question_title(p: Mapping[str, Any]) -> str:
@@ -254,8 +260,7 @@ def question_text(p: Mapping[str, Any]) -> str:
 def header_html(p: Mapping[str, Any], generated: str) -> str:
     """The brief's title block; title and author are escaped, so any text shows as text."""
     author = f"<p>Prepared by {html.escape(p['author'])}</p>" if p["author"] else ""
-    title = question_title(p) if p["title"] == DEFAULTS["title"] else p["title"]
-    return (f"<h1>{html.escape(title)}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
+    return (f"<h1>{html.escape(shown_title(p))}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
             f"<i>Generated</i>: {html.escape(generated)} from the mscteach evidence tables.</p>")
 
 
@@ -376,8 +381,8 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
         html_tmp = Path(tmp) / "brief.html"
         render_html(executed, html_tmp, exclude_input=True)
         page = html_tmp.read_text(encoding="utf-8")
-        title = question_title(values) if values["title"] == DEFAULTS["title"] else values["title"]
-        page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page, count=1, flags=re.S)
+        page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(shown_title(values))}</title>", page, count=1,
+                      flags=re.S)
         page = page.replace("</head>", PRINT_CSS + "</head>", 1)
         if "html" in formats:
             write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
