@@ -311,6 +311,8 @@ def test_preclinical_evidence_follows_the_questions_cells_or_says_none_did():
 
     bm = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MSC"))
     assert len(bm.animal) and all(str(c).startswith("BM-MSC") for c in bm.animal["cell_type"])
+    # ACLF's related models are ALF and fibrosis/cirrhosis (related_models.csv): 9 rows of animal_studies.csv,
+    # none of them with bone-marrow mononuclear cells
     mnc = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MNC"))
     assert mnc.preclinical_note.startswith("None of the 9 related preclinical studies used BM-MNC")
     assert len(mnc.animal) == 9
