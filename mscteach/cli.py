@@ -30,6 +30,7 @@ examples:
   mscteach build -p 05_animal_models:disease HCC   a parameter of one chapter
   mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
   mscteach exercises grade ch06_clinical_trials submissions/*.ipynb   grade a class locally
+  mscteach registry import ctg.json --data my-course/data   add trials registered since the review
   mscteach lab                         open the chapters in JupyterLab
 
 The data folder can also be set with the environment variable MSCTEACH_DATA_DIR; a relative
@@ -130,6 +131,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pool", type=int, default=1, metavar="N", help="kernels kept ready per chapter, each with "
                    "the chapter already run, so a chapter opens at once (default: 1; 0 turns this off)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+    p = sub.add_parser("registry", help="import trial-registry exports (ClinicalTrials.gov, WHO ICTRP) you "
+                       "downloaded, or compare two of them", formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=REGISTRY_EPILOG)
+    reg = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    i = reg.add_parser("import", help="add the cell-therapy trials in liver disease from exports to a data folder "
+                       "of your own (registered_trials); a newer export updates them and says what changed")
+    i.add_argument("files", nargs="+", metavar="FILE", help="ClinicalTrials.gov JSON or CSV, or WHO ICTRP CSV")
+    i.add_argument("--data", dest="import_data", metavar="DIR", help="the data folder to import into, e.g. "
+                   "my-course/data made by `mscteach init` (default: the one in use; the course's own is refused)")
+    i.add_argument("--date", metavar="YYYY-MM-DD", help="the import's date (default: today)")
+    d = reg.add_parser("diff", help="what changed between an older and a newer export (nothing is written)")
+    d.add_argument("old", metavar="OLD_EXPORT", help="the older export")
+    d.add_argument("new", metavar="NEW_EXPORT", help="the newer export")
 
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
@@ -274,6 +289,37 @@ def _report(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+REGISTRY_EPILOG = """\
+examples:
+  mscteach init my-course && cd my-course
+  mscteach registry import ~/Downloads/ctg-studies.json --data data    add what has been registered
+  mscteach registry import ctg-2026-06.json --data data                later: update, and see what changed
+  mscteach registry diff ctg-2026-01.json ctg-2026-06.json             compare two downloads
+  mscteach validate data && mscteach build                             check, then rebuild the course
+
+mscteach never goes online: download the export from ClinicalTrials.gov (Download: JSON or CSV) or the
+WHO ICTRP search portal (Export: CSV) yourself. See data/README.md, "Registered trials".
+"""
+
+
+def _registry(args: argparse.Namespace) -> int:
+    from . import registry
+
+    if args.action == "import":
+        from .data import data_dir
+
+        folder = data_dir(Path(args.import_data).expanduser().resolve() if args.import_data else args.data)
+        result = registry.import_exports(args.files, folder, today=args.date)
+        for line in result.lines():
+            print(line)
+        print(f"next: mscteach validate {folder}, then rebuild (MSCTEACH_DATA_DIR={folder} mscteach build)")
+        return 0
+    changes = registry.diff([args.old], [args.new], args.data)
+    for line in registry.change_lines(changes):
+        print(line)
+    return 0
+
+
 def _exercises(args: argparse.Namespace) -> int:
     from . import exercises
 
@@ -368,7 +414,7 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"init": _init, "voila": _voila, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
+COMMANDS = {"registry": _registry, "init": _init, "voila": _voila, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
             "build": _build, "report": _report, "exercises": _exercises, "links": _links, "lab": _lab}
 
 

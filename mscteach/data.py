@@ -271,7 +271,8 @@ def check_choice(table: str, field: str, value: Any, data: str | os.PathLike[str
 #  * text is kept as written: a space or no-break space after "RCT" is part of the value
 #    and breaks an enum in both (the message shows it);
 #  * integers and numbers are read as int() and Decimal() read them after stripping the
-#    cell, as Frictionless does; NaN breaks a minimum or maximum, as there;
+#    cell, as Frictionless does; NaN breaks a minimum or maximum, as there; booleans are
+#    Frictionless's true/false spellings, unstripped;
 #  * header labels are stripped and matched to fields by name, in any order
 #    ("fieldsMatch": "equal" in every schema);
 #  * a row of empty cells is a "blank row" problem, and rows are numbered by their
@@ -319,6 +320,11 @@ def _extra_cell(position: int, raw: str, n_columns: int) -> str:
     return f"cell {position} ({raw!r}) is beyond the header's {n_columns} columns"
 
 
+#: Frictionless's default spellings of a boolean.
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+
 def _read_value(raw: str, field: dict[str, Any]) -> tuple[Any, bool]:
     """Read one non-missing cell as Frictionless does; return (value, readable)."""
     ftype = field["type"]
@@ -332,6 +338,12 @@ def _read_value(raw: str, field: dict[str, Any]) -> tuple[Any, bool]:
             return Decimal(raw.strip()), True
         except (InvalidOperation, ValueError):
             return None, False
+    if ftype == "boolean":  # exactly as written: " true" is no boolean
+        if raw in field.get("trueValues", TRUE_VALUES):
+            return True, True
+        if raw in field.get("falseValues", FALSE_VALUES):
+            return False, True
+        return None, False
     if ftype == "list":
         item = {"type": field.get("itemType", "string")}
         items = []
@@ -564,6 +576,8 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
             frame[f["name"]] = pd.array(values, dtype="Int64")
         elif f["type"] == "number":
             frame[f["name"]] = pd.array([None if v is None else float(v) for v in values], dtype="Float64")
+        elif f["type"] == "boolean":
+            frame[f["name"]] = pd.array(values, dtype="boolean")
         elif f["type"] == "list":
             frame[f["name"]] = pd.Series(values, dtype=object)
         else:

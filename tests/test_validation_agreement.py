@@ -88,14 +88,19 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
         .encode("latin-1", errors="replace")),
     "missing-file": lambda folder: (folder / "challenges.csv").unlink(),
     "mapping-outside-vocabulary": _cell("related_models", 2, "disease", "hepatitis"),
+    "boolean-spelt-yes": _cell("registry_conditions", 3, "liver_disease", "yes"),
+    "boolean-with-space": _cell("registry_interventions", 4, "cell_therapy", " false"),
+    "boolean-digit": _cell("registry_interventions", 4, "cell_therapy", "0"),
+    "registry-rule-outside-vocabulary": _cell("registry_interventions", 10, "cell_type", "adipose MSC"),
+    "registry-id-pattern": _cell("clinical_studies", 6, "registry_id", "NCT 0347"),
 }
 
 
 #: Inputs both accept, as Frictionless does: columns in any order, spaces around numbers and
-#: around a header label, a text cell holding a space (a value, not an empty cell), and a table
-#: with a header and no rows.
+#: around a header label, a text cell holding a space (a value, not an empty cell), a table
+#: with a header and no rows, and 0 for false.
 ACCEPTED = {"clean", "columns-reordered", "every-table-reordered", "spaces-around-integer", "space-in-list",
-            "header-with-spaces", "required-space-only", "header-only"}
+            "header-with-spaces", "required-space-only", "header-only", "boolean-digit"}
 
 
 def _dependency_files(folder: Path, name: str) -> set[str]:
