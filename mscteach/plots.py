@@ -33,6 +33,8 @@ __all__ = [
     "outcome_heatmap",
     "outcomes_by_disease_figure",
     "reference_years_figure",
+    "registered_target_figure",
+    "registered_trials_figure",
     "sample_size_figure",
     "studies_per_source_figure",
     "timeline_figure",
@@ -568,3 +570,53 @@ def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None
     ax.set_xlim(-0.5, len(columns) - 0.2)
     ax.set_ylim(len(designs) - 0.4, -0.8)
     ax.grid(alpha=0.25)
+
+
+def registered_trials_figure(trials: pd.DataFrame) -> Figure:
+    """Registered trials counted by phase, by status and by start year (three panels)."""
+    fig = _figure(3.4)
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.2]})
+    for ax, by, colour in zip(axes, analysis.REGISTERED_BY, (PALETTE[0], PALETTE[2], PALETTE[4])):
+        counts = analysis.registered_counts(trials, by)
+        if counts.empty:
+            _empty(ax, "No registered trials")
+        elif by == "start year":
+            ax.bar(counts["label"], counts["trials"], color=colour)
+            ax.tick_params(axis="x", labelrotation=90, labelsize=9)
+            ax.set_ylabel("trials")
+        else:
+            y = np.arange(len(counts))[::-1]
+            ax.barh(y, counts["trials"], color=colour)
+            ax.set_yticks(y, counts["label"], fontsize=9)
+            ax.set_xlabel("trials")
+        ax.set_title(f"by {by}", fontsize=10)
+        (ax.yaxis if by == "start year" else ax.xaxis).get_major_locator().set_params(integer=True)
+        sns.despine(ax=ax)
+    fig.suptitle(f"Registered trials of cell therapies in liver disease ({len(trials)})")
+    return fig
+
+
+def registered_target_figure(comparison: pd.DataFrame, per_arm: int) -> Figure:
+    """Ongoing phase 2/3 trials' enrolment against a powered two-arm trial (``2 × per_arm`` patients).
+
+    ``comparison`` is :func:`analysis.ongoing_against_target`.
+    """
+    fig = _figure(0.33 * max(len(comparison), 4) + 1.6)
+    ax = fig.subplots()
+    target = 2 * per_arm
+    if comparison.empty:
+        _empty(ax, "No ongoing phase 2 or 3 trial gives its enrolment")
+    else:
+        y = np.arange(len(comparison))
+        colours = [PALETTE[2] if s >= 1 else PALETTE[3] for s in comparison["share_of_target"]]
+        ax.barh(y, comparison["enrolment"].astype(float), color=colours)
+        ax.axvline(target, color="0.2", ls="--", lw=1.2)
+        ax.annotate(f"powered trial: {target} patients", (target, len(comparison) - 0.4), xytext=(4, 0),
+                    textcoords="offset points", fontsize=9)
+        kinds = comparison["enrolment_type"].astype(object).where(comparison["enrolment_type"].notna(), None)
+        ax.set_yticks(y, [f"{t} ({p}{', ' + k if k else ''})" for t, p, k in
+                          zip(comparison["trial"], comparison["phase"], kinds)], fontsize=9)
+    ax.set_xlabel("patients enrolled or planned")
+    ax.set_title("Ongoing phase 2 and 3 trials against a powered trial")
+    sns.despine(ax=ax)
+    return fig

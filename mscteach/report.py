@@ -133,6 +133,9 @@ class EvidenceBrief:
     poolability: str = ""
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     preclinical_note: str = ""
+    #: registered trials matching the disease and cells (None: no registry export imported into the data folder)
+    registered: pd.DataFrame | None = None
+    registered_on: str = ""
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -165,6 +168,11 @@ class EvidenceBrief:
                  "relative_effect": r.relative_effect, "absolute_effect": r.absolute_effect,
                  "certainty": r.level, "reasons": r.reasons, "assessment": r.assessment}
                 for r in self.findings.itertuples()],
+            "registered_trials": None if self.registered is None else [
+                {"registry_id": r["registry_id"], "title": r["title"], "status": r["status"],
+                 "phase_registered": r["phase_registered"], "enrolment": r["enrolment"],
+                 "enrolment_type": r["enrolment_type"], "published_study_id": r["published_study_id"]}
+                for r in self.registered.astype(object).where(self.registered.notna(), None).to_dict("records")],
             "reference_ids": self.references["ref_id"].tolist(),
             "source": "Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci. 2025;32:43 (CC BY-NC-SA 4.0)",
         }
@@ -223,10 +231,16 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     outcomes = every_outcome[every_outcome["study_id"].isin(clinical["study_id"])]
     findings = grade.summary_of_findings(outcomes, every_study,
                                          disease=None if p["disease"] == "all" else p["disease"])
+    from .registry import last_import, registered_trials
+
+    every_registered = registered_trials(data)
+    registered = None if every_registered is None else \
+        analysis.matching_registered(every_registered, disease=p["disease"], cell_type=p["cell_type"])
+    imported = last_import(data) if every_registered is not None else None
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
                          analysis.poolability_statement(outcomes, every_study), findings,
-                         preclinical_note)
+                         preclinical_note, registered, imported["imported_on"] if imported else "")
 
 
 def shown_title(p: Mapping[str, Any]) -> str:
@@ -655,6 +669,20 @@ def section(brief: EvidenceBrief, name: str) -> list:
                                              "outcome", "finding", "ref_ids"]])]
     if name == "mechanisms":
         return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
+    if name == "registered":
+        if brief.registered is None:
+            return [_paragraph("No trial-registry export has been imported into this data folder, so trials "
+                               "registered since the review are not listed (data/README.md, \"Registered trials\", "
+                               "says how to add them).")]
+        if brief.registered.empty:
+            return [_paragraph("None of the registered trials in the data folder matches this question's disease "
+                               "and cells.")]
+        n = len(brief.registered)
+        return [_paragraph(f"{n} registered {analysis._plural(n, 'trial matches', 'trials match')} this question's "
+                           "disease and cells (origin, design and years do not apply to registry records). These "
+                           "are the registers' records, not results: status as of the import of "
+                           f"{_esc(brief.registered_on)}."),
+                _table(analysis.registered_overview(brief.registered).drop(columns=["disease"]))]
     if name == "caveats":
         flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
         items = [_paragraph(
@@ -682,7 +710,7 @@ def section(brief: EvidenceBrief, name: str) -> list:
                         for r in brief.references.itertuples())
         return [HTML(f'<div class="references">{lines}</div>')]
     raise UnknownNameError("section", name, ["counts", "meaning", "clinical", "effects", "certainty", "preclinical",
-                                             "mechanisms", "caveats", "references"])
+                                             "mechanisms", "registered", "caveats", "references"])
 
 
 def plain_language(brief: EvidenceBrief) -> str:

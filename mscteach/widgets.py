@@ -40,7 +40,10 @@ __all__ = [
     "render_exclusions",
     "render_mechanisms",
     "render_timeline",
+    "render_registered",
     "render_trials",
+    "registered_trial_explorer",
+    "registered_trials_items",
     "timeline_explorer",
     "trial_explorer",
     "leave_one_out_explorer",
@@ -367,6 +370,52 @@ def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_typ
     }
     return Explorer("Clinical studies", controls, lambda **v: render_trials(clinical, **v),
                     "narrow the studies down, then compare their sizes or their doses.")
+
+
+REGISTERED_STATUS = [analysis.ALL, "ongoing", "finished"]
+#: What chapter 6 says where the data folder holds no registered trials.
+NO_REGISTERED_TRIALS = (
+    "*No trial-registry export has been imported into this data folder*, so this section has nothing to count yet. "
+    "To see what has been registered since the review: download the cell-therapy trials in liver disease from "
+    "ClinicalTrials.gov (Download: JSON or CSV) or the WHO ICTRP portal (Export: CSV), then run `mscteach registry "
+    "import FILE --data DIR` on a data folder of your own (`mscteach init DIR` makes one) and rebuild the course. "
+    "data/README.md (\"Registered trials\") explains each step.")
+
+
+def render_registered(trials: pd.DataFrame, disease: str, cell_type: str, status: str) -> list:
+    """Registered trials matching the filters: the overview table and the counts by phase, status and year."""
+    chosen = analysis.matching_registered(trials, disease, cell_type, status)
+    if chosen.empty:
+        return [_no_match("registered trials")]
+    return [analysis.registered_overview(chosen), plots.registered_trials_figure(chosen)]
+
+
+def registered_trial_explorer(trials: pd.DataFrame, disease: str = analysis.ALL,
+                              cell_type: str = analysis.ALL) -> Explorer:
+    """Filter registered trials by status, disease and cell type."""
+    controls = {
+        "status": w.ToggleButtons(description="status", options=REGISTERED_STATUS, value=analysis.ALL, style=STYLE),
+        "disease": _dropdown("disease", _options("clinical_studies", "disease"), disease),
+        "cell_type": _dropdown("cell type", _options("clinical_studies", "cell_type"), cell_type),
+    }
+    return Explorer("Registered trials", controls, lambda **v: render_registered(trials, **v),
+                    "which trials are still running? which used the cells you are interested in?")
+
+
+def registered_trials_items(trials: pd.DataFrame | None, per_arm: int, last_import: dict[str, Any] | None = None,
+                            study: str = "Lin 2017") -> list:
+    """What chapter 6 shows of the registered trials (before its explorer), or how to add them."""
+    if trials is None:
+        return [Markdown(NO_REGISTERED_TRIALS)]
+    comparison = analysis.ongoing_against_target(trials, per_arm)
+    reaching = int((comparison["share_of_target"] >= 1).sum())
+    target = (f"A two-arm trial powered to confirm {study}'s survival gain needs **{per_arm} patients per arm** "
+              f"({2 * per_arm} in all; chapter 7 computes it). {len(comparison)} ongoing phase 2 or 3 "
+              f"{analysis._plural(len(comparison), 'trial gives', 'trials give')} an enrolment; {reaching} "
+              f"{analysis._plural(reaching, 'reaches', 'reach')} it. Planned (anticipated) numbers are targets, "
+              "not patients treated.")
+    return [Markdown(analysis.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
+            Markdown(target), plots.registered_target_figure(comparison, per_arm)]
 
 
 # --------------------------------------------------------------------------- 7 challenges

@@ -9,7 +9,7 @@ from mscteach import DataDirectoryError, UnknownNameError
 
 TABLES = ["references", "timeline", "cell_sources", "differentiation", "mechanisms",
           "animal_studies", "clinical_studies", "outcomes", "challenges", "exclusion_criteria", "glossary",
-          "related_models", "related_mechanisms"]
+          "related_models", "related_mechanisms", "registry_conditions", "registry_interventions"]
 
 
 def test_list_tables_names_every_table_in_package_order():
