@@ -44,6 +44,7 @@ __all__ = [
     "render_trials",
     "registered_trial_explorer",
     "registered_trials_items",
+    "show_registered_trials",
     "timeline_explorer",
     "trial_explorer",
     "leave_one_out_explorer",
@@ -416,6 +417,15 @@ def registered_trials_items(trials: pd.DataFrame | None, per_arm: int, last_impo
               "not patients treated.")
     return [Markdown(analysis.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
             Markdown(target), plots.registered_target_figure(comparison, per_arm)]
+
+
+def show_registered_trials(trials: pd.DataFrame | None, per_arm: int, disease: str = analysis.ALL,
+                           cell_type: str = analysis.ALL, interactive: bool = True,
+                           last_import: dict[str, Any] | None = None) -> None:
+    """Chapter 6's registered-trials section: :func:`registered_trials_items`, then the explorer (if any trials)."""
+    display(*registered_trials_items(trials, per_arm, last_import))
+    if trials is not None:
+        registered_trial_explorer(trials, disease, cell_type).show(interactive)
 
 
 # --------------------------------------------------------------------------- 7 challenges
