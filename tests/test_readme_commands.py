@@ -49,6 +49,8 @@ def test_the_readmes_show_the_commands_this_test_runs():
     assert "mscteach build -p disease ACLF" in shown["README.md"]
     assert "papermill reports/evidence_brief.ipynb brief.ipynb -p disease ACLF -p cell_type UC-MSC" in shown["README.md"]
     assert "mscteach --data my-data report --disease ACLF -o briefs/aclf.html" in shown["data/README.md"]
+    assert "mscteach registry import ctg-studies.json ictrp-export.csv --data liver-course/data" in \
+        shown["data/README.md"]
     assert "mscteach exercises grade ch06_clinical_trials submissions/*.ipynb --csv scores.csv" in \
         shown["exercises/README.md"]
     assert not [c for cs in shown.values() for c in cs if c.startswith(SERVERS) or "pip install" in c]
@@ -72,6 +74,12 @@ def copy(tmp_path_factory) -> Path:
     shutil.copy(root / "exercises" / "autograder" / "ch06_clinical_trials" / "ch06_clinical_trials.ipynb",
                 root / "submissions" / "student-a.ipynb")
     (root / "roster.csv").write_text("file,student_id,name\nstudent-a.ipynb,s001,Ada Student\n", encoding="utf-8")
+    # registry exports as a reader downloads them (the synthetic test exports under the names the READMEs use)
+    exports = root / "tests" / "fixtures" / "registry"
+    for source, name in (("synthetic-ctgov-2026-01.json", "ctg-studies.json"),
+                         ("synthetic-ictrp-2026-01.csv", "ictrp-export.csv"),
+                         ("synthetic-ctgov-2026-06.json", "ctg-studies-june.json")):
+        shutil.copy(exports / source, root / name)
     return root
 
 
@@ -98,6 +106,13 @@ def test_every_command_in_the_readme_runs(readme, copy):
         assert (copy / "briefs" / "aclf-uc.html").is_file() and (copy / "briefs" / "aclf-uc.json").is_file()
     if readme == "data/README.md":
         assert (copy / "briefs" / "aclf.html").is_file()
+        # the registry workflow: two imports logged, a brief listing the adipose-MSC trial, a chapter section
+        log = (copy / "liver-course" / "data" / "registry_imports.csv").read_text(encoding="utf-8").splitlines()
+        # JSON 6 records + ICTRP 3: ICTRP's copy of NCT90000003 removed, 3 excluded, 5 included
+        assert len(log) == 3 and log[1].split(",")[3:7] == ["9", "1", "3", "5"]
+        assert "NCT90000002" in (copy / "briefs" / "cirrhosis-ad.json").read_text(encoding="utf-8")
+        assert "6 registered trials" in (copy / "liver-course" / "_build" / "site" / "06_clinical_trials.html") \
+            .read_text(encoding="utf-8")  # the five of January and NCT90000008
     if readme == "exercises/README.md":
         assert "student-a.ipynb" in (copy / "scores.csv").read_text(encoding="utf-8")
         assert "Ada Student,s001,,,,5" in (copy / "canvas.csv").read_text(encoding="utf-8")
