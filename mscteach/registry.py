@@ -729,8 +729,17 @@ def screen(records: Sequence[Record], data: str | os.PathLike[str] | None = None
     RegistryError
         If one trial appears twice in exports of the same register with different values.
     """
-    from .data import load
+    from .data import _descriptor, data_dir, load
 
+    folder = data_dir(data)
+    present = {r["name"] for r in _descriptor(folder)["resources"]}
+    missing = [name for name in ("registry_conditions", "registry_interventions") if name not in present]
+    if missing or "registry_id" not in {f["name"] for r in _descriptor(folder)["resources"]
+                                        if r["name"] == "clinical_studies" for f in r["schema"]["fields"]}:
+        raise RegistryError(
+            f"{folder} was made by an older mscteach: it lacks the screening rules ({', '.join(missing) or 'none'}) "
+            "or clinical_studies.registry_id. Make a new course folder with `mscteach init DIR` and copy your own "
+            "changes into its data/")
     conditions = _rules(load("registry_conditions", data), "liver_disease", "disease")
     interventions = _rules(load("registry_interventions", data), "cell_therapy", "cell_type")
     unique, duplicates = _deduplicate(records)
@@ -1069,7 +1078,7 @@ def registered_trials(data: str | os.PathLike[str] | None = None) -> "pd.DataFra
         return None
     trials = load(REGISTERED_TRIALS["name"], folder)
     clinical = load("clinical_studies", folder)
-    linked = clinical.dropna(subset=["registry_id"])
+    linked = clinical.dropna(subset=["registry_id"]) if "registry_id" in clinical else clinical.iloc[0:0]
     by_id = {str(rid).upper(): str(sid) for rid, sid in zip(linked["registry_id"], linked["study_id"])}
     trials["published_study_id"] = trials["registry_id"].map(lambda rid: by_id.get(str(rid).upper())).astype("string")
     return trials

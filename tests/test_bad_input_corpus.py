@@ -63,6 +63,22 @@ def _drop_column(data: Path) -> None:
     path.write_text("\n".join(l.split(",", 1)[1] if "," in l else l for l in lines) + "\n", encoding="utf-8")
 
 
+def _export(tmp: Path, name: str, text: str, data: Path | None = None) -> list[str]:
+    (tmp / name).write_text(text, encoding="utf-8")
+    return ["registry", "import", str(tmp / name), "--data", str(data or _data(tmp))]
+
+
+def _older_data(tmp: Path) -> Path:
+    """A data folder as an earlier mscteach made it: without the registry rules."""
+    import json
+
+    folder = _data(tmp)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if not r["name"].startswith("registry_")]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return folder
+
+
 CASES = [
     Case("missing-file", _corrupt(lambda d: (d / "timeline.csv").unlink()), 1,
          ("data/timeline.csv", "file is missing")),
@@ -97,6 +113,18 @@ CASES = [
          ("cannot write to",)),
     Case("report-missing-grid", lambda tmp: ["report", "--grid", str(tmp / "grid.csv")], 1,
          ("grid file", "grid.csv", "does not exist")),
+    Case("registry-neither-format", lambda tmp: _export(tmp, "notes.csv", "a,b\n1,2\n"), 1,
+         ("notes.csv", "is neither a ClinicalTrials.gov export", "WHO ICTRP")),
+    Case("registry-truncated-json", lambda tmp: _export(tmp, "ctg.json", '{"studies": [{"protocolSection": {'), 1,
+         ("ctg.json", "ends in the middle of a record", "truncated")),
+    Case("registry-csv-missing-columns", lambda tmp: _export(tmp, "ctg.csv", "NCT Number,Study Title\nNCT90000001,x\n"),
+         1, ("ctg.csv", "lacks the column(s)", "'Conditions'")),
+    Case("registry-missing-file", lambda tmp: ["registry", "import", str(tmp / "gone.json"), "--data",
+                                               str(_data(tmp))], 1, ("gone.json", "no such file")),
+    Case("registry-into-the-course-data", lambda tmp: _export(tmp, "ctg.json", '{"studies": []}', DATA), 1,
+         ("is the course's own data", "mscteach init DIR")),
+    Case("registry-older-data-folder", lambda tmp: _export(tmp, "ctg.json", '{"studies": []}', _older_data(tmp)),
+         1, ("made by an older mscteach", "registry_conditions", "mscteach init DIR")),
 ]
 
 
