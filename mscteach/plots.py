@@ -611,8 +611,9 @@ def registered_target_figure(comparison: pd.DataFrame, per_arm: int) -> Figure:
         colours = [PALETTE[2] if s >= 1 else PALETTE[3] for s in comparison["share_of_target"]]
         ax.barh(y, comparison["enrolment"].astype(float), color=colours)
         ax.axvline(target, color="0.2", ls="--", lw=1.2)
-        ax.annotate(f"powered trial: {target} patients", (target, len(comparison) - 0.4), xytext=(4, 0),
-                    textcoords="offset points", fontsize=9)
+        ax.set_xlim(0, 1.45 * max(target, float(comparison["enrolment"].max())))  # room for the line's label
+        ax.annotate(f"powered trial:\n{target} patients", (target, len(comparison) - 0.6), xytext=(4, 0),
+                    textcoords="offset points", fontsize=9, va="top")
         kinds = comparison["enrolment_type"].astype(object).where(comparison["enrolment_type"].notna(), None)
         ax.set_yticks(y, [f"{t} ({p}{', ' + k if k else ''})" for t, p, k in
                           zip(comparison["trial"], comparison["phase"], kinds)], fontsize=9)
