@@ -90,6 +90,10 @@ def test_an_installed_package_never_writes_inside_itself(installed, tmp_path):
     assert result.returncode == 1 and "mscteach init DIR" in result.stderr and "Traceback" not in result.stderr
     result = _run(installed, tmp_path, "build", "--in-place")
     assert result.returncode == 1 and "read-only" in result.stderr and "mscteach init DIR" in result.stderr
+    export = REPO / "tests" / "fixtures" / "registry" / "synthetic-ctgov-2026-01.json"
+    result = _run(installed, tmp_path, "registry", "import", str(export))  # into the packaged data: refused
+    assert result.returncode == 1 and "course's own data" in result.stderr and "mscteach init DIR" in result.stderr
+    assert "Traceback" not in result.stderr
     assert sorted(p for p in installed.rglob("*") if "__pycache__" not in p.parts) == before
 
 
