@@ -139,6 +139,8 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         lines.append(f"  {definition}")
         if isinstance(row.term_fa, str) and row.term_fa:
             lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>"]
+        elif isinstance(row.term_fa_note, str) and row.term_fa_note:
+            lines += ["", f"  Persian: none. {row.term_fa_note}"]
         lines.append("")
     lines.append(":::")
     references = load("references", folder)
