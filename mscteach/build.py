@@ -25,7 +25,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +108,8 @@ class BuildResult:
     failures: list[NotebookFailure] = field(default_factory=list)
     executed: list[str] = field(default_factory=list)
     rendered: bool = False
+    #: per translated edition: page -> narrative blocks shown in English for want of a translation
+    untranslated: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def index(self) -> Path:
@@ -181,7 +183,7 @@ def cache_keys(paths: Iterable[Path], plan: Mapping[Path, Mapping[str, Any]], da
 
 def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
           folder: Path | None = None, progress: bool = True, data: Path | None = None,
-          repository: str | None = None, hub: str | None = None) -> BuildResult:
+          repository: str | None = None, hub: str | None = None, langs: Sequence[str] = ("en",)) -> BuildResult:
     """Execute the chapters that changed and render the course site to ``out``.
 
     Parameters
@@ -199,6 +201,10 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     repository, hub : str, optional
         URLs for the chapters' launch links (default: the package's
         ``[project.urls] Repository``; no links without one).
+    langs : sequence of str
+        The editions to render (see :mod:`mscteach.translations`): the first
+        at ``out``, the others at ``out/LANG/``, each page linking to the same
+        page of the other edition. The chapters run once for all of them.
 
     Raises
     ------
@@ -209,8 +215,11 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
 
     from .links import repository_url
 
+    from .translations import check_language
+
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
+    langs = list(dict.fromkeys(check_language(lang) for lang in langs)) or ["en"]
     skip_unused_format_checkers()
     paths = notebooks(folder)
     if not paths:
@@ -223,7 +232,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     keys = cache_keys(paths, plan, data)
     executed = {p: cache / "executed" / f"{p.stem}-{keys[p]}.ipynb" for p in paths}
     repository = repository or repository_url()
-    stamp = {"keys": {p.stem: keys[p] for p in paths}, "repository": repository, "hub": hub}
+    stamp = {"keys": {p.stem: keys[p] for p in paths}, "repository": repository, "hub": hub, "langs": langs}
     result = BuildResult(out)
     # longest first (by how long each took last time, else by size), so no long chapter is left for the end
     durations = _durations(cache)
@@ -255,10 +264,17 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     previous = json.loads(stamp_file.read_text(encoding="utf-8")) if stamp_file.is_file() else None
     if failed or previous != stamp or not result.index.is_file():
         stamp_file.unlink(missing_ok=True)
-        site.render({p.stem: executed[p] for p in paths if executed[p].is_file()}, out, cache, data=data,
-                    repository=repository, hub=hub,
-                    failures={Path(f.notebook).stem: str(f) for f in result.failures},
-                    course_pages=course_pages.result() if course_pages else None)
+        pages = course_pages.result() if course_pages else None
+        for n, lang in enumerate(langs):
+            # the first edition at the top, the others in a folder each; two editions link to each other
+            other = None if len(langs) < 2 else ((langs[1], f"{langs[1]}/") if n == 0 else (langs[0], "../"))
+            missing = site.render({p.stem: executed[p] for p in paths if executed[p].is_file()},
+                                  out if n == 0 else out / lang, cache if n == 0 else cache / lang, data=data,
+                                  repository=repository, hub=hub,
+                                  failures={Path(f.notebook).stem: str(f) for f in result.failures},
+                                  course_pages=pages, lang=lang, other_edition=other)
+            if lang != "en":
+                result.untranslated[lang] = missing
         result.rendered = True
         if not failed:
             write_atomically(stamp_file, lambda part: part.write_text(json.dumps(stamp, indent=1), encoding="utf-8"))

@@ -7,6 +7,7 @@ it is printed as a clear message (no traceback) and the exit status is 1
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--in-place", action="store_true",
                    help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
+    p.add_argument("--lang", default="en", metavar="LIST", help="edition(s) to build, from en and fa "
+                   "(Persian, right to left): the first at OUT, another at OUT/LANG, linked to each other; e.g. "
+                   "--lang en,fa (default: en). Narrative without a translation stays in English and is listed")
     p.add_argument("--pdf", action="store_true", help="also print the site as one course-pack PDF "
                    "(OUT/course-pack.pdf: chapters in order, glossary, references), for handing out on paper")
     p.add_argument("--paper", default="A4", choices=list(PAPERS), help="course-pack paper size (default: A4)")
@@ -146,6 +150,17 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("old", metavar="OLD_EXPORT", help="the older export")
     d.add_argument("new", metavar="NEW_EXPORT", help="the newer export")
 
+    p = sub.add_parser("translations", help="the translated editions' catalogues: refresh them from the "
+                       "chapters, or say how much is translated")
+    tr = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (("update", "add new narrative blocks to the catalogues (mscteach/locale/LANG/LC_MESSAGES/"
+                                  "PAGE.po), keep changed ones as fuzzy, drop vanished ones (maintainers)"),
+                       ("status", "how many narrative blocks each page has, and how many are translated")):
+        t = tr.add_parser(name, help=text)
+        t.add_argument("--lang", default="fa", help="language (default: fa)")
+        if name == "status":
+            t.add_argument("--missing", action="store_true", help="also print every untranslated block")
+
     p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
     return parser
@@ -224,10 +239,19 @@ def _build(args: argparse.Namespace) -> int:
             print(f"mscteach build: {failure}", file=sys.stderr)
         return 1 if failures else 0
     parameters = {name: build.parse_value(value) for name, value in args.parameter}
+    langs = [lang.strip() for lang in args.lang.split(",") if lang.strip()]
     result = build.build(Path(args.out), jobs=args.jobs, parameters=parameters, folder=folder,
-                         progress=not args.no_progress, data=args.data)
+                         progress=not args.no_progress, data=args.data, langs=langs)
     for failure in result.failures:
         print(f"mscteach build: {failure}", file=sys.stderr)
+    for lang, pages in result.untranslated.items():
+        listing = build.cache_folder(Path(args.out)) / f"untranslated-{lang}.txt"
+        blocks = sum(len(b) for b in pages.values())
+        listing.write_text("".join(f"## {page}\n\n" + "".join(f"{b}\n\n" for b in found)
+                                   for page, found in pages.items()), encoding="utf-8")
+        print(f"{lang} edition: {blocks} narrative {'block' if blocks == 1 else 'blocks'} shown in English for want "
+              f"of a translation ({', '.join(f'{p} {len(b)}' for p, b in pages.items()) or 'none'}); listed in "
+              f"{listing}")
     built = len(result.pages) - len(result.failures)
     work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
         ("" if result.rendered else ", site up to date")
@@ -317,6 +341,30 @@ def _registry(args: argparse.Namespace) -> int:
     changes = registry.diff([args.old], [args.new], args.data)
     for line in registry.change_lines(changes):
         print(line)
+    return 0
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from . import translations
+    from .build import notebooks
+
+    pages = notebooks()
+    if args.action == "update":
+        if not os.access(translations.LOCALE.parent, os.W_OK) or "site-packages" in translations.LOCALE.parts:
+            raise MscteachError("the catalogues of an installed package are read-only: update them in a checkout "
+                                "of the course repository")
+        counts = translations.update(pages, translations.check_language(args.lang))
+    else:
+        counts = translations.status(pages, translations.check_language(args.lang))
+    total = sum(c["blocks"] for c in counts.values())
+    done = sum(c["translated"] for c in counts.values())
+    for page, c in counts.items():
+        print(f"{page:<22} {c['translated']:>4} of {c['blocks']:>4} blocks translated")
+    print(f"{args.lang}: {done} of {total} narrative blocks translated")
+    if args.action == "status" and args.missing:
+        for page, blocks in translations.missing(pages, args.lang).items():
+            for block in blocks:
+                print(f"\n[{page}]\n{block}")
     return 0
 
 
@@ -414,7 +462,7 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"registry": _registry, "init": _init, "voila": _voila, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
+COMMANDS = {"translations": _translations, "registry": _registry, "init": _init, "voila": _voila, "tables": _tables, "describe": _describe, "cite": _cite, "validate": _validate,
             "build": _build, "report": _report, "exercises": _exercises, "links": _links, "lab": _lab}
 
 

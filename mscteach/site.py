@@ -45,7 +45,10 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
         "html_js_files": ["mscteach.js"],
         "html_title": "MSC therapy for human liver disease",
         "html_theme": "sphinx_book_theme",
+        "templates_path": [str(CONF_DIR / "_templates")],
         "html_theme_options": {
+            # a link to the course in the other language, when both editions are built
+            "article_header_end": ["mscteach-edition.html", "article-header-buttons.html"],
             "home_page_in_toc": True,
             "use_download_button": False,
             "show_toc_level": 2,
@@ -64,6 +67,9 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
         "nb_code_prompt_show": "Show the solution (code and result)",
         "nb_code_prompt_hide": "Hide the solution",
         "nb_merge_streams": True,
+        # Markdown a cell displays (the index's chapter table, briefs' sections) is read as MyST, with tables:
+        # MyST-NB's default, CommonMark, shows a table as a paragraph of pipes
+        "nb_render_markdown_format": "myst",
         "myst_enable_extensions": ["colon_fence", "deflist"],
         "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
         "mscteach_repository": repository,
@@ -191,12 +197,24 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None) -> str:
-    """An executed notebook as the site shows it: lesson blocks, and (the root page) the site's contents."""
+def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None,
+                   translations: dict[str, str] | None = None, missing: list[str] | None = None) -> str:
+    """An executed notebook as the site shows it: lesson blocks, and (the root page) the site's contents.
+
+    With ``translations`` (a page's catalogue) each narrative block is translated; a block without a
+    translation stays in English and is appended to ``missing``.
+    """
+    from .translations import translate_markdown
+
     nb = json.loads(executed.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = lesson_blocks("".join(cell["source"]))
+            if translations is not None:
+                translated = translate_markdown(cell["source"], translations)
+                cell["source"] = translated.text
+                if missing is not None:
+                    missing += translated.missing
         if cell["cell_type"] == "code":  # a reader sees results, not tracebacks or warnings
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if o.get("output_type") != "error" and o.get("name") != "stderr"]
@@ -237,8 +255,16 @@ def prepare(data: Path | None = None) -> dict[str, str]:
 
 def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | None = None,
            repository: str | None = None, hub: str | None = None, failures: Mapping[str, str] | None = None,
-           course_pages: Mapping[str, str] | None = None) -> None:
-    """Render executed notebooks into the course site at ``out``.
+           course_pages: Mapping[str, str] | None = None, lang: str = "en",
+           other_edition: tuple[str, str] | None = None) -> dict[str, list[str]]:
+    """Render executed notebooks into the course site at ``out``; return the blocks left untranslated, per page.
+
+    ``lang`` is the edition's language: its chapters' narrative is translated
+    from the catalogues of :mod:`mscteach.translations` (a block without a
+    translation stays in English and is returned, never dropped), Sphinx's own
+    words follow ``language``, and a right-to-left language gets ``dir="rtl"``
+    on every page. ``other_edition`` is ``(language, relative root)`` of the
+    edition to link to from every page (e.g. ``("fa", "fa/")``).
 
     ``executed`` maps each page name (``00_index``, ``01_history``, ...) to its
     executed notebook (the first, ``00_index``, becomes ``index.html``); ``work`` keeps the Sphinx sources and its environment
@@ -269,14 +295,29 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         for stale in src.iterdir():
             if stale.is_file() and stale.name not in wanted:
                 stale.unlink()
+    from .translations import LANGUAGES, RTL, catalogue, check_language
+
+    check_language(lang)
+    untranslated: dict[str, list[str]] = {}
     for name in names:
-        text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name))
+        missing: list[str] = []
+        known = None if lang == "en" else catalogue(lang, pages[name])
+        text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name),
+                              known, missing)
+        if missing:
+            untranslated[pages[name]] = missing
         text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
         _write_if_changed(src / f"{pages[name]}.ipynb", text)
     for name, text in (course_pages if course_pages is not None else site_pages(data)).items():
         _write_if_changed(src / f"{name}.md", text)
     warnings = io.StringIO()
-    overrides = {"mscteach_repository": repository, "mscteach_hub": hub}
+    context = dict(sphinx_config()["html_context"])
+    if other_edition:
+        other, href = other_edition
+        context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGES[other],
+                       mscteach_edition_href=href)
+    overrides = {"mscteach_repository": repository, "mscteach_hub": hub, "language": lang,
+                 "html_context": context}
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,
@@ -288,6 +329,21 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     if app.statuscode:
         last = (warnings.getvalue().strip().splitlines() or ["(no message)"])[-1]
         raise MscteachError(f"the site could not be rendered: {last}")
+    if lang in RTL:
+        _mark_direction(out, lang)
+    return untranslated
+
+
+def _mark_direction(out: Path, lang: str) -> None:
+    """Give every page of a right-to-left edition ``dir="rtl"`` (the theme writes only ``lang``)."""
+    for page in out.rglob("*.html"):
+        if "_static" in page.relative_to(out).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        marked = re.sub(rf'<html([^>]*) lang="{lang}"(?![^>]*\bdir=)', rf'<html\1 lang="{lang}" dir="rtl"', text,
+                        count=1)
+        if marked != text:
+            page.write_text(marked, encoding="utf-8")
 
 
 def render_pack(work: Path, target: Path, paper: str = "A4") -> Path:

@@ -32,6 +32,10 @@ def test_the_site_opens_on_the_course_index(site):
     assert "Mesenchymal stem cell therapy for human liver disease: a course" in home
     assert not (out / "00_index.html").exists()  # the index notebook is the site's index page
     assert 'href="01_history.html"' in home
+    # the chapter overview is a table, one row per chapter (not a paragraph of pipes)
+    table = re.search(r"<table[^>]*>.*?</table>", home[home.index('id="chapters"'):], re.S)
+    assert table and "Questions" in table.group(0) and table.group(0).count("<tr") == 8, home[:0]
+    assert "| # | Chapter" not in home
 
 
 @pytest.fixture(scope="module")
