@@ -6,7 +6,6 @@ every block it shows in English.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
