@@ -75,9 +75,15 @@ def test_update_adds_new_blocks_keeps_changed_ones_fuzzy_and_drops_vanished_ones
     assert po.read_bytes() == before  # a second run changes nothing
 
 
-def test_the_index_page_is_translated_in_full():
-    counts = translations.status([REPO / "notebooks" / "00_index.ipynb"], "fa")
-    assert counts["index"]["blocks"] == counts["index"]["translated"] > 10
+#: Pages whose Persian translation is complete: a change to their English text must update the catalogue too.
+TRANSLATED = ["00_index", "01_history"]
+
+
+@pytest.mark.parametrize("name", TRANSLATED)
+def test_a_translated_page_stays_translated_in_full(name):
+    counts = translations.status([REPO / "notebooks" / f"{name}.ipynb"], "fa")
+    page = translations.page_name(REPO / "notebooks" / f"{name}.ipynb")
+    assert counts[page]["blocks"] == counts[page]["translated"] > 10
 
 
 def _numbers(text: str) -> list[str]:
@@ -109,11 +115,11 @@ def test_unknown_language_is_a_clear_error():
 # ------------------------------------------------------------------ the Persian edition of the site
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
-    """Both editions of a small course (the index and chapter 1), built as `mscteach build --lang en,fa`."""
+    """Both editions of a small course (the index and chapters 1-2), built as `mscteach build --lang en,fa`."""
     work = tmp_path_factory.mktemp("editions")
     folder = work / "notebooks"
     folder.mkdir()
-    for name in ("00_index.ipynb", "01_history.ipynb"):
+    for name in ("00_index.ipynb", "01_history.ipynb", "02_differentiation.ipynb"):
         shutil.copy(REPO / "notebooks" / name, folder)
     result = subprocess.run([sys.executable, "-m", "mscteach", "build", "--lang", "en,fa", "--notebooks",
                              str(folder), "--out", str(work / "site"), "--no-progress"], capture_output=True,
@@ -151,12 +157,22 @@ def test_the_persian_index_shows_its_translation_and_the_glossary_every_persian_
 
 def test_the_build_lists_what_it_shows_in_english(editions):
     out, result = editions
-    shown = re.search(r"fa edition: (\d+) narrative blocks shown in English .*\(01_history (\d+)\); listed in (\S+)",
-                      result.stdout)
-    expected = translations.status([REPO / "notebooks" / "01_history.ipynb"], "fa")["01_history"]
-    assert shown and int(shown.group(1)) == int(shown.group(2)) == expected["blocks"] - expected["translated"]
+    shown = re.search(r"fa edition: (\d+) narrative blocks shown in English .*\(02_differentiation (\d+)\); listed in "
+                      r"(\S+)", result.stdout)
+    expected = translations.status([REPO / "notebooks" / "02_differentiation.ipynb"], "fa")["02_differentiation"]
+    assert shown and int(shown.group(1)) == int(shown.group(2)) == expected["blocks"] - expected["translated"] > 0
     listing = Path(shown.group(3)).read_text(encoding="utf-8")
-    assert listing.startswith("## 01_history") and "# 1. From \"stem cell\" to mesenchymal stem cells" in listing
+    assert listing.startswith("## 02_differentiation") and "# 2. What is an MSC" in listing
+    page = (out / "fa" / "02_differentiation.html").read_text(encoding="utf-8")
+    assert "What is an MSC, and does it become a liver cell?" in page  # shown in English, not dropped
+
+
+def test_a_persian_chapter_links_its_persian_reference_numbers(editions):
+    page = (out_page := editions[0] / "fa" / "01_history.html").read_text(encoding="utf-8")
+    assert "ارنست هکل" in page and "The review opens its history with a word." not in page, out_page
+    # [۷] in the Persian text links to reference 7, as [7] does in the English chapter
+    assert re.search(r'<a class="citation-link reference external" href="references.html#ref-7"[^>]*>۷</a>', page) \
+        or re.search(r'href="references.html#ref-7"[^>]*>۷<', page)
 
 
 def test_the_persian_pages_load_their_font_and_nothing_from_the_network(editions, browser):
