@@ -21,7 +21,7 @@ from mscteach.site import lesson_blocks
 from .conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٫", "0123456789.")  # with the Persian decimal separator
 
 
 def test_blocks_are_paragraphs_lists_and_headings_never_code_or_directive_fences():
