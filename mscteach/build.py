@@ -224,42 +224,47 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     paths = notebooks(folder)
     if not paths:
         raise MscteachError(f"no notebooks found in {folder or notebook_dir()}")
-    plan = plan_parameters(paths, parameters or {})
+    # each edition's chapters run with its language (English: the chapters' own default, so its cache is shared
+    # with a build of English alone)
+    plans = {lang: plan_parameters(paths, {**(parameters or {}), **({} if lang == "en" else {"lang": lang})})
+             for lang in langs}
     out = Path(out).resolve()
     ensure_writable_folder(out)
     cache = cache_folder(out)
     ensure_writable_folder(cache / "executed", "cache folder")
-    keys = cache_keys(paths, plan, data)
-    executed = {p: cache / "executed" / f"{p.stem}-{keys[p]}.ipynb" for p in paths}
+    keys = {lang: cache_keys(paths, plans[lang], data) for lang in langs}
+    jobs_list = [(lang, p) for lang in langs for p in paths]
+    executed = {(lang, p): cache / "executed" / f"{p.stem}-{keys[lang][p]}.ipynb" for lang, p in jobs_list}
     repository = repository or repository_url()
-    stamp = {"keys": {p.stem: keys[p] for p in paths}, "repository": repository, "hub": hub, "langs": langs}
+    stamp = {"keys": {(p.stem if n == 0 else f"{lang}:{p.stem}"): keys[lang][p] for n, lang in enumerate(langs)
+                      for p in paths}, "repository": repository, "hub": hub, "langs": langs}
     result = BuildResult(out)
     # longest first (by how long each took last time, else by size), so no long chapter is left for the end
     durations = _durations(cache)
-    missing = sorted((p for p in paths if not executed[p].is_file()),
-                     key=lambda p: -durations.get(p.stem, p.stat().st_size / 20_000))
+    missing = sorted((job for job in jobs_list if not executed[job].is_file()),
+                     key=lambda job: -durations.get(job[1].stem, job[1].stat().st_size / 20_000))
     with worker_pool(min(jobs, max(len(missing), 1))) as pool, ThreadPoolExecutor(1) as warm_up:
-        futures = {pool.submit(_execute_one, str(p), str(executed[p]), plan[p], str(data) if data else None): p
-                   for p in missing}
+        futures = {pool.submit(_execute_one, str(p), str(executed[(lang, p)]), plans[lang][p],
+                               str(data) if data else None): (lang, p) for lang, p in missing}
         # started after the workers are forked (forking while a thread imports is unsafe);
         # with nothing to execute there is no idle time to fill, and maybe nothing to render
         course_pages = warm_up.submit(site.prepare, data) if missing else None
         for future in tqdm(as_completed(futures), total=len(futures), desc="notebooks", unit="nb",
                            disable=not progress or not futures):
             failure, seconds = future.result()
-            durations[futures[future].stem] = seconds
+            durations[futures[future][1].stem] = seconds
             if failure:
                 result.failures.append(NotebookFailure(*json.loads(failure)))
     if missing:
         (cache / "durations.json").write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
-    result.executed = sorted(p.name for p in missing)
+    result.executed = sorted({p.name for _, p in missing})
     result.failures.sort(key=lambda f: f.notebook)
     failed = {f.notebook for f in result.failures}
-    for p in paths:  # a failed chapter is shown up to its error, and executed again next time
-        if p.name in failed and executed[p].is_file():
-            partial = cache / "executed" / f"{p.stem}-failed.ipynb"
-            executed[p].replace(partial)
-            executed[p] = partial
+    for lang, p in jobs_list:  # a failed chapter is shown up to its error, and executed again next time
+        if p.name in failed and executed[(lang, p)].is_file():
+            partial = cache / "executed" / f"{p.stem}-{lang}-failed.ipynb"
+            executed[(lang, p)].replace(partial)
+            executed[(lang, p)] = partial
     stamp_file = out / ".mscteach-build.json"
     previous = json.loads(stamp_file.read_text(encoding="utf-8")) if stamp_file.is_file() else None
     if failed or previous != stamp or not result.index.is_file():
@@ -268,13 +273,13 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
         for n, lang in enumerate(langs):
             # the first edition at the top, the others in a folder each; two editions link to each other
             other = None if len(langs) < 2 else ((langs[1], f"{langs[1]}/") if n == 0 else (langs[0], "../"))
-            missing = site.render({p.stem: executed[p] for p in paths if executed[p].is_file()},
-                                  out if n == 0 else out / lang, cache if n == 0 else cache / lang, data=data,
-                                  repository=repository, hub=hub,
-                                  failures={Path(f.notebook).stem: str(f) for f in result.failures},
-                                  course_pages=pages, lang=lang, other_edition=other)
+            missing_text = site.render({p.stem: executed[(lang, p)] for p in paths if executed[(lang, p)].is_file()},
+                                       out if n == 0 else out / lang, cache if n == 0 else cache / lang, data=data,
+                                       repository=repository, hub=hub,
+                                       failures={Path(f.notebook).stem: str(f) for f in result.failures},
+                                       course_pages=pages, lang=lang, other_edition=other)
             if lang != "en":
-                result.untranslated[lang] = missing
+                result.untranslated[lang] = missing_text
         result.rendered = True
         if not failed:
             write_atomically(stamp_file, lambda part: part.write_text(json.dumps(stamp, indent=1), encoding="utf-8"))

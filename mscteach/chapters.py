@@ -77,43 +77,53 @@ def _immune_targets() -> list[str]:
 IMMUNE_CATEGORIES = ["innate immunity", "adaptive immunity", "immunomodulation (general)"]
 
 INTERACTIVE = Parameter("flag", describes="show live explorers (False: their default view as plain output)")
+#: Every chapter's ``lang``: the language of its figures, explorers and table labels (mscteach.i18n).
+LANG = Parameter("choice", lambda: ["en", "fa"], allow_all=False,
+                 describes="language of figures, explorers and table labels: en or fa (Persian)")
 
 #: Each chapter's parameters, by notebook name (without .ipynb).
 CHAPTERS: dict[str, dict[str, Parameter]] = {
-    "00_index": {"show_glossary": Parameter("flag", describes="show the glossary")},
+    "00_index": {"show_glossary": Parameter("flag", describes="show the glossary"), "lang": LANG},
     "01_history": {
         "year_from": Parameter("year", describes="first year shown"),
         "year_to": Parameter("year", describes="last year shown"),
         "category": Parameter("choice", _vocabulary("timeline", "category")),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "02_differentiation": {
         "source": Parameter("choice", _column("cell_sources", "source"), allow_all=False),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "03_immunomodulation": {
         "focus_cell": Parameter("choice", _immune_targets),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "04_fibrosis": {
         "msc_synthesis_block": Parameter("number", low=0, high=1),
         "msc_degradation_boost": Parameter("number", low=0, high=3),
         "msc_week": Parameter("integer", low=0, high=30),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "05_animal_models": {
         "disease": Parameter("choice", _vocabulary("animal_studies", "disease")),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "06_clinical_trials": {
         "disease": Parameter("choice", _vocabulary("clinical_studies", "disease")),
         "cell_type": Parameter("choice", _vocabulary("clinical_studies", "cell_type")),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
     "07_challenges": {
         "disease": Parameter("choice", _vocabulary("clinical_studies", "disease")),
         "conditions": Parameter("choices", _column("exclusion_criteria", "criterion"), allow_all=False),
         "interactive": INTERACTIVE,
+        "lang": LANG,
     },
 }
 

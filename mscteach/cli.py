@@ -249,9 +249,11 @@ def _build(args: argparse.Namespace) -> int:
         blocks = sum(len(b) for b in pages.values())
         listing.write_text("".join(f"## {page}\n\n" + "".join(f"{b}\n\n" for b in found)
                                    for page, found in pages.items()), encoding="utf-8")
+        if not blocks:
+            print(f"{lang} edition: every narrative block translated")
+            continue
         print(f"{lang} edition: {blocks} narrative {'block' if blocks == 1 else 'blocks'} shown in English for want "
-              f"of a translation ({', '.join(f'{p} {len(b)}' for p, b in pages.items()) or 'none'}); listed in "
-              f"{listing}")
+              f"of a translation ({', '.join(f'{p} {len(b)}' for p, b in pages.items())}); listed in {listing}")
     built = len(result.pages) - len(result.failures)
     work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
         ("" if result.rendered else ", site up to date")

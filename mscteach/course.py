@@ -19,8 +19,10 @@ from .errors import MscteachError
 __all__ = ["Lesson", "chapter_overview", "lesson", "reading_list", "setup", "table_overview"]
 
 
-def setup() -> None:
-    """Display settings for the chapters: tables for readers and figures with alt text.
+def setup(lang: str = "en") -> None:
+    """Display settings for the chapters: tables for readers and figures with alt text, in ``lang``.
+
+    ``lang="fa"`` shows figures, explorers and table labels in Persian (:mod:`mscteach.i18n`).
 
     Every DataFrame a chapter shows is drawn by :func:`mscteach.display.table_html`
     (no index column, human labels, blanks for missing values, whole tables:
@@ -30,7 +32,9 @@ def setup() -> None:
     from IPython import get_ipython
     from matplotlib.figure import Figure
 
-    from . import display
+    from . import display, i18n
+
+    i18n.set_language(lang)
 
     pd.set_option("display.max_colwidth", None)  # findings are sentences: show them whole
     pd.set_option("display.max_columns", 30)

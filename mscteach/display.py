@@ -45,8 +45,10 @@ def site_build() -> bool:
 
 
 def column_label(name: Any) -> str:
-    """The label a reader sees for a column."""
-    return LABELS.get(str(name), str(name).replace("_", " "))
+    """The label a reader sees for a column (in the language of :mod:`mscteach.i18n`)."""
+    from . import i18n
+
+    return i18n.text(LABELS.get(str(name), str(name).replace("_", " ")))
 
 
 def _cell(value: Any) -> tuple[str, bool]:
@@ -166,6 +168,9 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
     ``dpi`` defaults to the figure's own, or 144 (sharp on a projector) when
     the chapter runs for the course site.
     """
+    from . import i18n
+
+    i18n.localise_figure(fig)  # nothing to do in English
     buffer = io.BytesIO()
     dpi = dpi or (144 if site_build() else fig.dpi)
     if site_build():

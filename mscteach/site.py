@@ -183,6 +183,24 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
     return {"glossary": "\n".join(lines) + "\n", "references": "\n".join(refs) + "\n", "data": "\n".join(about) + "\n"}
 
 
+def _localise_page(page: str, lang: str) -> str:
+    """A generated course page in ``lang``: its headings, introductions and labels (the data stay as they are)."""
+    from .i18n import text
+
+    out = []
+    for number, line in enumerate(page.split("\n")):
+        if line.startswith("# "):
+            line = "# " + text(line[2:], lang)
+        elif number == 2 and line.startswith(("All ", "The review's ")):  # the glossary's and references' introduction
+            line = text(line, lang)
+        elif line.startswith("  Persian: "):
+            label = text("Persian", lang)
+            rest = line[len("  Persian: "):]
+            line = f"  {label}: " + (text(rest, lang) if rest.startswith("none.") else rest)
+        out.append(line)
+    return "\n".join(out)
+
+
 def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", str(text))
 
@@ -229,8 +247,11 @@ def _site_notebook(executed: Path, contents: list[str] | None, failure: str | No
         nb["cells"].insert(first + 1, {"cell_type": "markdown", "id": "site-failure", "metadata": {},
                                        "source": warning})
     if contents is not None:
-        toc = ["```{toctree}", ":hidden:", ":caption: Chapters", "", *contents, "```", "",
-               "```{toctree}", ":hidden:", ":caption: Course pages", "", *PAGES, "```"]
+        from .i18n import text
+
+        lang = "en" if translations is None else "fa"
+        toc = ["```{toctree}", ":hidden:", f":caption: {text('Chapters', lang)}", "", *contents, "```", "",
+               "```{toctree}", ":hidden:", f":caption: {text('Course pages', lang)}", "", *PAGES, "```"]
         nb["cells"].append({"cell_type": "markdown", "id": "site-contents", "metadata": {},
                             "source": "\n".join(toc)})
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
@@ -309,15 +330,17 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
         _write_if_changed(src / f"{pages[name]}.ipynb", text)
     for name, text in (course_pages if course_pages is not None else site_pages(data)).items():
-        _write_if_changed(src / f"{name}.md", text)
+        _write_if_changed(src / f"{name}.md", text if lang == "en" else _localise_page(text, lang))
     warnings = io.StringIO()
     context = dict(sphinx_config()["html_context"])
     if other_edition:
         other, href = other_edition
         context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGES[other],
                        mscteach_edition_href=href)
+    from .i18n import text as localised
+
     overrides = {"mscteach_repository": repository, "mscteach_hub": hub, "language": lang,
-                 "html_context": context}
+                 "html_context": context, "html_title": localised(sphinx_config()["html_title"], lang)}
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,

@@ -74,6 +74,17 @@ class Explorer(w.VBox):
     """
 
     def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str) -> None:
+        from . import i18n
+
+        name, help = i18n.text(name), i18n.text(help)
+        if i18n.language() != "en":  # labels in the reader's language; the values stay what render() expects
+            for control in controls.values():
+                control.description = i18n.text(control.description)
+                options = getattr(control, "options", None)
+                if options and all(isinstance(o, str) for o in options):
+                    value = control.value
+                    control.options = [(i18n.text(o), o) for o in options]
+                    control.value = value
         self.name = name
         self.help = help
         self.controls = controls
@@ -163,13 +174,14 @@ class Explorer(w.VBox):
 def _positions(control: w.ValueWidget) -> list[Any]:
     """The values a static copy precomputes for a control: every option, or a handful of positions."""
     current = control.value
+    values = list(getattr(control, "_options_values", getattr(control, "options", ())))  # (label, value) options
     if isinstance(control, w.SelectMultiple):
-        options = list(control.options)
+        options = values
         if set(current) == set(options):  # all chosen: the view without each one in turn
             return [tuple(current)] + [tuple(o for o in options if o != left) for left in options]
         return [tuple(current)] + [tuple(dict.fromkeys([*current, added])) for added in options if added not in current]
     if hasattr(control, "options"):
-        return [current] + [o for o in control.options if o != current]
+        return [current] + [o for o in values if o != current]
     if isinstance(control, w.IntRangeSlider):
         low, high = control.min, control.max
         third = (high - low) // 3
@@ -185,11 +197,14 @@ def _positions(control: w.ValueWidget) -> list[Any]:
 
 
 def _shown(value: Any) -> str:
+    """A control value as a static view's label names it (in the language of :mod:`mscteach.i18n`)."""
+    from . import i18n
+
     if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-        return ", ".join(value) if value else "none"
+        return ", ".join(map(i18n.text, value)) if value else i18n.text("none")
     if isinstance(value, tuple):
-        return "-".join(map(str, value))
-    return str(value)
+        return "-".join(i18n.digits(v) for v in value)
+    return i18n.text(str(value))
 
 
 def _static_item(item: Any, dpi: float | None = None) -> str:

@@ -1,0 +1,153 @@
+"""The language of figures, explorers and tables: one message catalogue, Persian digits, a shipped font.
+
+A chapter run with ``lang = "fa"`` (``course.setup(lang)``) shows its figures,
+its explorers' controls and its tables' column labels in Persian. The plotting
+functions stay in English; :func:`localise_figure` translates a finished
+figure's texts (titles, axis labels, tick labels, legends, notes) from the
+catalogue ``mscteach/locale/LANG/LC_MESSAGES/figures.po`` just before it is
+drawn, and sets them in Vazirmatn, shipped in ``mscteach/fonts/`` (SIL Open
+Font License; a pip user has no Persian system font). Matplotlib (3.11 and
+later) shapes Persian and lays it out right to left itself, so the text is
+given to it as written (reshaping it beforehand would reverse it twice).
+
+Numbers: Persian text takes Persian digits, with ``٫`` as the decimal
+separator and ``٪`` for per cent; a message with numbers is looked up with each
+number replaced by ``{n}`` (``"Registered trials ({n})"``), so one entry serves
+every count. An entry translated as itself (a name or abbreviation: ``IL-{n}``,
+``Lin {n} (RCT)``) keeps its Latin letters and digits. A text without a translation stays in English and is recorded in
+:data:`MISSING`, so a build can list it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["FONT", "MISSING", "digits", "language", "localise_figure", "set_language", "text"]
+
+FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
+BOLD = FONT.with_name("Vazirmatn-Bold.ttf")
+LOCALE = Path(__file__).resolve().parent / "locale"
+#: The languages figures can be shown in.
+LANGUAGES = ("en", "fa")
+#: English texts met without a translation, per language (for the build's list).
+MISSING: dict[str, set[str]] = {}
+_state = {"lang": "en"}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = str.maketrans("0123456789%", "۰۱۲۳۴۵۶۷۸۹٪")
+
+
+def set_language(lang: str) -> None:
+    """Show figures, explorers and table labels in ``lang`` from now on ("en" or "fa")."""
+    from .errors import UnknownNameError
+
+    if lang not in LANGUAGES:
+        raise UnknownNameError("language", lang, list(LANGUAGES))
+    _state["lang"] = lang
+    if lang == "fa":
+        _register_font()
+
+
+def language() -> str:
+    """The language figures are shown in."""
+    return _state["lang"]
+
+
+@lru_cache(maxsize=1)
+def _register_font() -> str:
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(FONT))
+    font_manager.fontManager.addfont(str(BOLD))  # titles are bold
+    return font_manager.FontProperties(fname=str(FONT)).get_name()
+
+
+@lru_cache(maxsize=4)
+def _catalogue(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = LOCALE / lang / "LC_MESSAGES" / "figures.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def digits(value: Any, lang: str | None = None) -> str:
+    """``value`` as text with the language's digits: ``0.48`` is ``۰٫۴۸`` in Persian."""
+    lang = lang or language()
+    out = str(value)
+    if lang != "fa":
+        return out
+    out = re.sub(r"(?<=\d)\.(?=\d)", "٫", out)
+    return out.replace("\u2212", "-").translate(_LATIN)
+
+
+def text(message: str, lang: str | None = None) -> str:
+    """``message`` in the language: its translation (numbers in the language's digits), or the English text."""
+    lang = lang or language()
+    if lang == "en" or not message or not re.search(r"[A-Za-z]", message):
+        return digits(message, lang)
+    if re.search(r"[\u0600-\u06FF]", message) or "$" in message:  # already Persian, or mathtext (10^5)
+        return message
+    if "\n" in message:  # a label the figure wrapped: translate it whole, then wrap it as wide again
+        import textwrap
+
+        lines = message.split("\n")
+        known = _catalogue(lang)
+        # joined with spaces, or (a word the figure broke, "fibrosis/cir" + "rhosis") without
+        joined = next((j for j in (" ".join(lines), "".join(lines)) if _NUMBER.sub("{n}", j) in known),
+                      " ".join(lines))
+        whole = text(joined, lang)
+        return whole if whole == joined else textwrap.fill(whole, max(max(len(line) for line in lines), 8))
+    known = _catalogue(lang)
+    numbers = _NUMBER.findall(message)
+    key = _NUMBER.sub("{n}", message)
+    if key not in known:
+        MISSING.setdefault(lang, set()).add(key)
+        return message
+    if known[key] == key:  # a name or abbreviation kept as it is (IL-10, BM-MSC, Lin 2017): digits too
+        return message
+    parts = known[key].split("{n}")
+    filled = parts[0]
+    for number, rest in zip(numbers, parts[1:]):
+        filled += digits(number, lang) + rest
+    return filled
+
+
+def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
+    """Translate a finished figure's texts in place and set them in the language's font; returns the figure."""
+    lang = lang or language()
+    if lang == "en" or getattr(fig, "_mscteach_lang", None) == lang:
+        return fig
+    from matplotlib.text import Text
+    from matplotlib.ticker import FuncFormatter
+
+    family = [_register_font(), "DejaVu Sans"]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            original = axis.get_major_formatter()
+            if getattr(original, "_mscteach", False):
+                continue
+
+            def localised(x, pos=None, original=original):
+                return text(original(x, pos), lang)  # category names translated, numbers in Persian digits
+
+            wrapped = FuncFormatter(localised)
+            wrapped._mscteach = True
+            wrapped.set_locs = original.set_locs  # scalar formatters choose their format from the locations
+            wrapped.get_offset = original.get_offset
+            axis.set_major_formatter(wrapped)
+        ax.tick_params(labelfontfamily=family)
+    for artist in fig.findobj(Text):
+        content = artist.get_text()
+        if content:
+            artist.set_text(text(content, lang))
+        artist.set_fontfamily(family)
+    fig._mscteach_lang = lang
+    return fig
