@@ -202,3 +202,32 @@ def test_cli_status_counts_the_translated_blocks():
     done = sum(c["translated"] for c in counts.values())
     assert result.stdout.splitlines()[-1] == f"fa: {done} of {total} narrative blocks translated"
     assert re.search(r"^index +(\d+) of +\1 blocks translated$", result.stdout, re.M)
+
+
+def test_no_persian_page_lets_text_overflow_its_box(editions, browser):
+    """Every Persian page, at a laptop's and a phone's width: no text block wider than the box it sits in.
+
+    Wide tables and code scroll inside their own box by design (checked elsewhere); everything else must wrap.
+    """
+    out, _ = editions
+    script = """() => {
+      const found = [];
+      for (const el of document.querySelectorAll('article p, article li, article h1, article h2, article h3, '
+                                                 + 'article figcaption, article dt, article dd, .bd-sidebar-primary a')) {
+        if (el.closest('pre, table, .mscteach-table, .highlight, .cell_input, mjx-container')) continue;
+        const box = el.getBoundingClientRect();
+        const parent = el.parentElement.getBoundingClientRect();
+        if (box.width === 0) continue;
+        if (el.scrollWidth > el.clientWidth + 1 || box.left < parent.left - 1 || box.right > parent.right + 1)
+          found.push(el.tagName + ': ' + el.textContent.trim().slice(0, 60));
+      }
+      return found;
+    }"""
+    for width in (1280, 390):
+        for page_file in sorted((out / "fa").glob("*.html")):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            page.wait_for_load_state("load")
+            overflowing = page.evaluate(script)
+            page.close()
+            assert overflowing == [], (width, page_file.name, overflowing[:5])
