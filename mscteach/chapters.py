@@ -197,8 +197,8 @@ def check_parameters(chapter: str, **values: Any) -> None:
 
     Examples
     --------
-    >>> check_parameters("01_history", year_from=1868, year_to=1991, category="all", interactive=True)
-    >>> check_parameters("01_history", year_from="abc", year_to=1991, category="all", interactive=True)
+    >>> check_parameters("01_history", year_from=1868, year_to=1991, category="all", interactive=True, lang="en")
+    >>> check_parameters("01_history", year_from="abc", year_to=1991, category="all", interactive=True, lang="en")
     Traceback (most recent call last):
     ...
     mscteach.chapters.ParameterError: 01_history: parameter year_from must be a whole number (a year); got 'abc'

@@ -236,11 +236,8 @@ def _site_notebook(executed: Path, contents: list[str] | None, failure: str | No
         if cell["cell_type"] == "code":  # a reader sees results, not tracebacks or warnings
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if o.get("output_type") != "error" and o.get("name") != "stderr"]
-            for output in cell["outputs"]:  # Markdown a cell printed links chapters as notebooks
-                markdown = output.get("data", {}).get("text/markdown")
-                if markdown:
-                    output["data"]["text/markdown"] = re.sub(r"\]\((\d\d_[\w-]+)\.ipynb\)", r"](\1.html)",
-                                                             "".join(markdown))
+            # Markdown a cell printed links chapters as notebooks (``01_history.ipynb``): read as MyST, such a link
+            # is a link to that page of the site, so it stays as it is
     if failure:
         warning = f":::{{warning}}\nThis page could not be built completely: {failure}\n:::\n"
         first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
