@@ -7,7 +7,6 @@ it is printed as a clear message (no traceback) and the exit status is 1
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -352,7 +351,9 @@ def _translations(args: argparse.Namespace) -> int:
 
     pages = notebooks()
     if args.action == "update":
-        if not os.access(translations.LOCALE.parent, os.W_OK) or "site-packages" in translations.LOCALE.parts:
+        from .resources import checkout
+
+        if checkout() is None:  # the one test of "installed, read-only" the package uses
             raise MscteachError("the catalogues of an installed package are read-only: update them in a checkout "
                                 "of the course repository")
         counts = translations.update(pages, translations.check_language(args.lang))

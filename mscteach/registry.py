@@ -732,10 +732,10 @@ def screen(records: Sequence[Record], data: str | os.PathLike[str] | None = None
     from .data import _descriptor, data_dir, load
 
     folder = data_dir(data)
-    present = {r["name"] for r in _descriptor(folder)["resources"]}
-    missing = [name for name in ("registry_conditions", "registry_interventions") if name not in present]
-    if missing or "registry_id" not in {f["name"] for r in _descriptor(folder)["resources"]
-                                        if r["name"] == "clinical_studies" for f in r["schema"]["fields"]}:
+    resources = {r["name"]: r for r in _descriptor(folder)["resources"]}
+    missing = [name for name in ("registry_conditions", "registry_interventions") if name not in resources]
+    clinical = resources.get("clinical_studies", {"schema": {"fields": []}})
+    if missing or "registry_id" not in {f["name"] for f in clinical["schema"]["fields"]}:
         raise RegistryError(
             f"{folder} was made by an older mscteach: it lacks the screening rules ({', '.join(missing) or 'none'}) "
             "or clinical_studies.registry_id. Make a new course folder with `mscteach init DIR` and copy your own "
@@ -1022,11 +1022,9 @@ def _commit(folder: Path, contents: dict[str, bytes]) -> None:
                                       "changed")
         # every file is complete before it replaces the old one; the descriptor, which makes the tables
         # visible, is replaced last
-        for name in sorted(contents, key=lambda n: n == "datapackage.json"):
-            staged = trial / f".{name}.part"
-            staged.write_bytes(contents[name])
-            os.chmod(staged, _mode(folder / name, folder))
-            shutil.move(str(staged), str(folder / f".{name}.part"))
+        for name in contents:  # the validated files, next to the ones they replace
+            shutil.copyfile(trial / name, folder / f".{name}.part")
+            os.chmod(folder / f".{name}.part", _mode(folder / name))
         for name in sorted(contents, key=lambda n: n == "datapackage.json"):
             os.replace(folder / f".{name}.part", folder / name)
     finally:
@@ -1037,7 +1035,7 @@ def _commit(folder: Path, contents: dict[str, bytes]) -> None:
                 leftover.unlink()
 
 
-def _mode(path: Path, folder: Path) -> int:
+def _mode(path: Path) -> int:
     if path.exists():
         return path.stat().st_mode & 0o777
     umask = os.umask(0)

@@ -215,12 +215,12 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None,
+def _site_notebook(executed: Path, contents: list[str] | None, failure: str | None = None, lang: str = "en",
                    translations: dict[str, str] | None = None, missing: list[str] | None = None) -> str:
     """An executed notebook as the site shows it: lesson blocks, and (the root page) the site's contents.
 
-    With ``translations`` (a page's catalogue) each narrative block is translated; a block without a
-    translation stays in English and is appended to ``missing``.
+    In a translated edition (``lang``, with ``translations``, the page's catalogue) each narrative block is
+    translated; a block without a translation stays in English and is appended to ``missing``.
     """
     from .translations import translate_markdown
 
@@ -246,7 +246,6 @@ def _site_notebook(executed: Path, contents: list[str] | None, failure: str | No
     if contents is not None:
         from .i18n import text
 
-        lang = "en" if translations is None else "fa"
         toc = ["```{toctree}", ":hidden:", f":caption: {text('Chapters', lang)}", "", *contents, "```", "",
                "```{toctree}", ":hidden:", f":caption: {text('Course pages', lang)}", "", *PAGES, "```"]
         nb["cells"].append({"cell_type": "markdown", "id": "site-contents", "metadata": {},
@@ -321,7 +320,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         missing: list[str] = []
         known = None if lang == "en" else catalogue(lang, pages[name])
         text = _site_notebook(executed[name], chapters if name == root else None, (failures or {}).get(name),
-                              known, missing)
+                              lang, known, missing)
         if missing:
             untranslated[pages[name]] = missing
         text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook

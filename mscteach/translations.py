@@ -185,9 +185,10 @@ def update(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict
     translation marked fuzzy (a translator confirms it), vanished blocks are
     dropped. Files are written only when their content changes.
     """
+    import io
+
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
-    import io
 
     check_language(lang)
     if lang == SOURCE:
