@@ -145,7 +145,7 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         lines.append(f"  {definition}")
         if isinstance(row.term_fa, str) and row.term_fa:
             lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>"]
-        elif isinstance(row.term_fa_note, str) and row.term_fa_note:
+        elif isinstance(getattr(row, "term_fa_note", None), str) and row.term_fa_note:  # older data: no column
             lines += ["", f"  Persian: none. {row.term_fa_note}"]
         lines.append("")
     lines.append(":::")

@@ -100,3 +100,19 @@ def test_a_chapter_links_to_its_live_version_when_the_repository_is_known():
                                   "notebooks/06_clinical_trials.ipynb")
     assert links[1][0] == "JupyterHub" and links[1][1].startswith("https://hub.example.org/hub/user-redirect/git-pull?")
     assert section.children[1].astext().startswith("Open this chapter live: ")  # right under the title
+
+
+def test_a_data_folder_from_before_the_glossary_notes_still_gets_its_glossary_page(data_copy):
+    """An instructor's copy made by an earlier mscteach has no term_fa_note column: the site is still built."""
+    import json
+
+    from .conftest import read_rows, write_rows
+
+    rows = read_rows(data_copy / "glossary.csv")
+    write_rows(data_copy / "glossary.csv", [row[:-1] for row in rows])  # term_fa_note is the last column
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    glossary = next(r for r in descriptor["resources"] if r["name"] == "glossary")
+    glossary["schema"]["fields"] = [f for f in glossary["schema"]["fields"] if f["name"] != "term_fa_note"]
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    page = site.site_pages(data_copy)["glossary"]
+    assert "Persian: none." not in page and "Kasai operation" in page and page.count("  Persian: ") == 90
