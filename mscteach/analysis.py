@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import i18n
 from .data import field_schema, format_citation, vocabulary
 from .errors import MscteachError, UnknownNameError
+from .i18n import say
 
 ALL = "all"
 
@@ -633,18 +635,40 @@ class MetaAnalysisResult:
         """Whether there is a pooled estimate."""
         return self.reason is None
 
-    def summary(self) -> str:
-        """One line: the random-effects estimate with its CI and heterogeneity, or why there is none."""
+    def summary(self, lang: str | None = None) -> str:
+        """One line: the random-effects estimate with its CI and heterogeneity, or why there is none.
+
+        ``lang`` is the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+        """
         if not self.pooled:
-            return f"No pooled {self.measure}: {self.reason}"
-        ci = "95% CI" if self.ci_method == "z" else "95% CI, HKSJ"
-        text = (f"{self.measure} {self.estimate:.2f} ({ci} {self.ci_low:.2f}-{self.ci_high:.2f}), "
-                f"{self.k} studies, random effects ({self.method}); I² = {self.i2:.0f}%, τ² = {self.tau2:.3f}")
+            reason = self.reason if (lang or i18n.language()) == "en" else \
+                _too_few_studies(self.measure, self.k, len(self.studies), self.excluded, lang)
+            return say("No pooled {measure}: {reason}", lang, measure=self.measure, reason=reason)
+        values = dict(measure=self.measure, estimate=self.estimate, low=self.ci_low, high=self.ci_high, k=self.k,
+                      method=self.method, i2=self.i2, tau2=self.tau2)
+        if self.ci_method == "z":
+            line = say("{measure} {estimate:.2f} (95% CI {low:.2f}-{high:.2f}), {k} studies, random effects ({method}); "
+                       "I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
+        else:
+            line = say("{measure} {estimate:.2f} (95% CI, HKSJ {low:.2f}-{high:.2f}), {k} studies, random effects "
+                       "({method}); I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
         if self.pi_low == self.pi_low:  # not NaN
-            text += f"; 95% prediction interval {self.pi_low:.2f}-{self.pi_high:.2f}"
+            line += say("; 95% prediction interval {low:.2f}-{high:.2f}", lang, low=self.pi_low, high=self.pi_high)
         if self.excluded:
-            text += f"; left out: {', '.join(f'{s} ({why})' for s, why in self.excluded)}"
-        return text
+            line += say("; left out: {studies}", lang, studies=", ".join(
+                f"{s} ({i18n.text(why, lang)})" for s, why in self.excluded))
+        return line
+
+
+def _too_few_studies(measure: str, informative: int, total: int, excluded: Sequence[tuple[str, str]],
+                     lang: str | None) -> str:
+    """Why nothing was pooled: fewer than two studies with information, and which were left out and why."""
+    reason = say("a pooled estimate needs at least two studies with information on the {measure}; "
+                 "{informative} of {total} given", lang, measure=measure, informative=informative, total=total)
+    if excluded:
+        reason += say(" (left out: {studies})", lang, studies=say("; ", lang).join(
+            f"{s}: {i18n.text(why, lang)}" for s, why in excluded))
+    return reason
 
 
 def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
@@ -719,10 +743,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
     warnings = _pooling_warnings(table)
     nan = float("nan")
     if len(informative) < 2:
-        reason = (f"a pooled estimate needs at least two studies with information on the {measure}; "
-                  f"{len(informative)} of {len(studies)} given")
-        if excluded:
-            reason += " (left out: " + "; ".join(f"{s}: {why}" for s, why in excluded) + ")"
+        reason = _too_few_studies(measure, len(informative), len(studies), excluded, "en")
         return MetaAnalysisResult(
             measure=measure, method=method, k=len(informative), estimate=nan, ci_low=nan, ci_high=nan,
             log_estimate=nan, se=nan, fixed_estimate=nan, fixed_ci_low=nan, fixed_ci_high=nan,
@@ -1053,21 +1074,23 @@ def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.Data
 
 
 def pooling_overview(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
-                     method: str = "DL") -> pd.DataFrame:
+                     method: str = "DL", lang: str | None = None) -> pd.DataFrame:
     """What can be pooled: one row per binary outcome and time point, with the pooled estimate or why not.
 
     Columns: ``outcome``, ``timepoint``, ``studies`` (reporting it in both
-    arms), ``pooled`` (bool), ``result`` (the summary line, or the reason) and
+    arms), ``pooled`` (bool), ``result`` (the summary line, or the reason, in ``lang``) and
     ``warnings``.
     """
     rows = [{"outcome": o, "timepoint": t, "studies": len(r.studies), "pooled": r.pooled,
-             "result": r.summary(), "warnings": "; ".join(r.warnings)}
+             "result": r.summary(lang), "warnings": "; ".join(r.warnings)}
             for o, t, r in pool_outcomes(outcomes, clinical, measure, method)]
     return pd.DataFrame(rows, columns=["outcome", "timepoint", "studies", "pooled", "result", "warnings"])
 
 
-def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> str:
+def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, lang: str | None = None) -> str:
     """A sentence (Markdown) saying what the data let one pool, computed from the data.
+
+    ``lang`` is the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
 
     Examples
     --------
@@ -1076,23 +1099,30 @@ def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> str
     ... # doctest: +ELLIPSIS
     **Nothing can be pooled**: ...
     """
-    overview = pooling_overview(outcomes, clinical)
+    overview = pooling_overview(outcomes, clinical, lang=lang)
     pooled = overview[overview["pooled"]]
     if overview.empty:
-        return ("**Nothing can be pooled**: no study reports an outcome as events and totals in both a "
-                "treated and a control arm.")
+        return say("**Nothing can be pooled**: no study reports an outcome as events and totals in both a "
+                   "treated and a control arm.", lang)
+    separator = say("; ", lang)
     if pooled.empty:
-        listed = "; ".join(f"{_outcome_label(r.outcome, r.timepoint)}: {r.studies} "
-                           f"{_plural(r.studies, 'study', 'studies')}" for r in overview.itertuples())
-        return ("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
-                "counted as events out of patients in both arms by at least two studies with events. "
-                f"Outcomes reported that way: {listed}.")
-    listed = "; ".join(f"{_outcome_label(r.outcome, r.timepoint)}: {r.result}" for r in pooled.itertuples())
-    return f"**{len(pooled)} {_plural(len(pooled), 'outcome', 'outcomes')} can be pooled**: {listed}."
+        listed = separator.join(say("{outcome}: {studies} {study_word}", lang,
+                                    outcome=_outcome_label(r.outcome, r.timepoint, lang), studies=r.studies,
+                                    study_word=_plural(r.studies, "study", "studies")) for r in overview.itertuples())
+        return say("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
+                   "counted as events out of patients in both arms by at least two studies with events. "
+                   "Outcomes reported that way: {listed}.", lang, listed=listed)
+    listed = separator.join(f"{_outcome_label(r.outcome, r.timepoint, lang)}: {r.result}"
+                            for r in pooled.itertuples())
+    return say("**{n} {outcome_word} can be pooled**: {listed}.", lang, n=len(pooled),
+               outcome_word=_plural(len(pooled), "outcome", "outcomes"), listed=listed)
 
 
-def _outcome_label(outcome: str, timepoint: str) -> str:
-    return f"{outcome} ({timepoint})" if timepoint == TIMEPOINT_NOT_STATED else f"{outcome} at {timepoint}"
+def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str:
+    if timepoint == TIMEPOINT_NOT_STATED:
+        return say("{outcome} ({timepoint})", lang, outcome=i18n.text(outcome, lang),
+                   timepoint=i18n.text(timepoint, lang))
+    return say("{outcome} at {timepoint}", lang, outcome=i18n.text(outcome, lang), timepoint=i18n.text(timepoint, lang))
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -1243,24 +1273,30 @@ def registered_overview(trials: pd.DataFrame) -> pd.DataFrame:
     return view.reset_index(drop=True)
 
 
-def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None = None) -> str:
+def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None = None,
+                       lang: str | None = None) -> str:
     """The registered trials in numbers, in words (Markdown): how many, how many ongoing, how many published.
 
-    ``last_import`` is :func:`mscteach.registry.last_import` (its PRISMA counts are stated when given).
+    ``last_import`` is :func:`mscteach.registry.last_import` (its PRISMA counts are stated when given);
+    ``lang`` the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
     """
     n = len(trials)
     published = int(trials["published_study_id"].notna().sum()) if "published_study_id" in trials else 0
     going = int(ongoing(trials).sum())
-    text = (f"The data folder holds **{n} registered {_plural(n, 'trial', 'trials')}** of cell therapies in liver "
-            f"disease; {going} {_plural(going, 'is', 'are')} ongoing (not yet recruiting, recruiting or active). "
-            f"**{published} of {n}** {_plural(published, 'has', 'have')} published results in the data "
-            "(a study of the review whose `registry_id` names the trial).")
+    text = say("The data folder holds **{n} registered {trial_word}** of cell therapies in liver disease; {going} "
+               "{is_word} ongoing (not yet recruiting, recruiting or active). **{published} of {n}** {has_word} "
+               "published results in the data (a study of the review whose `registry_id` names the trial).", lang,
+               n=n, trial_word=_plural(n, "trial", "trials"), going=going, is_word=_plural(going, "is", "are"),
+               published=published, has_word=_plural(published, "has", "have"))
     if last_import:
         c = last_import
-        text += (f" The last import ({c['imported_on']}) read {c['records_read']} "
-                 f"{_plural(int(c['records_read']), 'record', 'records')}: {c['duplicates_removed']} "
-                 f"{_plural(int(c['duplicates_removed']), 'duplicate', 'duplicates')} removed, {c['excluded']} "
-                 f"excluded (not a cell therapy, or not a liver disease), {c['included']} included.")
+        text += " " + say("The last import ({imported_on}) read {read} {record_word}: {duplicates} {duplicate_word} "
+                          "removed, {excluded} excluded (not a cell therapy, or not a liver disease), {included} "
+                          "included.", lang, imported_on=i18n.digits(c["imported_on"], lang),
+                          read=int(c["records_read"]), record_word=_plural(int(c["records_read"]), "record", "records"),
+                          duplicates=int(c["duplicates_removed"]),
+                          duplicate_word=_plural(int(c["duplicates_removed"]), "duplicate", "duplicates"),
+                          excluded=int(c["excluded"]), included=int(c["included"]))
     return text
 
 

@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-preclinical", action="store_true", help="leave animal and cell studies out")
     p.add_argument("--title", help="title shown at the top of the brief")
     p.add_argument("--author", help="author shown under the title")
+    p.add_argument("--lang", action="append", metavar="LANG",
+                   help="language of the brief: en (default) or fa (Persian, right to left); repeat for one brief "
+                        "per language")
     p.add_argument("--grid", metavar="FILE", help="a CSV (one brief per row) or YAML list of parameter sets")
     p.add_argument("-o", "--out", metavar="PATH",
                    help="HTML file for one brief (default: briefs/NAME.html); folder for a batch (default: briefs)")
@@ -270,6 +273,7 @@ examples:
   mscteach report --disease cirrhosis --disease ACLF --jobs 2 -o briefs/   one brief per disease
   mscteach report --grid class-briefs.csv -o briefs/                       one brief per row
   mscteach --data my-data report --disease ACLF -o briefs/aclf.html        from an instructor's copy of data/
+  mscteach report --disease ACLF --lang fa -o briefs/aclf-fa.html          in Persian (right to left)
 
 Each brief is an HTML page (-o must end in .html) with a JSON summary beside it (same name, .json).
 Unknown parameter values stop the command (exit status 2) before any notebook runs.
@@ -280,7 +284,7 @@ def _report(args: argparse.Namespace) -> int:
     from . import report
 
     repeated = {"disease": args.disease, "cell_type": args.cell_type, "cell_origin": args.cell_origin,
-                "design": args.design, "year_from": args.year_from, "year_to": args.year_to}
+                "design": args.design, "year_from": args.year_from, "year_to": args.year_to, "lang": args.lang}
     repeated = {k: v for k, v in repeated.items() if v}
     fixed = {k: v for k, v in (("title", args.title), ("author", args.author)) if v is not None}
     if args.no_preclinical:
@@ -349,7 +353,9 @@ def _translations(args: argparse.Namespace) -> int:
     from . import translations
     from .build import notebooks
 
-    pages = notebooks()
+    from .report import template_path
+
+    pages = [*notebooks(), template_path()]
     if args.action == "update":
         from .resources import checkout
 

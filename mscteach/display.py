@@ -15,6 +15,7 @@ import io
 import os
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
@@ -44,11 +45,11 @@ def site_build() -> bool:
     return os.environ.get(SITE_BUILD) == "1"
 
 
-def column_label(name: Any) -> str:
-    """The label a reader sees for a column (in the language of :mod:`mscteach.i18n`)."""
+def column_label(name: Any, lang: str | None = None) -> str:
+    """The label a reader sees for a column, in ``lang`` (default: the language of :mod:`mscteach.i18n`)."""
     from . import i18n
 
-    return i18n.text(LABELS.get(str(name), str(name).replace("_", " ")))
+    return i18n.text(LABELS.get(str(name), str(name).replace("_", " ")), lang)
 
 
 def _cell(value: Any) -> tuple[str, bool]:
@@ -77,11 +78,12 @@ def _cell(value: Any) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
-def table_html(table: pd.DataFrame, index: bool = False) -> str:
+def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None) -> str:
     """A DataFrame as an HTML table for readers (see the module docstring).
 
     ``index=True`` keeps a meaningful index (a named index, e.g. the arms of a
-    model summary) as the first column.
+    model summary) as the first column. ``lang`` is the language of the column
+    labels and of the numbers' digits (default: the language of :mod:`mscteach.i18n`).
 
     Examples
     --------
@@ -91,13 +93,17 @@ def table_html(table: pd.DataFrame, index: bool = False) -> str:
     <tbody><tr><td class="number">56</td><td>a &lt; b</td></tr><tr><td></td><td></td></tr></tbody></table>
     """
     frame = table.reset_index() if index else table
-    head = "".join(f'<th scope="col">{html.escape(column_label(c))}</th>' for c in frame.columns)
+    from . import i18n
+
+    head = "".join(f'<th scope="col">{html.escape(column_label(c, lang))}</th>' for c in frame.columns)
     rows = []
     for row in frame.itertuples(index=False):
         cells = []
         for value in row:
             text, number = _cell(value)
-            cells.append(f'<td class="number">{text}</td>' if number else f"<td>{text}</td>")
+            if isinstance(value, (bool, np.bool_)):
+                text = i18n.text(text, lang)
+            cells.append(f'<td class="number">{i18n.digits(text, lang)}</td>' if number else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too
     return (f'<table class="mscteach-table" tabindex="0"><thead><tr>{head}</tr></thead>\n'

@@ -19,7 +19,9 @@ every count. An entry translated as itself (a name or abbreviation: ``IL-{n}``,
 """
 from __future__ import annotations
 
+import numbers
 import re
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,11 +29,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FONT", "MISSING", "digits", "language", "localise_figure", "set_language", "text"]
+__all__ = ["FONT", "MISSING", "digits", "language", "localise_figure", "say", "set_language", "text"]
 
 FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 BOLD = FONT.with_name("Vazirmatn-Bold.ttf")
+#: The same font as web fonts (the course site's, and a Persian brief's inside the page), by weight.
+FONT_FILES = {weight: Path(__file__).resolve().parent / "sitecfg" / "_static" / "fonts" / f"Vazirmatn-{name}.woff2"
+              for weight, name in ((400, "Regular"), (700, "Bold"))}
 LOCALE = Path(__file__).resolve().parent / "locale"
+#: The catalogue of the sentences the package writes (:func:`say`), beside ``figures.po``.
+SENTENCES = "sentences"
+#: Languages written right to left, and the invisible mark that keeps a number in a right-to-left sentence.
+RTL = {"fa"}
+RLM = "\u200f"
 #: The languages figures can be shown in.
 LANGUAGES = ("en", "fa")
 #: English texts met without a translation, per language (for the build's list).
@@ -66,11 +76,11 @@ def _register_font() -> str:
     return font_manager.FontProperties(fname=str(FONT)).get_name()
 
 
-@lru_cache(maxsize=4)
-def _catalogue(lang: str) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _catalogue(lang: str, domain: str = "figures") -> dict[str, str]:
     from babel.messages.pofile import read_po
 
-    path = LOCALE / lang / "LC_MESSAGES" / "figures.po"
+    path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return {}
     with path.open("rb") as f:
@@ -118,6 +128,52 @@ def text(message: str, lang: str | None = None) -> str:
     for number, rest in zip(numbers, parts[1:]):
         filled += digits(number, lang) + rest
     return filled
+
+
+class _DigitFormatter(string.Formatter):
+    """str.format that writes numbers (formatted with their field's spec) in a language's digits."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        formatted = super().format_field(value, format_spec)
+        if not isinstance(value, numbers.Number) or isinstance(value, bool):
+            return formatted
+        # Persian digits are European numbers to the bidi algorithm: after Latin text ("2 RCT, 1 ...") they would
+        # join its left-to-right run; a right-to-left mark in front keeps each number in the sentence's order
+        return (RLM if self.lang in RTL else "") + digits(formatted, self.lang)
+
+
+def say(message: str, lang: str | None = None, /, **values: Any) -> str:
+    """A sentence the package writes, in the language.
+
+    ``message`` is an English :meth:`str.format` template with named fields
+    (``"{studies} clinical {study_word} match"``); its translation comes from
+    the catalogue ``sentences.po``, keyed by the template, and is filled with
+    the same values. Numbers among the values are written in the language's
+    digits after their format spec (``{estimate:.2f}`` gives ``۰٫۴۸``); text
+    values are inserted as given (names keep their Latin letters). Fields ending
+    in ``_word`` hold English words chosen for a count (``study``/``studies``),
+    which a translation may leave out. Without a translation the English
+    sentence is given and recorded in :data:`MISSING`.
+
+    Examples
+    --------
+    >>> say("{n} {study_word} match", "en", n=2, study_word="studies")
+    '2 studies match'
+    >>> say("{n} {study_word} match", "fa", n=2, study_word="studies")  # not in the catalogue: English
+    '2 studies match'
+    """
+    lang = lang or language()
+    if lang == "en":
+        return message.format(**values)
+    template = _catalogue(lang, SENTENCES).get(message)
+    if template is None:
+        MISSING.setdefault(lang, set()).add(message)
+        return message.format(**values)
+    return _DigitFormatter(lang).format(template, **values)
 
 
 def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":

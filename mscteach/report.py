@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, i18n
 from .data import load, vocabulary
+from .i18n import say
 from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, \
     skip_unused_format_checkers, worker_pool, write_atomically
 from .errors import MscteachError, UnknownNameError
@@ -49,7 +50,7 @@ __all__ = [
 DEFAULTS: dict[str, Any] = {
     "disease": "all", "cell_type": "all", "cell_origin": "all", "design": "all",
     "year_from": 1900, "year_to": 2100, "include_preclinical": True,
-    "title": "Evidence brief: MSC therapy for liver disease", "author": "",
+    "title": "Evidence brief: MSC therapy for liver disease", "author": "", "lang": "en",
 }
 #: Report parameters restricted to a controlled vocabulary: (table, field) in the schema.
 VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinical_studies", "cell_type"),
@@ -94,6 +95,8 @@ def check_parameters(parameters: Mapping[str, Any], data: Path | None = None) ->
     for name in ("title", "author"):
         if not isinstance(values[name], str):
             raise ReportParameterError(f"type for {name}", type(values[name]).__name__, ["str"])
+    if values["lang"] not in i18n.LANGUAGES:
+        raise ReportParameterError("value for --lang", values["lang"], list(i18n.LANGUAGES))
     return values
 
 
@@ -136,6 +139,11 @@ class EvidenceBrief:
     #: registered trials matching the disease and cells (None: no registry export imported into the data folder)
     registered: pd.DataFrame | None = None
     registered_on: str = ""
+
+    @property
+    def lang(self) -> str:
+        """The language the brief is written in ("en" or "fa")."""
+        return self.parameters.get("lang", "en")
 
     @property
     def counts(self) -> dict[str, Any]:
@@ -239,7 +247,7 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     imported = last_import(data) if every_registered is not None else None
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
-                         analysis.poolability_statement(outcomes, every_study), findings,
+                         analysis.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
                          preclinical_note, registered, imported["imported_on"] if imported else "")
 
 
@@ -248,40 +256,58 @@ def shown_title(p: Mapping[str, Any]) -> str:
     return question_title(p) if p["title"] == DEFAULTS["title"] else p["title"]
 
 
+def _term(value: Any, lang: str) -> str:
+    """A vocabulary value (a disease, a design) in the language, from the figures' catalogue."""
+    return i18n.text(str(value), lang)
+
+
 def question_title(p: Mapping[str, Any]) -> str:
     """A title that states the question, e.g. "MSC therapy for ACLF: UC-MSC, randomised trials" (plain text)."""
-    disease = "liver disease" if p["disease"] == "all" else p["disease"]
-    parts = [] if p["cell_type"] == "all" else [p["cell_type"]]
+    lang = p.get("lang", "en")
+    parts = [] if p["cell_type"] == "all" else [str(p["cell_type"])]
     if p["cell_origin"] != "all":
-        parts.append(f"{p['cell_origin']} cells")
+        parts.append(say("{origin} cells", lang, origin=_term(p["cell_origin"], lang)))
     if p["design"] != "all":
-        parts.append(f"{p['design']} studies")
+        parts.append(say("{design} studies", lang, design=_term(p["design"], lang)))
     if (p["year_from"], p["year_to"]) != (DEFAULTS["year_from"], DEFAULTS["year_to"]):
-        parts.append(f"{p['year_from']}-{p['year_to']}")
-    return f"Evidence brief: MSC therapy for {disease}" + (f" ({', '.join(map(str, parts))})" if parts else "")
+        parts.append(say("{year_from}-{year_to}", lang, year_from=p["year_from"], year_to=p["year_to"]))
+    if p["disease"] == "all":
+        title = say("Evidence brief: MSC therapy for liver disease", lang)
+    else:
+        title = say("Evidence brief: MSC therapy for {disease}", lang, disease=_term(p["disease"], lang))
+    comma = say(", ", lang)
+    return title + (f" ({comma.join(parts)})" if parts else "")
 
 
 def question_text(p: Mapping[str, Any]) -> str:
     """The question a brief answers, in words (HTML-escaped: parameters may hold any text)."""
-    parts = []
-    for name, label in (("disease", "disease"), ("cell_type", "cells"), ("cell_origin", "origin"), ("design", "design")):
-        parts.append(f"{label}: <b>{html.escape(str(p[name]))}</b>")
-    parts.append(f"years: <b>{p['year_from']}-{p['year_to']}</b>")
-    parts.append(f"preclinical studies: <b>{'included' if p['include_preclinical'] else 'left out'}</b>")
-    return "; ".join(parts)
+    lang = p.get("lang", "en")
+
+    def shown(name: str) -> str:
+        return html.escape(_term(p[name], lang) if p[name] == "all" or name != "cell_type" else str(p[name]))
+
+    return say("disease: <b>{disease}</b>; cells: <b>{cells}</b>; origin: <b>{origin}</b>; design: <b>{design}</b>; "
+               "years: <b>{year_from}-{year_to}</b>; preclinical studies: <b>{preclinical}</b>", lang,
+               disease=shown("disease"), cells=shown("cell_type"), origin=shown("cell_origin"),
+               design=shown("design"), year_from=p["year_from"], year_to=p["year_to"],
+               preclinical=say("included", lang) if p["include_preclinical"] else say("left out", lang))
 
 
 def header_html(p: Mapping[str, Any], generated: str) -> str:
     """The brief's title block; title and author are escaped, so any text shows as text."""
-    author = f"<p>Prepared by {html.escape(p['author'])}</p>" if p["author"] else ""
-    return (f"<h1>{html.escape(shown_title(p))}</h1>{author}<p><i>Question</i>: {question_text(p)}.<br>"
-            f"<i>Generated</i>: {html.escape(generated)} from the mscteach evidence tables.</p>")
+    lang = p.get("lang", "en")
+    author = ("<p>" + say("Prepared by {author}", lang, author=html.escape(p["author"])) + "</p>") if p["author"] else ""
+    return (f"<h1>{html.escape(shown_title(p))}</h1>{author}<p>"
+            + say("<i>Question</i>: {question}.<br><i>Generated</i>: {generated} from the mscteach evidence tables.",
+                  lang, question=question_text(p), generated=html.escape(i18n.digits(generated, lang)))
+            + "</p>")
 
 
 def report_name(parameters: Mapping[str, Any]) -> str:
     """A file name for a brief from its non-default parameters, e.g. ``disease-ACLF_cell-type-UC-MSC``."""
     parts = []
-    for name in ("disease", "cell_type", "cell_origin", "design", "year_from", "year_to", "include_preclinical"):
+    for name in ("disease", "cell_type", "cell_origin", "design", "year_from", "year_to", "include_preclinical",
+                 "lang"):
         if name in parameters and parameters[name] != DEFAULTS[name]:
             value = re.sub(r"[^A-Za-z0-9.-]+", "-", str(parameters[name])).strip("-")
             parts.append(f"{name.replace('_', '-')}-{value}")
@@ -392,12 +418,16 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     with tempfile.TemporaryDirectory(prefix="mscteach-report-") as tmp:
         executed = Path(tmp) / "brief.ipynb"
         execute_notebook(template or template_path(), executed, values, data=data)
+        if values["lang"] != "en":
+            translate_headings(executed, values["lang"])
         html_tmp = Path(tmp) / "brief.html"
-        render_html(executed, html_tmp, exclude_input=True)
+        render_html(executed, html_tmp, exclude_input=True, lang=values["lang"])
         page = html_tmp.read_text(encoding="utf-8")
         page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(shown_title(values))}</title>", page, count=1,
                       flags=re.S)
         page = page.replace("</head>", PRINT_CSS + "</head>", 1)
+        if values["lang"] != "en":
+            page = in_language(page, values["lang"])
         if "html" in formats:
             write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
         if "pdf" in formats:
@@ -407,6 +437,63 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
         write_atomically(out.with_suffix(".json"), lambda part: part.write_text(
             json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"))
     return summary
+
+
+#: The template's own page name in the translation catalogues (``mscteach/locale/LANG/LC_MESSAGES/evidence_brief.po``).
+TEMPLATE_PAGE = "evidence_brief"
+
+
+def translate_headings(notebook: Path, lang: str) -> list[str]:
+    """Translate an executed brief's markdown cells (headings, introductions) in place; return those left English."""
+    import nbformat
+
+    from . import translations
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    known, left = translations.catalogue(lang, TEMPLATE_PAGE), []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            done = translations.translate_markdown(cell.source, known)
+            cell.source = done.text
+            left += done.missing
+    nbformat.write(nb, str(notebook))
+    return left
+
+
+def font_css(family: str = "Vazirmatn") -> str:
+    """@font-face rules carrying the Persian font inside the page (a brief is one file; PDF needs the font too)."""
+    import base64
+
+    from .i18n import FONT_FILES
+
+    return "".join(
+        f"@font-face {{ font-family: {family}; font-weight: {weight}; font-display: block; "
+        f"src: url(data:font/woff2;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}) format('woff2'); }}\n"
+        for weight, path in FONT_FILES.items())
+
+
+#: A right-to-left brief: Vazirmatn for the text; tables, code and references left to right as on the course site,
+#: each table cell and list item taking the direction of its own text.
+RTL_CSS = """<style>
+{fonts}
+:root {{ --jp-content-font-family: Vazirmatn, Tahoma, sans-serif; --jp-ui-font-family: Vazirmatn, Tahoma, sans-serif; }}
+html[dir="rtl"] body, html[dir="rtl"] .jp-RenderedHTMLCommon {{ font-family: Vazirmatn, Tahoma, sans-serif; }}
+html[dir="rtl"] .jp-RenderedHTMLCommon {{ text-align: right; }}
+html[dir="rtl"] .jp-RenderedHTMLCommon ul {{ padding-left: 0; padding-right: 2em; }}
+html[dir="rtl"] .mscteach-table, html[dir="rtl"] .references, html[dir="rtl"] pre, html[dir="rtl"] code {{
+  direction: ltr; }}
+html[dir="rtl"] .mscteach-table th, html[dir="rtl"] .mscteach-table td, html[dir="rtl"] li {{ unicode-bidi: plaintext; }}
+html[dir="rtl"] .references p {{ text-align: left; }}
+</style>"""
+
+
+def in_language(page: str, lang: str) -> str:
+    """A rendered brief marked as ``lang`` (``lang``/``dir`` on ``<html>``), with its font inside the page."""
+    from .translations import RTL
+
+    direction = "rtl" if lang in RTL else "ltr"
+    page = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}" dir="{direction}">', page, count=1)
+    return page.replace("</head>", RTL_CSS.format(fonts=font_css()) + "</head>", 1) if direction == "rtl" else page
 
 
 def expand_grid(values: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -554,21 +641,32 @@ def _esc(value: Any) -> str:
     return "–" if analysis._is_missing(value) else html.escape(str(value))
 
 
-def _table(table: pd.DataFrame) -> Any:
-    """A table for readers, drawn by :func:`mscteach.display.table_html` like every table of the course."""
+def _table(table: pd.DataFrame, lang: str = "en", translated: Sequence[str] = ()) -> Any:
+    """A table for readers, drawn by :func:`mscteach.display.table_html` like every table of the course.
+
+    In a language other than English the column labels are translated, and so are the cells of the
+    ``translated`` columns (vocabulary and computed phrases; curated free text stays as written).
+    """
     from IPython.display import HTML
 
     from .display import table_html
 
     if table.empty:
-        return HTML("<p><i>None.</i></p>")
-    return HTML(table_html(table))
+        return HTML("<p><i>" + say("None.", lang) + "</i></p>")
+    if lang != "en":
+        table = table.assign(**{c: table[c].map(lambda v: _phrase(v, lang)) for c in translated})
+    return HTML(table_html(table, lang=lang))
+
+
+def _phrase(value: Any, lang: str) -> Any:
+    """A computed phrase in the language; phrases joined by "; " (flags, reasons) are translated one by one."""
+    if not isinstance(value, str) or not value:
+        return value
+    return "؛ ".join(i18n.text(part, lang) for part in value.split("; ")) if lang == "fa" else value
 
 
 #: Findings the curators took from a study's own abstract say so in the data; the brief shows a mark and a footnote.
 SOURCE_MARK = "†"
-SOURCE_NOTE = (f"{SOURCE_MARK} From the study's own published abstract, not the review (the data's "
-               "<code>fields_from_sources</code> column says which fields).")
 
 
 def _without_curation_notes(text: Any) -> Any:
@@ -587,8 +685,8 @@ def _paragraph(text: str) -> Any:
     return HTML(f"<p>{text}</p>")
 
 
-def _number(value: float) -> str:
-    return "–" if value != value else f"{value:.2f}"
+def _number(value: float, lang: str = "en") -> str:
+    return "–" if value != value else i18n.digits(f"{value:.2f}", lang)
 
 
 def section(brief: EvidenceBrief, name: str) -> list:
@@ -597,33 +695,40 @@ def section(brief: EvidenceBrief, name: str) -> list:
 
     from . import plots
 
+    lang, plural = brief.lang, analysis._plural
     if name == "counts":
         c = brief.counts
-        plural = analysis._plural
-        designs = ", ".join(f"{n} {_esc(d)}" for d, n in c["designs"].items()) or "none"
-        return [HTML(f"<ul><li><b>{c['clinical_studies']}</b> clinical "
-                     f"{plural(c['clinical_studies'], 'study', 'studies')} ({designs})</li>"
-                     f"<li><b>{c['patients_treated']}</b> {plural(c['patients_treated'], 'patient', 'patients')} "
-                     f"given cells, <b>{c['patients_total']}</b> in all (primary studies)</li>"
-                     f"<li><b>{c['preclinical_studies']}</b> preclinical "
-                     f"{plural(c['preclinical_studies'], 'study', 'studies')}</li></ul>")]
+        designs = say(", ", lang).join(say("{n} {design}", lang, n=n, design=html.escape(_term(d, lang)))
+                                       for d, n in c["designs"].items()) or say("none", lang)
+        return [HTML("<ul><li>"
+                     + say("<b>{n}</b> clinical {study_word} ({designs})", lang, n=c["clinical_studies"],
+                           study_word=plural(c["clinical_studies"], "study", "studies"), designs=designs)
+                     + "</li><li>"
+                     + say("<b>{treated}</b> {patient_word} given cells, <b>{total}</b> in all (primary studies)",
+                           lang, treated=c["patients_treated"], total=c["patients_total"],
+                           patient_word=plural(c["patients_treated"], "patient", "patients"))
+                     + "</li><li>"
+                     + say("<b>{n}</b> preclinical {study_word}", lang, n=c["preclinical_studies"],
+                           study_word=plural(c["preclinical_studies"], "study", "studies"))
+                     + "</li></ul>")]
     if name == "meaning":
         return [_paragraph(_esc(plain_language(brief)))]
     if name == "certainty":
         if brief.findings.empty:
-            return [_paragraph("No study matching this question reports an outcome counted in both arms, so there "
-                               "is nothing to rate.")]
+            return [_paragraph(say("No study matching this question reports an outcome counted in both arms, so "
+                                   "there is nothing to rate.", lang))]
         table = brief.findings.rename(columns={"n_treated": "treated (n)", "n_control": "controls (n)",
                                                "relative_effect": "relative effect (95% CI)",
                                                "absolute_effect": "absolute effect", "reasons": "why"})
-        return [_paragraph("<i>A rule-based first pass (mscteach.grade), not a panel's judgement: check each "
-                           "reason.</i>"),
+        return [_paragraph("<i>" + say("A rule-based first pass (mscteach.grade), not a panel's judgement: check "
+                                       "each reason.", lang) + "</i>"),
                 _table(table[["outcome", "timepoint", "studies", "treated (n)", "controls (n)",
-                              "relative effect (95% CI)", "absolute effect", "certainty", "why"]])]
+                              "relative effect (95% CI)", "absolute effect", "certainty", "why"]], lang,
+                       ["outcome", "timepoint", "relative effect (95% CI)", "absolute effect", "certainty", "why"])]
     if name == "clinical":
         if brief.clinical.empty:
-            return [_paragraph("<b>No clinical study in the review matches this question.</b> "
-                               "Widen a parameter (e.g. <code>all</code>) to see related evidence.")]
+            return [_paragraph(say("<b>No clinical study in the review matches this question.</b> Widen a parameter "
+                                   "(e.g. <code>all</code>) to see related evidence.", lang))]
         table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str),
                                       dose=analysis.dose_shown(brief.clinical))
         design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose",
@@ -633,81 +738,95 @@ def section(brief: EvidenceBrief, name: str) -> list:
             found[column] = found[column].map(_without_curation_notes)
         marked = found[["efficacy_finding", "safety_finding"]].astype(str).apply(
             lambda col: col.str.contains(SOURCE_MARK, regex=False)).to_numpy().any()
-        return [_table(table[design]), _paragraph("<b>What they found</b>"), _table(found)] + \
-            ([_paragraph(f'<small class="footnote">{SOURCE_NOTE}</small>')] if marked else [])
+        note = say("{mark} From the study's own published abstract, not the review (the data's "
+                   "<code>fields_from_sources</code> column says which fields).", lang, mark=SOURCE_MARK)
+        return [_table(table[design], lang, ["disease", "design", "route", "flags"]),
+                _paragraph("<b>" + say("What they found", lang) + "</b>"), _table(found, lang)] + \
+            ([_paragraph(f'<small class="footnote">{note}</small>')] if marked else [])
     if name == "effects":
         items = [_paragraph(_markdown_bold(brief.poolability))]
+        note = say("Note", lang)
         for outcome, timepoint, result in brief.pooled_results:
-            items.append(_paragraph(f"<b>{_esc(outcome)} ({_esc(timepoint)})</b>: {_esc(result.summary())}"
-                                    + "".join(f"<br><i>Note</i>: {_esc(w)}" for w in result.warnings)))
+            items.append(_paragraph(f"<b>{_esc(_term(outcome, lang))} ({_esc(_term(timepoint, lang))})</b>: "
+                                    f"{_esc(result.summary(lang))}"
+                                    + "".join(f"<br><i>{note}</i>: {_esc(_phrase(w, lang))}"
+                                              for w in result.warnings)))
             if result.pooled:
-                items.append(plots.forest_plot(result))
+                items.append(i18n.localise_figure(plots.forest_plot(result), lang))
         if not brief.effects.empty:
             effects = brief.effects.assign(
-                risk_ratio=[_number(v) for v in brief.effects["effect"]],
-                ci_95=[f"{_number(lo)}-{_number(hi)}" if inc else f"none: {why}" for lo, hi, inc, why in zip(
-                    brief.effects["ci_low"], brief.effects["ci_high"], brief.effects["included"],
-                    brief.effects["excluded_reason"])])
-            items += [_paragraph("Per-study risk ratios (treated vs control; below 1 means fewer events with cells):"),
+                risk_ratio=[_number(v, lang) for v in brief.effects["effect"]],
+                ci_95=[f"{_number(lo, lang)}-{_number(hi, lang)}" if inc else say("none: {why}", lang, why=_phrase(why, lang))
+                       for lo, hi, inc, why in zip(brief.effects["ci_low"], brief.effects["ci_high"],
+                                                   brief.effects["included"], brief.effects["excluded_reason"])])
+            items += [_paragraph(say("Per-study risk ratios (treated vs control; below 1 means fewer events with "
+                                     "cells):", lang)),
                       _table(effects[["study", "outcome", "timepoint", "events_treated", "n_treated", "events_control",
-                                      "n_control", "risk_ratio", "ci_95", "corrected"]])]
+                                      "n_control", "risk_ratio", "ci_95", "corrected"]], lang, ["outcome", "timepoint"])]
         else:
-            items.append(_paragraph("None of these studies reports a two-arm count that gives a per-study estimate."))
+            items.append(_paragraph(say("None of these studies reports a two-arm count that gives a per-study "
+                                        "estimate.", lang)))
         return items
     if name == "preclinical":
         if not brief.parameters["include_preclinical"]:
-            return [_paragraph("Preclinical studies were left out of this brief (<code>include_preclinical = False</code>).")]
+            return [_paragraph(say("Preclinical studies were left out of this brief "
+                                   "(<code>include_preclinical = False</code>).", lang))]
         if brief.animal.empty:
-            return [_paragraph("<b>No preclinical study in the review matches this question.</b>")]
-        models = ", ".join(_esc(m) for m in sorted(brief.animal["disease"].unique()))
-        items = [] if brief.parameters["disease"] == "all" else [_paragraph(
-            f"Models shown as related to {_esc(brief.parameters['disease'])}: {models} (a curation choice: the "
-            "<code>related_models</code> table).")]
+            return [_paragraph(say("<b>No preclinical study in the review matches this question.</b>", lang))]
+        models = say(", ", lang).join(_esc(_term(m, lang)) for m in sorted(brief.animal["disease"].unique()))
+        items = [] if brief.parameters["disease"] == "all" else [_paragraph(say(
+            "Models shown as related to {disease}: {models} (a curation choice: the <code>related_models</code> "
+            "table).", lang, disease=_esc(_term(brief.parameters["disease"], lang)), models=models))]
         if brief.preclinical_note:
             items.append(_paragraph(f"<b>{_esc(brief.preclinical_note)}</b>"))
         return items + [_table(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
-                                             "outcome", "finding", "ref_ids"]])]
+                                             "outcome", "finding", "ref_ids"]], lang, ["species", "disease"])]
     if name == "mechanisms":
-        return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]])]
+        return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]], lang, ["category"])]
     if name == "registered":
         if brief.registered is None:
-            return [_paragraph("No trial-registry export has been imported into this data folder, so trials "
-                               "registered since the review are not listed (data/README.md, \"Registered trials\", "
-                               "says how to add them).")]
+            return [_paragraph(say("No trial-registry export has been imported into this data folder, so trials "
+                                   "registered since the review are not listed (data/README.md, \"Registered "
+                                   "trials\", says how to add them).", lang))]
         if brief.registered.empty:
-            return [_paragraph("None of the registered trials in the data folder matches this question's disease "
-                               "and cells.")]
+            return [_paragraph(say("None of the registered trials in the data folder matches this question's "
+                                   "disease and cells.", lang))]
         n = len(brief.registered)
-        return [_paragraph(f"{n} registered {analysis._plural(n, 'trial matches', 'trials match')} this question's "
-                           "disease and cells (origin, design and years do not apply to registry records). These "
-                           "are the registers' records, not results: status as of the import of "
-                           f"{_esc(brief.registered_on)}."),
-                _table(analysis.registered_overview(brief.registered).drop(columns=["disease"]))]
+        return [_paragraph(say("{n} registered {trial_matches_word} this question's disease and cells (origin, "
+                               "design and years do not apply to registry records). These are the registers' "
+                               "records, not results: status as of the import of {imported_on}.", lang, n=n,
+                               trial_matches_word=plural(n, "trial matches", "trials match"),
+                               imported_on=_esc(i18n.digits(brief.registered_on, lang)))),
+                _table(analysis.registered_overview(brief.registered).drop(columns=["disease"]), lang,
+                       ["phase", "status"])]
     if name == "caveats":
         flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
-        items = [_paragraph(
-            f"{len(flagged)} of {len(brief.clinical)} matching {analysis._plural(len(brief.clinical), 'study', 'studies')} "
-            f"{analysis._plural(len(flagged), 'carries', 'carry')} a quality flag (no control arm, fewer than "
-            f"{analysis.SMALL_SAMPLE} treated, or under {analysis.SHORT_FOLLOW_UP} weeks of follow-up).")] \
-            if len(brief.clinical) else []
+        items = [_paragraph(say(
+            "{flagged} of {n} matching {study_word} {carry_word} a quality flag (no control arm, fewer than "
+            "{small} treated, or under {short} weeks of follow-up).", lang, flagged=len(flagged),
+            n=len(brief.clinical), study_word=plural(len(brief.clinical), "study", "studies"),
+            carry_word=plural(len(flagged), "carries", "carry"), small=analysis.SMALL_SAMPLE,
+            short=analysis.SHORT_FOLLOW_UP))] if len(brief.clinical) else []
         p = brief.parameters
         specific, general = analysis.caveats_for(brief.challenges, p["disease"], p["cell_type"], p["cell_origin"])
         if len(specific):
-            items += [_paragraph("<b>The review's caveats that name this question's disease, cells or origin:</b>"),
-                      _table(specific[["challenge", "category", "description", "ref_ids"]])]
+            items += [_paragraph("<b>" + say("The review's caveats that name this question's disease, cells or "
+                                             "origin:", lang) + "</b>"),
+                      _table(specific[["challenge", "category", "description", "ref_ids"]], lang, ["category"])]
         general_list = "".join(
-            f"<li>{_esc(r.challenge)} ({_esc(r.category)})"
+            f"<li>{_esc(r.challenge)} ({_esc(_term(r.category, lang))})"
             + (f" [{_esc(', '.join(map(str, r.ref_ids)))}]" if isinstance(r.ref_ids, list) and r.ref_ids else "")
             + "</li>" for r in general.itertuples())
-        items.append(HTML(f"<p><b>{'Other caveats' if len(specific) else 'Caveats'} the review raises for MSC "
-                          f"therapy in general</b>:</p><ul>{general_list}</ul>"))
+        heading = (say("Other caveats the review raises for MSC therapy in general", lang) if len(specific)
+                   else say("Caveats the review raises for MSC therapy in general", lang))
+        items.append(HTML(f"<p><b>{heading}</b>:</p><ul>{general_list}</ul>"))
         return items
     if name == "references":
         if brief.references.empty:
-            return [_paragraph("No references.")]
+            return [_paragraph(say("No references.", lang))]
         # the review's own numbers, written out (an HTML or Markdown list would renumber them)
-        lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}">[{int(r.ref_id)}] {_esc(r.citation)}</p>'
-                        for r in brief.references.itertuples())
+        lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}" dir="ltr">[{int(r.ref_id)}] '
+                        f'{_esc(r.citation)}</p>' for r in brief.references.itertuples())
         return [HTML(f'<div class="references">{lines}</div>')]
     raise UnknownNameError("section", name, ["counts", "meaning", "clinical", "effects", "certainty", "preclinical",
                                              "mechanisms", "registered", "caveats", "references"])
@@ -715,29 +834,38 @@ def section(brief: EvidenceBrief, name: str) -> list:
 
 def plain_language(brief: EvidenceBrief) -> str:
     """What the evidence means, in plain words, generated from the brief's own numbers."""
-    plural = analysis._plural
+    plural, lang = analysis._plural, brief.lang
     c = brief.counts
     if not c["clinical_studies"]:
-        return ("No clinical study in the review answers this question, so nothing can be said about MSC therapy "
-                "for it in patients yet.")
+        return say("No clinical study in the review answers this question, so nothing can be said about MSC therapy "
+                   "for it in patients yet.", lang)
     randomised = int((brief.clinical["design"] == "RCT").sum())
-    text = (f"{c['clinical_studies']} clinical {plural(c['clinical_studies'], 'study', 'studies')} "
-            f"{plural(c['clinical_studies'], 'matches', 'match')} this question, with {c['patients_treated']} "
-            f"{plural(c['patients_treated'], 'patient', 'patients')} given cells; "
-            f"{randomised if randomised else 'none'} {plural(randomised, 'is a randomised trial', 'are randomised trials')}.")
+    n = c["clinical_studies"]
+    values = dict(n=n, study_word=plural(n, "study", "studies"), match_word=plural(n, "matches", "match"),
+                  treated=c["patients_treated"], patient_word=plural(c["patients_treated"], "patient", "patients"))
+    if randomised:
+        text = say("{n} clinical {study_word} {match_word} this question, with {treated} {patient_word} given cells; "
+                   "{randomised} {randomised_word}.", lang, randomised=randomised,
+                   randomised_word=plural(randomised, "is a randomised trial", "are randomised trials"), **values)
+    else:
+        text = say("{n} clinical {study_word} {match_word} this question, with {treated} {patient_word} given cells; "
+                   "none are randomised trials.", lang, **values)
     rated = brief.findings[brief.findings["relative_effect"] != "not estimable"] if not brief.findings.empty \
         else brief.findings
     for row in rated.itertuples():
-        text += (f" For {row.outcome}, {row.studies} {plural(row.studies, 'study', 'studies')} "
-                 f"({row.n_treated + row.n_control} patients) found "
-                 f"{row.absolute_effect.split(' (')[0].replace(' per 1000', ' per 1000 patients')} with MSCs; "
-                 f"the certainty of this evidence is {row.level.lower()}.")
+        text += " " + say("For {outcome}, {studies} {study_word} ({patients} patients) found {effect} with MSCs; the "
+                          "certainty of this evidence is {certainty}.", lang, outcome=_term(row.outcome, lang),
+                          studies=row.studies, study_word=plural(row.studies, "study", "studies"),
+                          patients=int(row.n_treated + row.n_control),
+                          effect=_term(row.absolute_effect.split(" (")[0].replace(" per 1000", " per 1000 patients"),
+                                       lang),
+                          certainty=_term(row.level.lower(), lang))
     if rated.empty:
-        text += " No study reports an outcome counted in both arms, so no effect can be estimated."
+        text += " " + say("No study reports an outcome counted in both arms, so no effect can be estimated.", lang)
     if not brief.pooled or not any(v.get("estimate") is not None for v in brief.pooled.values()):
-        text += " No outcome could be pooled across studies."
-    return text + (" Small, short and often uncontrolled studies cannot show that the therapy works: treat these "
-                   "results as preliminary.")
+        text += " " + say("No outcome could be pooled across studies.", lang)
+    return text + " " + say("Small, short and often uncontrolled studies cannot show that the therapy works: treat "
+                            "these results as preliminary.", lang)
 
 
 def _markdown_bold(text: str) -> str:

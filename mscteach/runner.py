@@ -192,12 +192,27 @@ def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] |
         raise NotebookFailure(source.name, None, f"{type(exc).__name__}: {exc}") from None
 
 
-def render_html(notebook: Path, html: Path, exclude_input: bool = False) -> None:
-    """Render an executed notebook to standalone HTML (widget state embedded), atomically."""
+#: JupyterLab's HTML template without the scripts it would fetch from CDNs (require.js, MathJax, Mermaid): a
+#: rendered page is read offline, and a brief holds only text, tables and images.
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def render_html(notebook: Path, html: Path, exclude_input: bool = False, lang: str = "en") -> None:
+    """Render an executed notebook to standalone HTML that asks no server for anything, atomically.
+
+    ``lang`` is the page's language (``<html lang>``).
+    """
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", exclude_input=exclude_input,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
+                            exclude_input_prompt=True, exclude_output_prompt=True, language_code=lang,
+                            extra_loaders=[jinja2.DictLoader({"mscteach-offline.html.j2": OFFLINE_TEMPLATE})],
+                            template_file="mscteach-offline.html.j2")
     body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
     write_atomically(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))

@@ -28,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MscteachError, UnknownNameError
+from .i18n import RTL  # noqa: F401  (languages written right to left; part of this module's interface)
 
 __all__ = ["LANGUAGES", "LOCALE", "RTL", "Translation", "blocks", "catalogue", "status", "translate_markdown",
            "update"]
 
 #: The editions the course can be built in, with their names in their own language.
 LANGUAGES = {"en": "English", "fa": "فارسی"}
-#: Languages written right to left.
-RTL = {"fa"}
 LOCALE = Path(__file__).resolve().parent / "locale"
 #: The source language: its edition needs no catalogue.
 SOURCE = "en"
@@ -183,43 +182,78 @@ def update(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict
 
     New blocks are added untranslated, a changed block keeps its old
     translation marked fuzzy (a translator confirms it), vanished blocks are
-    dropped. Files are written only when their content changes.
+    dropped. Files are written only when their content changes. The catalogue
+    of the sentences the package writes (``sentences.po``) is refreshed the same
+    way from the package's source.
     """
+    check_language(lang)
+    if lang == SOURCE:
+        raise MscteachError(f"{lang!r} is the course's own language: it has no catalogue")
+    for notebook in notebooks:
+        messages: dict[str, list[str]] = {}
+        for cell_id, block in page_blocks(notebook):
+            messages.setdefault(block, []).append(f"{Path(notebook).name}#{cell_id}")
+        _write_catalogue(lang, page_name(notebook), messages, locale)
+    _write_catalogue(lang, SENTENCES, {message: [f"{file}:{line}" for file, line in where]
+                                       for message, where in package_sentences().items()}, locale, brace=True)
+    return status(notebooks, lang, locale)
+
+
+def _write_catalogue(lang: str, page: str, messages: dict[str, list[str]], locale: Path | None,
+                     brace: bool = False) -> None:
     import io
 
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
-    check_language(lang)
-    if lang == SOURCE:
-        raise MscteachError(f"{lang!r} is the course's own language: it has no catalogue")
-    for notebook in notebooks:
-        page = page_name(notebook)
-        template = Catalog(locale=lang, domain=page, project="mscteach", fuzzy=False, header_comment=HEADER.format(
-            language={"fa": "Persian"}.get(lang, lang), page=page))
-        for cell_id, block in page_blocks(notebook):
-            if block in template:
-                template[block].locations.append((f"{Path(notebook).name}#{cell_id}", None))
-            else:
-                template.add(block, locations=[(f"{Path(notebook).name}#{cell_id}", None)])
-        path = _catalogue_file(lang, page, locale)
-        if path.is_file():
-            with path.open("rb") as f:
-                catalog = read_po(f, locale=lang)
-            catalog.update(template, no_fuzzy_matching=False)
-            catalog.header_comment = template.header_comment
-        else:
-            catalog = template
-        catalog.obsolete.clear()
-        buffer = io.BytesIO()
-        write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, ignore_obsolete=True,
-                 include_previous=False)
-        text = re.sub(rb"^\"POT-Creation-Date: .*\\n\"\n|^\"PO-Revision-Date: .*\\n\"\n", b"", buffer.getvalue(),
-                      flags=re.M)  # dates would change every file on every run
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_bytes() != text:
-            path.write_bytes(text)
-    return status(notebooks, lang, locale)
+    template = Catalog(locale=lang, domain=page, project="mscteach", fuzzy=False, header_comment=HEADER.format(
+        language={"fa": "Persian"}.get(lang, lang), page=page))
+    for message, where in messages.items():
+        template.add(message, locations=[(w, None) for w in where],
+                     flags=["python-brace-format"] if brace and "{" in message else [])
+    path = _catalogue_file(lang, page, locale)
+    if path.is_file():
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        catalog.update(template, no_fuzzy_matching=False)
+        catalog.header_comment = template.header_comment
+    else:
+        catalog = template
+    catalog.obsolete.clear()
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, ignore_obsolete=True,
+             include_previous=False)
+    text = re.sub(rb"^\"POT-Creation-Date: .*\\n\"\n|^\"PO-Revision-Date: .*\\n\"\n", b"", buffer.getvalue(),
+                  flags=re.M)  # dates would change every file on every run
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != text:
+        path.write_bytes(text)
+
+
+#: The catalogue of the sentences the package writes with :func:`mscteach.i18n.say`.
+SENTENCES = "sentences"
+
+
+def package_sentences() -> dict[str, list[tuple[str, int]]]:
+    """Every sentence the package writes with :func:`mscteach.i18n.say`: message -> [(file, line)], found by Babel.
+
+    Raises
+    ------
+    MscteachError
+        For a ``say`` whose message is not a plain string (an f-string or a name cannot be looked up).
+    """
+    from babel.messages.extract import extract_python
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        with path.open("rb") as f:
+            for line, _, message, _ in extract_python(f, {"say": None}, [], {}):
+                text = message[0] if isinstance(message, tuple) else message
+                if not text:
+                    raise MscteachError(f"{path.name}, line {line}: say() needs its English message as a plain "
+                                        "string (named fields, no f-string), so the catalogue can hold it")
+                found.setdefault(text, []).append((path.name, line))
+    return found
 
 
 def status(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict[str, dict[str, int]]:
