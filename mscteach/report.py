@@ -825,7 +825,7 @@ def section(brief: EvidenceBrief, name: str) -> list:
         if brief.references.empty:
             return [_paragraph(say("No references.", lang))]
         # the review's own numbers, written out (an HTML or Markdown list would renumber them)
-        lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}" dir="ltr">[{int(r.ref_id)}] '
+        lines = "".join(f'<p class="reference" id="ref-{int(r.ref_id)}">[{int(r.ref_id)}] '
                         f'{_esc(r.citation)}</p>' for r in brief.references.itertuples())
         return [HTML(f'<div class="references">{lines}</div>')]
     raise UnknownNameError("section", name, ["counts", "meaning", "clinical", "effects", "certainty", "preclinical",

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis
+from . import analysis, i18n
 from .data import load
 from .errors import MscteachError, UnknownNameError
+from .i18n import say
 
 __all__ = ["Feedback", "SelfCheck", "check_answer", "chapter_checks", "get"]
 
@@ -36,6 +37,7 @@ class SelfCheck:
     hint: str = ""
     tolerance: float = 0.0
     unit: str = ""
+    lang: str = "en"
 
     @property
     def letters(self) -> list[str]:
@@ -46,7 +48,7 @@ class SelfCheck:
         """The right answer as a reader sees it."""
         if self.kind == "choice":
             return f"({self.answer}) {self.options[self.letters.index(str(self.answer))]}"
-        return f"{self.answer:g}{' ' + self.unit if self.unit else ''}"
+        return i18n.digits(f"{self.answer:g}", self.lang) + (f" {self.unit}" if self.unit else "")
 
 
 @dataclass(frozen=True)
@@ -64,26 +66,33 @@ def check_answer(check: SelfCheck, response: object) -> Feedback:
     number as a number or a string such as ``"6"``. An empty or unreadable
     response is asked for again, never marked wrong.
     """
+    lang = check.lang
     if response is None or (isinstance(response, str) and not response.strip()):
-        return Feedback(False, "Choose an answer first." if check.kind == "choice" else "Type a number first.")
+        return Feedback(False, say("Choose an answer first.", lang) if check.kind == "choice"
+                        else say("Type a number first.", lang))
     if check.kind == "choice":
         given = str(response).strip().lower().strip("()")
         by_text = {o.lower(): letter for letter, o in zip(check.letters, check.options)}
         letter = given if given in check.letters else by_text.get(given)
         if letter is None:
-            return Feedback(False, f"Answer with one of the letters {', '.join(check.letters)}.")
+            return Feedback(False, say("Answer with one of the letters {letters}.", lang,
+                                       letters=", ".join(check.letters)))
         right = letter == check.answer
     else:
-        try:
-            value = float(str(response).strip().replace(",", ""))
+        try:  # Persian digits and separators are read as well as Latin ones
+            value = float(str(response).strip().translate(_LATIN_DIGITS).replace(",", ""))
         except ValueError:
-            return Feedback(False, f"{response!r} is not a number: type digits, e.g. 12 or 3.5.")
+            return Feedback(False, say("{response} is not a number: type digits, e.g. 12 or 3.5.", lang,
+                                       response=repr(response)))
         if math.isnan(value):
-            return Feedback(False, "Type a number, not NaN.")
+            return Feedback(False, say("Type a number, not NaN.", lang))
         right = abs(value - float(check.answer)) <= check.tolerance
     if right:
-        return Feedback(True, f"Right. {check.explanation}")
-    return Feedback(False, f"Not yet. {check.hint or 'Look again at the section above.'}")
+        return Feedback(True, say("Right. {explanation}", lang, explanation=check.explanation))
+    return Feedback(False, say("Not yet. {hint}", lang, hint=check.hint or say("Look again at the section above.", lang)))
+
+
+_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789.,")
 
 
 # --------------------------------------------------------------------------- the checks, chapter by chapter
@@ -93,27 +102,35 @@ def _letter(options: tuple[str, ...], right: str) -> str:
     return chr(ord("a") + options.index(right))
 
 
-def _history() -> list[SelfCheck]:
+def _shown(options: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """Options as a reader sees them: names kept, words from the figures' catalogue."""
+    return tuple(i18n.text(o, lang) for o in options)
+
+
+def _history(lang: str) -> list[SelfCheck]:
     timeline = load("timeline")
     discovery = int(timeline.loc[timeline["category"] == "MSC discovery", "year"].min())
     decades = ("the 1900s", "the 1960s", "the 1990s")
     first_transplant = int(timeline.loc[timeline["category"] == "transplantation", "year"].min())
     named = int(timeline.loc[timeline["event"].str.contains('"mesenchymal stem cells"', regex=False), "year"].iloc[0])
     return [
-        SelfCheck("01_history", 1, "In which decade did Friedenstein's studies of bone-marrow aspirates describe "
-                  "the adherent, colony-forming cells we now call MSCs?", "choice",
+        SelfCheck("01_history", 1, say("In which decade did Friedenstein's studies of bone-marrow aspirates describe "
+                                       "the adherent, colony-forming cells we now call MSCs?", lang), "choice",
                   _letter(decades, f"the {discovery // 10 * 10}s"),
-                  f"The timeline dates Friedenstein's series of studies to {discovery}; the name \"mesenchymal "
-                  f"stem cells\" came only in {named}.", decades, hint="Find the 'MSC discovery' event."),
-        SelfCheck("01_history", 2, "How many years passed between the first published case report of a human "
-                  "bone-marrow transplant and the introduction of the term \"mesenchymal stem cells\"?", "number",
+                  say("The timeline dates Friedenstein's series of studies to {discovery}; the name \"mesenchymal "
+                      "stem cells\" came only in {named}.", lang, discovery=discovery, named=named),
+                  _shown(decades, lang), hint=say("Find the 'MSC discovery' event.", lang), lang=lang),
+        SelfCheck("01_history", 2, say("How many years passed between the first published case report of a human "
+                                       "bone-marrow transplant and the introduction of the term \"mesenchymal stem "
+                                       "cells\"?", lang), "number",
                   named - first_transplant,
-                  f"From {first_transplant} (the case report) to {named} (the term).",
-                  hint="Subtract the two years shown in the timeline.", unit="years"),
+                  say("From {first} (the case report) to {named} (the term).", lang, first=first_transplant,
+                      named=named),
+                  hint=say("Subtract the two years shown in the timeline.", lang), unit=say("years", lang), lang=lang),
     ]
 
 
-def _differentiation() -> list[SelfCheck]:
+def _differentiation(lang: str) -> list[SelfCheck]:
     sources = load("cell_sources")
     evidence = load("differentiation")
     options = ("LDL uptake", "Transdifferentiation rate below 3%", "Glucose (glycogen) storage")
@@ -121,53 +138,57 @@ def _differentiation() -> list[SelfCheck]:
     if len(against) != 1:
         raise MscteachError(f"self-check 02/2 needs exactly one option against, found {against}")
     return [
-        SelfCheck("02_differentiation", 1, "From how many tissue sources can MSCs be isolated, according to the "
-                  "cell_sources table?", "number", len(sources),
-                  "One row per source, from bone marrow and umbilical cord to menstrual blood.", hint="Count the rows of the table shown above."),
-        SelfCheck("02_differentiation", 2, "Which of these findings argues *against* MSCs becoming true "
-                  "hepatocytes?", "choice", _letter(options, against[0]),
-                  "Fewer than 3% of MSCs transdifferentiate; the other two are functions of hepatocyte-like cells "
-                  "that support differentiation.", options,
-                  hint="Look at the evidence marked 'against' in the figure."),
+        SelfCheck("02_differentiation", 1, say("From how many tissue sources can MSCs be isolated, according to the "
+                                               "cell_sources table?", lang), "number", len(sources),
+                  say("One row per source, from bone marrow and umbilical cord to menstrual blood.", lang),
+                  hint=say("Count the rows of the table shown above.", lang), lang=lang),
+        SelfCheck("02_differentiation", 2, say("Which of these findings argues *against* MSCs becoming true "
+                                               "hepatocytes?", lang), "choice", _letter(options, against[0]),
+                  say("Fewer than 3% of MSCs transdifferentiate; the other two are functions of hepatocyte-like "
+                      "cells that support differentiation.", lang), _shown(options, lang),
+                  hint=say("Look at the evidence marked 'against' in the figure.", lang), lang=lang),
     ]
 
 
-def _immunomodulation() -> list[SelfCheck]:
+def _immunomodulation(lang: str) -> list[SelfCheck]:
     mechanisms = load("mechanisms")
     options = ("PGE2", "IDO", "Jagged-1")
     macrophage = mechanisms.loc[mechanisms["target"] == "M1/M2 macrophage", "mediator"].iloc[0]
     t_rows = mechanisms[mechanisms["target"] == "T cell"]
     t_cell = len(t_rows)
     return [
-        SelfCheck("03_immunomodulation", 1, "Through which mediator do MSCs turn pro-inflammatory M1 macrophages "
-                  "into anti-inflammatory M2 macrophages?", "choice", _letter(options, macrophage),
-                  "The conversion is PGE2-dependent; IDO acts on T cells and Jagged-1 gathers regulatory T cells.",
-                  options, hint="Find the macrophage row of the heatmap."),
-        SelfCheck("03_immunomodulation", 2, "How many mechanism rows in the data have T cells (target exactly "
-                  "\"T cell\") as their target?", "number", t_cell,
-                  f"The T-cell rows name the mediators {', '.join(t_rows['mediator'].dropna())}.",
-                  hint='mechanisms[mechanisms["target"] == "T cell"] and count the rows.'),
+        SelfCheck("03_immunomodulation", 1, say("Through which mediator do MSCs turn pro-inflammatory M1 macrophages "
+                                                "into anti-inflammatory M2 macrophages?", lang), "choice",
+                  _letter(options, macrophage),
+                  say("The conversion is PGE2-dependent; IDO acts on T cells and Jagged-1 gathers regulatory T "
+                      "cells.", lang), options, hint=say("Find the macrophage row of the heatmap.", lang), lang=lang),
+        SelfCheck("03_immunomodulation", 2, say("How many mechanism rows in the data have T cells (target exactly "
+                                                "\"T cell\") as their target?", lang), "number", t_cell,
+                  say("The T-cell rows name the mediators {mediators}.", lang,
+                      mediators=say(", ", lang).join(t_rows["mediator"].dropna())),
+                  hint=say('mechanisms[mechanisms["target"] == "T cell"] and count the rows.', lang), lang=lang),
     ]
 
 
-def _fibrosis() -> list[SelfCheck]:
+def _fibrosis(lang: str) -> list[SelfCheck]:
     mechanisms = load("mechanisms")
     options = ("HGF", "TGF-β1", "MMP-13")
     driver = mechanisms.loc[mechanisms["effect"].str.contains("primary mediator of liver fibrosis"), "mediator"].iloc[0]
     anti = int((mechanisms["category"] == "anti-fibrotic").sum())
     return [
-        SelfCheck("04_fibrosis", 1, "Which mediator does the review call a primary mediator of liver fibrosis, "
-                  "because it stimulates ECM synthesis and prevents its degradation?", "choice",
-                  _letter(options, driver),
-                  "TGF-β1 (through TGF-β/Smad signalling); HGF and MMP-13 are among the tools MSCs use against "
-                  "fibrosis.", options, hint="Which mediator is on the 'synthesis' side of the imbalance?"),
-        SelfCheck("04_fibrosis", 2, "How many anti-fibrotic mechanisms does the data record?", "number", anti,
-                  "The rows of the category 'anti-fibrotic': the table at the start of the chapter.",
-                  hint='Count the rows whose category is "anti-fibrotic".'),
+        SelfCheck("04_fibrosis", 1, say("Which mediator does the review call a primary mediator of liver fibrosis, "
+                                        "because it stimulates ECM synthesis and prevents its degradation?", lang),
+                  "choice", _letter(options, driver),
+                  say("TGF-β1 (through TGF-β/Smad signalling); HGF and MMP-13 are among the tools MSCs use against "
+                      "fibrosis.", lang), options,
+                  hint=say("Which mediator is on the 'synthesis' side of the imbalance?", lang), lang=lang),
+        SelfCheck("04_fibrosis", 2, say("How many anti-fibrotic mechanisms does the data record?", lang), "number",
+                  anti, say("The rows of the category 'anti-fibrotic': the table at the start of the chapter.", lang),
+                  hint=say('Count the rows whose category is "anti-fibrotic".', lang), lang=lang),
     ]
 
 
-def _animal_models() -> list[SelfCheck]:
+def _animal_models(lang: str) -> list[SelfCheck]:
     animals = load("animal_studies")
     harmful = animals[animals["outcome"] == "harm"]
     harm = len(harmful)
@@ -176,36 +197,42 @@ def _animal_models() -> list[SelfCheck]:
     options = ("MSCs always suppress the tumour", "Both suppression and promotion are reported",
                "No animal study of HCC is cited")
     right = options[1] if {"benefit", "harm"} <= hcc else options[0]
+    both = say(" and ", lang)
     return [
-        SelfCheck("05_animal_models", 1, "How many of the animal studies report harm from MSCs?", "number", harm,
-                  f"{' and '.join(harmful['first_author'])}, in {' and '.join(where)} models: MSCs "
-                  "helped tumour cells grow and invade, or tumours grow blood vessels.",
-                  hint='Count the rows whose outcome is "harm".'),
-        SelfCheck("05_animal_models", 2, "What do the HCC models say about MSCs?", "choice",
+        SelfCheck("05_animal_models", 1, say("How many of the animal studies report harm from MSCs?", lang), "number",
+                  harm, say("{studies}, in {models} models: MSCs helped tumour cells grow and invade, or tumours grow "
+                            "blood vessels.", lang, studies=both.join(harmful["first_author"]),
+                            models=both.join(i18n.text(d, lang) for d in where)),
+                  hint=say('Count the rows whose outcome is "harm".', lang), lang=lang),
+        SelfCheck("05_animal_models", 2, say("What do the HCC models say about MSCs?", lang), "choice",
                   _letter(options, right),
-                  "A double-edged sword: some studies report slower tumour growth, others more proliferation and "
-                  "invasion or more vessels.", options, hint="Look at the HCC row of the evidence map."),
+                  say("A double-edged sword: some studies report slower tumour growth, others more proliferation and "
+                      "invasion or more vessels.", lang), _shown(options, lang),
+                  hint=say("Look at the HCC row of the evidence map.", lang), lang=lang),
     ]
 
 
-def _clinical_trials() -> list[SelfCheck]:
+def _clinical_trials(lang: str) -> list[SelfCheck]:
     clinical = load("clinical_studies")
     pooled = clinical[clinical["design"] == "meta-analysis"]
     meta = len(pooled)
     options = ("The treatment certainly works", "The data are compatible with no effect",
                "The studies must be wrong")
     return [
-        SelfCheck("06_clinical_trials", 1, "How many of the clinical studies in the data are meta-analyses?",
-                  "number", meta, f"{' and '.join(pooled['study_id'])}: they pool other studies rather than "
-                  "enrol patients of their own.", hint='Count the rows whose design is "meta-analysis".'),
-        SelfCheck("06_clinical_trials", 2, "A pooled risk ratio's 95% confidence interval (the diamond) crosses 1. "
-                  "What does that mean?", "choice", _letter(options, options[1]),
-                  "An interval that includes 1 (no effect) means the data cannot rule out no effect; it does not "
-                  "prove there is none.", options, hint="What does a risk ratio of 1 mean?"),
+        SelfCheck("06_clinical_trials", 1, say("How many of the clinical studies in the data are meta-analyses?",
+                                               lang), "number", meta,
+                  say("{studies}: they pool other studies rather than enrol patients of their own.", lang,
+                      studies=say(" and ", lang).join(pooled["study_id"])),
+                  hint=say('Count the rows whose design is "meta-analysis".', lang), lang=lang),
+        SelfCheck("06_clinical_trials", 2, say("A pooled risk ratio's 95% confidence interval (the diamond) crosses "
+                                               "1. What does that mean?", lang), "choice", _letter(options, options[1]),
+                  say("An interval that includes 1 (no effect) means the data cannot rule out no effect; it does not "
+                      "prove there is none.", lang), _shown(options, lang),
+                  hint=say("What does a risk ratio of 1 mean?", lang), lang=lang),
     ]
 
 
-def _challenges() -> list[SelfCheck]:
+def _challenges(lang: str) -> list[SelfCheck]:
     challenges = load("challenges")
     most = challenges["category"].value_counts()
     options = ("dose", "safety", "route")
@@ -214,34 +241,40 @@ def _challenges() -> list[SelfCheck]:
     clinical = load("clinical_studies")
     largest = clinical[clinical["design"] == "RCT"].sort_values("n_total", ascending=False, kind="stable").iloc[0]
     return [
-        SelfCheck("07_challenges", 1, "Which category of open challenge does the data record most often?", "choice",
-                  _letter(options, top), f"{top}: {int(most.iloc[0])} of the {len(challenges)} challenges.",
-                  options, hint="Look at the longest bar of the challenges figure."),
-        SelfCheck("07_challenges", 2, "How many patients per arm does a trial need to detect survival rising from "
-                  "55.6% to 73.2% with 80% power (two-sided α = 0.05)?", "number", per_arm,
-                  f"{2 * per_arm} patients in all: about twice the largest randomised trial in the data "
-                  f"({largest['first_author']} {largest['year']}, {largest['n_total']} patients).",
-                  hint="Use the trial-size explorer with the default survival figures.", unit="patients"),
+        SelfCheck("07_challenges", 1, say("Which category of open challenge does the data record most often?", lang),
+                  "choice", _letter(options, top),
+                  say("{category}: {n} of the {total} challenges.", lang, category=i18n.text(top, lang),
+                      n=int(most.iloc[0]), total=len(challenges)),
+                  _shown(options, lang), hint=say("Look at the longest bar of the challenges figure.", lang),
+                  lang=lang),
+        SelfCheck("07_challenges", 2, say("How many patients per arm does a trial need to detect survival rising "
+                                          "from 55.6% to 73.2% with 80% power (two-sided α = 0.05)?", lang), "number",
+                  per_arm,
+                  say("{total} patients in all: about twice the largest randomised trial in the data ({study}, "
+                      "{n_total} patients).", lang, total=2 * per_arm,
+                      study=f"{largest['first_author']} {largest['year']}", n_total=int(largest["n_total"])),
+                  hint=say("Use the trial-size explorer with the default survival figures.", lang),
+                  unit=say("patients", lang), lang=lang),
     ]
 
 
-_BUILDERS: dict[str, Callable[[], list[SelfCheck]]] = {
+_BUILDERS: dict[str, Callable[[str], list[SelfCheck]]] = {
     "01_history": _history, "02_differentiation": _differentiation, "03_immunomodulation": _immunomodulation,
     "04_fibrosis": _fibrosis, "05_animal_models": _animal_models, "06_clinical_trials": _clinical_trials,
     "07_challenges": _challenges,
 }
 
 
-def chapter_checks(chapter: str) -> list[SelfCheck]:
-    """Every self-check of a chapter, in order."""
+def chapter_checks(chapter: str, lang: str | None = None) -> list[SelfCheck]:
+    """Every self-check of a chapter, in order, in ``lang`` (default: the language of :mod:`mscteach.i18n`)."""
     if chapter not in _BUILDERS:
         raise UnknownNameError("chapter", chapter, list(_BUILDERS))
-    return _BUILDERS[chapter]()
+    return _BUILDERS[chapter](lang or i18n.language())
 
 
-def get(chapter: str, number: int) -> SelfCheck:
+def get(chapter: str, number: int, lang: str | None = None) -> SelfCheck:
     """One self-check: ``get("06_clinical_trials", 2)``."""
-    checks = chapter_checks(chapter)
+    checks = chapter_checks(chapter, lang)
     if not 1 <= number <= len(checks):
         raise MscteachError(f"{chapter} has self-checks 1 to {len(checks)}, not {number}")
     return checks[number - 1]

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
-from . import analysis, plots, selfchecks
+from . import analysis, i18n, plots, selfchecks
 from . import display as display_helpers
 from .data import vocabulary
 from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER
@@ -536,8 +536,10 @@ class SelfCheckView(w.VBox):
             self.answer = w.RadioButtons(options=[(f"({letter}) {option}", letter) for letter, option
                                                   in zip(check.letters, check.options)], value=None, layout=WIDE)
         else:
-            self.answer = w.Text(placeholder="type a number", description="your answer", style=STYLE)
-        self.button = w.Button(description="Check", button_style="info", tooltip="check your answer")
+            self.answer = w.Text(placeholder=i18n.text("type a number"), description=i18n.text("your answer"),
+                                 style=STYLE)
+        self.button = w.Button(description=i18n.text("Check"), button_style="info",
+                               tooltip=i18n.text("check your answer"))
         self.feedback = w.HTML("")
         self.button.on_click(self.on_check)
         super().__init__([question, self.answer, w.HBox([self.button, self.feedback])],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from statistics import NormalDist
 
 import pytest
@@ -103,3 +104,29 @@ def test_an_unknown_chapter_or_number_is_named():
         selfchecks.get("08_more", 1)
     with pytest.raises(selfchecks.MscteachError, match="self-checks 1 to 2, not 3"):
         selfchecks.get("01_history", 3)
+
+
+PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٫٪", "0123456789.%")
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text.translate(PERSIAN_DIGITS)))
+
+
+@pytest.mark.parametrize("chapter, number", sorted(EXPECTED))
+def test_a_persian_self_check_asks_the_same_question_with_the_same_answer(chapter, number):
+    from mscteach import i18n
+
+    i18n.MISSING.clear()
+    english, persian = selfchecks.get(chapter, number, "en"), selfchecks.get(chapter, number, "fa")
+    assert persian.answer == english.answer == EXPECTED[(chapter, number)] and persian.lang == "fa"
+    for part in ("question", "explanation", "hint"):
+        assert _numbers(getattr(persian, part)) == _numbers(getattr(english, part)), part
+        assert getattr(persian, part) != getattr(english, part)
+        assert re.search("[\u0600-\u06ff]", getattr(persian, part))  # written in Persian letters
+    assert _numbers(" ".join(persian.options)) == _numbers(" ".join(english.options))
+    typed = str(english.answer).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    feedback = selfchecks.check_answer(persian, typed)
+    assert feedback.correct and feedback.message.startswith("درست است.")
+    assert selfchecks.check_answer(persian, "").message in ("نخست یک پاسخ را برگزینید.", "نخست یک عدد بنویسید.")
+    assert not i18n.MISSING.get("fa")  # every sentence and option had its translation
