@@ -24,11 +24,9 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.locale import get_translation
 
-from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER
-
-_ = get_translation("mscteach")
+from .i18n import say
+from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER, live_note, self_check_heading, show_answer
 
 CITATION = re.compile(r"\[(\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*)\]")
 SKIP = (nodes.literal, nodes.literal_block, nodes.reference, nodes.title, nodes.raw, addnodes.pending_xref,
@@ -58,7 +56,7 @@ def _replace(text: nodes.Text, pieces: list[nodes.Node]) -> None:
         parent.insert(index + offset, piece)
 
 
-def link_citations(doctree: nodes.Node, known: set[int]) -> int:
+def link_citations(doctree: nodes.Node, known: set[int], lang: str = "en") -> int:
     """Turn the review's reference numbers in running text into links; return how many were linked."""
     linked = 0
     for text in _text_nodes(doctree):
@@ -76,7 +74,7 @@ def link_citations(doctree: nodes.Node, known: set[int]) -> int:
                 if token.isdigit():
                     ref = nodes.reference("", token, refuri=f"references.html#ref-{int(token)}",
                                           classes=["citation-link"])
-                    ref["reftitle"] = _("reference %s of the review") % token
+                    ref["reftitle"] = say("reference {ref} of the review", lang, ref=token)
                     pieces.append(ref)
                     linked += 1
                 elif token:
@@ -131,13 +129,13 @@ def _figure_metadata(notebook: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def describe_figures(doctree: nodes.Node, notebook: Path) -> None:
+def describe_figures(doctree: nodes.Node, notebook: Path, lang: str = "en") -> None:
     """Give every figure of a notebook page its alt text and a caption."""
     metadata = _figure_metadata(notebook)
     for image in list(doctree.findall(nodes.image)):
         digest = Path(image["uri"]).stem
         info = metadata.get(digest, {})
-        image["alt"] = info.get("alt") or _("A figure of the chapter")
+        image["alt"] = info.get("alt") or say("A figure of the chapter", lang)
         caption = info.get("caption")
         if caption and not isinstance(image.parent, nodes.figure):
             figure = nodes.figure("", classes=["mscteach-figure"])
@@ -146,13 +144,13 @@ def describe_figures(doctree: nodes.Node, notebook: Path) -> None:
             figure += nodes.caption(caption, caption)
 
 
-def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | None) -> None:
+def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | None, lang: str = "en") -> None:
     """A line under the title with links to the chapter live (Binder; JupyterHub when configured)."""
     from .links import binder_url, nbgitpuller_url
 
     path = f"notebooks/{'00_index' if docname == 'index' else docname}.ipynb"
     paragraph = nodes.paragraph(classes=["mscteach-launch"])
-    paragraph += nodes.Text(_("Open this chapter live: "))
+    paragraph += nodes.Text(say("Open this chapter live: ", lang))
     paragraph += nodes.reference("", "Binder", refuri=binder_url(repository, path))
     if hub:
         paragraph += nodes.Text(" · ")
@@ -163,16 +161,16 @@ def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | 
         section.insert(section.index(title) + 1, paragraph)
 
 
-def translate_explorer_notes(doctree: nodes.Node) -> None:
-    """The sentences static explorers and self-checks add, in the site's language (the kernel writes English)."""
+def translate_explorer_notes(doctree: nodes.Node, lang: str = "en") -> None:
+    """The sentences static explorers and self-checks add, in the page's language (for a chapter run in English)."""
     pattern = re.escape(LIVE_NOTE).replace(re.escape("{views}"), r"(\d+)")
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()
         if "mscteach-live-note" in text:
-            text = re.sub(pattern, lambda m: _(LIVE_NOTE).format(views=m.group(1)), text)
+            text = re.sub(pattern, lambda m: live_note(int(m.group(1)), lang), text)
         elif "mscteach-selfcheck" in text:
-            text = text.replace(f"<b>{SELF_CHECK}</b>", f"<b>{_(SELF_CHECK)}</b>").replace(
-                f"<summary>{SHOW_ANSWER}</summary>", f"<summary>{_(SHOW_ANSWER)}</summary>")
+            text = text.replace(f"<b>{SELF_CHECK}</b>", f"<b>{self_check_heading(lang)}</b>").replace(
+                f"<summary>{SHOW_ANSWER}</summary>", f"<summary>{show_answer(lang)}</summary>")
         else:
             continue
         raw.replace_self(nodes.raw("", text, format="html"))
@@ -183,13 +181,14 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     source = Path(env.doc2path(docname))
     known = app.config.mscteach_references
+    lang = app.config.language or "en"
     if source.suffix == ".ipynb":
-        describe_figures(doctree, source)
-        translate_explorer_notes(doctree)
+        describe_figures(doctree, source, lang)
+        translate_explorer_notes(doctree, lang)
         if app.config.mscteach_repository:
-            launch_links(doctree, docname, app.config.mscteach_repository, app.config.mscteach_hub)
+            launch_links(doctree, docname, app.config.mscteach_repository, app.config.mscteach_hub, lang)
     if docname not in ("references", "glossary"):
-        link_citations(doctree, known)
+        link_citations(doctree, known, lang)
         link_glossary_terms(doctree, docname, app.config.mscteach_glossary)
 
 
@@ -212,6 +211,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("mscteach_hub", None, "env")
     app.add_config_value("mscteach_references", set(load("references")["ref_id"].tolist()), "env")
     app.add_config_value("mscteach_glossary", _glossary_names(), "env")
-    app.add_message_catalog("mscteach", str(Path(__file__).resolve().parent / "sitecfg" / "locale"))
     app.connect("doctree-read", _on_doctree_read)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from . import analysis, i18n, plots, selfchecks
 from . import display as display_helpers
 from .data import vocabulary
-from .messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER
+from .messages import live_note, self_check_heading, show_answer
 
 __all__ = [
     "Explorer",
@@ -165,7 +165,7 @@ class Explorer(w.VBox):
                 f'{html.escape(self.name)}</b>: {html.escape(self.help)}</p>'
                 f'<p><label for="{ident}-choice">{html.escape(main)} </label>'
                 f'<select id="{ident}-choice" class="mscteach-view-choice">{"".join(options)}</select></p>'
-                f'{"".join(panels)}<p class="mscteach-live-note">{LIVE_NOTE.format(views=len(views))}</p></div>')
+                f'{"".join(panels)}<p class="mscteach-live-note">{live_note(len(views))}</p></div>')
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
@@ -530,7 +530,7 @@ class SelfCheckView(w.VBox):
 
     def __init__(self, check: selfchecks.SelfCheck) -> None:
         self.check = check
-        question = w.HTML(f'<div class="mscteach-selfcheck-question"><b>{SELF_CHECK}</b> '
+        question = w.HTML(f'<div class="mscteach-selfcheck-question"><b>{self_check_heading(check.lang)}</b> '
                           f'{display_helpers.markdown_html(check.question)}</div>')
         if check.kind == "choice":
             self.answer = w.RadioButtons(options=[(f"({letter}) {option}", letter) for letter, option
@@ -565,9 +565,10 @@ class SelfCheckView(w.VBox):
 
         options = "".join(f"<li>{html.escape(o)}</li>" for o in self.check.options)
         listed = f'<ol type="a">{options}</ol>' if options else ""
-        return (f'<div class="mscteach-selfcheck"><div class="mscteach-selfcheck-question"><b>{SELF_CHECK}</b> '
+        lang = self.check.lang
+        return (f'<div class="mscteach-selfcheck"><div class="mscteach-selfcheck-question"><b>{self_check_heading(lang)}</b> '
                 f'{display_helpers.markdown_html(self.check.question)}</div>{listed}'
-                f'<details><summary>{SHOW_ANSWER}</summary><p><b>{html.escape(self.check.answer_text)}</b>. '
+                f'<details><summary>{show_answer(lang)}</summary><p><b>{html.escape(self.check.answer_text)}</b>. '
                 f'{html.escape(self.check.explanation)}</p></details></div>')
 
     def __repr__(self) -> str:

@@ -5,7 +5,7 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 
-from mscteach import site, sphinx_ext, widgets
+from mscteach import messages, site, sphinx_ext, widgets
 
 HEADER = """# 6. Clinical trials
 
@@ -67,24 +67,34 @@ def test_only_the_first_use_of_a_glossary_term_links():
     assert document.astext() == "MSC therapy: MSC again, and HGF."
 
 
-def test_the_explorer_note_goes_through_the_translation_catalogue(monkeypatch):
-    monkeypatch.setattr(sphinx_ext, "_", lambda text: text.replace("static copy", "STATIC COPY"))
+def test_an_english_explorer_note_is_shown_in_the_pages_language():
     document = new_document("test", get_default_settings())
-    note = widgets.LIVE_NOTE.format(views=7)
+    note = messages.live_note(7, "en")
+    assert note == messages.LIVE_NOTE.format(views=7)
     document += nodes.raw("", f'<p class="mscteach-live-note">{note}</p>', format="html")
-    sphinx_ext.translate_explorer_notes(document)
-    assert "STATIC COPY of the explorer: choose a view above (7 precomputed)" in document.astext()
+    sphinx_ext.translate_explorer_notes(document, "fa")
+    assert "\u200f۷" in document.astext() and "static copy" not in document.astext()
+    assert "<code>mscteach lab</code>" in document.astext()  # the command stays as it is
 
 
-def test_a_self_checks_heading_and_toggle_go_through_the_translation_catalogue(monkeypatch):
-    monkeypatch.setattr(sphinx_ext, "_", lambda text: {"Check your understanding.": "Test yourself.",
-                                                       "Show the answer": "Answer"}.get(text, text))
+def test_a_self_checks_heading_and_toggle_are_shown_in_the_pages_language():
     document = new_document("test", get_default_settings())
     document += nodes.raw("", widgets.self_check("06_clinical_trials", 1).static_html(), format="html")
-    sphinx_ext.translate_explorer_notes(document)
+    sphinx_ext.translate_explorer_notes(document, "fa")
     text = document.astext()
-    assert "<b>Test yourself.</b>" in text and "<summary>Answer</summary>" in text
-    assert "Check your understanding" not in text
+    assert f"<b>{messages.self_check_heading('fa')}</b>" in text and "<summary>نمایش پاسخ</summary>" in text
+    assert "Check your understanding" not in text and "Show the answer" not in text
+
+
+def test_a_chapter_run_in_persian_writes_its_notes_in_persian():
+    from mscteach import i18n
+
+    i18n.set_language("fa")
+    try:
+        page = widgets.self_check("06_clinical_trials", 1).static_html()
+    finally:
+        i18n.set_language("en")
+    assert "<summary>نمایش پاسخ</summary>" in page and "Show the answer" not in page
 
 
 def test_a_chapter_links_to_its_live_version_when_the_repository_is_known():

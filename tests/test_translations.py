@@ -1,8 +1,7 @@
 """Translated editions: narrative blocks, gettext catalogues (Babel), the Persian site (lang, dir, switch, font).
 
-The chapters' translations are under way (issue 16): the index page is translated in full and a test keeps
-it so; the chapters show their English narrative until their catalogues are filled, and the build lists
-every block it shows in English.
+Every block of the index, the seven chapters and the brief template is translated, and a test keeps it so;
+a block without a translation is shown in English and the build lists it.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from mscteach import translations
+from mscteach import report, translations
 from mscteach.site import lesson_blocks
 
 from .conftest import REPO
@@ -197,11 +196,12 @@ def test_cli_status_counts_the_translated_blocks():
     result = subprocess.run([sys.executable, "-m", "mscteach", "translations", "status", "--lang", "fa"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    counts = translations.status(NOTEBOOKS, "fa")
+    counts = translations.status([*NOTEBOOKS, report.template_path()], "fa")  # the chapters and the brief's headings
     total = sum(c["blocks"] for c in counts.values())
     done = sum(c["translated"] for c in counts.values())
     assert result.stdout.splitlines()[-1] == f"fa: {done} of {total} narrative blocks translated"
     assert re.search(r"^index +(\d+) of +\1 blocks translated$", result.stdout, re.M)
+    assert re.search(r"^evidence_brief +(\d+) of +\1 blocks translated$", result.stdout, re.M)
 
 
 def test_no_persian_page_lets_text_overflow_its_box(editions, browser):
