@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import analysis
+from . import analysis, i18n
 from .data import describe, list_tables, load
 from .errors import MscteachError
 
@@ -49,14 +49,15 @@ def setup(lang: str = "en") -> None:
     formatters["image/png"].for_type(Figure, display.figure_png)
 
 
-def reading_list(ref_ids: Iterable[int], heading: str = "Further reading") -> Markdown:
+def reading_list(ref_ids: Iterable[int], heading: str | None = None) -> Markdown:
     """A numbered Markdown reading list of the review's references, in reference order.
 
     The numbers are the review's own, so a student can match them with the
-    citations in the chapter text.
+    citations in the chapter text. The heading is "Further reading" in the
+    chapter's language unless given.
     """
     refs = analysis.further_reading(load("references"), ref_ids)
-    lines = [f"### {heading}", ""] + [f"- **[{row.ref_id}]** {row.citation}" for row in refs.itertuples()]
+    lines = [f"### {heading or i18n.text('Further reading')}", ""] + [f"- **[{row.ref_id}]** {row.citation}" for row in refs.itertuples()]
     return Markdown("\n".join(lines))
 
 

@@ -193,6 +193,19 @@ def _localise_page(page: str, lang: str) -> str:
             line = "# " + text(line[2:], lang)
         elif number == 2 and line.startswith(("All ", "The review's ")):  # the glossary's and references' introduction
             line = text(line, lang)
+        elif line.startswith("## `"):  # a table on the about-the-data page: its name stays, its title is translated
+            name, _, title = line.partition(": ")
+            line = f"{name}: {text(title.replace(chr(92), ''), lang)}" if title else line
+        elif line.startswith(("**Licence**: ", "**Source**: ")):
+            label, _, rest = line[2:].partition("**: ")
+            line = f"**{text(label, lang)}**: {rest}"
+        elif line == "| column | type | description |":
+            line = "| " + " | ".join(text(c, lang) for c in ("column", "type", "description")) + " |"
+        elif line.startswith("## Curation notes: "):
+            line = "## " + text(line[3:], lang)
+        elif re.search(r" \(\d+ rows\.\)$", line):
+            body, _, count = line.rpartition(" (")
+            line = f"{body} {text('(' + count, lang)}"
         elif line.startswith("  Persian: "):
             label = text("Persian", lang)
             rest = line[len("  Persian: "):]
@@ -335,8 +348,17 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
                        mscteach_edition_href=href)
     from .i18n import text as localised
 
+    from .i18n import say
+
+    config = sphinx_config()
     overrides = {"mscteach_repository": repository, "mscteach_hub": hub, "language": lang,
-                 "html_context": context, "html_title": localised(sphinx_config()["html_title"], lang)}
+                 "html_context": context, "html_title": localised(config["html_title"], lang)}
+    if lang != "en":  # the footer's words; the names and licences in them stay as written
+        overrides.update(author=say("mscteach contributors; text and data adapted from Moudi, Karbalaie-Harofteh & "
+                                    "Moudi (2025)", lang),
+                         copyright=say("code MIT; text and data CC BY-NC-SA 4.0", lang),
+                         nb_code_prompt_show=say("Show the solution (code and result)", lang),
+                         nb_code_prompt_hide=say("Hide the solution", lang))
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,

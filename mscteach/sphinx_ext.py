@@ -204,6 +204,27 @@ def _glossary_names() -> dict[str, str]:
     return names
 
 
+def theme_catalogues(lang: str, folder: Path) -> Path | None:
+    """Compile the themes' interface words in ``lang`` (``mscteach/locale/LANG/LC_MESSAGES/theme.po``) into
+    ``folder`` as the catalogues the themes read (``sphinx``, ``booktheme``); None when there is none."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from .i18n import LOCALE
+
+    source = LOCALE / lang / "LC_MESSAGES" / "theme.po"
+    if not source.is_file():
+        return None
+    with source.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    target = folder / lang / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    for domain in ("sphinx", "booktheme"):
+        with (target / f"{domain}.mo").open("wb") as f:
+            write_mo(f, catalog)
+    return folder
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     from .data import load
 
@@ -211,5 +232,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("mscteach_hub", None, "env")
     app.add_config_value("mscteach_references", set(load("references")["ref_id"].tolist()), "env")
     app.add_config_value("mscteach_glossary", _glossary_names(), "env")
+    lang = app.config.language or "en"
+    compiled = theme_catalogues(lang, Path(app.doctreedir) / "mscteach-locale") if lang != "en" else None
+    if compiled:  # after Sphinx's own catalogue: its translations come first, these fill what the themes lack
+        app.add_message_catalog("sphinx", str(compiled))
+        app.add_message_catalog("booktheme", str(compiled))
     app.connect("doctree-read", _on_doctree_read)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

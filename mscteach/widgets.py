@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from . import analysis, i18n, plots, selfchecks
 from . import display as display_helpers
 from .data import vocabulary
+from .i18n import say
 from .messages import live_note, self_check_heading, show_answer
 
 __all__ = [
@@ -240,7 +241,8 @@ def _dropdown(description: str, options: Sequence[str], value: str = analysis.AL
 
 
 def _no_match(what: str) -> Markdown:
-    return Markdown(f"*No {what} match this selection.* Widen a filter (choose **all**) to see more.")
+    return Markdown(say("*No {what} match this selection.* Widen a filter (choose **all**) to see more.",
+                        what=i18n.text(what)))
 
 
 # --------------------------------------------------------------------------- 1 history
@@ -280,7 +282,7 @@ def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, sou
     abbreviation = f" ({r['abbreviation']})" if pd.notna(r["abbreviation"]) else ""
     text = f"**{r['source']}{abbreviation}**: {r['properties']}"
     if pd.notna(r["notes"]):
-        text += f"\n\n*Curation note:* {r['notes']}"
+        text += "\n\n" + say("*Curation note:* {note}", note=r["notes"])
     return [Markdown(text), analysis.further_reading(references, r["ref_ids"])]
 
 
@@ -390,12 +392,17 @@ def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_typ
 
 REGISTERED_STATUS = [analysis.ALL, "ongoing", "finished"]
 #: What chapter 6 says where the data folder holds no registered trials.
-NO_REGISTERED_TRIALS = (
-    "*No trial-registry export has been imported into this data folder*, so this section has nothing to count yet. "
-    "To see what has been registered since the review: download the cell-therapy trials in liver disease from "
-    "ClinicalTrials.gov (Download: JSON or CSV) or the WHO ICTRP portal (Export: CSV), then run `mscteach registry "
-    "import FILE --data DIR` on a data folder of your own (`mscteach init DIR` makes one) and rebuild the course. "
-    "data/README.md (\"Registered trials\") explains each step.")
+def no_registered_trials(lang: str | None = None) -> str:
+    """What chapter 6 says where no registry export has been imported, and how to import one."""
+    return say("*No trial-registry export has been imported into this data folder*, so this section has nothing to "
+               "count yet. To see what has been registered since the review: download the cell-therapy trials in "
+               "liver disease from ClinicalTrials.gov (Download: JSON or CSV) or the WHO ICTRP portal (Export: CSV), "
+               "then run `mscteach registry import FILE --data DIR` on a data folder of your own (`mscteach init "
+               "DIR` makes one) and rebuild the course. data/README.md (\"Registered trials\") explains each step.",
+               lang)
+
+
+NO_REGISTERED_TRIALS = no_registered_trials("en")
 
 
 def render_registered(trials: pd.DataFrame, disease: str, cell_type: str, status: str) -> list:
@@ -422,14 +429,15 @@ def registered_trials_items(trials: pd.DataFrame | None, per_arm: int, last_impo
                             study: str = "Lin 2017") -> list:
     """What chapter 6 shows of the registered trials (before its explorer), or how to add them."""
     if trials is None:
-        return [Markdown(NO_REGISTERED_TRIALS)]
+        return [Markdown(no_registered_trials())]
     comparison = analysis.ongoing_against_target(trials, per_arm)
     reaching = int((comparison["share_of_target"] >= 1).sum())
-    target = (f"A two-arm trial powered to confirm {study}'s survival gain needs **{per_arm} patients per arm** "
-              f"({2 * per_arm} in all; chapter 7 computes it). {len(comparison)} ongoing phase 2 or 3 "
-              f"{analysis._plural(len(comparison), 'trial gives', 'trials give')} an enrolment; {reaching} "
-              f"{analysis._plural(reaching, 'reaches', 'reach')} it. Planned (anticipated) numbers are targets, "
-              "not patients treated.")
+    target = say("A two-arm trial powered to confirm {study}'s survival gain needs **{per_arm} patients per arm** "
+                 "({total} in all; chapter 7 computes it). {ongoing} ongoing phase 2 or 3 {gives_word} an enrolment; "
+                 "{reaching} {reach_word} it. Planned (anticipated) numbers are targets, not patients treated.",
+                 study=study, per_arm=per_arm, total=2 * per_arm, ongoing=len(comparison),
+                 gives_word=analysis._plural(len(comparison), "trial gives", "trials give"), reaching=reaching,
+                 reach_word=analysis._plural(reaching, "reaches", "reach"))
     return [Markdown(analysis.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
             Markdown(target), plots.registered_target_figure(comparison, per_arm)]
 
@@ -449,9 +457,9 @@ def render_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> list
     table = analysis.check_exclusions(criteria, conditions)
     applying = table.loc[table["applies"], "criterion"].tolist()
     if applying:
-        verdict = f"**Excluded** by {len(applying)} criterion(s): {', '.join(applying)}."
+        verdict = say("**Excluded** by {n} criterion(s): {criteria}.", n=len(applying), criteria=", ".join(applying))
     else:
-        verdict = "**Eligible** as far as the review's exclusion criteria go (other trial criteria may apply)."
+        verdict = say("**Eligible** as far as the review's exclusion criteria go (other trial criteria may apply).")
     return [Markdown(verdict), table]
 
 
@@ -468,12 +476,23 @@ def render_leave_out(table: pd.DataFrame, included: Sequence[str], measure: str 
     """The meta-analysis of the included studies: its forest plot and a summary, or why it cannot be done."""
     chosen = table[table["study"].isin(list(included))]
     if len(chosen) < 2:
-        return [Markdown(f"*Pooling needs at least two studies; {len(chosen)} selected.* Select more studies.")]
+        return [Markdown(say("*Pooling needs at least two studies; {n} selected.* Select more studies.",
+                             n=len(chosen)))]
     result = analysis.meta_analysis(chosen, measure, method)
     if not result.pooled:
-        return [Markdown(f"*{result.summary()}.* Select other studies.")]
-    notes = [f"Continuity correction: {result.continuity_correction}.", *result.warnings]
+        return [Markdown(say("*{summary}.* Select other studies.", summary=result.summary()))]
+    notes = [_continuity_note(result), *(i18n.text(warning) for warning in result.warnings)]
     return [Markdown(f"**{result.summary()}**. " + " ".join(notes)), plots.forest_plot(result)]
+
+
+def _continuity_note(result: analysis.MetaAnalysisResult) -> str:
+    """Which studies had 0.5 added to every cell (zero events), in the reader's language."""
+    studies = result.studies
+    corrected = studies.loc[studies["included"].astype(bool) & studies["corrected"].astype(bool), "study"]
+    if corrected.empty:
+        return say("Continuity correction: none needed.")
+    return say("Continuity correction: {value} added to every cell of: {studies}.", value=0.5,
+               studies=", ".join(corrected.astype(str)))
 
 
 def leave_one_out_explorer(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> Explorer:
@@ -497,9 +516,10 @@ def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: flo
         per_arm = analysis.trial_size(p_control, p_treatment, alpha=alpha, power=power)
     except analysis.MscteachError as exc:
         return [Markdown(f"*{exc}*")]
-    text = (f"To detect survival rising from **{p_control:.0%}** to **{p_treatment:.0%}** with "
-            f"**{power:.0%}** power (two-sided α = {alpha}), a trial needs **{per_arm} patients per arm** "
-            f"({2 * per_arm} in all).")
+    text = say("To detect survival rising from **{p_control:.0%}** to **{p_treatment:.0%}** with **{power:.0%}** "
+               "power (two-sided α = {alpha}), a trial needs **{per_arm} patients per arm** ({total} in all).",
+               p_control=p_control, p_treatment=p_treatment, power=power, alpha=alpha, per_arm=per_arm,
+               total=2 * per_arm)
     comparison = analysis.trials_against_target(clinical, per_arm)
     return [Markdown(text), plots.trial_size_figure(comparison, per_arm, p_control, p_treatment)]
 
