@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import numpy as np
@@ -129,18 +130,41 @@ def test_persian_labels_are_joined_and_right_to_left_as_chromium_draws_them(pers
     assert _overlap(ours, reference) > _overlap(reversed_order, reference) + 0.15
 
 
-def test_every_text_of_every_chapter_has_a_persian_entry(tmp_path):
-    """Each chapter run with lang = "fa" (as the site build runs it) meets no untranslated figure or label text."""
+def _output_numbers(notebook) -> dict[int, list[str]]:
+    """Per code cell, the numbers its outputs state (text, Markdown, HTML; not images), Persian digits read back."""
+    from .test_persian_briefs import PERSIAN_DIGITS, visible_text
+
     found = {}
+    for number, cell in enumerate(notebook.cells):
+        texts = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts += [output.get("text", ""), data.get("text/markdown", ""),
+                      visible_text(data.get("text/html", "")) if "text/html" in data else data.get("text/plain", "")]
+        if cell.cell_type == "code" and any(texts):
+            found[number] = sorted(re.findall(r"\d+(?:\.\d+)?", " ".join(texts).translate(PERSIAN_DIGITS)))
+    return found
+
+
+def test_every_chapter_run_in_persian_meets_no_untranslated_text_and_states_the_english_numbers(tmp_path):
+    """Each chapter run with lang = "fa" (as the site build runs it) meets no untranslated figure, label or sentence,
+    and every code cell's output states the numbers the same cell states in English."""
+    found, differing = {}, {}
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell(
             "import json\nfrom mscteach import i18n\nprint('MISSING' + json.dumps(sorted(i18n.MISSING.get('fa', []))))"))
         source = tmp_path / path.name
         nbformat.write(nb, source)
-        runner.execute_notebook(source, tmp_path / f"out-{path.name}", {"lang": "fa"},
-                                environment={"MSCTEACH_SITE_BUILD": "1"})
-        done = nbformat.read(tmp_path / f"out-{path.name}", as_version=4)
-        printed = "".join(o.get("text", "") for o in done.cells[-1].outputs)
+        runs = {}
+        for lang in ("en", "fa"):
+            runner.execute_notebook(source, tmp_path / f"{lang}-{path.name}", {"lang": lang},
+                                    environment={"MSCTEACH_SITE_BUILD": "1"})
+            runs[lang] = nbformat.read(tmp_path / f"{lang}-{path.name}", as_version=4)
+        printed = "".join(o.get("text", "") for o in runs["fa"].cells[-1].outputs)
         found[path.stem] = json.loads(printed.split("MISSING", 1)[1])
+        english, persian = _output_numbers(runs["en"]), _output_numbers(runs["fa"])
+        differing[path.stem] = sorted(cell for cell in english.keys() | persian.keys()
+                                      if english.get(cell) != persian.get(cell))
     assert found == {name: [] for name in found}
+    assert differing == {name: [] for name in differing}

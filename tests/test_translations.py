@@ -113,11 +113,11 @@ ADDED = "A paragraph a teacher added, not yet translated."
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
-    """Both editions of a small course (the index and chapters 1-2), built as `mscteach build --lang en,fa`."""
+    """Both editions of a small course (the index, chapters 1-2 and 6), built as `mscteach build --lang en,fa`."""
     work = tmp_path_factory.mktemp("editions")
     folder = work / "notebooks"
     folder.mkdir()
-    for name in ("00_index.ipynb", "01_history.ipynb", "02_differentiation.ipynb"):
+    for name in ("00_index.ipynb", "01_history.ipynb", "02_differentiation.ipynb", "06_clinical_trials.ipynb"):
         shutil.copy(REPO / "notebooks" / name, folder)
     import nbformat
 
@@ -143,6 +143,31 @@ def test_the_persian_edition_is_right_to_left_and_linked_to_the_english_one(edit
         html = page.read_text(encoding="utf-8")
         assert re.search(r'<html[^>]* lang="en"', html) and 'dir="rtl"' not in html
         assert f'href="fa/{page.name}" hreflang="fa"' in html
+
+
+def test_every_persian_page_states_the_numbers_of_its_english_page(editions):
+    """Narrative, computed sentences, tables, self-checks, reference lists: the same numbers, digit for digit."""
+    from .test_persian_briefs import stated_numbers
+
+    out, _ = editions
+    compared = 0
+    for english in sorted(out.glob("*.html")):
+        persian = out / "fa" / english.name
+        assert stated_numbers(persian.read_text(encoding="utf-8")) == \
+            stated_numbers(english.read_text(encoding="utf-8")), english.name
+        compared += 1
+    assert compared >= 8  # index, chapters 1, 2 and 6, glossary, references, about the data, search
+
+
+def test_a_persian_chapter_computes_its_sentences_in_persian(editions):
+    from .test_persian_briefs import visible_text
+
+    out, _ = editions
+    page = visible_text((out / "fa" / "06_clinical_trials.html").read_text(encoding="utf-8"))
+    for english in ("Nothing can be pooled", "Check your understanding", "Show the answer", "static copy of the",
+                    "Further reading", "Skip to main content", "Contents"):
+        assert english not in page, english
+    assert "هیچ پیامدی را نمی توان تجمیع کرد" in page and "دانسته های خود را بسنجید." in page
 
 
 def test_the_persian_index_shows_its_translation_and_the_glossary_every_persian_term(editions):
