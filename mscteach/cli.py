@@ -290,8 +290,10 @@ def _report(args: argparse.Namespace) -> int:
     if args.no_preclinical:
         fixed["include_preclinical"] = False
     try:
-        if args.grid:
-            grid = [{**fixed, **row} for row in report.read_grid(Path(args.grid))]
+        if args.grid:  # each --lang gives every row that does not choose its own language a brief in it
+            grid = [{**fixed, **row, **({"lang": lang} if lang else {})}
+                    for row in report.read_grid(Path(args.grid))
+                    for lang in ([row["lang"]] if "lang" in row else args.lang or [None])]
         else:
             grid = [{**fixed, **combo} for combo in report.expand_grid(repeated)]
         for params in grid:

@@ -123,7 +123,12 @@ def figure_alt(fig: Figure) -> str:
 
 
 def _figure_alt(fig: Figure) -> str:
-    title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "A figure")
+    from .i18n import language, say
+
+    lang = getattr(fig, "_mscteach_lang", None) or language()
+    comma = say(", ", lang)
+    title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()),
+                                       say("A figure", lang))
     parts = [f"{title.rstrip('.')}."]
     for ax in fig.axes:
         if ax.get_label() == "<colorbar>" or not (ax.get_xlabel() or ax.get_ylabel()):
@@ -132,17 +137,22 @@ def _figure_alt(fig: Figure) -> str:
         columns = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
         meshes = [c for c in ax.collections if c.__class__.__name__ == "QuadMesh"]
         bars = [p for p in ax.patches if p.__class__.__name__ == "Rectangle" and p.get_width() and p.get_height()]
+        x_label, y_label = ax.get_xlabel() or say("values", lang), ax.get_ylabel() or say("values", lang)
         if meshes:
-            kind = (f"A grid of counts: {ax.get_ylabel()} in rows ({', '.join(rows[:12])}) by {ax.get_xlabel()} "
-                    f"in columns ({', '.join(columns[:12])}).")
+            kind = say("A grid of counts: {rows_label} in rows ({rows}) by {columns_label} in columns ({columns}).",
+                       lang, rows_label=ax.get_ylabel(), rows=comma.join(rows[:12]), columns_label=ax.get_xlabel(),
+                       columns=comma.join(columns[:12]))
+        elif bars and rows:
+            kind = say("A bar chart of {values} for each {category} ({categories}).", lang, values=x_label,
+                       category=ax.get_ylabel() or say("category", lang), categories=comma.join(rows[:12]))
         elif bars:
-            kind = (f"A bar chart of {ax.get_xlabel() or 'values'} for each {ax.get_ylabel() or 'category'}"
-                    + (f" ({', '.join(rows[:12])})" if rows else "") + ".")
+            kind = say("A bar chart of {values} for each {category}.", lang, values=x_label,
+                       category=ax.get_ylabel() or say("category", lang))
         else:
-            kind = f"A chart of {ax.get_ylabel() or 'values'} against {ax.get_xlabel() or 'values'}."
+            kind = say("A chart of {y} against {x}.", lang, y=y_label, x=x_label)
         legend = ax.get_legend()
         if legend is not None and legend.get_texts():
-            kind += f" Colours: {', '.join(t.get_text() for t in legend.get_texts())}."
+            kind += " " + say("Colours: {colours}.", lang, colours=comma.join(t.get_text() for t in legend.get_texts()))
         parts.append(kind)
     return " ".join(parts)
 

@@ -586,7 +586,9 @@ class SelfCheckView(w.VBox):
         options = "".join(f"<li>{html.escape(o)}</li>" for o in self.check.options)
         listed = f'<ol type="a">{options}</ol>' if options else ""
         lang = self.check.lang
-        return (f'<div class="mscteach-selfcheck"><div class="mscteach-selfcheck-question"><b>{self_check_heading(lang)}</b> '
+        direction = ' dir="rtl"' if lang in i18n.RTL else ""  # a Persian check reads right to left inside an output
+        return (f'<div class="mscteach-selfcheck"{direction}><div class="mscteach-selfcheck-question">'
+                f'<b>{self_check_heading(lang)}</b> '
                 f'{display_helpers.markdown_html(self.check.question)}</div>{listed}'
                 f'<details><summary>{show_answer(lang)}</summary><p><b>{html.escape(self.check.answer_text)}</b>. '
                 f'{html.escape(self.check.explanation)}</p></details></div>')

@@ -64,6 +64,9 @@ def test_a_figure_is_translated_with_persian_digits_and_the_shipped_font(persian
     assert numbers and all(set(n) <= set("۰۱۲۳۴۵۶۷۸۹٫-") for n in numbers), numbers
     assert ax.title.get_fontname() == "Vazirmatn" and metadata["caption"] == "هر مطالعه چند بیمار را وارد کرد"
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and i18n.MISSING == {}
+    # the alt text is Persian too: its frame from sentences.po around the figure's own (translated) labels
+    assert metadata["alt"].startswith("هر مطالعه چند بیمار را وارد کرد. نمودار میله ای بیماران برای هر ")
+    assert "A bar chart" not in metadata["alt"] and "Lin 2017 (RCT)" in metadata["alt"]
 
 
 def test_an_explorer_shows_persian_labels_and_keeps_its_values(persian):

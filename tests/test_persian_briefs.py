@@ -218,3 +218,12 @@ def test_update_writes_the_sentences_catalogue_and_keeps_translations(tmp_path):
         write_po(f, catalog)
     translations.update([template], "fa", locale)
     assert translations.catalogue("fa", "sentences", locale)["None."] == "هیچ."
+
+
+def test_a_grid_gets_one_brief_per_language_unless_a_row_chooses_its_own(tmp_path):
+    grid = tmp_path / "grid.csv"
+    grid.write_text("disease,lang\nACLF,\ncirrhosis,fa\n", encoding="utf-8")
+    result = run("--grid", str(grid), "--lang", "en", "--lang", "fa", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == [
+        "disease-ACLF.html", "disease-ACLF_lang-fa.html", "disease-cirrhosis_lang-fa.html"]
