@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +285,7 @@ def question_text(p: Mapping[str, Any]) -> str:
     lang = p.get("lang", "en")
 
     def shown(name: str) -> str:
-        return html.escape(_term(p[name], lang) if p[name] == "all" or name != "cell_type" else str(p[name]))
+        return html.escape(_term(p[name], lang))
 
     return say("disease: <b>{disease}</b>; cells: <b>{cells}</b>; origin: <b>{origin}</b>; design: <b>{design}</b>; "
                "years: <b>{year_from}-{year_to}</b>; preclinical studies: <b>{preclinical}</b>", lang,
@@ -443,23 +444,21 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
 TEMPLATE_PAGE = "evidence_brief"
 
 
-def translate_headings(notebook: Path, lang: str) -> list[str]:
-    """Translate an executed brief's markdown cells (headings, introductions) in place; return those left English."""
+def translate_headings(notebook: Path, lang: str) -> None:
+    """Translate an executed brief's markdown cells (headings, introductions) in place (untranslated ones stay English)."""
     import nbformat
 
     from . import translations
 
     nb = nbformat.read(str(notebook), as_version=4)
-    known, left = translations.catalogue(lang, TEMPLATE_PAGE), []
+    known = translations.catalogue(lang, TEMPLATE_PAGE)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            done = translations.translate_markdown(cell.source, known)
-            cell.source = done.text
-            left += done.missing
+            cell.source = translations.translate_markdown(cell.source, known).text
     nbformat.write(nb, str(notebook))
-    return left
 
 
+@lru_cache(maxsize=2)
 def font_css(family: str = "Vazirmatn") -> str:
     """@font-face rules carrying the Persian font inside the page (a brief is one file; PDF needs the font too)."""
     import base64
@@ -662,7 +661,7 @@ def _phrase(value: Any, lang: str) -> Any:
     """A computed phrase in the language; phrases joined by "; " (flags, reasons) are translated one by one."""
     if not isinstance(value, str) or not value:
         return value
-    return "؛ ".join(i18n.text(part, lang) for part in value.split("; ")) if lang == "fa" else value
+    return say("; ", lang).join(i18n.text(part, lang) for part in value.split("; "))
 
 
 #: Findings the curators took from a study's own abstract say so in the data; the brief shows a mark and a footnote.
