@@ -103,6 +103,8 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
             text, number = _cell(value)
             if isinstance(value, (bool, np.bool_)):
                 text = i18n.text(text, lang)
+            elif isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
+                text = i18n.digits(text, lang)  # reference numbers, like every number of the table
             cells.append(f'<td class="number">{i18n.digits(text, lang)}</td>' if number else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too

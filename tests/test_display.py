@@ -71,3 +71,14 @@ def test_the_shortcut_changes_nothing_once_jsonschema_is_loaded():
             "print(sys.modules.get('rfc3987_syntax', 'absent') is before)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+def test_a_persian_table_writes_its_numbers_and_reference_numbers_in_persian_digits():
+    import pandas as pd
+
+    from mscteach.display import table_html
+
+    html = table_html(pd.DataFrame({"n_treated": [56], "ref_ids": [[26, 100]], "study": ["Lin 2017"],
+                                    "corrected": [False]}), lang="fa")
+    assert '<td class="number">۵۶</td>' in html and "<td>۲۶, ۱۰۰</td>" in html
+    assert "<td>Lin 2017</td>" in html and "<td>خیر</td>" in html  # a name keeps its digits; "no" in Persian
