@@ -30,6 +30,7 @@ examples:
   mscteach build -p 05_animal_models:disease HCC   a parameter of one chapter
   mscteach report --disease ACLF       an evidence brief (HTML + JSON) for one question
   mscteach exercises grade ch06_clinical_trials submissions/*.ipynb   grade a class locally
+  mscteach exercises report scores.csv                              item analysis of a gradebook
   mscteach registry import ctg.json --data my-course/data   add trials registered since the review
   mscteach lab                         open the chapters in JupyterLab
 
@@ -103,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     ex = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ex.add_parser("generate", help="write exercises/student and exercises/autograder from exercises/masters")
     ex.add_parser("check", help="exit 1 if the generated files are out of date with the masters")
+    r = ex.add_parser("report", help="item analysis of a gradebook: each question's difficulty and "
+                      "discrimination, a score histogram, the ungraded files (HTML page and CSV)")
+    r.add_argument("gradebook", metavar="SCORES_CSV", help="a plain gradebook written by `exercises grade --csv`")
+    r.add_argument("-o", "--out", default="item-analysis", metavar="DIR",
+                   help="folder for item-analysis.html and item-analysis.csv (default: item-analysis)")
     g = ex.add_parser("grade", help="grade submitted notebooks locally (no Docker) into a gradebook")
     g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
     g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
@@ -116,7 +122,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="time one submission may run (default: 180)")
     g.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory one submission may use "
                    "(default: 3072)")
-    g.add_argument("--no-sandbox", action="store_true", help="do not use bubblewrap even where it works")
+    g.add_argument("--allow-unsandboxed", action="store_true",
+                   help="where no sandbox can be made, grade anyway (the code then runs as you; default: refuse)")
+    g.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox even where it works "
+                   "(the code runs as you and can read your files)")
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
@@ -397,17 +406,26 @@ def _exercises(args: argparse.Namespace) -> int:
             return 1
         print("generated exercises are up to date")
         return 0
+    if args.action == "report":
+        from .classroom import item_analysis
+
+        written = item_analysis.write_report(Path(args.gradebook), Path(args.out))
+        for path in written:
+            print(path)
+        return 0
     from . import grading
 
     roster = grading.read_roster(Path(args.roster)) if args.roster else None
     book = grading.grade(args.set, [Path(s) for s in args.submissions], jobs=args.jobs, timeout=args.timeout,
                          memory_mb=args.memory, roster=roster, sandbox=False if args.no_sandbox else None,
-                         progress=not args.no_progress)
+                         allow_unsandboxed=args.allow_unsandboxed, progress=not args.no_progress)
     for line in grading.summary_lines(book):
         print(line)
     if args.csv:
         grading.export(book, Path(args.csv), args.format)
     print(f"isolation: {book.grades[0].isolation}" if book.grades else "no submissions", file=sys.stderr)
+    for sid, files in book.duplicates().items():
+        print(f"duplicate student id {sid} in {len(files)} files: {', '.join(files)}", file=sys.stderr)
     for g in book.not_graded:
         print(f"not graded: {g.file}: {g.status}: {g.message}", file=sys.stderr)
     if book.not_graded:

@@ -81,6 +81,7 @@ def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(assign, sets))
         for name in sets:
+            _mark_value_checks(Path(tmp) / name)
             for kind in ("student", "autograder"):
                 _stable_cell_ids(Path(tmp) / name / kind / f"{name}.ipynb", name)
                 target = out / kind / name
@@ -90,14 +91,33 @@ def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
     return sets
 
 
+_OTTER_INIT = "import otter\ngrader = otter.Notebook("
+_HONEST_INIT = "from mscteach.classroom.checks import Notebook  # otter's, saying what a check looked at\ngrader = Notebook("
+
+
 def _stable_cell_ids(path: Path, name: str) -> None:
-    """Otter gives the cells it adds random ids; number them so regenerating changes nothing."""
+    """Number otter's cells (it gives them random ids), and start the grader that words checks honestly."""
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{name.replace('_', '-')}-{i}"
+        if cell.cell_type == "code" and _OTTER_INIT in cell.source:
+            cell.source = cell.source.replace(_OTTER_INIT, _HONEST_INIT)
     nbformat.write(nb, str(path))
+
+
+def _mark_value_checks(generated: Path) -> None:
+    """Mark each student test file whose question has hidden tests (see :mod:`mscteach.classroom.checks`)."""
+    from otter.test_files import ExceptionTestFile
+
+    from .classroom.checks import MARKER
+
+    for hidden in sorted((generated / "autograder" / "tests").glob("q*.py")):
+        public = generated / "student" / "tests" / hidden.name
+        if public.is_file() and any(case.hidden for case in ExceptionTestFile.from_file(str(hidden)).test_cases):
+            public.write_text(public.read_text(encoding="utf-8").rstrip("\n") + "\n\n# hidden tests check this "
+                              "answer's value when the work is graded\n" + MARKER + "\n", encoding="utf-8")
 
 
 def out_of_date(root: Path | None = None) -> list[str]:

@@ -1,12 +1,13 @@
 """Grade a class's submissions of one exercise set: untrusted code, one bad file never stops the batch.
 
-Each submission is copied into its own temporary folder and graded there by
-``otter run`` (no Docker) in a separate process with a wall-clock timeout and
-a memory limit. Where bubblewrap works, that process runs in a sandbox that
-sees only the Python installation, the mscteach package and data, and the
-submission's own folder (no network, no home folder, no other submission);
-otherwise it is a plain process running as the teacher, and the gradebook
-says so in its ``isolation`` column.
+Each submission is executed in a sandbox (:mod:`mscteach.classroom.sandbox`:
+no capabilities, read-only except its own scratch folder, no network, time,
+memory and process limits), which hands back only the answers, as plain data.
+The set's tests, public and hidden, then score those answers in this trusted
+process (:mod:`mscteach.classroom.scoring`); they never enter the sandbox.
+Where no sandbox can be made, grading stops and says why, unless the teacher
+allows unsandboxed grading; the gradebook's ``isolation`` column says what
+applied.
 
 The gradebook has one row per submission: the student's id (from a roster
 CSV, the notebook's metadata or the file name), one column per question,
@@ -17,27 +18,23 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import resource
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .classroom import sandbox as _sandbox
+from .classroom.sandbox import ROOT_LABEL, UNSANDBOXED, USER_LABEL, Isolation, Limits
 from .errors import MscteachError, UnknownNameError
 
-__all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "read_roster", "sandbox_available"]
+__all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "isolation_here", "read_roster", "summary_lines"]
 
 #: Statuses of a submission that could not be graded (anything but "graded").
-NOT_GRADED = ("unreadable", "wrong set", "timed out", "out of memory", "failed")
+NOT_GRADED = ("unreadable", "wrong set", "timed out", "out of memory", "too many processes", "failed")
 FORMATS = ("plain", "canvas", "moodle")
-BUBBLEWRAP = "bubblewrap (sees only its own folder, no network)"
-PLAIN_PROCESS = "separate process only (no sandbox: the code ran as you)"
+#: What the gradebook's ``isolation`` column says for each way of running submissions.
+ISOLATION_LABELS = (ROOT_LABEL, USER_LABEL, UNSANDBOXED)
 
 
 @dataclass
@@ -62,6 +59,9 @@ class Grade:
     def total(self) -> float:
         return sum(self.scores.values())
 
+    def note(self, text: str) -> None:
+        self.message = "; ".join(m for m in (self.message, text) if m)
+
 
 @dataclass
 class Gradebook:
@@ -75,6 +75,13 @@ class Gradebook:
     @property
     def not_graded(self) -> list[Grade]:
         return [g for g in self.grades if not g.graded]
+
+    def duplicates(self) -> dict[str, list[str]]:
+        """Student ids found in more than one submitted file, with those files."""
+        files: dict[str, list[str]] = {}
+        for g in self.grades:
+            files.setdefault(g.student_id, []).append(g.file)
+        return {sid: names for sid, names in files.items() if len(names) > 1}
 
     def rows(self) -> list[dict[str, str]]:
         """The plain gradebook: one dict per submission, columns in a fixed order."""
@@ -138,146 +145,69 @@ def _inspect(path: Path, exercise_set: str) -> tuple[str | None, str, str]:
     return None, sid, ""
 
 
+def _code_cells(path: Path) -> list[dict]:
+    """The notebook's code cells as the student sees them: number among code cells, source, first line."""
+    nb = json.loads(path.read_bytes().decode("utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+        cells.append({"number": len(cells) + 1, "source": source,
+                      "first_line": first if len(first) <= 60 else first[:57] + "..."})
+    return cells
+
+
+def _where(cells: list[dict], number: int | None) -> str:
+    """A code cell named as the student sees it: 'code cell 5 (`first line`)'."""
+    cell = next((c for c in cells if c["number"] == number), None)
+    if cell is None:
+        return ""
+    return f"code cell {number}" + (f" (`{cell['first_line']}`)" if cell["first_line"] else "")
+
+
 # --------------------------------------------------------------------------- isolation
-def sandbox_available() -> bool:
-    """Whether bubblewrap is installed and can create a sandbox here (user namespaces allowed)."""
-    bwrap = shutil.which("bwrap")
-    if not bwrap:
-        return False
-    try:
-        result = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
-                                capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
+def isolation_here(sandbox: bool | None = None) -> Isolation:
+    """How submissions would be isolated on this machine (``sandbox=False``: deliberately none)."""
+    from .data import data_dir
+
+    if sandbox is False:
+        return Isolation("none", UNSANDBOXED, "the sandbox was turned off (--no-sandbox)")
+    return _sandbox.probe(data_dir())
 
 
-def _readable_paths() -> list[Path]:
-    """What a sandboxed grader must read: Python, the installed packages, mscteach and its data."""
-    from . import data
+def _grade_one(job: dict, isolation: Isolation, limits: Limits, slot: int, scratch: Path) -> _sandbox.Outcome:
+    from .data import data_dir
 
-    paths = {Path(sys.base_prefix), Path(sys.prefix), Path(__file__).resolve().parent, data.data_dir()}
-    # installed packages only: an editable install also puts the whole checkout on sys.path, and the
-    # checkout holds the exercise masters and hidden tests
-    paths.update(Path(p) for p in sys.path if p and Path(p).name in ("site-packages", "dist-packages"))
-    resolved = sorted({p.resolve() for p in paths if p.exists()})
-    # a folder inside another one already visible needs no mount of its own
-    return [p for p in resolved if not any(p != q and q in p.parents for q in resolved)]
+    return _sandbox.run(job, isolation, data_dir(), limits, slot, scratch)
 
 
-def _sandboxed(command: list[str], folder: Path) -> list[str]:
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for link in ("bin", "lib", "lib64", "sbin"):
-        target = Path("/") / link
-        if target.is_symlink():
-            args += ["--symlink", os.readlink(target), str(target)]
-        elif target.is_dir():
-            args += ["--ro-bind", str(target), str(target)]
-    for path in _readable_paths():
-        if not str(path).startswith(("/usr/", "/etc/")):
-            args += ["--ro-bind", str(path), str(path)]
-    args += ["--bind", str(folder), str(folder), "--chdir", str(folder), "--setenv", "HOME", str(folder)]
-    return args + ["--", *command]
-
-
-def _limits(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
-    def apply() -> None:  # runs in the child before it starts grading
-        memory = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    return apply
-
-
-# --------------------------------------------------------------------------- grading
-# Runs inside the grading process: otter's local grader, then the errors the student's own cells raised
-# (otter carries on past them and keeps no record of them in results.json).
-_RUNNER = """
-import json, sys
-import otter.run
-results = otter.run.main(sys.argv[1], autograder="autograder.zip", output_dir="out", no_logo=True)
-errors = []
-for number, cell in enumerate(getattr(results, "notebook", None) and results.notebook.cells or [], start=1):
-    if cell.get("cell_type") != "code" or "grader" in cell.source or "otter" in cell.source:
-        continue
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            errors.append([number, output.get("ename", ""), str(output.get("evalue", ""))[:200]])
-with open("out/cell_errors.json", "w") as f:
-    json.dump(errors, f)
-"""
-
-
-def _kill_tree(pid: int) -> None:
-    """Stop a grading process and everything it started (Jupyter starts kernels in their own session)."""
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-        processes = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
+def _record(g: Grade, outcome: _sandbox.Outcome, cells: list[dict], tests, limits: Limits) -> None:
+    """Fill one gradebook row from what came back from the sandbox, scoring the answers here."""
+    where = _where(cells, outcome.last_cell)
+    if outcome.status != "ran":
+        g.status = outcome.status
+        g.note(outcome.message + (f", in {where}" if where and outcome.status != "failed" else
+                                  f" (last started: {where})" if where else ""))
         return
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(processes, timeout=10)
-
-
-def _grade_one(submission: Path, exercise_set: str, zip_path: Path, work: Path, timeout: float, memory_mb: int,
-               sandbox: bool) -> tuple[str, str, dict[str, float]]:
-    """(status, message, scores) for one submission graded in its own folder ``work``."""
-    work.mkdir()
-    notebook = f"{exercise_set}.ipynb"  # the name the notebook's own grader cell expects
-    shutil.copyfile(submission, work / notebook)  # a copy: the original is never touched
-    shutil.copyfile(zip_path, work / "autograder.zip")
-    (work / "out").mkdir()
-    command = [sys.executable, "-c", _RUNNER, notebook]
-    if sandbox:
-        command = _sandboxed(command, work)
-    from .data import ENV_VAR, data_dir
-
-    # named outright: inside the sandbox the checkout or workspace that locates the data is not visible
-    environment = {**os.environ, ENV_VAR: str(data_dir()), "MPLCONFIGDIR": str(work / ".matplotlib"),
-                   "OPENBLAS_NUM_THREADS": "1",
-                   "OMP_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "HOME": str(work),
-                   "TMPDIR": "/tmp" if sandbox else str(work)}
-    process = subprocess.Popen(command, cwd=work, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True,
-                               preexec_fn=_limits(memory_mb, int(timeout) + 10))
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
-        process.communicate()
-        return "timed out", f"still running after {timeout:g} s (a cell that never ends?)", {}
-    finally:
-        if process.poll() is None:
-            _kill_tree(process.pid)
-    results = work / "out" / "results.json"
-    output = (stderr or "") + (stdout or "")
-    if process.returncode != 0 or not results.is_file():
-        if "MemoryError" in output or process.returncode == -signal.SIGKILL:
-            return "out of memory", f"used more than the {memory_mb} MB allowed", {}
-        if process.returncode == -signal.SIGXCPU:
-            return "timed out", f"used more than {int(timeout)} s of processor time", {}
-        last = next((line for line in reversed(output.strip().splitlines()) if line.strip()), "(no output)")
-        return "failed", f"the grader stopped: {last.strip()[:300]}", {}
-    data = json.loads(results.read_text(encoding="utf-8"))
-    scores = {t["name"]: float(t["score"]) for t in data["tests"] if "score" in t}  # the rest are summaries
-    errors_file = work / "out" / "cell_errors.json"
-    errors = json.loads(errors_file.read_text(encoding="utf-8")) if errors_file.is_file() else []
-    message = "; ".join(f"cell {n} raised {name}: {value}" + (f" (the limit is {memory_mb} MB)"
-                                                               if name == "MemoryError" else "")
-                        for n, name, value in errors)
-    return "graded", message, scores
+    scores = tests.score(outcome.answers)
+    g.scores = {s.name: s.score for s in scores}
+    for number, name, value in outcome.errors:
+        where = _where(cells, number) or f"code cell {number}"
+        g.note(f"{where} raised {name}: {value}" + (f" (the limit is {limits.memory_mb} MB)"
+                                                     if name == "MemoryError" else ""))
+    for s in scores:
+        for reason in s.reasons:
+            g.note(reason)
+    if outcome.printed > 1_000_000:
+        g.note(f"printed {outcome.printed / 1e6:.0f} million characters (not kept)")
 
 
 def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = None, jobs: int = 2,
           timeout: float = 180.0, memory_mb: int = 3072, roster: Mapping[str, Mapping[str, str]] | None = None,
-          sandbox: bool | None = None, progress: bool = False) -> Gradebook:
+          sandbox: bool | None = None, allow_unsandboxed: bool = False, progress: bool = False) -> Gradebook:
     """Grade submitted notebooks of one exercise set; never stops at a bad submission.
 
     Parameters
@@ -285,7 +215,7 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
     exercise_set : str
         The set's name, e.g. ``"ch06_clinical_trials"``.
     submissions : sequence of Path
-        The submitted notebooks (read only: each is graded from a copy).
+        The submitted notebooks (read only: each is read, never changed).
     root : Path, optional
         The exercises folder holding ``autograder/`` (default: the course's).
     jobs : int
@@ -293,11 +223,14 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
     timeout : float
         Seconds one submission may run before it is stopped and marked "timed out".
     memory_mb : int
-        Memory (address space) one submission may use.
+        Memory one submission may use (per process, and all its processes together).
     roster : mapping, optional
         File name to ``student_id`` (and ``name``, ``email``), from :func:`read_roster`.
     sandbox : bool, optional
-        Grade inside bubblewrap (default: whenever it works here).
+        None (default): sandbox each submission, refusing to grade where no sandbox can be made;
+        False: grade without one, deliberately.
+    allow_unsandboxed : bool
+        Where no sandbox can be made, grade without one instead of refusing.
 
     Returns
     -------
@@ -305,15 +238,21 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
         One :class:`Grade` per submission, in the order given.
     """
     from . import exercises
+    from .classroom.scoring import load_tests
 
     root = root or exercises.exercise_dir()
+    if not (root / "autograder").is_dir() and not (root / "masters").is_dir():
+        raise MscteachError(f"grading needs the instructor's tests (exercises/autograder/), and {root} has only "
+                            "the students' exercises: the autograder is for instructors only. Grade from a "
+                            "checkout of the course repository, or from a workspace made there with "
+                            "`mscteach init DIR --instructor`")
     sets = exercises.exercise_sets(root) if (root / "masters").is_dir() else sorted(
         p.name for p in (root / "autograder").glob("ch[0-9][0-9]_*"))
     if exercise_set not in sets:
         raise UnknownNameError("exercise set", exercise_set, sets)
-    tests = root / "autograder" / exercise_set / "tests"
-    if not tests.is_dir():
-        raise MscteachError(f"no hidden tests for {exercise_set} at {tests}: grading needs the instructor's "
+    tests_dir = root / "autograder" / exercise_set / "tests"
+    if not tests_dir.is_dir():
+        raise MscteachError(f"no hidden tests for {exercise_set} at {tests_dir}: grading needs the instructor's "
                             "exercises (a checkout of the course repository, or `mscteach init DIR --instructor` "
                             "from one)")
     if jobs < 1:
@@ -321,48 +260,52 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
     if timeout <= 0 or memory_mb < 256:
         raise MscteachError(f"--timeout must be positive and --memory at least 256 MB, got {timeout:g} s and "
                             f"{memory_mb} MB")
-    sandbox = sandbox_available() if sandbox is None else sandbox
-    isolation = BUBBLEWRAP if sandbox else PLAIN_PROCESS
+    tests = load_tests(tests_dir)
+    isolation = isolation_here(sandbox)
+    if not isolation.sandboxed and sandbox is not False and not allow_unsandboxed:
+        raise MscteachError(f"not grading: no sandbox can be made here ({isolation.reason}). Grading runs the "
+                            "students' code; without a sandbox it runs as you and can read and change your files "
+                            "and other students' grades. Fix the sandbox, or pass --allow-unsandboxed to grade "
+                            "anyway")
+    limits = Limits(timeout=timeout, memory_mb=memory_mb)
     roster = roster or {}
     grades: list[Grade] = []
-    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp:
-        zip_path = Path(tmp) / "autograder.zip"
-        result = subprocess.run([sys.executable, "-m", "otter", "generate", "-t", str(tests), "-o", str(zip_path),
-                                 "--no-requirements", "--no-environment", "--no-config"],
-                                capture_output=True, text=True, cwd=tmp)
-        if result.returncode != 0:
-            raise MscteachError(f"otter generate failed: {(result.stderr or result.stdout).strip()[-300:]}")
-        questions = sorted(p.stem for p in tests.glob("q*.py"))
-        todo = []
-        for path in map(Path, submissions):
-            entry = roster.get(path.name, {})
-            g = Grade(file=str(path), student_id=entry.get("student_id", ""), isolation=isolation,
-                      name=entry.get("name", ""), email=entry.get("email", ""))
-            grades.append(g)
-            if not path.is_file():
-                g.status, g.message, g.student_id = "unreadable", "file not found", g.student_id or path.stem
-                continue
-            reason, meta_id, note = _inspect(path, exercise_set)
-            g.student_id = g.student_id or meta_id or path.stem
-            if reason:
-                g.status = "wrong set" if "belongs to exercise set" in reason else "unreadable"
-                g.message = reason
-                continue
-            g.message = note
-            todo.append((len(grades) - 1, g, path))
-        from tqdm.auto import tqdm
+    todo = []
+    for path in map(Path, submissions):
+        entry = roster.get(path.name, {})
+        g = Grade(file=str(path), student_id=entry.get("student_id", ""), isolation=isolation.label,
+                  name=entry.get("name", ""), email=entry.get("email", ""))
+        grades.append(g)
+        if not path.is_file():
+            g.status, g.message, g.student_id = "unreadable", "file not found", g.student_id or path.stem
+            continue
+        reason, meta_id, note = _inspect(path, exercise_set)
+        g.student_id = g.student_id or meta_id or path.stem
+        if reason:
+            g.status = "wrong set" if "belongs to exercise set" in reason else "unreadable"
+            g.message = reason
+            continue
+        g.message = note
+        cells = _code_cells(path)
+        todo.append((g, cells, {"cells": [{"number": c["number"], "source": c["source"]} for c in cells],
+                                "names": tests.names}))
+    from tqdm.auto import tqdm
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on its own grading process
-            futures = {pool.submit(_grade_one, path, exercise_set, zip_path, Path(tmp) / f"submission-{i}", timeout,
-                                   memory_mb, sandbox): g for i, g, path in todo}
-            for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb",
-                               disable=not progress or not futures):
-                g = futures[future]
-                status, message, scores = future.result()
-                g.status, g.scores = status, scores
-                g.message = "; ".join(m for m in (g.message, message) if m)
-    possible = float(len(questions))  # every question is worth one point
-    return Gradebook(exercise_set, questions, possible, grades)
+    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp, \
+            ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on its own sandbox
+        futures = {pool.submit(_grade_one, job, isolation, limits, i, Path(tmp) / f"submission-{i}"): (g, cells)
+                   for i, (g, cells, job) in enumerate(todo)}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb",
+                           disable=not progress or not futures):
+            g, cells = futures[future]
+            _record(g, future.result(), cells, tests, limits)  # scored here, in the trusted process
+    book = Gradebook(exercise_set, tests.questions, tests.possible, grades)
+    for sid, files in book.duplicates().items():
+        for g in grades:
+            if g.student_id == sid:
+                others = [Path(f).name for f in files if f != g.file]
+                g.note(f"duplicate student id {sid}: also in {', '.join(others)}")
+    return book
 
 
 # --------------------------------------------------------------------------- output

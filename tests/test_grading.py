@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from mscteach import grading
+from mscteach.classroom.sandbox import UNSANDBOXED
 from mscteach.errors import MscteachError
 
 from .conftest import REPO
@@ -109,7 +110,10 @@ def test_broken_and_foreign_notebooks_are_refused_with_their_reason(batch):
 def test_a_raising_cell_costs_only_its_own_answer_and_is_named(batch):
     _, _, rows, _ = batch
     assert _marks(rows["raises"]) == ["1", "0", "1", "1", "1", "4", "80.0"]
-    assert rows["raises"]["message"] == "cell 10 raised ZeroDivisionError: division by zero"
+    # named as the student sees it: the 5th code cell (otter's setup cell is the 1st), with its first line
+    assert rows["raises"]["message"] == ("code cell 5 (`rct_treated = 1 / 0 + int(clinical.loc[clinical[\"design\"]...`) "
+                                         "raised ZeroDivisionError: division by zero; "
+                                         "q2: rct_treated was not defined when the notebook finished")
 
 
 def test_an_endless_loop_is_stopped_at_the_timeout(batch):
@@ -132,13 +136,11 @@ def test_a_memory_hog_is_stopped_at_the_limit_and_loses_that_answer(batch):
 def test_the_isolation_used_is_recorded_and_a_sandbox_hides_other_files(batch):
     _, result, rows, _ = batch
     isolation = {r["isolation"] for r in rows.values()}
-    if grading.sandbox_available():
-        assert isolation == {grading.BUBBLEWRAP}
-        assert rows["snoop"]["q1"] == "1"  # saw neither the other submission nor the masters
-    else:  # documented: without a sandbox, student code runs as the teacher and can read their files
-        assert isolation == {grading.PLAIN_PROCESS}
-        assert rows["snoop"]["q1"] == "0.5"
-    assert f"isolation: {isolation.pop()}" in result.stderr
+    here = grading.isolation_here()
+    assert here.sandboxed, f"CI installs bubblewrap: {here.reason}"
+    assert isolation == {here.label} and here.label in grading.ISOLATION_LABELS[:2]
+    assert rows["snoop"]["q1"] == "1"  # saw neither the other submission nor the masters
+    assert f"isolation: {here.label}" in result.stderr
 
 
 def test_submissions_are_graded_from_copies(batch):
@@ -150,7 +152,7 @@ def test_submissions_are_graded_from_copies(batch):
 def test_without_a_sandbox_a_submission_can_read_the_teachers_files(batch, tmp_path):
     folder = batch[0]
     book = grading.grade(SET, [folder / "snoop.ipynb"], root=REPO / "exercises", sandbox=False, timeout=120)
-    assert book.grades[0].isolation == grading.PLAIN_PROCESS
+    assert book.grades[0].isolation == UNSANDBOXED
     assert book.grades[0].scores["q1"] == 0.5  # it saw them: exactly what exercises/README.md warns about
 
 
@@ -195,3 +197,54 @@ def test_bad_limits_and_unknown_sets_are_refused_before_grading(tmp_path):
     result = subprocess.run([sys.executable, "-m", "mscteach", "exercises", "grade", "ch6", str(SOLUTION)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "unknown exercise set 'ch6'" in result.stderr
+
+
+def _cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mscteach", "exercises", *args], capture_output=True, text=True,
+                          timeout=600, env=env, cwd=cwd)
+
+
+def test_without_a_sandbox_grading_stops_and_says_why_unless_the_teacher_allows_it(tmp_path):
+    import os
+
+    # no bubblewrap on PATH: as on a machine where it is not installed
+    env = {**os.environ, "PATH": str(tmp_path)}
+    book = tmp_path / "grades.csv"
+    refused = _cli("grade", SET, str(SOLUTION), "--csv", str(book), env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "not grading: no sandbox can be made here (bubblewrap is not installed" in refused.stderr
+    assert "--allow-unsandboxed" in refused.stderr and not book.exists()
+    allowed = _cli("grade", SET, str(SOLUTION), "--csv", str(book), "--allow-unsandboxed", "--no-progress", env=env)
+    assert allowed.returncode == 0, allowed.stderr
+    with book.open(newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert (row["total"], row["isolation"]) == ("5", UNSANDBOXED)
+    assert f"isolation: {UNSANDBOXED}" in allowed.stderr
+
+
+def test_the_same_student_id_in_two_files_is_flagged(tmp_path):
+    first, second = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    shutil.copy(SOLUTION, first)
+    _variant(second, ("n_rct = int(", "n_rct = 1 + int("))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("file,student_id\na.ipynb,s001\nb.ipynb,s001\n", encoding="utf-8")
+    book = tmp_path / "grades.csv"
+    result = _cli("grade", SET, str(first), str(second), "--roster", str(roster), "--csv", str(book), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert f"duplicate student id s001 in 2 files: {first}, {second}" in result.stderr
+    with book.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["student_id"], r["total"], r["message"]) for r in rows] == [
+        ("s001", "5", "duplicate student id s001: also in b.ipynb"),
+        ("s001", "4.5", "duplicate student id s001: also in a.ipynb")]
+
+
+def test_grading_in_a_student_workspace_says_the_autograder_is_for_instructors(tmp_path):
+    made = subprocess.run([sys.executable, "-m", "mscteach", "init", str(tmp_path / "course")], capture_output=True,
+                          text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    result = _cli("grade", SET, str(SOLUTION), cwd=tmp_path / "course")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the autograder is for instructors only" in result.stderr
+    assert "mscteach init DIR --instructor" in result.stderr
+    assert "available: \n" not in result.stderr

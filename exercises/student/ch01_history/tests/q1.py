@@ -10,3 +10,5 @@ points = 1
 def test_q1_type(n_events):
     assert isinstance(n_events, int), 'expected a whole number (use len(...)), got ' + type(n_events).__name__
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

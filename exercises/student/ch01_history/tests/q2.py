@@ -12,3 +12,5 @@ def test_q2_frame(transplant_events):
     assert isinstance(transplant_events, pd.DataFrame), 'expected a DataFrame with one row per event'
     assert 'category' in transplant_events.columns, "keep the table's columns (filter rows, not columns)"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(msc_year):
     assert isinstance(msc_year, int) and 1800 < msc_year < 2025, 'expected a year as a whole number'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q4_type(uncited_years):
     assert isinstance(uncited_years, list), 'expected a list of years'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

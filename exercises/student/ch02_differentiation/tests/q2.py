@@ -10,3 +10,5 @@ points = 1
 def test_q2_type(uc_refs):
     assert isinstance(uc_refs, list) and all((isinstance(r, int) for r in uc_refs)), 'expected the ref_ids list of one row'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(inducing_factors):
     assert isinstance(inducing_factors, list), "expected a list of names, e.g. ['EGF', ...]"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -11,3 +11,5 @@ def test_q4_type(stance_counts):
     import pandas as pd
     assert isinstance(stance_counts, pd.Series), 'expected a Series (try .value_counts())'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

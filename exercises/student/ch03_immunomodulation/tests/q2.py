@@ -10,3 +10,5 @@ points = 1
 def test_q2_type(pge2_targets):
     assert isinstance(pge2_targets, set), 'expected a set of target names'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(treg_mediator):
     assert isinstance(treg_mediator, str), "expected the mediator's name as text"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

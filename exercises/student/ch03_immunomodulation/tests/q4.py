@@ -10,3 +10,5 @@ points = 1
 def test_q4_type(top_target):
     assert isinstance(top_target, str), 'expected one target name'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

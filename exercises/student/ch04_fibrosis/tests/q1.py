@@ -10,3 +10,5 @@ points = 1
 def test_q1_type(fibrosis_mediators):
     assert isinstance(fibrosis_mediators, list), 'expected a list of mediator names'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q2_type(ecm_without):
     assert isinstance(ecm_without, float), 'expected one number (a float)'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

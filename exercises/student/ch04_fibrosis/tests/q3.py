@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(ecm_change):
     assert isinstance(ecm_change, float), 'expected one number (a float)'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

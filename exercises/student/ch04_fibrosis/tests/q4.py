@@ -10,3 +10,5 @@ points = 1
 def test_q4_range(half_block):
     assert isinstance(half_block, (int, float)) and 0 <= half_block <= 1, 'expected a number between 0 and 1 (a share of synthesis)'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

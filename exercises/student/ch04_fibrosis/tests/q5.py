@@ -10,3 +10,5 @@ points = 1
 def test_q5_is_a_letter(q5_answer):
     assert isinstance(q5_answer, str) and q5_answer.strip().lower() in ['a', 'b', 'c'], 'expected one letter: ' + ', '.join(['a', 'b', 'c'])
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q1_type(n_hcc):
     assert isinstance(n_hcc, int), 'expected a whole number'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -11,3 +11,5 @@ def test_q2_frame(harmful):
     import pandas as pd
     assert isinstance(harmful, pd.DataFrame), 'expected a DataFrame with one row per study'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

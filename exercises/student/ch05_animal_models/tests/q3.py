@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(alf_species):
     assert isinstance(alf_species, list), 'expected a list of species names'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q4_type(mouse_nafld):
     assert isinstance(mouse_nafld, str), "a cell of outcome_matrix is text like '2 benefit'"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q2_type(rct_treated):
     assert isinstance(rct_treated, int), 'expected a whole number (wrap the sum in int(...))'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(largest):
     assert isinstance(largest, str), "expected a study_id such as 'lin2017'"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

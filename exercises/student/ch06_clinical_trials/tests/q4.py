@@ -10,3 +10,5 @@ points = 1
 def test_q4_type(infection_rr):
     assert isinstance(infection_rr, float) and infection_rr > 0, 'expected a positive ratio'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

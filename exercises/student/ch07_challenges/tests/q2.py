@@ -10,3 +10,5 @@ points = 1
 def test_q2_type(per_arm):
     assert isinstance(per_arm, int), 'expected a whole number of patients'
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -10,3 +10,5 @@ points = 1
 def test_q3_type(underpowered):
     assert isinstance(underpowered, list), "expected a list of study labels like 'Lin 2017'"
 
+# hidden tests check this answer's value when the work is graded
+value_checked_when_graded = True

@@ -1,0 +1,106 @@
+"""Students' self-checks that say what they checked: otter's ``grader.check``, honestly worded.
+
+The student versions of the exercise sets start with ``grader =
+Notebook("chNN_....ipynb")``, this module's subclass of ``otter.Notebook``.
+``grader.check("q1")`` runs the same public tests as otter does; only the
+wording of the result changes where otter's would mislead. A question whose
+value is tested only when the work is graded (its student test file says
+``value_checked_when_graded = True``) no longer reports "q1 passed! All test
+cases passed!" when just the answer's form was checked: it says
+
+    q1: the answer has the right form; its value is checked when your work is graded
+
+A failing check shows otter's own report (what is wrong, with the test's hint).
+"""
+from __future__ import annotations
+
+import ast
+import html
+import inspect
+import os
+from typing import Any
+
+import otter
+
+__all__ = ["FORM_ONLY", "Check", "Checks", "Notebook", "value_checked_when_graded"]
+
+FORM_ONLY = "{question}: the answer has the right form; its value is checked when your work is graded"
+#: The line an exercise's student test file carries when hidden tests check the value at grading.
+MARKER = "value_checked_when_graded = True"
+_STANDARD = "only the form of the answer was checked here"
+
+
+def value_checked_when_graded(test_path: str) -> bool:
+    """Whether a student test file declares that hidden tests check the value at grading."""
+    try:
+        with open(test_path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except (OSError, SyntaxError):
+        return False
+    return any(isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "value_checked_when_graded"
+                                                    for t in node.targets)
+               and isinstance(node.value, ast.Constant) and node.value.value is True for node in tree.body)
+
+
+class Check:
+    """One question's self-check: otter's result, shown in words that say what was checked."""
+
+    def __init__(self, result: Any, form_only: bool) -> None:
+        self.result = result
+        self.form_only = form_only
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.result.passed_all)
+
+    def lines(self) -> list[str] | None:
+        """Our wording when only the form was checked and it is right; None to show otter's report."""
+        if not (self.form_only and self.passed):
+            return None
+        notes = [r.test_case.success_message for r in self.result.test_case_results
+                 if r.test_case.success_message and not r.test_case.success_message.startswith(_STANDARD)]
+        return [FORM_ONLY.format(question=self.result.name), *notes]
+
+    def __repr__(self) -> str:
+        lines = self.lines()
+        return "\n".join(lines) if lines is not None else repr(self.result)
+
+    def _repr_html_(self) -> str:
+        lines = self.lines()
+        if lines is None:
+            return self.result._repr_html_()
+        return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+
+    def __getattr__(self, name: str) -> Any:  # anything else a student's code asks of otter's result
+        return getattr(self.result, name)
+
+
+class Checks:
+    """``grader.check_all()``: every question's check, one after another."""
+
+    def __init__(self, checks: list[Check]) -> None:
+        self.checks = checks
+
+    def __repr__(self) -> str:
+        return "\n\n".join(repr(c) for c in self.checks)
+
+    def _repr_html_(self) -> str:
+        return "".join(c._repr_html_() for c in self.checks)
+
+
+class Notebook(otter.Notebook):
+    """otter's ``Notebook`` whose checks say when only the answer's form was checked."""
+
+    def check(self, question: str, global_env: dict[str, Any] | None = None) -> Check:
+        if global_env is None:
+            global_env = inspect.currentframe().f_back.f_globals
+        result = super().check(question, global_env)
+        path = os.path.join(self._tests_dir, f"{question}.py") if self._tests_dir else ""
+        return Check(result, value_checked_when_graded(path))
+
+    def check_all(self) -> Checks:
+        from otter.check.utils import list_available_tests
+
+        global_env = inspect.currentframe().f_back.f_globals
+        names = list_available_tests(self._tests_dir, self._nbmeta_config)
+        return Checks([self.check(name, global_env) for name in names])
