@@ -33,6 +33,7 @@ __all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "isolation_here",
 #: Statuses of a submission that could not be graded (anything but "graded").
 NOT_GRADED = ("unreadable", "wrong set", "timed out", "out of memory", "too many processes", "failed")
 FORMATS = ("plain", "canvas", "moodle")
+MAX_NOTEBOOK_MB = 50
 #: What the gradebook's ``isolation`` column says for each way of running submissions.
 ISOLATION_LABELS = (ROOT_LABEL, USER_LABEL, UNSANDBOXED)
 
@@ -129,12 +130,18 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
 
 def _inspect(path: Path, exercise_set: str) -> tuple[str | None, str, str]:
     """(reason it cannot be graded or None, student id from metadata, a note) for one submission."""
+    if path.stat().st_size > MAX_NOTEBOOK_MB * 1024 * 1024:
+        return f"the file is larger than {MAX_NOTEBOOK_MB} MB: not a notebook of this set", "", ""
     try:
         nb = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return f"not a notebook: {type(exc).__name__}: {exc}", "", ""
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return f"not a notebook: {type(exc).__name__}: {str(exc)[:200]}", "", ""
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return "not a notebook: it has no list of cells", "", ""
+    for number, cell in enumerate(nb["cells"], start=1):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if not isinstance(source, str) and not (isinstance(source, list) and all(isinstance(s, str) for s in source)):
+            return f"not a notebook: cell {number} has no text as its source", "", ""
     metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
     assignment = (metadata.get("otter") or {}).get("assignment_name") if isinstance(metadata.get("otter"), dict) else None
     sid = str((metadata.get("mscteach") or {}).get("student_id", "")) if isinstance(metadata.get("mscteach"), dict) else ""
@@ -298,7 +305,11 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb",
                            disable=not progress or not futures):
             g, cells = futures[future]
-            _record(g, future.result(), cells, tests, limits)  # scored here, in the trusted process
+            try:
+                _record(g, future.result(), cells, tests, limits)  # scored here, in the trusted process
+            except Exception as exc:  # one submission's trouble never stops the batch
+                g.status, g.scores = "failed", {}
+                g.note(f"could not be scored: {type(exc).__name__}: {str(exc)[:200]}")
     book = Gradebook(exercise_set, tests.questions, tests.possible, grades)
     for sid, files in book.duplicates().items():
         for g in grades:

@@ -171,6 +171,48 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
         "allocate_8gb": ("""
             hoard = bytearray(8 * 1024 ** 3)
         """, SOLUTION, True),
+        "forged_reply_nesting": ("""
+            import os
+            pipes = []
+            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
+                try:
+                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
+                        pipes.append(int(f))
+                except OSError:
+                    pass
+            for reply in pipes:
+                os.write(reply, b"[" * 200_000 + b"\\n")
+            os._exit(0)
+        """, SOLUTION, True),
+        "forged_reply_flood": ("""
+            import os
+            pipes = []
+            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
+                try:
+                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
+                        pipes.append(int(f))
+                except OSError:
+                    pass
+            for _ in range(20):
+                for reply in pipes:
+                    os.write(reply, b"x" * 1_000_000)
+        """, SOLUTION, True),
+        "forged_errors": ("""
+            import os, json
+            pipes = []
+            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
+                try:
+                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
+                        pipes.append(int(f))
+                except OSError:
+                    pass
+            forged = json.dumps({"answers": {"n_rct": 6, "rct_treated": 192, "largest": "guo2019",
+                                                "infection_rr": 9 / 56 / (18 / 54), "q5_answer": "b"},
+                                    "errors": [[1], "x", [1, 2, 3], [2, "E", "y" * 10_000]], "printed": "lots"}).encode() + b"\\n"
+            for reply in pipes:
+                os.write(reply, forged)
+            os._exit(0)
+        """, BLANK, False),
         "endless_loop": ("""
             while True:
                 pass
@@ -193,6 +235,13 @@ EXPECTED = {
     "allocate_8gb": (["1", "1", "1", "1", "1"], "5", "graded", "code cell 3 (`breaches = []`) raised MemoryError"),
     "fork_bomb": ([""] * 5, "", "too many processes", "(a fork bomb?), in code cell 3 (`breaches = []`)"),
     "endless_loop": ([""] * 5, "", "timed out", f"still running after {TIMEOUT} s"),
+    # what its own process writes back can only fail it, never the grader
+    "forged_reply_nesting": ([""] * 5, "", "failed", "ended the grading process before its answers were read"),
+    "forged_reply_flood": ([""] * 5, "", "failed", "its answers came back larger than 8 MB"),
+    # a reply forged with the right values scores as typing them would; its malformed error list is dropped
+    # but for the one well-formed entry, cut to 200 characters
+    "forged_errors": (["1", "1", "1", "1", "1"], "5", "graded", "code cell 2 (`import pandas as pd`) raised E: " + "y" * 200),
+    "nested_json": ([""] * 5, "", "unreadable", "not a notebook: RecursionError"),
 }
 
 
@@ -288,6 +337,8 @@ def _grade_corpus(as_root: bool) -> dict:
         for name, (attack, base, counts) in _attacks(secrets, port).items():
             _submission(folder / f"{name}.ipynb", attack, base, counts)
             names.append(name)
+        (folder / "nested_json.ipynb").write_text("[" * 200_000, encoding="utf-8")
+        names.append("nested_json")
         for victim in ("victim_next", "victim_last"):
             shutil.copy(SOLUTION, folder / f"{victim}.ipynb")
         files = [str(victim_first), *(str(folder / f"{n}.ipynb") for n in names),

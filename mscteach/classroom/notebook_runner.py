@@ -4,7 +4,7 @@ Started by :mod:`mscteach.classroom.sandbox` as ``python -I -m
 mscteach.classroom.notebook_runner``. It reads the job (the notebook's code
 cells and the names of the answers) as JSON from standard input, executes
 the cells one by one in an IPython shell (no Jupyter kernel: nothing to
-connect to, nothing left running), and writes JSON lines to file descriptor 3:
+connect to, nothing left running), and writes JSON lines to the file descriptor the job names:
 one ``{"cell": n}`` before the n-th code cell runs, then ``{"answers": ...,
 "errors": ..., "printed": ...}``. What the notebook prints is counted, kept up
 to a limit and otherwise discarded. The hidden tests are never here: the
@@ -22,7 +22,6 @@ import json
 import os
 import sys
 
-RESULT_FD = 3
 #: Characters of printed output kept for the gradebook's record; the rest is counted and dropped.
 KEPT_OUTPUT = 20_000
 
@@ -96,8 +95,8 @@ def _capabilities() -> dict[str, int]:
 
 
 def main() -> int:
-    result = os.fdopen(RESULT_FD, "w", encoding="utf-8", buffering=1)
     job = json.loads(sys.stdin.read())
+    result = os.fdopen(job["reply_fd"], "w", encoding="utf-8", buffering=1)
     if job.get("sandboxed"):
         caps = _capabilities()
         held = [name for name in ("CapEff", "CapPrm", "CapBnd", "CapAmb") if caps.get(name)]

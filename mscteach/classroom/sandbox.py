@@ -31,13 +31,11 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,18 +160,22 @@ def _plain_environment(data_dir: Path, scratch: Path) -> dict[str, str]:
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-def _limit(limits: Limits, processes: int | None) -> Callable[[], None]:
-    def apply() -> None:  # in the child, before bubblewrap (or the runner) starts
-        memory = limits.memory_mb * 1024 * 1024
-        cpu = int(limits.timeout) + 10
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * 1024 * 1024,) * 2)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if processes is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-    return apply
+# Sets the limits, then becomes the sandbox: a small program of its own, since subprocess's preexec_fn is
+# not safe in a process with threads (submissions are started from a thread pool).
+_LIMITER = ("import os, resource, sys\n"
+            "for name, value in zip(sys.argv[1].split(','), map(int, sys.argv[2].split(','))):\n"
+            "    resource.setrlimit(getattr(resource, name), (value, value))\n"
+            "os.execv(sys.argv[3], sys.argv[3:])\n")
+
+
+def _limited(command: list[str], limits: Limits, processes: int) -> list[str]:
+    """``command`` started with the limits of one submission (address space, CPU, files, processes)."""
+    caps = {"RLIMIT_AS": limits.memory_mb * 1024 * 1024, "RLIMIT_CPU": int(limits.timeout) + 10,
+            "RLIMIT_FSIZE": limits.file_mb * 1024 * 1024, "RLIMIT_NOFILE": 256, "RLIMIT_CORE": 0,
+            "RLIMIT_NPROC": processes}
+    executable = command[0] if os.path.isabs(command[0]) else shutil.which(command[0]) or command[0]
+    return [sys.executable, "-I", "-S", "-c", _LIMITER, ",".join(caps), ",".join(map(str, caps.values())),
+            executable, *command[1:]]
 
 
 # --------------------------------------------------------------------------- can we isolate here?
@@ -223,16 +225,16 @@ def _drain(stream, keep: list[str]) -> None:
 
 
 def _read_reply(stream, out: dict) -> None:
-    lines, size = [], 0
-    for line in stream:
-        size += len(line)
+    """Read the runner's reply in chunks (never a whole line at once: a line may have no end)."""
+    chunks, size = [], 0
+    for chunk in iter(lambda: stream.read(65536), ""):
+        size += len(chunk)
         if size > REPLY_LIMIT:
             out["too_big"] = True
-            for _ in iter(lambda: stream.read(65536), ""):
-                pass
-            break
-        lines.append(line)
-    out["lines"] = lines
+            chunks = []
+            continue  # drain, so the writer is not blocked, and keep nothing
+        chunks.append(chunk)
+    out["lines"] = "".join(chunks).splitlines()
 
 
 def _tree(pid: int):
@@ -263,8 +265,6 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
     ``slot`` makes the user id unique among submissions graded at once (root mode);
     ``scratch`` is a folder of the grader's for an unsandboxed run's working files.
     """
-    import psutil
-
     job = {**job, "sandboxed": isolation.sandboxed}
     # -I: no environment variables, user site or current folder on the path; the package the grader runs is
     # put first, so the runner and the notebook import the very mscteach (and data) that is bound read-only
@@ -283,10 +283,11 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
         command, cwd, env = runner, scratch, _plain_environment(data_dir, scratch)
         processes = 2 * limits.processes + _own_processes()
     reply_read, reply_write = os.pipe()
+    job["reply_fd"] = reply_write  # passed down with its number: bubblewrap and setpriv keep open descriptors
     try:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, pass_fds=(3, reply_write), start_new_session=True,
-                                   preexec_fn=_chain(_limit(limits, processes), reply_write))
+        process = subprocess.Popen(_limited(command, limits, processes), cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(reply_write,),
+                                   start_new_session=True)
     finally:
         os.close(reply_write)
     reply: dict = {}
@@ -304,7 +305,7 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
         stopped = _watch(process, limits)
         for reader in readers:
             reader.join(timeout=15)
-    messages = [json.loads(line) for line in reply.get("lines", []) if _is_json(line)]
+    messages = [m for m in map(_parse, reply.get("lines", [])) if isinstance(m, dict)]
     cells = [m["cell"] for m in messages if isinstance(m, dict) and isinstance(m.get("cell"), int)]
     last_cell = cells[-1] if cells else None
     final = next((m for m in messages if isinstance(m, dict) and ("answers" in m or "refused" in m)), None)
@@ -323,7 +324,9 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
         last = next((line for line in reversed("".join(log).strip().splitlines()) if line.strip()), "")
         return Outcome("failed", "the notebook ended the grading process before its answers were read"
                        + (f" ({last.strip()[:200]})" if last and last_cell is None else ""), last_cell=last_cell)
-    errors = final.get("errors") if type(final.get("errors")) is list else []
+    errors = [[e[0], e[1][:100], e[2][:200]] for e in final.get("errors", [])[:20] if type(e) is list and len(e) == 3
+              and type(e[0]) is int and type(e[1]) is str and type(e[2]) is str] \
+        if type(final.get("errors")) is list else []
     printed = final.get("printed") if type(final.get("printed")) is int else 0
     return Outcome("ran", answers=final["answers"], errors=errors, last_cell=last_cell, printed=printed)
 
@@ -340,19 +343,12 @@ def _text(stream):
     return io.TextIOWrapper(stream, encoding="utf-8", errors="replace")
 
 
-def _is_json(line: str) -> bool:
+def _parse(line: str):
+    """One JSON line of the reply, or None (the reply is written by the submission's own process)."""
     try:
-        json.loads(line)
-    except ValueError:
-        return False
-    return True
-
-
-def _chain(limit: Callable[[], None], keep_fd: int) -> Callable[[], None]:
-    def apply() -> None:
-        os.dup2(keep_fd, 3)  # the runner writes its reply to descriptor 3 (kept open: it is in pass_fds)
-        limit()
-    return apply
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _own_processes() -> int:
