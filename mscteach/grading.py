@@ -34,6 +34,8 @@ __all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "isolation_here",
 NOT_GRADED = ("unreadable", "wrong set", "timed out", "out of memory", "too many processes", "failed")
 FORMATS = ("plain", "canvas", "moodle")
 MAX_NOTEBOOK_MB = 50
+#: Seconds the tests may take to score one submission's answers (in the scoring process; at most --timeout).
+SCORING_TIMEOUT = 60.0
 #: What the gradebook's ``isolation`` column says for each way of running submissions.
 ISOLATION_LABELS = (ROOT_LABEL, USER_LABEL, UNSANDBOXED)
 
@@ -61,7 +63,7 @@ class Grade:
         return sum(self.scores.values())
 
     def note(self, text: str) -> None:
-        self.message = "; ".join(m for m in (self.message, text) if m)
+        self.message = "; ".join(m for m in (self.message, printable(text)) if m)
 
 
 @dataclass
@@ -97,6 +99,22 @@ class Gradebook:
             row.update(status=g.status, message=g.message, isolation=g.isolation)
             rows.append(row)
         return rows
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """Text a submission had a hand in, safe for a CSV, a terminal and a spreadsheet: no control characters
+    (tabs, newlines, terminal escapes), no invisible format characters, no lone surrogates; at most
+    ``limit`` characters.
+
+    >>> printable("victim\\t5\\tgraded\\n\\x1b[2K\\ud800")
+    'victim 5 graded ?[2K?'
+    """
+    import unicodedata
+
+    text = str(text).encode("utf-8", "replace").decode("utf-8", "replace")
+    text = "".join(" " if ch in "\t\n\r" else "?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
+                   for ch in text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------- inputs
@@ -185,21 +203,32 @@ def isolation_here(sandbox: bool | None = None) -> Isolation:
     return _sandbox.probe(data_dir())
 
 
-def _grade_one(job: dict, isolation: Isolation, limits: Limits, slot: int, scratch: Path) -> _sandbox.Outcome:
+def _grade_one(job: dict, isolation: Isolation, limits: Limits, slot: int, scratch: Path, scorer) -> tuple:
+    """Run one submission in its sandbox, then score its answers in this thread's scoring process."""
+    from .classroom.scoring import ScoringError
     from .data import data_dir
 
-    return _sandbox.run(job, isolation, data_dir(), limits, slot, scratch)
+    outcome = _sandbox.run(job, isolation, data_dir(), limits, slot, scratch)
+    if outcome.status != "ran":
+        return outcome, None
+    try:
+        return outcome, scorer().score(outcome.answers, timeout=min(SCORING_TIMEOUT, limits.timeout))
+    except ScoringError as exc:
+        return outcome, str(exc)
 
 
-def _record(g: Grade, outcome: _sandbox.Outcome, cells: list[dict], tests, limits: Limits) -> None:
-    """Fill one gradebook row from what came back from the sandbox, scoring the answers here."""
+def _record(g: Grade, outcome: _sandbox.Outcome, scores, cells: list[dict], limits: Limits) -> None:
+    """Fill one gradebook row from what came back from the sandbox and its scores."""
     where = _where(cells, outcome.last_cell)
     if outcome.status != "ran":
         g.status = outcome.status
         g.note(outcome.message + (f", in {where}" if where and outcome.status != "failed" else
                                   f" (last started: {where})" if where else ""))
         return
-    scores = tests.score(outcome.answers)
+    if isinstance(scores, str):
+        g.status = "failed"
+        g.note(f"its answers could not be scored: {scores}")
+        return
     g.scores = {s.name: s.score for s in scores}
     for number, name, value in outcome.errors:
         where = _where(cells, number) or f"code cell {number}"
@@ -210,6 +239,38 @@ def _record(g: Grade, outcome: _sandbox.Outcome, cells: list[dict], tests, limit
             g.note(reason)
     if outcome.printed > 1_000_000:
         g.note(f"printed {outcome.printed / 1e6:.0f} million characters (not kept)")
+
+
+class _Scorers:
+    """One trusted scoring process per grading thread, all closed at the end of the batch."""
+
+    def __init__(self, tests_dir: Path, memory_mb: int) -> None:
+        import os
+        import threading
+
+        from .data import ENV_VAR, data_dir
+
+        self.tests_dir, self.memory_mb = tests_dir, memory_mb
+        self.environment = {**os.environ, ENV_VAR: str(data_dir()), "MPLBACKEND": "Agg"}
+        self.local = threading.local()
+        self.all: list = []
+        self.lock = threading.Lock()
+
+    def mine(self):
+        from .classroom.scoring import Scorer
+
+        if getattr(self.local, "scorer", None) is None:
+            self.local.scorer = Scorer(self.tests_dir, self.environment, self.memory_mb)
+            with self.lock:
+                self.all.append(self.local.scorer)
+        return self.local.scorer
+
+    def __enter__(self) -> "_Scorers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for scorer in self.all:
+            scorer.close()
 
 
 def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = None, jobs: int = 2,
@@ -287,26 +348,31 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
             g.status, g.message, g.student_id = "unreadable", "file not found", g.student_id or path.stem
             continue
         reason, meta_id, note = _inspect(path, exercise_set)
-        g.student_id = g.student_id or meta_id or path.stem
+        if not g.student_id and meta_id:
+            g.student_id = printable(meta_id, 100)
+            g.note("student id from the notebook's own metadata (no roster entry)")
+        g.student_id = g.student_id or path.stem
         if reason:
             g.status = "wrong set" if "belongs to exercise set" in reason else "unreadable"
-            g.message = reason
+            g.note(reason)
             continue
-        g.message = note
+        g.note(note)
         cells = _code_cells(path)
         todo.append((g, cells, {"cells": [{"number": c["number"], "source": c["source"]} for c in cells],
                                 "names": tests.names}))
     from tqdm.auto import tqdm
 
-    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp, \
+    scorers = _Scorers(tests_dir, memory_mb)
+    with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp, scorers, \
             ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on its own sandbox
-        futures = {pool.submit(_grade_one, job, isolation, limits, i, Path(tmp) / f"submission-{i}"): (g, cells)
+        futures = {pool.submit(_grade_one, job, isolation, limits, i, Path(tmp) / f"submission-{i}",
+                               scorers.mine): (g, cells)
                    for i, (g, cells, job) in enumerate(todo)}
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb",
                            disable=not progress or not futures):
             g, cells = futures[future]
             try:
-                _record(g, future.result(), cells, tests, limits)  # scored here, in the trusted process
+                _record(g, *future.result(), cells, limits)
             except Exception as exc:  # one submission's trouble never stops the batch
                 g.status, g.scores = "failed", {}
                 g.note(f"could not be scored: {type(exc).__name__}: {str(exc)[:200]}")

@@ -156,3 +156,17 @@ def test_grading_a_missing_file_names_it_and_fails():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"not graded: {missing}: unreadable: file not found" in result.stderr
+
+
+def test_a_list_of_every_word_in_the_data_earns_only_the_form_mark():
+    """Found by a hostile student: ch04 q1's hidden test only asked that four names be in the list."""
+    import mscteach
+    from mscteach.classroom.scoring import load_tests
+
+    words = sorted({token for table in mscteach.list_tables()
+                    for value in mscteach.load(table).to_numpy().ravel()
+                    for token in re.split(r"[;,\s]+", str(value)) if token})
+    assert {"HGF", "IL-10", "MMP-9", "MMP-13"} <= set(words)
+    tests = load_tests(REPO / "exercises" / "autograder" / "ch04_fibrosis" / "tests")
+    scores = {s.name: s.score for s in tests.score({"fibrosis_mediators": words})}
+    assert scores["q1"] == 0.5  # the right form (a list), the wrong value

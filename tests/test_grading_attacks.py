@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -168,6 +169,11 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
                 print("x" * 1_000_000)
                 os.write(1, b"y" * 1_000_000)
         """, SOLUTION, True),
+        "huge_file": ("""
+            with open("big.bin", "wb") as f:
+                for _ in range(100):
+                    f.write(b"z" * 1_000_000)
+        """, SOLUTION, True),
         "allocate_8gb": ("""
             hoard = bytearray(8 * 1024 ** 3)
         """, SOLUTION, True),
@@ -213,6 +219,35 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
                 os.write(reply, forged)
             os._exit(0)
         """, BLANK, False),
+        "surrogate_message": ("""
+            raise ValueError("boom \\ud800 \\x1b[2J")
+        """, SOLUTION, True),
+        "hash_flood": ("""
+            import os, json
+            pipes = []
+            for f in os.listdir("/proc/self/fd"):
+                try:
+                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
+                        pipes.append(int(f))
+                except OSError:
+                    pass
+            # integers that all hash to 0: a set of them is quadratic to build where the answers are scored
+            slow = {"$": "set", "items": [k * (2 ** 61 - 1) for k in range(1, 150_000)]}
+            forged = json.dumps({"answers": {"n_rct": slow}, "errors": [], "printed": 0}).encode() + b"\\n"
+            for reply in pipes:
+                os.write(reply, forged)
+            os._exit(0)
+        """, SOLUTION, True),
+        "memory_in_files": ("""
+            import os, time
+            held = []
+            for i in range(40):  # 40 x 63 MB in memory-backed files: no process's resident memory
+                fd = os.memfd_create(f"hoard{i}")
+                for _ in range(63):
+                    os.write(fd, b"m" * 1_000_000)
+                held.append(fd)
+            time.sleep(10)
+        """, SOLUTION, True),
         "endless_loop": ("""
             while True:
                 pass
@@ -233,6 +268,8 @@ EXPECTED = {
     "delete_own_files": (["1", "1", "1", "1", "1"], "5", "graded", ""),
     "output_flood": (["1", "1", "1", "1", "1"], "5", "graded", "printed 50 million characters (not kept)"),
     "allocate_8gb": (["1", "1", "1", "1", "1"], "5", "graded", "code cell 3 (`breaches = []`) raised MemoryError"),
+    # 64 MB per file: the 65th megabyte is refused (Python ignores SIGXFSZ, so the write raises)
+    "huge_file": (["1", "1", "1", "1", "1"], "5", "graded", "code cell 3 (`breaches = []`) raised OSError: [Errno 27] File too large"),
     "fork_bomb": ([""] * 5, "", "too many processes", "(a fork bomb?), in code cell 3 (`breaches = []`)"),
     "endless_loop": ([""] * 5, "", "timed out", f"still running after {TIMEOUT} s"),
     # what its own process writes back can only fail it, never the grader
@@ -242,6 +279,14 @@ EXPECTED = {
     # but for the one well-formed entry, cut to 200 characters
     "forged_errors": (["1", "1", "1", "1", "1"], "5", "graded", "code cell 2 (`import pandas as pd`) raised E: " + "y" * 200),
     "nested_json": ([""] * 5, "", "unreadable", "not a notebook: RecursionError"),
+    # the message is the student's text: no lone surrogate or terminal escape reaches the CSV or the terminal
+    "surrogate_message": (["1", "1", "1", "1", "1"], "5", "graded",
+                          "code cell 3 (`breaches = []`) raised ValueError: boom ? ?[2J"),
+    "hash_flood": ([""] * 5, "", "failed", f"its answers could not be scored: scoring took longer than {TIMEOUT} s"),
+    "memory_in_files": ([""] * 5, "", "out of memory", "MB allowed"),
+    # ids from a notebook's own metadata: flagged, and made printable
+    "id_surrogate": (["1", "1", "1", "1", "1"], "5", "graded", "student id from the notebook's own metadata"),
+    "id_escapes": (["1", "1", "1", "1", "1"], "5", "graded", "student id from the notebook's own metadata"),
 }
 
 
@@ -339,6 +384,11 @@ def _grade_corpus(as_root: bool) -> dict:
             names.append(name)
         (folder / "nested_json.ipynb").write_text("[" * 200_000, encoding="utf-8")
         names.append("nested_json")
+        for name, sid in (("id_surrogate", "x\ud800"), ("id_escapes", "victim\t0\t5\tgraded\n\x1b[2K")):
+            notebook = json.loads(SOLUTION.read_text(encoding="utf-8"))
+            notebook["metadata"]["mscteach"] = {"student_id": sid}
+            (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")  # \\ud800 escaped
+            names.append(name)
         for victim in ("victim_next", "victim_last"):
             shutil.copy(SOLUTION, folder / f"{victim}.ipynb")
         files = [str(victim_first), *(str(folder / f"{n}.ipynb") for n in names),
@@ -358,13 +408,18 @@ def _grade_corpus(as_root: bool) -> dict:
             command = _as_user(command, home)
         env = {k: v for k, v in os.environ.items() if k != "MSCTEACH_DATA_DIR"}
         env["HOME"] = str(home)
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env, cwd=folder)
+        grader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                  cwd=folder)
+        stdout, stderr = grader.communicate(timeout=900)
+        result = subprocess.CompletedProcess(command, grader.returncode, stdout, stderr)
+        # the user ids this batch's sandboxes ran as (unshare, setpriv and env exec in place: one process id)
+        ours = sandbox.batch_user_ids(grader.pid) if as_root else range(UNPRIVILEGED_UID, UNPRIVILEGED_UID + 1)
         after = _fingerprint(environment)
         with gradebook.open(newline="", encoding="utf-8") as f:
             rows = {Path(r["file"]).stem: r for r in csv.DictReader(f)}
-        leftovers = [p.info for p in psutil.process_iter(["pid", "uids", "name"])
-                     if p.info["uids"] and (p.info["uids"].real >= sandbox._UID_BASE
-                                            or p.info["uids"].real == UNPRIVILEGED_UID)]
+        leftovers = [p.info for p in psutil.process_iter(["pid", "uids", "name", "status"])
+                     if p.info["uids"] and p.info["uids"].real in ours
+                     and p.info["status"] != psutil.STATUS_ZOMBIE]  # an ended process not yet reaped by init
         return {"rows": rows, "result": result, "same_environment": before == after, "connections": list(seen),
                 "leftovers": leftovers, "secrets": secrets}
     finally:
@@ -411,3 +466,15 @@ def test_nothing_reached_the_network_and_nothing_was_left_running(corpus):
     _, run = corpus
     assert run["connections"] == []
     assert run["leftovers"] == []
+
+
+def test_ids_and_messages_from_a_notebook_are_printable(corpus):
+    _, run = corpus
+    rows = run["rows"]
+    assert rows["id_surrogate"]["student_id"] == "x?"
+    assert rows["id_escapes"]["student_id"] == "victim 0 5 graded ?[2K"
+    lines = run["result"].stdout.splitlines()
+    assert len(lines) == 1 + len(rows)  # one line per submission: no row forged on the terminal
+    assert "\x1b" not in run["result"].stdout + run["result"].stderr
+    for row in rows.values():
+        assert all(ch >= " " for value in row.values() for ch in value), row

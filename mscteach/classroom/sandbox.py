@@ -128,7 +128,8 @@ def _bwrap_args(mode: str, data_dir: Path, limits: Limits, uid: int) -> list[str
         if (Path("/etc") / name).exists():
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     scratch = str(limits.scratch_mb * 1024 * 1024)
-    args += ["--perms", "1777", "--size", scratch, "--tmpfs", "/tmp"]
+    args += ["--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", str(64 * 1024 * 1024), "--tmpfs", "/dev/shm"]
     made = {"/"}
     for path in _visible_paths(data_dir):
         # bubblewrap would make the folders above a mount point readable by their owner only
@@ -165,17 +166,87 @@ def _plain_environment(data_dir: Path, scratch: Path) -> dict[str, str]:
 _LIMITER = ("import os, resource, sys\n"
             "for name, value in zip(sys.argv[1].split(','), map(int, sys.argv[2].split(','))):\n"
             "    resource.setrlimit(getattr(resource, name), (value, value))\n"
-            "os.execv(sys.argv[3], sys.argv[3:])\n")
+            "for procs in filter(None, sys.argv[3].split(',')):\n"
+            "    with open(procs, 'w') as f:\n"
+            "        f.write(str(os.getpid()))\n"
+            "os.execv(sys.argv[4], sys.argv[4:])\n")
 
 
-def _limited(command: list[str], limits: Limits, processes: int) -> list[str]:
-    """``command`` started with the limits of one submission (address space, CPU, files, processes)."""
+def _limited(command: list[str], limits: Limits, processes: int, cgroups: list[Path] = ()) -> list[str]:
+    """``command`` started with the limits of one submission (address space, CPU, files, processes), inside
+    ``cgroups`` (the files its process id is written to)."""
     caps = {"RLIMIT_AS": limits.memory_mb * 1024 * 1024, "RLIMIT_CPU": int(limits.timeout) + 10,
             "RLIMIT_FSIZE": limits.file_mb * 1024 * 1024, "RLIMIT_NOFILE": 256, "RLIMIT_CORE": 0,
             "RLIMIT_NPROC": processes}
     executable = command[0] if os.path.isabs(command[0]) else shutil.which(command[0]) or command[0]
     return [sys.executable, "-I", "-S", "-c", _LIMITER, ",".join(caps), ",".join(map(str, caps.values())),
-            executable, *command[1:]]
+            ",".join(map(str, cgroups)), executable, *command[1:]]
+
+
+# --------------------------------------------------------------------------- a cgroup: all its memory, counted
+_CGROUP = Path("/sys/fs/cgroup")
+
+
+def _make_cgroups(name: str, limits: Limits) -> tuple[list[Path], list[Path]]:
+    """Memory and process cgroups for one submission, where this process may make them (root; cgroup v1 or
+    v2): (files to join them by, folders to remove afterwards). Empty where none can be made.
+
+    A memory cgroup counts everything the submission keeps in memory, files in memory (memfd, tmpfs, shared
+    memory) included, which per-process limits and resident sizes do not see.
+    """
+    memory = str(limits.memory_mb * 1024 * 1024)
+    pids = str(2 * limits.processes)
+    made: list[Path] = []
+    try:
+        if (_CGROUP / "cgroup.controllers").is_file():  # v2
+            if "memory" not in (_CGROUP / "cgroup.subtree_control").read_text().split():
+                return [], []
+            folder = _CGROUP / name
+            folder.mkdir()
+            made.append(folder)
+            (folder / "memory.max").write_text(memory)
+            for optional, value in (("memory.swap.max", "0"), ("pids.max", pids)):
+                if (folder / optional).exists():
+                    (folder / optional).write_text(value)
+            return [folder / "cgroup.procs"], made
+        if (_CGROUP / "memory" / "memory.limit_in_bytes").is_file():  # v1
+            joins = []
+            folder = _CGROUP / "memory" / name
+            folder.mkdir()
+            made.append(folder)
+            (folder / "memory.limit_in_bytes").write_text(memory)
+            if (folder / "memory.memsw.limit_in_bytes").exists():
+                (folder / "memory.memsw.limit_in_bytes").write_text(memory)
+            joins.append(folder / "cgroup.procs")
+            if (_CGROUP / "pids").is_dir():
+                folder = _CGROUP / "pids" / name
+                folder.mkdir()
+                made.append(folder)
+                (folder / "pids.max").write_text(pids)
+                joins.append(folder / "cgroup.procs")
+            return joins, made
+    except OSError:
+        _remove_cgroups(made)
+    return [], []
+
+
+def _remove_cgroups(folders: list[Path]) -> None:
+    for folder in reversed(folders):
+        for _ in range(50):  # the kernel empties a cgroup a moment after its last process ends
+            try:
+                folder.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.1)
+
+
+def cgroups_available() -> bool:
+    """Whether grading here puts each submission in a memory cgroup of its own."""
+    joins, made = _make_cgroups(f"mscteach-probe-{os.getpid()}", Limits())
+    _remove_cgroups(made)
+    return bool(joins)
 
 
 # --------------------------------------------------------------------------- can we isolate here?
@@ -259,10 +330,16 @@ def _kill_tree(pid: int) -> None:
     psutil.wait_procs(processes, timeout=10)
 
 
+def batch_user_ids(grader_pid: int) -> range:
+    """The user ids a grading process gives its submissions when it runs as root (one each, none an account's)."""
+    first = _UID_BASE + (grader_pid % 10_000) * 100_000
+    return range(first, first + 100_000)
+
+
 def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: int, scratch: Path) -> Outcome:
     """Execute one submission's job (see :mod:`.notebook_runner`) under ``isolation`` and ``limits``.
 
-    ``slot`` makes the user id unique among submissions graded at once (root mode);
+    ``slot`` (the submission's place in its batch) makes its user id its own (root mode);
     ``scratch`` is a folder of the grader's for an unsandboxed run's working files.
     """
     job = {**job, "sandboxed": isolation.sandboxed}
@@ -272,7 +349,7 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
     runner = [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {package_parent!r}); "
               "from mscteach.classroom.notebook_runner import main; sys.exit(main())"]
     if isolation.sandboxed:
-        uid = _UID_BASE + (os.getpid() % 50_000) * 64 + slot % 64
+        uid = batch_user_ids(os.getpid())[slot % 100_000]  # one per submission of a batch
         command, cwd, env = _bwrap_args(isolation.mode, data_dir, limits, uid) + runner, None, None
         # in root mode the count is for the submission's own user id; in a user namespace it also counts
         # the teacher's own processes, so leave room for those
@@ -282,14 +359,43 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
         scratch.mkdir(parents=True, exist_ok=True)
         command, cwd, env = runner, scratch, _plain_environment(data_dir, scratch)
         processes = 2 * limits.processes + _own_processes()
+    joins, cgroups = _make_cgroups(f"mscteach-{os.getpid()}-{slot}", limits)
     reply_read, reply_write = os.pipe()
     job["reply_fd"] = reply_write  # passed down with its number: bubblewrap and setpriv keep open descriptors
     try:
-        process = subprocess.Popen(_limited(command, limits, processes), cwd=cwd, env=env, stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(reply_write,),
-                                   start_new_session=True)
+        process = subprocess.Popen(_limited(command, limits, processes, joins), cwd=cwd, env=env,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   pass_fds=(reply_write,), start_new_session=True)
+    except BaseException:
+        _remove_cgroups(cgroups)
+        raise
     finally:
         os.close(reply_write)
+    try:
+        outcome = _collect(process, job, reply_read, limits)
+        if outcome.status in ("ran", "failed") and _oom_killed(cgroups):
+            outcome = Outcome("out of memory", f"used more than the {limits.memory_mb} MB allowed (files kept in "
+                                               "memory count too)", last_cell=outcome.last_cell)
+        return outcome
+    finally:
+        _remove_cgroups(cgroups)
+
+
+def _oom_killed(cgroups: list[Path]) -> bool:
+    """Whether the kernel stopped a process of these cgroups for using more memory than allowed."""
+    for folder in cgroups:
+        for name, key in (("memory.events", "oom_kill"), ("memory.oom_control", "oom_kill")):
+            try:
+                lines = (folder / name).read_text().splitlines()
+            except OSError:
+                continue
+            if any(line.split()[:1] == [key] and int(line.split()[1]) > 0 for line in lines if len(line.split()) == 2):
+                return True
+    return False
+
+
+def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limits) -> Outcome:
+    """Feed the job to the runner, watch it, and read its reply into an :class:`Outcome`."""
     reply: dict = {}
     log: list[str] = []
     with os.fdopen(reply_read, encoding="utf-8", errors="replace") as reply_stream:
@@ -314,7 +420,10 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
     if reply.get("too_big"):
         return Outcome("failed", f"its answers came back larger than {REPLY_LIMIT // 2**20} MB", last_cell=last_cell)
     if final and "refused" in final:
-        return Outcome("failed", f"the sandbox was refused: {final['refused']}")
+        if last_cell is None:  # the runner refuses before any cell; a later "refusal" is the notebook's own
+            return Outcome("failed", "the sandbox still held privileges, so nothing was run: see "
+                                     "`mscteach exercises grade --help` and exercises/README.md")
+        return Outcome("failed", "the notebook wrote its own reply instead of its answers", last_cell=last_cell)
     if final is None or type(final.get("answers")) is not dict:
         if process.returncode in (-9, 137) or "MemoryError" in "".join(log):
             return Outcome("out of memory", f"used more than the {limits.memory_mb} MB allowed", last_cell=last_cell)
@@ -365,10 +474,31 @@ def _own_processes() -> int:
     return count
 
 
-def _watch(process: subprocess.Popen, limits: Limits) -> tuple[str, str] | None:
-    """Wait for the run, stopping it at the time limit, or when its processes together use too much."""
+def _memory_in_use(tree) -> int:
+    """Resident memory of the processes, and the size of the in-memory files they hold open (memfd)."""
     import psutil
 
+    used, seen = 0, set()
+    for p in tree:
+        try:
+            used += p.memory_info().rss
+            for fd in os.listdir(f"/proc/{p.pid}/fd"):
+                try:
+                    target = os.readlink(f"/proc/{p.pid}/fd/{fd}")
+                    if target.startswith("/memfd:"):
+                        info = os.stat(f"/proc/{p.pid}/fd/{fd}")
+                        if (info.st_dev, info.st_ino) not in seen:
+                            seen.add((info.st_dev, info.st_ino))
+                            used += info.st_size
+                except OSError:
+                    continue
+        except (psutil.Error, OSError):
+            continue
+    return used
+
+
+def _watch(process: subprocess.Popen, limits: Limits) -> tuple[str, str] | None:
+    """Wait for the run, stopping it at the time limit, or when its processes together use too much."""
     deadline = time.monotonic() + limits.timeout
     memory = limits.memory_mb * 1024 * 1024
     while True:
@@ -384,13 +514,7 @@ def _watch(process: subprocess.Popen, limits: Limits) -> tuple[str, str] | None:
         elif len(tree) > limits.processes:
             reason = ("too many processes", f"started more than {limits.processes} processes (a fork bomb?)")
         else:
-            resident = 0
-            for p in tree:
-                try:
-                    resident += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            if resident > memory:
+            if _memory_in_use(tree) > memory:
                 reason = ("out of memory", f"its processes together used more than the {limits.memory_mb} MB allowed")
         if reason:
             _kill_tree(process.pid)

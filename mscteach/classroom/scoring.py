@@ -101,3 +101,84 @@ def load_tests(folder: Path) -> TestSet:
     if not files:
         raise MscteachError(f"no test files (q1.py ...) in {folder}")
     return TestSet(Path(folder), files)
+
+
+# --------------------------------------------------------------------------- a scoring process
+# The answers are plain data, yet reading them back can still be made slow on purpose (a set of integers
+# that all hash alike is quadratic to build), and a teacher's test may be slow on an odd answer: scoring
+# runs in a process of its own, reused for a thread's submissions and replaced when one takes too long.
+def main() -> int:
+    """Score answers line by line: ``{"answers": ...}`` in on standard input, a JSON list out per line."""
+    import json
+    import sys
+
+    tests = load_tests(Path(sys.argv[1]))
+    print(json.dumps({"ready": tests.questions}), flush=True)
+    for line in sys.stdin:
+        try:
+            answers = json.loads(line)["answers"]
+            result = [{"name": s.name, "score": s.score, "possible": s.possible, "reasons": s.reasons}
+                      for s in tests.score(answers if type(answers) is dict else {})]
+        except Exception as exc:  # one submission's answers never stop the others'
+            result = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+        print(json.dumps(result), flush=True)
+    return 0
+
+
+class ScoringError(Exception):
+    """A submission's answers could not be scored (too slow, or the scoring process failed)."""
+
+
+class Scorer:
+    """A trusted scoring process for one exercise set's tests."""
+
+    def __init__(self, tests_dir: Path, environment: dict[str, str], memory_mb: int) -> None:
+        self.tests_dir = Path(tests_dir)
+        self.environment = environment
+        self.memory_mb = memory_mb
+        self.process = None
+
+    def _start(self) -> None:
+        import subprocess
+        import sys
+
+        package_parent = str(Path(__file__).resolve().parent.parent.parent)
+        code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
+                "from mscteach.classroom.scoring import main; sys.exit(main())")
+        self.process = subprocess.Popen([sys.executable, "-I", "-c", code, str(self.tests_dir)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        env=self.environment, text=True, encoding="utf-8")
+        self._read(120)  # the tests loaded
+
+    def _read(self, timeout: float):
+        import json
+        import select
+
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            self.close()
+            raise ScoringError(f"scoring took longer than {timeout:g} s (an answer built to be slow to read?)")
+        line = self.process.stdout.readline()
+        if not line:
+            self.close()
+            raise ScoringError("the scoring process stopped (an answer too large to read?)")
+        return json.loads(line)
+
+    def score(self, answers: dict, timeout: float = 60.0) -> list[QuestionScore]:
+        import json
+
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        self.process.stdin.write(json.dumps({"answers": answers}) + "\n")
+        self.process.stdin.flush()
+        result = self._read(timeout)
+        if isinstance(result, dict):
+            raise ScoringError(result.get("error", "unreadable scores"))
+        return [QuestionScore(r["name"], float(r["score"]), float(r["possible"]), list(r["reasons"]))
+                for r in result]
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
