@@ -16,7 +16,12 @@ modules that need them, so ``import mscteach`` stays fast.
 from .data import ENV_VAR, TableInfo, check_choice, cite, data_dir, describe, list_tables, load, validate, vocabulary
 from .errors import DataDirectoryError, DataValidationError, MscteachError, Problem, UnknownNameError
 
-__version__ = "0.1.0"
+try:  # one place for the version: pyproject.toml, as installed
+    from importlib.metadata import PackageNotFoundError as _NotInstalled, version as _version
+
+    __version__ = _version("mscteach")
+except _NotInstalled:  # a checkout on sys.path without an install
+    __version__ = "0+unknown"
 
 __all__ = [
     "ENV_VAR",

@@ -26,6 +26,8 @@ ALL = "all"
 
 __all__ = [
     "ALL",
+    "is_missing",
+    "plural",
     "EcmScenario",
     "choose",
     "check_exclusions",
@@ -437,7 +439,7 @@ def dose_shown(clinical: pd.DataFrame) -> pd.Series:
     10^5 × 10^-1 cells/kg weekly for 4 weeks [as printed in the review; published: 1.0-10 × 10^5 cells/kg weekly for 4 weeks]
     """
     published = clinical["dose_as_published"] if "dose_as_published" in clinical else pd.Series(pd.NA, clinical.index)
-    shown = [pd.NA if _is_missing(text) else (text if _is_missing(real) else f"{text} [{MISPRINT_MARK} {real}]")
+    shown = [pd.NA if is_missing(text) else (text if is_missing(real) else f"{text} [{MISPRINT_MARK} {real}]")
              for text, real in zip(clinical["dose_text"], published)]
     return pd.Series(pd.array(shown, dtype="string"), index=clinical.index, name="dose")
 
@@ -591,10 +593,11 @@ class MetaAnalysisResult:
     ``q`` and ``q_pvalue`` Cochran's Q test; ``k`` counts the studies pooled.
     ``ci_method`` says how the random-effects interval was made (``"z"`` or
     ``"hksj"``; ``se`` is the standard error that interval uses), and
-    ``pi_low``/``pi_high`` give the 95% prediction interval for the effect in
-    a new study (NaN for fewer than three studies).
+    ``pi_low``/``pi_high`` give the prediction interval for the effect in
+    a new study (NaN for fewer than three studies). ``alpha`` is 1 - the
+    confidence level of every interval (0.05: 95% intervals).
 
-    ``studies`` holds one row per study given, with its own effect and 95% CI,
+    ``studies`` holds one row per study given, with its own effect and CI,
     ``included`` (whether it was pooled), ``excluded_reason`` and its weights
     (percent of the pooled studies; empty for a study left out).
 
@@ -629,6 +632,7 @@ class MetaAnalysisResult:
     ci_method: str = "z"
     pi_low: float = float("nan")
     pi_high: float = float("nan")
+    alpha: float = 0.05
 
     @property
     def pooled(self) -> bool:
@@ -644,16 +648,18 @@ class MetaAnalysisResult:
             reason = self.reason if (lang or i18n.language()) == "en" else \
                 _too_few_studies(self.measure, self.k, len(self.studies), self.excluded, lang)
             return say("No pooled {measure}: {reason}", lang, measure=self.measure, reason=reason)
+        level = 100 * (1 - self.alpha)
         values = dict(measure=self.measure, estimate=self.estimate, low=self.ci_low, high=self.ci_high, k=self.k,
-                      method=self.method, i2=self.i2, tau2=self.tau2)
+                      method=self.method, i2=self.i2, tau2=self.tau2, level=level)
         if self.ci_method == "z":
-            line = say("{measure} {estimate:.2f} (95% CI {low:.2f}-{high:.2f}), {k} studies, random effects ({method}); "
-                       "I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
-        else:
-            line = say("{measure} {estimate:.2f} (95% CI, HKSJ {low:.2f}-{high:.2f}), {k} studies, random effects "
+            line = say("{measure} {estimate:.2f} ({level:g}% CI {low:.2f}-{high:.2f}), {k} studies, random effects "
                        "({method}); I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
+        else:
+            line = say("{measure} {estimate:.2f} ({level:g}% CI, HKSJ {low:.2f}-{high:.2f}), {k} studies, random "
+                       "effects ({method}); I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
         if self.pi_low == self.pi_low:  # not NaN
-            line += say("; 95% prediction interval {low:.2f}-{high:.2f}", lang, low=self.pi_low, high=self.pi_high)
+            line += say("; {level:g}% prediction interval {low:.2f}-{high:.2f}", lang, low=self.pi_low,
+                        high=self.pi_high, level=level)
         if self.excluded:
             line += say("; left out: {studies}", lang, studies=", ".join(
                 f"{s} ({i18n.text(why, lang)})" for s, why in self.excluded))
@@ -749,7 +755,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
             log_estimate=nan, se=nan, fixed_estimate=nan, fixed_ci_low=nan, fixed_ci_high=nan,
             fixed_log_estimate=nan, fixed_se=nan, tau2=nan, i2=nan, q=nan, q_pvalue=nan,
             studies=studies.assign(weight_fixed=nan, weight_random=nan), continuity_correction=correction,
-            excluded=excluded, reason=reason, warnings=warnings, ci_method=ci)
+            excluded=excluded, reason=reason, warnings=warnings, ci_method=ci, alpha=alpha)
     y, v = informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2
     pooled = pool(y, v, method, ci, alpha)
     z = _z(alpha)
@@ -766,7 +772,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         fixed_ci_high=float(np.exp(fe + z * se_fe)), fixed_log_estimate=float(fe), fixed_se=float(se_fe),
         tau2=float(pooled["tau2"]), i2=float(pooled["i2"]), q=float(pooled["q"]), q_pvalue=float(pooled["q_pvalue"]),
         studies=studies, continuity_correction=correction, excluded=excluded, warnings=warnings, ci_method=ci,
-        pi_low=float(np.exp(pooled["pi_low"])), pi_high=float(np.exp(pooled["pi_high"])))
+        pi_low=float(np.exp(pooled["pi_low"])), pi_high=float(np.exp(pooled["pi_high"])), alpha=alpha)
 
 
 def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05) -> dict[str, Any]:
@@ -872,7 +878,7 @@ def _check_alpha(alpha: Any) -> None:
 def _check_like_with_like(table: pd.DataFrame) -> None:
     for column in SAME_ACROSS_STUDIES:
         if column in table.columns:
-            values = sorted({str(v) for v in table[column] if not _is_missing(v)})
+            values = sorted({str(v) for v in table[column] if not is_missing(v)})
             if len(values) > 1:
                 raise MscteachError(f"cannot pool rows of different {column}s ({', '.join(values)}): "
                                     f"meta-analyse one {column} at a time")
@@ -880,14 +886,19 @@ def _check_like_with_like(table: pd.DataFrame) -> None:
 
 def _pooling_warnings(table: pd.DataFrame) -> tuple[str, ...]:
     if "disease" in table.columns:
-        diseases = sorted({str(v) for v in table["disease"] if not _is_missing(v)})
+        diseases = sorted({str(v) for v in table["disease"] if not is_missing(v)})
         if len(diseases) > 1:
             return (f"the studies are of different diseases ({', '.join(diseases)}): a pooled estimate assumes "
                     "the effect is comparable across them",)
     return ()
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """Whether a table cell holds no value (None, ``pd.NA`` or NaN).
+
+    >>> [is_missing(v) for v in (None, float("nan"), 0, "")]
+    [True, True, False, False]
+    """
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
@@ -997,7 +1008,7 @@ def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
         study = row["study"]
         for column in BINARY_COLUMNS[1:]:
             value = row[column]
-            if _is_missing(value):
+            if is_missing(value):
                 raise MscteachError(f"study {study}: {column} is missing (every study needs all four counts)")
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
                     or not float(value).is_integer():
@@ -1108,14 +1119,14 @@ def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, lang: 
     if pooled.empty:
         listed = separator.join(say("{outcome}: {studies} {study_word}", lang,
                                     outcome=_outcome_label(r.outcome, r.timepoint, lang), studies=r.studies,
-                                    study_word=_plural(r.studies, "study", "studies")) for r in overview.itertuples())
+                                    study_word=plural(r.studies, "study", "studies")) for r in overview.itertuples())
         return say("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
                    "counted as events out of patients in both arms by at least two studies with events. "
                    "Outcomes reported that way: {listed}.", lang, listed=listed)
     listed = separator.join(f"{_outcome_label(r.outcome, r.timepoint, lang)}: {r.result}"
                             for r in pooled.itertuples())
     return say("**{n} {outcome_word} can be pooled**: {listed}.", lang, n=len(pooled),
-               outcome_word=_plural(len(pooled), "outcome", "outcomes"), listed=listed)
+               outcome_word=plural(len(pooled), "outcome", "outcomes"), listed=listed)
 
 
 def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str:
@@ -1125,7 +1136,12 @@ def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str
     return say("{outcome} at {timepoint}", lang, outcome=i18n.text(outcome, lang), timepoint=i18n.text(timepoint, lang))
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
+    """The English word for ``n`` things (``plural(1, "study", "studies")`` is "study").
+
+    >>> plural(2, "study", "studies")
+    'studies'
+    """
     return one if n == 1 else many
 
 
@@ -1255,17 +1271,17 @@ def registered_overview(trials: pd.DataFrame) -> pd.DataFrame:
     from .registry import PHASE_LABELS, STATUS_LABELS
 
     def enrolment(n: Any, kind: Any) -> str:
-        if _is_missing(n):
+        if is_missing(n):
             return ""
-        return f"{int(n)}" + ("" if _is_missing(kind) else f" ({kind})")
+        return f"{int(n)}" + ("" if is_missing(kind) else f" ({kind})")
 
     view = pd.DataFrame({
         "registry id": trials["registry_id"],
         "title": trials["title"],
         "disease": trials["disease"],
         "cells": trials["cell_type"],
-        "phase": trials["phase_registered"].map(lambda v: None if _is_missing(v) else PHASE_LABELS.get(v, v)),
-        "status": trials["status"].map(lambda v: None if _is_missing(v) else STATUS_LABELS.get(v, v)),
+        "phase": trials["phase_registered"].map(lambda v: None if is_missing(v) else PHASE_LABELS.get(v, v)),
+        "status": trials["status"].map(lambda v: None if is_missing(v) else STATUS_LABELS.get(v, v)),
         "enrolment": [enrolment(n, k) for n, k in zip(trials["enrolment"], trials["enrolment_type"])],
         "start": trials["start_date"],
         "published as": trials["published_study_id"] if "published_study_id" in trials else None,
@@ -1286,16 +1302,16 @@ def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None 
     text = say("The data folder holds **{n} registered {trial_word}** of cell therapies in liver disease; {going} "
                "{is_word} ongoing (not yet recruiting, recruiting or active). **{published} of {n}** {has_word} "
                "published results in the data (a study of the review whose `registry_id` names the trial).", lang,
-               n=n, trial_word=_plural(n, "trial", "trials"), going=going, is_word=_plural(going, "is", "are"),
-               published=published, has_word=_plural(published, "has", "have"))
+               n=n, trial_word=plural(n, "trial", "trials"), going=going, is_word=plural(going, "is", "are"),
+               published=published, has_word=plural(published, "has", "have"))
     if last_import:
         c = last_import
         text += " " + say("The last import ({imported_on}) read {read} {record_word}: {duplicates} {duplicate_word} "
                           "removed, {excluded} excluded (not a cell therapy, or not a liver disease), {included} "
                           "included.", lang, imported_on=i18n.digits(c["imported_on"], lang),
-                          read=int(c["records_read"]), record_word=_plural(int(c["records_read"]), "record", "records"),
+                          read=int(c["records_read"]), record_word=plural(int(c["records_read"]), "record", "records"),
                           duplicates=int(c["duplicates_removed"]),
-                          duplicate_word=_plural(int(c["duplicates_removed"]), "duplicate", "duplicates"),
+                          duplicate_word=plural(int(c["duplicates_removed"]), "duplicate", "duplicates"),
                           excluded=int(c["excluded"]), included=int(c["included"]))
     return text
 

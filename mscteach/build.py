@@ -34,6 +34,7 @@ from typing import Any
 from . import chapters, site
 from .display import SITE_BUILD
 from .errors import MscteachError
+from .resources import notebook_dir, notebooks
 from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, skip_unused_format_checkers, \
     worker_pool, write_atomically
 
@@ -48,19 +49,6 @@ __all__ = [
     "plan_parameters",
 ]
 
-
-
-def notebook_dir() -> Path:
-    """The folder of chapter notebooks: the workspace's, the installed copy, or the checkout's (see :mod:`resources`)."""
-    from .resources import course_folder
-
-    return course_folder("notebooks")
-
-
-def notebooks(folder: Path | None = None) -> list[Path]:
-    """The course notebooks in order: ``00_index.ipynb`` then the numbered chapters."""
-    folder = folder or notebook_dir()
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:

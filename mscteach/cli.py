@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import MscteachError, UnknownNameError
-from .grading import FORMATS as GRADEBOOK_FORMATS
+from .classroom.grading import FORMATS as GRADEBOOK_FORMATS
 from .printing import PAPERS
 
 EPILOG = """\
@@ -362,7 +362,7 @@ def _registry(args: argparse.Namespace) -> int:
 
 def _translations(args: argparse.Namespace) -> int:
     from . import translations
-    from .build import notebooks
+    from .resources import notebooks
 
     from .report import template_path
 
@@ -389,7 +389,7 @@ def _translations(args: argparse.Namespace) -> int:
 
 
 def _exercises(args: argparse.Namespace) -> int:
-    from . import exercises
+    from .classroom import exercises
 
     if args.action == "generate":
         from .resources import writable_folder
@@ -413,7 +413,7 @@ def _exercises(args: argparse.Namespace) -> int:
         for path in written:
             print(path)
         return 0
-    from . import grading
+    from .classroom import grading
 
     roster = grading.read_roster(Path(args.roster)) if args.roster else None
     book = grading.grade(args.set, [Path(s) for s in args.submissions], jobs=args.jobs, timeout=args.timeout,
@@ -457,7 +457,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: bool) -> list[str]:
     """The Voilà command `mscteach voila` runs: the course's chapters, code hidden, kernels pre-run."""
-    from .build import notebook_dir, notebooks
+    from .resources import notebook_dir, notebooks
 
     folder = notebook_dir()
     names = [p.stem for p in notebooks(folder)]

@@ -35,6 +35,8 @@ def setup(lang: str = "en") -> None:
     from . import display, i18n
 
     i18n.set_language(lang)
+    if lang in i18n.RTL:
+        display.register_persian_font()  # before the first figure is drawn
 
     pd.set_option("display.max_colwidth", None)  # findings are sentences: show them whole
     pd.set_option("display.max_columns", 30)
@@ -88,7 +90,7 @@ def lesson(path: Path) -> Lesson:
 
     Examples
     --------
-    >>> from mscteach.build import notebook_dir
+    >>> from mscteach.resources import notebook_dir
     >>> lesson(notebook_dir() / "06_clinical_trials.ipynb").time
     '60 minutes'
     """
@@ -110,7 +112,7 @@ def lesson(path: Path) -> Lesson:
 
 def chapter_overview(folder: Path | None = None) -> Markdown:
     """The chapters with their questions, objectives and time, read from each chapter's header (for the index page)."""
-    from .build import notebook_dir, notebooks
+    from .resources import notebook_dir, notebooks
 
     lines = ["| # | Chapter | Questions | You will be able to | Time |", "|---|---|---|---|---|"]
     for path in notebooks(folder or notebook_dir()):

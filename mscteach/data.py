@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # pandas is imported when a table is first loaded
 
 __all__ = [
     "ENV_VAR",
+    "package_descriptor",
     "TableInfo",
     "check_choice",
     "cite",
@@ -115,13 +116,14 @@ def _stamp(file: Path) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _descriptor(folder: Path) -> dict[str, Any]:
+def package_descriptor(folder: Path) -> dict[str, Any]:
+    """The data folder's ``datapackage.json`` as a dict (read again only when the file changes; do not modify)."""
     file = folder / "datapackage.json"
     return _descriptor_cached(str(file), _stamp(file))
 
 
 def _resource(folder: Path, name: str) -> dict[str, Any]:
-    resources = {r["name"]: r for r in _descriptor(folder)["resources"]}
+    resources = {r["name"]: r for r in package_descriptor(folder)["resources"]}
     if name not in resources:
         raise UnknownNameError("table", name, list(resources))
     return resources[name]
@@ -135,7 +137,7 @@ def list_tables(data: str | os.PathLike[str] | None = None) -> list[str]:
     data : str or path-like, optional
         Data folder (see :func:`data_dir`).
     """
-    return [r["name"] for r in _descriptor(data_dir(data))["resources"]]
+    return [r["name"] for r in package_descriptor(data_dir(data))["resources"]]
 
 
 # --------------------------------------------------------------------------- describe
@@ -565,7 +567,7 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
     if invalid:  # its references cannot be checked until the tables they point to are fixed
         context += f", or depends on a table that is ({', '.join(sorted(set(invalid)))})"
     else:
-        problems += _cross_table_problems(table, known, _enums(_descriptor(root)))
+        problems += _cross_table_problems(table, known, _enums(package_descriptor(root)))
     if problems:
         raise DataValidationError(sorted(set(problems), key=_problem_order), context=context)
 
@@ -714,7 +716,7 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
         Data folder; defaults to ``$MSCTEACH_DATA_DIR`` or the packaged data.
     """
     folder = data_dir(data)
-    descriptor = _descriptor(folder)
+    descriptor = package_descriptor(folder)
     tables = {r["name"]: _read(folder, r) for r in descriptor["resources"]}
     own: dict[str, list[Problem]] = {name: [] for name in tables}
     rels = {table.rel: name for name, table in tables.items()}
@@ -747,7 +749,7 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
 
 def dependencies(name: str, data: str | os.PathLike[str] | None = None) -> list[str]:
     """The tables ``name`` depends on through foreign keys (transitively), itself first."""
-    descriptor = _descriptor(data_dir(data))
+    descriptor = package_descriptor(data_dir(data))
     schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
     if name not in schemas:
         raise UnknownNameError("table", name, list(schemas))

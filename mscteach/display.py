@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +22,8 @@ import pandas as pd
 if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
     from matplotlib.figure import Figure
 
-__all__ = ["SITE_BUILD", "column_label", "figure_alt", "figure_png", "markdown_html", "site_build", "table_html"]
+__all__ = ["SITE_BUILD", "column_label", "figure_alt", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
+           "table_html"]
 
 #: Set (to "1") by ``mscteach build`` in the kernels that execute the chapters for the course site.
 SITE_BUILD = "MSCTEACH_SITE_BUILD"
@@ -186,9 +188,7 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
     ``dpi`` defaults to the figure's own, or 144 (sharp on a projector) when
     the chapter runs for the course site.
     """
-    from . import i18n
-
-    i18n.localise_figure(fig)  # nothing to do in English
+    localise_figure(fig)  # nothing to do in English
     buffer = io.BytesIO()
     dpi = dpi or (144 if site_build() else fig.dpi)
     if site_build():
@@ -208,3 +208,50 @@ def markdown_html(text: str) -> str:
     import mistune
 
     return mistune.html(text)
+
+
+@lru_cache(maxsize=1)
+def register_persian_font() -> str:
+    """Make Vazirmatn (shipped with mscteach) known to matplotlib; returns its family name."""
+    from matplotlib import font_manager
+
+    from . import i18n
+
+    font_manager.fontManager.addfont(str(i18n.FONT))
+    font_manager.fontManager.addfont(str(i18n.BOLD))  # titles are bold
+    return font_manager.FontProperties(fname=str(i18n.FONT)).get_name()
+
+
+def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
+    """Translate a finished figure's texts in place and set them in the language's font; returns the figure."""
+    from . import i18n
+
+    lang = lang or i18n.language()
+    if lang == "en" or getattr(fig, "_mscteach_lang", None) == lang:
+        return fig
+    from matplotlib.text import Text
+    from matplotlib.ticker import FuncFormatter
+
+    family = [register_persian_font(), "DejaVu Sans"]
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            original = axis.get_major_formatter()
+            if getattr(original, "_mscteach", False):
+                continue
+
+            def localised(x, pos=None, original=original):
+                return i18n.text(original(x, pos), lang)  # category names translated, numbers in Persian digits
+
+            wrapped = FuncFormatter(localised)
+            wrapped._mscteach = True
+            wrapped.set_locs = original.set_locs  # scalar formatters choose their format from the locations
+            wrapped.get_offset = original.get_offset
+            axis.set_major_formatter(wrapped)
+        ax.tick_params(labelfontfamily=family)
+    for artist in fig.findobj(Text):
+        content = artist.get_text()
+        if content:
+            artist.set_text(i18n.text(content, lang))
+        artist.set_fontfamily(family)
+    fig._mscteach_lang = lang
+    return fig

@@ -2,7 +2,7 @@
 
 A chapter run with ``lang = "fa"`` (``course.setup(lang)``) shows its figures,
 its explorers' controls and its tables' column labels in Persian. The plotting
-functions stay in English; :func:`localise_figure` translates a finished
+functions stay in English; :func:`mscteach.display.localise_figure` translates a finished
 figure's texts (titles, axis labels, tick labels, legends, notes) from the
 catalogue ``mscteach/locale/LANG/LC_MESSAGES/figures.po`` just before it is
 drawn, and sets them in Vazirmatn, shipped in ``mscteach/fonts/`` (SIL Open
@@ -24,12 +24,9 @@ import re
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-__all__ = ["FONT", "MISSING", "digits", "language", "localise_figure", "say", "set_language", "text"]
+__all__ = ["FONT", "MISSING", "digits", "language", "say", "set_language", "text"]
 
 FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 BOLD = FONT.with_name("Vazirmatn-Bold.ttf")
@@ -58,22 +55,11 @@ def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise UnknownNameError("language", lang, list(LANGUAGES))
     _state["lang"] = lang
-    if lang == "fa":
-        _register_font()
 
 
 def language() -> str:
     """The language figures are shown in."""
     return _state["lang"]
-
-
-@lru_cache(maxsize=1)
-def _register_font() -> str:
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(FONT))
-    font_manager.fontManager.addfont(str(BOLD))  # titles are bold
-    return font_manager.FontProperties(fname=str(FONT)).get_name()
 
 
 @lru_cache(maxsize=8)
@@ -174,36 +160,3 @@ def say(message: str, lang: str | None = None, /, **values: Any) -> str:
         MISSING.setdefault(lang, set()).add(message)
         return message.format(**values)
     return _DigitFormatter(lang).format(template, **values)
-
-
-def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
-    """Translate a finished figure's texts in place and set them in the language's font; returns the figure."""
-    lang = lang or language()
-    if lang == "en" or getattr(fig, "_mscteach_lang", None) == lang:
-        return fig
-    from matplotlib.text import Text
-    from matplotlib.ticker import FuncFormatter
-
-    family = [_register_font(), "DejaVu Sans"]
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            original = axis.get_major_formatter()
-            if getattr(original, "_mscteach", False):
-                continue
-
-            def localised(x, pos=None, original=original):
-                return text(original(x, pos), lang)  # category names translated, numbers in Persian digits
-
-            wrapped = FuncFormatter(localised)
-            wrapped._mscteach = True
-            wrapped.set_locs = original.set_locs  # scalar formatters choose their format from the locations
-            wrapped.get_offset = original.get_offset
-            axis.set_major_formatter(wrapped)
-        ax.tick_params(labelfontfamily=family)
-    for artist in fig.findobj(Text):
-        content = artist.get_text()
-        if content:
-            artist.set_text(text(content, lang))
-        artist.set_fontfamily(family)
-    fig._mscteach_lang = lang
-    return fig

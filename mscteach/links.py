@@ -70,7 +70,7 @@ def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") 
 
 def chapter_links(hub: str, repository: str | None = None, branch: str = "main") -> list[tuple[str, str]]:
     """(chapter, nbgitpuller link) for every chapter notebook, in course order."""
-    from .build import notebook_dir, notebooks
+    from .resources import notebook_dir, notebooks
 
     repository = repository or repository_url()
     if not repository:

@@ -35,7 +35,7 @@ def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms
     """Print each HTML page to its PDF, with one headless Chromium for all of them."""
     from playwright.sync_api import sync_playwright
 
-    from .runner import write_atomically
+    from .atomic import write_atomically
 
     pages = list(pages)
     if not pages:

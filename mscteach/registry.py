@@ -729,10 +729,10 @@ def screen(records: Sequence[Record], data: str | os.PathLike[str] | None = None
     RegistryError
         If one trial appears twice in exports of the same register with different values.
     """
-    from .data import _descriptor, data_dir, load
+    from .data import package_descriptor, data_dir, load
 
     folder = data_dir(data)
-    resources = {r["name"]: r for r in _descriptor(folder)["resources"]}
+    resources = {r["name"]: r for r in package_descriptor(folder)["resources"]}
     missing = [name for name in ("registry_conditions", "registry_interventions") if name not in resources]
     clinical = resources.get("clinical_studies", {"schema": {"fields": []}})
     if missing or "registry_id" not in {f["name"] for f in clinical["schema"]["fields"]}:
@@ -875,9 +875,9 @@ PHASE_LABELS = {"EARLY_PHASE1": "early phase 1", "PHASE1": "phase 1", "PHASE1|PH
 # --------------------------------------------------------------------------- the data folder
 def _read_rows(folder: Path, resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows of one of the import's tables in ``folder`` (none if the table is not there yet)."""
-    from .data import _descriptor, load
+    from .data import package_descriptor, load
 
-    names = [r["name"] for r in _descriptor(folder)["resources"]]
+    names = [r["name"] for r in package_descriptor(folder)["resources"]]
     if resource["name"] not in names:
         return []
     table = load(resource["name"], folder)
@@ -954,7 +954,7 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
         If the data folder is invalid before the import (fix it first), or the
         result would be.
     """
-    from .data import _descriptor, data_dir, validate
+    from .data import package_descriptor, data_dir, validate
 
     if not files:
         raise RegistryError("give at least one export file")
@@ -992,7 +992,7 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
                 "changed_trials": len({c.registry_id for c in changes if c.kind in ("status", "enrolment", "other")}),
                 "no_longer_included": sum(c.kind == "removed" for c in changes)})
 
-    descriptor = json.loads(json.dumps(_descriptor(folder)))
+    descriptor = json.loads(json.dumps(package_descriptor(folder)))
     resources = [r for r in descriptor["resources"] if r["name"] not in TABLE_NAMES]
     descriptor["resources"] = resources + [json.loads(json.dumps(t)) for t in TABLES]
     contents = {
@@ -1069,10 +1069,10 @@ def registered_trials(data: str | os.PathLike[str] | None = None) -> "pd.DataFra
     published results in the data is marked as such, and stays right when a
     study's ``registry_id`` is filled in later.
     """
-    from .data import _descriptor, data_dir, load
+    from .data import package_descriptor, data_dir, load
 
     folder = data_dir(data)
-    if REGISTERED_TRIALS["name"] not in [r["name"] for r in _descriptor(folder)["resources"]]:
+    if REGISTERED_TRIALS["name"] not in [r["name"] for r in package_descriptor(folder)["resources"]]:
         return None
     trials = load(REGISTERED_TRIALS["name"], folder)
     clinical = load("clinical_studies", folder)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import analysis, i18n
+from . import analysis, display, i18n
 from .data import load, vocabulary
 from .i18n import say
 from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, \
@@ -211,7 +211,7 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
                 animal = same_cells
             else:
                 preclinical_note = (f"None of the {len(animal)} related preclinical "
-                                    f"{analysis._plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
+                                    f"{analysis.plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
                                     "the nearest evidence, the same models with other cells, is shown.")
     mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
                                   "mechanism_category", p["disease"])
@@ -637,7 +637,7 @@ def generated_at() -> str:
 def _esc(value: Any) -> str:
     if isinstance(value, list):
         return html.escape(", ".join(map(str, value)))
-    return "–" if analysis._is_missing(value) else html.escape(str(value))
+    return "–" if analysis.is_missing(value) else html.escape(str(value))
 
 
 def _table(table: pd.DataFrame, lang: str = "en", translated: Sequence[str] = ()) -> Any:
@@ -694,7 +694,7 @@ def section(brief: EvidenceBrief, name: str) -> list:
 
     from . import plots
 
-    lang, plural = brief.lang, analysis._plural
+    lang, plural = brief.lang, analysis.plural
     if name == "counts":
         c = brief.counts
         designs = say(", ", lang).join(say("{n} {design}", lang, n=n, design=html.escape(_term(d, lang)))
@@ -751,7 +751,7 @@ def section(brief: EvidenceBrief, name: str) -> list:
                                     + "".join(f"<br><i>{note}</i>: {_esc(_phrase(w, lang))}"
                                               for w in result.warnings)))
             if result.pooled:
-                items.append(i18n.localise_figure(plots.forest_plot(result), lang))
+                items.append(display.localise_figure(plots.forest_plot(result), lang))
         if not brief.effects.empty:
             effects = brief.effects.assign(
                 risk_ratio=[_number(v, lang) for v in brief.effects["effect"]],
@@ -833,7 +833,7 @@ def section(brief: EvidenceBrief, name: str) -> list:
 
 def plain_language(brief: EvidenceBrief) -> str:
     """What the evidence means, in plain words, generated from the brief's own numbers."""
-    plural, lang = analysis._plural, brief.lang
+    plural, lang = analysis.plural, brief.lang
     c = brief.counts
     if not c["clinical_studies"]:
         return say("No clinical study in the review answers this question, so nothing can be said about MSC therapy "

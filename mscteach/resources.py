@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .errors import MscteachError
 
-__all__ = ["KINDS", "MARKER", "checkout", "course_folder", "init", "packaged", "workspace", "writable_folder"]
+__all__ = ["KINDS", "MARKER", "checkout", "course_folder", "init", "notebook_dir", "notebooks", "packaged", "workspace",
+           "writable_folder"]
 
 KINDS = ("data", "notebooks", "reports", "exercises")
 #: The file that marks a folder as a workspace.
@@ -61,6 +62,17 @@ def course_folder(kind: str, start: Path | None = None) -> Path:
         return root / kind
     raise MscteachError(f"no {kind}/ folder: neither a workspace (mscteach init DIR), an installed copy, "
                         "nor a checkout was found")
+
+
+def notebook_dir() -> Path:
+    """The folder of chapter notebooks: the workspace's, the installed copy, or the checkout's."""
+    return course_folder("notebooks")
+
+
+def notebooks(folder: Path | None = None) -> list[Path]:
+    """The course notebooks in order: ``00_index.ipynb`` then the numbered chapters."""
+    folder = folder or notebook_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def writable_folder(kind: str, doing: str) -> Path:
@@ -113,8 +125,9 @@ def init(target: Path, instructor: bool = False) -> list[Path]:
         If ``target`` exists and is not empty, or the instructor's files are
         not available here.
     """
-    from . import __version__
+    from importlib.metadata import version
 
+    __version__ = version("mscteach")
     target = Path(target).expanduser().resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise MscteachError(f"{str(target)!r} already exists and is not empty: choose a new folder")

@@ -15,7 +15,7 @@ import signal
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+from .atomic import write_atomically
 from .data import ENV_VAR
 from .errors import MscteachError
 
@@ -120,22 +121,6 @@ def ensure_writable_folder(folder: Path, what: str = "output folder") -> None:
             pass
     except OSError as exc:
         raise MscteachError(f"cannot write to {what} {str(folder)!r}: {exc.strerror}") from None
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file in the same folder, replaced only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; the result should not be
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 @contextmanager

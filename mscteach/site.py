@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MscteachError
+from .lessons import lesson_blocks
 
 __all__ = ["CONF_DIR", "lesson_blocks", "render", "site_pages", "sphinx_config"]
 
@@ -78,60 +79,9 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
 
 
 # --------------------------------------------------------------------------- lesson blocks
-def _admonition(title: str, css: str, body: str) -> str:
-    return f":::{{admonition}} {title}\n:class: {css}\n\n{body.strip()}\n:::\n"
-
-
-def lesson_blocks(markdown: str) -> str:
-    """Turn a chapter's Carpentries parts into MyST admonitions (for the site only).
-
-    The header table (questions, time, prerequisites) becomes an "Overview"
-    block, the learning objectives and the parameters note their own blocks;
-    "Challenge", "Key points" and "Instructor notes" sections become blocks of
-    those names. Everything else is left as written.
-
-    Examples
-    --------
-    >>> print(lesson_blocks("## Key points\\n\\n- one\\n- two"))
-    :::{admonition} Key points
-    :class: keypoints
-    <BLANKLINE>
-    - one
-    - two
-    :::
-    <BLANKLINE>
-    """
-    header = re.match(r"(# .+\n)\n\| \| \|\n\|---\|---\|\n((?:\|.*\|\n?)+)", markdown)
-    out = markdown
-    if header:
-        rows = re.findall(r"^\| \*\*(.+?)\*\* \| (.+?) \|$", header.group(2), re.M)
-        body = "\n".join(f"**{name}**: {value.replace('<br>', ' ')}\n" for name, value in rows)
-        out = header.group(1) + "\n" + _admonition("Overview", "overview", body) + out[header.end():]
-    objectives = re.search(r"\*\*Learning objectives\.\*\* (.+?)(?=\n\n\*Parameters\.\*|\Z)", out, re.S)
-    if objectives:
-        out = out[:objectives.start()] + _admonition("Learning objectives", "objectives", objectives.group(1)) \
-            + out[objectives.end():]
-    parameters = re.search(r"\*Parameters\.\* (.+)\Z", out, re.S)
-    if parameters:
-        out = out[:parameters.start()] + _admonition("Parameters", "parameters note", parameters.group(1))
-    sections = re.split(r"^(## (?:Challenge|Key points|Instructor notes)\n)", out, flags=re.M)
-    if len(sections) > 1:
-        rebuilt = [sections[0]]
-        for heading, body in zip(sections[1::2], sections[2::2]):
-            name = heading[3:].strip()
-            following = re.split(r"^(?=## )", body, maxsplit=1, flags=re.M)
-            css = {"Challenge": "challenge", "Key points": "keypoints", "Instructor notes": "instructor"}[name]
-            rebuilt.append(_admonition(name, css, following[0]))
-            if len(following) > 1:
-                rebuilt.append("\n" + following[1])
-        out = "".join(rebuilt)
-    return out
-
-
-# --------------------------------------------------------------------------- generated pages
 def site_pages(data: Path | None = None) -> dict[str, str]:
     """The course pages made from the data: glossary, references and "about the data" (MyST Markdown)."""
-    from .data import _descriptor, data_dir, format_citation, list_tables, load
+    from .data import package_descriptor, data_dir, format_citation, list_tables, load
 
     folder = data_dir(data)
     glossary = load("glossary", folder)
@@ -155,7 +105,7 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
             "[26] in a chapter links to its entry here.", ""]
     for row in references.itertuples():
         refs += [f"(ref-{row.ref_id})=", f"**[{row.ref_id}]** {_md_escape(format_citation(row._asdict()))}", ""]
-    descriptor = _descriptor(folder)
+    descriptor = package_descriptor(folder)
     about = ["# About the data", "", _md_escape(descriptor.get("description", "")), ""]
     licences = descriptor.get("licenses", [])
     if licences:

@@ -1,7 +1,7 @@
 """Translated editions of the course site: gettext catalogues of the chapters' narrative, managed with Babel.
 
 A chapter's narrative is its markdown cells, as the site shows them (after
-:func:`mscteach.site.lesson_blocks`). Each block of text between blank lines
+:func:`mscteach.lessons.lesson_blocks`). Each block of text between blank lines
 (a paragraph, a list, a table, a heading) is one message: its English text is
 the ``msgid``, its translation the ``msgstr``. The catalogues are standard
 gettext PO files, one per page, under ``mscteach/locale/LANG/LC_MESSAGES/``
@@ -152,7 +152,7 @@ def page_blocks(notebook: Path) -> list[tuple[str, str]]:
     """(cell id, block) for every translatable block of a notebook's markdown cells, as the site shows them."""
     import json
 
-    from .site import lesson_blocks
+    from .lessons import lesson_blocks
 
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     found = []

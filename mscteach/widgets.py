@@ -436,8 +436,8 @@ def registered_trials_items(trials: pd.DataFrame | None, per_arm: int, last_impo
                  "({total} in all; chapter 7 computes it). {ongoing} ongoing phase 2 or 3 {gives_word} an enrolment; "
                  "{reaching} {reach_word} it. Planned (anticipated) numbers are targets, not patients treated.",
                  study=study, per_arm=per_arm, total=2 * per_arm, ongoing=len(comparison),
-                 gives_word=analysis._plural(len(comparison), "trial gives", "trials give"), reaching=reaching,
-                 reach_word=analysis._plural(reaching, "reaches", "reach"))
+                 gives_word=analysis.plural(len(comparison), "trial gives", "trials give"), reaching=reaching,
+                 reach_word=analysis.plural(reaching, "reaches", "reach"))
     return [Markdown(analysis.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
             Markdown(target), plots.registered_target_figure(comparison, per_arm)]
 

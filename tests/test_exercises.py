@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from mscteach import exercises, grading
+from mscteach.classroom import exercises, grading
 from mscteach.runner import IPCKernelManager
 
 from .conftest import REPO

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mscteach import grading
+from mscteach.classroom import grading
 from mscteach.classroom.sandbox import UNSANDBOXED
 from mscteach.errors import MscteachError
 

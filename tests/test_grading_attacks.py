@@ -41,10 +41,28 @@ TIMEOUT = "25"
 pytestmark = pytest.mark.slow
 
 
+# What an attack that writes its own reply needs: the grader's reply pipe is among its open descriptors.
+_REPLY_PIPES = textwrap.dedent("""
+    def reply_pipes():
+        import os
+        found = []
+        for f in os.listdir("/proc/self/fd"):
+            try:
+                if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
+                    found.append(int(f))
+            except OSError:
+                pass
+        return found
+""")
+
+
 def _submission(path: Path, attack: str, base: Path = SOLUTION, count_breaches: bool = True) -> None:
     nb = nbformat.read(str(base), as_version=4)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    cell = nbformat.v4.new_code_cell("breaches = []\n" + textwrap.dedent(attack).strip())
+    attack = textwrap.dedent(attack).strip()
+    if "reply_pipes()" in attack:
+        attack = _REPLY_PIPES.strip() + "\n" + attack
+    cell = nbformat.v4.new_code_cell("breaches = []\n" + attack)
     if base == BLANK:  # after the blank answers, which would overwrite what the attack sets
         nb.cells.append(cell)
     else:  # after the imports cell (the 2nd code cell), so the attack is the 3rd code cell
@@ -128,7 +146,7 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
             et.ExceptionTestFile.run = lambda self, env: setattr(self, "test_case_results", [])
             at.TestFile.passed_all = property(lambda self: True)
             at.TestFile.score = property(lambda self: self.possible)
-            import mscteach.grading, mscteach.classroom.scoring as scoring
+            import mscteach.classroom.grading, mscteach.classroom.scoring as scoring
             scoring.TestSet.score = lambda self, answers: []
         """, BLANK, False),
         "always_equal": ("""
@@ -179,39 +197,21 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
         """, SOLUTION, True),
         "forged_reply_nesting": ("""
             import os
-            pipes = []
-            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
-                try:
-                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
-                        pipes.append(int(f))
-                except OSError:
-                    pass
+            pipes = reply_pipes()
             for reply in pipes:
                 os.write(reply, b"[" * 200_000 + b"\\n")
             os._exit(0)
         """, SOLUTION, True),
         "forged_reply_flood": ("""
             import os
-            pipes = []
-            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
-                try:
-                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
-                        pipes.append(int(f))
-                except OSError:
-                    pass
+            pipes = reply_pipes()
             for _ in range(20):
                 for reply in pipes:
                     os.write(reply, b"x" * 1_000_000)
         """, SOLUTION, True),
         "forged_errors": ("""
             import os, json
-            pipes = []
-            for f in os.listdir("/proc/self/fd"):  # the reply pipe is among the open descriptors
-                try:
-                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
-                        pipes.append(int(f))
-                except OSError:
-                    pass
+            pipes = reply_pipes()
             forged = json.dumps({"answers": {"n_rct": 6, "rct_treated": 192, "largest": "guo2019",
                                                 "infection_rr": 9 / 56 / (18 / 54), "q5_answer": "b"},
                                     "errors": [[1], "x", [1, 2, 3], [2, "E", "y" * 10_000]], "printed": "lots"}).encode() + b"\\n"
@@ -224,13 +224,7 @@ def _attacks(secrets: dict[str, str], port: int) -> dict[str, tuple[str, Path, b
         """, SOLUTION, True),
         "hash_flood": ("""
             import os, json
-            pipes = []
-            for f in os.listdir("/proc/self/fd"):
-                try:
-                    if f != "0" and os.readlink(f"/proc/self/fd/{f}").startswith("pipe:"):
-                        pipes.append(int(f))
-                except OSError:
-                    pass
+            pipes = reply_pipes()
             # integers that all hash to 0: a set of them is quadratic to build where the answers are scored
             slow = {"$": "set", "items": [k * (2 ** 61 - 1) for k in range(1, 150_000)]}
             forged = json.dumps({"answers": {"n_rct": slow}, "errors": [], "printed": 0}).encode() + b"\\n"

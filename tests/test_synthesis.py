@@ -85,3 +85,17 @@ def test_cumulative_meta_analysis_matches_metafors_cumul(trials):
 def test_bad_requests_are_named(trials, call, message):
     with pytest.raises(analysis.MscteachError, match=message):
         call(trials)
+
+
+def test_the_summary_states_the_confidence_level_that_was_asked_for(trials):
+    """Found in the restructuring review: alpha 0.5 printed "95% CI" beside a 50% interval."""
+    wide = analysis.meta_analysis(trials, "RR", "DL", alpha=0.05)
+    narrow = analysis.meta_analysis(trials, "RR", "DL", alpha=0.5)
+    assert "(95% CI " in wide.summary("en") and "95% prediction interval" in wide.summary("en")
+    line = narrow.summary("en")
+    assert f"(50% CI {narrow.ci_low:.2f}-{narrow.ci_high:.2f})" in line and "; 50% prediction interval" in line
+    assert "95%" not in line
+    # a 50% interval is the 95% one shrunk by z(0.75)/z(0.975) = 0.6745/1.9600 on the log scale
+    ratio = (np.log(narrow.ci_high) - np.log(narrow.ci_low)) / (np.log(wide.ci_high) - np.log(wide.ci_low))
+    assert ratio == pytest.approx(0.67449 / 1.95996, rel=1e-4)
+    assert "۵۰٪" in narrow.summary("fa") and "۹۵" not in narrow.summary("fa")

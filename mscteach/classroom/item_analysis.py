@@ -147,7 +147,7 @@ def write_report(gradebook_path: Path, out: Path, easy: float = EASY, hard: floa
     """Write ``item-analysis.html`` and ``item-analysis.csv`` to ``out``; returns their paths."""
     import jinja2
 
-    from ..runner import write_atomically
+    from ..atomic import write_atomically
 
     gradebook, questions = read_gradebook(gradebook_path)
     stats = item_statistics(gradebook, questions, easy, hard)
