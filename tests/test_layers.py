@@ -71,3 +71,11 @@ def test_moved_modules_still_import_from_their_old_names_with_a_warning():
         from mscteach.classroom import exercises as new_exercises, grading as new_grading
     assert grading.grade is new_grading.grade and grading.ISOLATION_LABELS is new_grading.ISOLATION_LABELS
     assert exercises.exercise_sets is new_exercises.exercise_sets
+
+
+def test_no_subprocess_is_started_with_preexec_fn():
+    """subprocess's preexec_fn is unsafe in a process with threads; grading starts sandboxes from a pool."""
+    found = [f"{path.relative_to(REPO)}:{node.lineno}" for path in sorted(PACKAGE.rglob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.keyword) and node.arg == "preexec_fn"]
+    assert found == []
