@@ -14,18 +14,15 @@ accepts. ``-p CHAPTER:NAME VALUE`` (e.g. ``-p 05_animal_models:disease HCC``)
 gives the value to that one chapter, which must accept it.
 """
 from __future__ import annotations
+from .errors import ParameterError
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import MscteachError, UnknownNameError
+from .errors import UnknownNameError
 
 __all__ = ["CHAPTERS", "Parameter", "ParameterError", "accepts", "check_parameters", "check_value"]
-
-
-class ParameterError(MscteachError, ValueError):
-    """A chapter parameter has a value of the wrong type or outside what the chapter accepts."""
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,39 @@ class DataDirectoryError(MscteachError, FileNotFoundError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class ParameterError(MscteachError, ValueError):
+    """A chapter parameter has a value of the wrong type or outside what the chapter accepts."""
+
+
+class RegistryError(MscteachError, ValueError):
+    """A registry export that cannot be read, or a data folder that cannot take an import."""
+
+
+class NotebookFailure(MscteachError):
+    """A notebook raised an error while it was executed."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
+        self.notebook, self.cell, self.error = notebook, cell, error
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(f"{notebook} failed at {where}: {error}")
+
+    def __reduce__(self):  # travels back from a worker process intact
+        return (NotebookFailure, (self.notebook, self.cell, self.error))
+
+
+class ReportParameterError(UnknownNameError):
+    """A report parameter has an unknown name or an impossible value (exit status 2 at the CLI)."""
+
+
+class ReportOutputError(MscteachError, ValueError):
+    """A report output path that cannot be used (exit status 2 at the CLI, before any kernel starts)."""
+
+
+class ScoringError(Exception):
+    """A submission's answers could not be scored (too slow, or the scoring process failed)."""
+
+
+class NotPlain(ValueError):
+    """An answer that is not plain data; the message says why, for the gradebook."""

@@ -21,6 +21,7 @@ copy, and only then replaces the changed files, so a failed import leaves the
 folder exactly as it was. :func:`diff` says what changed between two exports.
 """
 from __future__ import annotations
+from .errors import RegistryError
 
 import csv
 import io
@@ -35,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataValidationError, MscteachError
+from .errors import DataValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,10 +55,6 @@ __all__ = [
     "registered_trials",
     "screen",
 ]
-
-
-class RegistryError(MscteachError, ValueError):
-    """A registry export that cannot be read, or a data folder that cannot take an import."""
 
 
 # --------------------------------------------------------------------------- vocabularies

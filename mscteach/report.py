@@ -8,6 +8,8 @@ without code, and writes the HTML and its JSON summary atomically;
 :func:`write_batch` does that for a grid of parameters in parallel.
 """
 from __future__ import annotations
+from .errors import ReportOutputError
+from .errors import ReportParameterError
 
 import datetime as _dt
 import html
@@ -56,10 +58,6 @@ DEFAULTS: dict[str, Any] = {
 #: Report parameters restricted to a controlled vocabulary: (table, field) in the schema.
 VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinical_studies", "cell_type"),
               "cell_origin": ("clinical_studies", "cell_origin"), "design": ("clinical_studies", "design")}
-
-
-class ReportParameterError(UnknownNameError):
-    """A report parameter has an unknown name or an impossible value (exit status 2 at the CLI)."""
 
 
 def template_path() -> Path:
@@ -330,10 +328,6 @@ def check_output(path: Path) -> Path:
                                 f"as {path.with_suffix('.json').name}); got {str(path)!r}: "
                                 f"try -o {path.with_suffix('.html')}")
     return path
-
-
-class ReportOutputError(MscteachError, ValueError):
-    """A report output path that cannot be used (exit status 2 at the CLI, before any kernel starts)."""
 
 
 FORMATS = ("html", "pdf", "json")

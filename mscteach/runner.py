@@ -9,6 +9,7 @@
 * :func:`write_atomically` replaces a file only with a complete new one.
 """
 from __future__ import annotations
+from .errors import NotebookFailure
 
 import os
 import signal
@@ -76,18 +77,6 @@ class IPCKernelManager(AsyncKernelManager):
         # jupyter_client's default IPC prefix is "kernel-ipc" in the working directory,
         # shared by every kernel started there: give each kernel its own.
         return os.path.join(tempfile.gettempdir(), f"mscteach-kernel-{uuid.uuid4().hex}-ipc")
-
-
-class NotebookFailure(MscteachError):
-    """A notebook raised an error while it was executed."""
-
-    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
-        self.notebook, self.cell, self.error = notebook, cell, error
-        where = f"cell {cell}" if cell is not None else "before any cell ran"
-        super().__init__(f"{notebook} failed at {where}: {error}")
-
-    def __reduce__(self):  # travels back from a worker process intact
-        return (NotebookFailure, (self.notebook, self.cell, self.error))
 
 
 def _ignore_sigint() -> None:

@@ -79,3 +79,13 @@ def test_no_subprocess_is_started_with_preexec_fn():
              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
              if isinstance(node, ast.keyword) and node.arg == "preexec_fn"]
     assert found == []
+
+
+def test_every_exception_class_lives_in_errors():
+    found = [f"{path.relative_to(REPO)}:{node.lineno} {node.name}" for path in sorted(PACKAGE.rglob("*.py"))
+             if path.name != "errors.py"
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ClassDef) and any(
+                 isinstance(b, ast.Name) and (b.id.endswith(("Error", "Exception", "Failure")) or b.id == "Warning")
+                 for b in node.bases)]
+    assert found == []

@@ -22,6 +22,7 @@ it can never hand the grader an object with behaviour of its own.
 {'$': 'not plain', 'type': 'Sly', 'why': 'a subclass of int'}
 """
 from __future__ import annotations
+from ..errors import NotPlain
 
 import math
 import sys
@@ -36,10 +37,6 @@ _CONTAINERS = {tuple: "tuple", set: "set", frozenset: "frozenset"}
 # dtypes a DataFrame or Series may be rebuilt with; anything else is rebuilt as object
 _DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool",
            "object", "string", "Int64", "Float64", "boolean", "category"}
-
-
-class NotPlain(ValueError):
-    """An answer that is not plain data; the message says why, for the gradebook."""
 
 
 class _Budget:

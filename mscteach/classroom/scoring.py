@@ -9,6 +9,7 @@ shared among its test cases); an answer that is not plain data scores 0 for
 its question, with the reason.
 """
 from __future__ import annotations
+from ..errors import ScoringError
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +124,6 @@ def main() -> int:
             result = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
         print(json.dumps(result), flush=True)
     return 0
-
-
-class ScoringError(Exception):
-    """A submission's answers could not be scored (too slow, or the scoring process failed)."""
 
 
 class Scorer:
