@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import i18n
 from .errors import UnknownNameError
 
 __all__ = ["CHAPTERS", "Parameter", "ParameterError", "accepts", "check_parameters", "check_value"]
@@ -75,7 +76,7 @@ IMMUNE_CATEGORIES = ["innate immunity", "adaptive immunity", "immunomodulation (
 
 INTERACTIVE = Parameter("flag", describes="show live explorers (False: their default view as plain output)")
 #: Every chapter's ``lang``: the language of its figures, explorers and table labels (mscteach.i18n).
-LANG = Parameter("choice", lambda: ["en", "fa"], allow_all=False,
+LANG = Parameter("choice", lambda: list(i18n.LANGUAGES), allow_all=False,
                  describes="language of figures, explorers and table labels: en or fa (Persian)")
 
 #: Each chapter's parameters, by notebook name (without .ipynb).

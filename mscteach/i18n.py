@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FONT", "MISSING", "digits", "language", "say", "set_language", "text"]
+__all__ = ["FONT", "MISSING", "digits", "language", "read_catalogue", "say", "set_language", "text"]
 
 FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 BOLD = FONT.with_name("Vazirmatn-Bold.ttf")
@@ -64,12 +64,24 @@ def language() -> str:
 
 @lru_cache(maxsize=8)
 def _catalogue(lang: str, domain: str = "figures") -> dict[str, str]:
+    path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
+    return read_catalogue(path) if path.is_file() else {}
+
+
+def read_catalogue(path: Path) -> dict[str, str]:
+    """A PO catalogue's confirmed translations (English text -> translation; fuzzy and empty ones left out).
+
+    Read again only when the file changes. The one PO reader of the package (Babel's).
+    """
+    path = Path(path)
+    return dict(_read_po(str(path), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _read_po(path: str, stamp: int) -> dict[str, str]:
     from babel.messages.pofile import read_po
 
-    path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         catalog = read_po(f)
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 

@@ -21,6 +21,7 @@ from . import analysis
 __all__ = [
     "PALETTE",
     "challenges_figure",
+    "cumulative_figure",
     "design_disease_heatmap",
     "dose_figure",
     "ecm_balance_figure",

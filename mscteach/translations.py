@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .errors import MscteachError, UnknownNameError
 from .i18n import RTL  # noqa: F401  (languages written right to left; part of this module's interface)
 
@@ -34,7 +34,8 @@ __all__ = ["LANGUAGES", "LOCALE", "RTL", "Translation", "blocks", "catalogue", "
            "update"]
 
 #: The editions the course can be built in, with their names in their own language.
-LANGUAGES = {"en": "English", "fa": "فارسی"}
+LANGUAGE_NAMES = {"en": "English", "fa": "فارسی"}
+LANGUAGES = {code: LANGUAGE_NAMES[code] for code in i18n.LANGUAGES}  # the one list of languages is i18n's
 LOCALE = Path(__file__).resolve().parent / "locale"
 #: The source language: its edition needs no catalogue.
 SOURCE = "en"
@@ -106,22 +107,13 @@ def _catalogue_file(lang: str, page: str, locale: Path | None = None) -> Path:
     return (locale or LOCALE) / lang / "LC_MESSAGES" / f"{page}.po"
 
 
-@lru_cache(maxsize=64)
-def _read(path: str, stamp: float) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    with open(path, "rb") as f:
-        catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-
-
 def catalogue(lang: str, page: str, locale: Path | None = None) -> dict[str, str]:
     """The confirmed translations of a page (English text -> translation); empty when there is no catalogue."""
     check_language(lang)
     path = _catalogue_file(lang, page, locale)
     if lang == SOURCE or not path.is_file():
         return {}
-    return dict(_read(str(path), path.stat().st_mtime))
+    return i18n.read_catalogue(path)
 
 
 @dataclass
