@@ -199,7 +199,7 @@ def check_parameters(chapter: str, **values: Any) -> None:
     >>> check_parameters("01_history", year_from="abc", year_to=1991, category="all", interactive=True, lang="en")
     Traceback (most recent call last):
     ...
-    mscteach.chapters.ParameterError: 01_history: parameter year_from must be a whole number (a year); got 'abc'
+    mscteach.errors.ParameterError: 01_history: parameter year_from must be a whole number (a year); got 'abc'
     """
     for name, value in values.items():
         check_value(chapter, name, value)
