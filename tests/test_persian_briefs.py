@@ -191,8 +191,9 @@ def test_say_fills_fields_in_the_languages_digits():
     persian = i18n.say("<b>{n}</b> clinical {study_word} ({designs})", "fa", n=12, study_word="studies",
                        designs="RCT")
     assert persian == "<b>\u200f۱۲</b> مطالعه بالینی (RCT)"
-    estimate = i18n.say("; 95% prediction interval {low:.2f}-{high:.2f}", "fa", low=0.3, high=1.25)
-    assert estimate == "؛ بازه پیش بینی ۹۵٪: \u200f۰٫۳۰-\u200f۱٫۲۵"
+    estimate = i18n.say("; {level:g}% prediction interval {low:.2f}-{high:.2f}", "fa", low=0.3, high=1.25,
+                        level=95.0)
+    assert estimate == "؛ بازه پیش بینی \u200f۹۵٪: \u200f۰٫۳۰-\u200f۱٫۲۵"
 
 
 def test_a_sentence_without_translation_stays_english_and_is_recorded():
