@@ -14,14 +14,13 @@ accepts. ``-p CHAPTER:NAME VALUE`` (e.g. ``-p 05_animal_models:disease HCC``)
 gives the value to that one chapter, which must accept it.
 """
 from __future__ import annotations
-from .errors import ParameterError
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import i18n
-from .errors import UnknownNameError
+from .errors import ParameterError, UnknownNameError
 
 __all__ = ["CHAPTERS", "Parameter", "ParameterError", "accepts", "check_parameters", "check_value"]
 

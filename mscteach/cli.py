@@ -424,6 +424,9 @@ def _exercises(args: argparse.Namespace) -> int:
     if args.csv:
         grading.export(book, Path(args.csv), args.format)
     print(f"isolation: {book.grades[0].isolation}" if book.grades else "no submissions", file=sys.stderr)
+    for g in book.grades:
+        if roster is not None and Path(g.file).name not in roster:
+            print(f"not on the roster: {g.file} (graded as {g.student_id})", file=sys.stderr)
     for sid, files in book.duplicates().items():
         print(f"duplicate student id {sid} in {len(files)} files: {', '.join(files)}", file=sys.stderr)
     for g in book.not_graded:

@@ -107,3 +107,7 @@ class ScoringError(Exception):
 
 class NotPlain(ValueError):
     """An answer that is not plain data; the message says why, for the gradebook."""
+
+
+class Unanswered(NotPlain):
+    """An answer that was never given: not defined when the notebook finished, or left blank (``...``)."""

@@ -21,7 +21,6 @@ copy, and only then replaces the changed files, so a failed import leaves the
 folder exactly as it was. :func:`diff` says what changed between two exports.
 """
 from __future__ import annotations
-from .errors import RegistryError
 
 import csv
 import io
@@ -36,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataValidationError
+from .errors import DataValidationError, RegistryError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,8 +8,6 @@ without code, and writes the HTML and its JSON summary atomically;
 :func:`write_batch` does that for a grid of parameters in parallel.
 """
 from __future__ import annotations
-from .errors import ReportOutputError
-from .errors import ReportParameterError
 
 import datetime as _dt
 import html
@@ -31,7 +29,7 @@ from .data import load, vocabulary
 from .i18n import say
 from .runner import NotebookFailure, ensure_writable_folder, execute_notebook, render_html, \
     skip_unused_format_checkers, worker_pool, write_atomically
-from .errors import MscteachError, UnknownNameError
+from .errors import MscteachError, ReportOutputError, ReportParameterError, UnknownNameError
 from .printing import PAPERS, print_pdfs, printer
 
 __all__ = [

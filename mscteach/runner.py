@@ -9,7 +9,6 @@
 * :func:`write_atomically` replaces a file only with a complete new one.
 """
 from __future__ import annotations
-from .errors import NotebookFailure
 
 import os
 import signal
@@ -27,7 +26,7 @@ from traitlets import default
 
 from .atomic import write_atomically
 from .data import ENV_VAR
-from .errors import MscteachError
+from .errors import MscteachError, NotebookFailure
 
 __all__ = [
     "IPCKernelManager",

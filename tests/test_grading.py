@@ -101,7 +101,9 @@ def test_the_roster_gives_platform_ids_and_the_file_name_is_the_fallback(batch):
 def test_broken_and_foreign_notebooks_are_refused_with_their_reason(batch):
     _, _, rows, _ = batch
     assert rows["other_set"]["status"] == "wrong set"
-    assert rows["other_set"]["message"] == f"this notebook belongs to exercise set ch05_animal_models, not {SET}"
+    assert rows["other_set"]["message"] == (f"this notebook belongs to exercise set ch05_animal_models, not {SET}; "
+                                            "not on the roster: its id comes from the notebook or the file name, "
+                                            "which a learning platform may not know")
     for name in ("broken", "truncated"):
         assert rows[name]["status"] == "unreadable" and rows[name]["message"].startswith("not a notebook")
         assert rows[name]["total"] == "" and rows[name]["q1"] == ""  # no mark, rather than a false 0
@@ -111,7 +113,10 @@ def test_a_raising_cell_costs_only_its_own_answer_and_is_named(batch):
     _, _, rows, _ = batch
     assert _marks(rows["raises"]) == ["1", "0", "1", "1", "1", "4", "80.0"]
     # named as the student sees it: the 5th code cell (otter's setup cell is the 1st), with its first line
-    assert rows["raises"]["message"] == ("code cell 5 (`rct_treated = 1 / 0 + int(clinical.loc[clinical[\"design\"]...`) "
+    # (the batch's roster lists two other files, so this one is also flagged as missing from it)
+    assert rows["raises"]["message"] == ("not on the roster: its id comes from the notebook or the file name, which "
+                                         "a learning platform may not know; "
+                                         "code cell 5 (`rct_treated = 1 / 0 + int(clinical.loc[clinical[\"design\"]...`) "
                                          "raised ZeroDivisionError: division by zero; "
                                          "q2: rct_treated was not defined when the notebook finished")
 
@@ -236,7 +241,7 @@ def test_the_same_student_id_in_two_files_is_flagged(tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["student_id"], r["total"], r["message"]) for r in rows] == [
         ("s001", "5", "duplicate student id s001: also in b.ipynb"),
-        ("s001", "4.5", "duplicate student id s001: also in a.ipynb")]
+        ("s001", "4.5", "q1 lost 0.5: count rows whose design is 'RCT'; duplicate student id s001: also in a.ipynb")]
 
 
 def test_grading_in_a_student_workspace_says_the_autograder_is_for_instructors(tmp_path):

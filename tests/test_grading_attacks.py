@@ -256,8 +256,8 @@ EXPECTED = {
     "plant_for_next_student": (["1", "1", "1", "1", "1"], "5", "graded", ""),
     "snoop": (["1", "1", "1", "1", "1"], "5", "graded", ""),
     "network": (["1", "1", "1", "1", "1"], "5", "graded", ""),
-    # a blank notebook: its answers are `...`, not plain data; patching otter and the scorer changed nothing
-    "patch_otter": (["0", "0", "0", "0", "0"], "0", "graded", "n_rct is not plain data"),
+    # a blank notebook: its answers are `...`, left blank; patching otter and the scorer changed nothing
+    "patch_otter": (["0", "0", "0", "0", "0"], "0", "graded", "q1: n_rct was left blank (...)"),
     "always_equal": (["0", "0", "0", "0", "0"], "0", "graded", "n_rct is not plain data (a subclass of int"),
     "delete_own_files": (["1", "1", "1", "1", "1"], "5", "graded", ""),
     "output_flood": (["1", "1", "1", "1", "1"], "5", "graded", "printed 50 million characters (not kept)"),

@@ -69,6 +69,7 @@ def test_the_command_writes_the_page_and_the_table(gradebook, tmp_path):
     assert 'alt="Histogram of total scores: 1 scored 1, 1 scored 1.5, 3 scored 2."' in page
     assert "data:image/png;base64," in page and "http" not in page.replace("http-equiv", "")
     assert "s6.ipynb" in page and "still running after 180 s" in page
+    assert "With 5 graded submissions these figures are a rough guide" in page
 
 
 @pytest.mark.parametrize("text, error", [

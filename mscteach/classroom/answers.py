@@ -22,13 +22,14 @@ it can never hand the grader an object with behaviour of its own.
 {'$': 'not plain', 'type': 'Sly', 'why': 'a subclass of int'}
 """
 from __future__ import annotations
-from ..errors import NotPlain
 
 import math
 import sys
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_ITEMS", "NotPlain", "decode", "encode"]
+from ..errors import NotPlain, Unanswered
+
+__all__ = ["MAX_DEPTH", "MAX_ITEMS", "NotPlain", "Unanswered", "decode", "encode"]
 
 MAX_DEPTH = 12
 MAX_ITEMS = 200_000
@@ -64,6 +65,8 @@ def encode(value: Any, _depth: int = 0, _budget: _Budget | None = None) -> Any:
     if _depth > MAX_DEPTH:
         return {"$": "not plain", "type": type(value).__qualname__[:100], "why": f"nested deeper than {MAX_DEPTH}"}
     kind = type(value)
+    if value is Ellipsis:  # the student version's placeholder: not answered
+        return {"$": "blank"}
     if kind in _SCALARS:
         if kind is float and not math.isfinite(value):
             return {"$": "float", "value": repr(value)}
@@ -134,7 +137,9 @@ def decode(data: Any, _depth: int = 0, _budget: _Budget | None = None) -> Any:
     if tag == "not plain":
         raise NotPlain(f"{data.get('why', 'not a plain value')} ({str(data.get('type', '?'))[:100]})")
     if tag == "missing":
-        raise NotPlain("was not defined when the notebook finished")
+        raise Unanswered("was not defined when the notebook finished")
+    if tag == "blank":
+        raise Unanswered("was left blank (...)")
     if tag in ("NA", "NaT"):
         import pandas as pd
 

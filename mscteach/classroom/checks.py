@@ -10,7 +10,8 @@ cases passed!" when just the answer's form was checked: it says
 
     q1: the answer has the right form; its value is checked when your work is graded
 
-A failing check shows otter's own report (what is wrong, with the test's hint).
+A failing check says what is wrong in the test's own words (``q1: expected a whole number``), without
+otter's report of the failing line.
 """
 from __future__ import annotations
 
@@ -45,21 +46,40 @@ def value_checked_when_graded(test_path: str) -> bool:
 class Check:
     """One question's self-check: otter's result, shown in words that say what was checked."""
 
-    def __init__(self, result: Any, form_only: bool) -> None:
+    def __init__(self, result: Any, form_only: bool, environment: dict[str, Any] | None = None) -> None:
         self.result = result
         self.form_only = form_only
+        self.environment = environment or {}
 
     @property
     def passed(self) -> bool:
         return bool(self.result.passed_all)
 
     def lines(self) -> list[str] | None:
-        """Our wording when only the form was checked and it is right; None to show otter's report."""
-        if not (self.form_only and self.passed):
+        """What the check says, a line each; None to show otter's own report (all passed, no hidden tests)."""
+        name = self.result.name
+        if not self.passed:  # each failing test's hint, in its author's words (otter trims their quotes)
+            return [f"{name}: {hint}" for hint in self._hints()]
+        if not self.form_only:
             return None
         notes = [r.test_case.success_message for r in self.result.test_case_results
                  if r.test_case.success_message and not r.test_case.success_message.startswith(_STANDARD)]
-        return [FORM_ONLY.format(question=self.result.name), *notes]
+        return [FORM_ONLY.format(question=name), *notes]
+
+    def _hints(self) -> list[str]:
+        hints: list[str] = []
+        for result in self.result.test_case_results:
+            if result.passed:
+                continue
+            try:
+                result.test_case.body.call_func(self.environment)
+            except Exception as exc:
+                hint = str(exc) if isinstance(exc, AssertionError) and str(exc) else f"{type(exc).__name__}: {exc}"
+            else:  # passes when run again (a test with state): otter's words
+                hint = (result.message or "").strip().splitlines()[-1] if result.message else "failed"
+            if hint not in hints:
+                hints.append(hint)
+        return hints or ["failed"]
 
     def __repr__(self) -> str:
         lines = self.lines()
@@ -69,7 +89,8 @@ class Check:
         lines = self.lines()
         if lines is None:
             return self.result._repr_html_()
-        return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        style = "" if self.passed else ' style="color: #a4000f"'
+        return "".join(f"<p{style}>{html.escape(line)}</p>" for line in lines)
 
     def __getattr__(self, name: str) -> Any:  # anything else a student's code asks of otter's result
         return getattr(self.result, name)
@@ -96,7 +117,7 @@ class Notebook(otter.Notebook):
             global_env = inspect.currentframe().f_back.f_globals
         result = super().check(question, global_env)
         path = os.path.join(self._tests_dir, f"{question}.py") if self._tests_dir else ""
-        return Check(result, value_checked_when_graded(path))
+        return Check(result, value_checked_when_graded(path), global_env)
 
     def check_all(self) -> Checks:
         from otter.check.utils import list_available_tests

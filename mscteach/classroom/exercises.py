@@ -92,6 +92,9 @@ def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
 
 
 _OTTER_INIT = "import otter\ngrader = otter.Notebook("
+_OTTER_CHECK_ALL = "the cell below will rerun all of the autograder tests."
+_HONEST_CHECK_ALL = ("the cell below reruns every check above (the form of each answer: the values are checked "
+                     "when your work is graded).")
 _HONEST_INIT = "from mscteach.classroom.checks import Notebook  # otter's, saying what a check looked at\ngrader = Notebook("
 
 
@@ -104,6 +107,8 @@ def _stable_cell_ids(path: Path, name: str) -> None:
         cell["id"] = f"{name.replace('_', '-')}-{i}"
         if cell.cell_type == "code" and _OTTER_INIT in cell.source:
             cell.source = cell.source.replace(_OTTER_INIT, _HONEST_INIT)
+        if cell.cell_type == "markdown" and _OTTER_CHECK_ALL in cell.source:
+            cell.source = cell.source.replace(_OTTER_CHECK_ALL, _HONEST_CHECK_ALL)
     nbformat.write(nb, str(path))
 
 

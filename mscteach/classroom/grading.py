@@ -348,13 +348,17 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
             g.status, g.message, g.student_id = "unreadable", "file not found", g.student_id or path.stem
             continue
         reason, meta_id, note = _inspect(path, exercise_set)
+        if reason:
+            g.status = "wrong set" if "belongs to exercise set" in reason else "unreadable"
+            g.note(reason)
+        if roster and path.name not in roster:
+            g.note("not on the roster: its id comes from the notebook or the file name, which a learning "
+                   "platform may not know")
         if not g.student_id and meta_id:
             g.student_id = printable(meta_id, 100)
             g.note("student id from the notebook's own metadata (no roster entry)")
         g.student_id = g.student_id or path.stem
         if reason:
-            g.status = "wrong set" if "belongs to exercise set" in reason else "unreadable"
-            g.note(reason)
             continue
         g.note(note)
         cells = _code_cells(path)

@@ -50,6 +50,7 @@ REPLY_LIMIT = 8 * 1024 * 1024
 #: Characters of the sandbox's own standard output and error kept for messages.
 KEPT_LOG = 4000
 _UID_BASE = 1_900_000_000  # well above any real account
+SHM_MB = 64
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _bwrap_args(mode: str, data_dir: Path, limits: Limits, uid: int) -> list[str
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     scratch = str(limits.scratch_mb * 1024 * 1024)
     args += ["--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
-             "--perms", "1777", "--size", str(64 * 1024 * 1024), "--tmpfs", "/dev/shm"]
+             "--perms", "1777", "--size", str(SHM_MB * 1024 * 1024), "--tmpfs", "/dev/shm"]
     made = {"/"}
     for path in _visible_paths(data_dir):
         # bubblewrap would make the folders above a mount point readable by their owner only
@@ -194,7 +195,9 @@ def _make_cgroups(name: str, limits: Limits) -> tuple[list[Path], list[Path]]:
     A memory cgroup counts everything the submission keeps in memory, files in memory (memfd, tmpfs, shared
     memory) included, which per-process limits and resident sizes do not see.
     """
-    memory = str(limits.memory_mb * 1024 * 1024)
+    # room above the per-process limit for what the cgroup also counts: its in-memory folders and the page
+    # cache of the files it reads (at exactly the limit, a process near it would thrash instead of failing)
+    memory = str((limits.memory_mb + 2 * limits.scratch_mb + SHM_MB + 256) * 1024 * 1024)
     pids = str(2 * limits.processes)
     made: list[Path] = []
     try:

@@ -9,14 +9,13 @@ shared among its test cases); an answer that is not plain data scores 0 for
 its question, with the reason.
 """
 from __future__ import annotations
-from ..errors import ScoringError
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import MscteachError
-from .answers import NotPlain, decode
+from ..errors import MscteachError, NotPlain, ScoringError, Unanswered
+from .answers import decode
 
 __all__ = ["QuestionScore", "TestSet", "load_tests"]
 
@@ -55,25 +54,54 @@ class TestSet:
         return float(sum(f.possible for f in self.files.values()))
 
     def score(self, encoded: dict) -> list[QuestionScore]:
-        """Each question's score for one submission's encoded answers."""
-        values, problems = {}, {}
+        """Each question's score for one submission's encoded answers, with the reasons for points lost.
+
+        The reasons are the failing tests' own messages (the hints a teacher wrote for each test), an answer
+        never given, or an answer that is not plain data (which scores 0).
+        """
+        values, unanswered, not_plain = {}, {}, {}
         for name in self.names:
             try:
                 values[name] = decode(encoded.get(name, {"$": "missing"}))
+            except Unanswered as exc:
+                unanswered[name] = str(exc)
             except NotPlain as exc:
-                problems[name] = str(exc)
+                not_plain[name] = str(exc)
         scores = []
         for question, test_file in self.files.items():
             wanted = _parameters(test_file)
-            reasons = [f"{question}: {name} {problems[name]}" if "not defined" in problems[name]
-                       else f"{question}: {name} is not plain data ({problems[name]}), so it scores 0"
-                       for name in wanted if name in problems]
-            if any(name in problems and "not defined" not in problems[name] for name in wanted):
-                scores.append(QuestionScore(question, 0.0, float(test_file.possible), reasons))
+            possible = float(test_file.possible)
+            reasons = [f"{question}: {name} is not plain data ({not_plain[name]}), so it scores 0"
+                       for name in wanted if name in not_plain]
+            if reasons:
+                scores.append(QuestionScore(question, 0.0, possible, reasons))
                 continue
-            test_file.run({name: values.get(name) for name in wanted})
-            scores.append(QuestionScore(question, float(test_file.score), float(test_file.possible), reasons))
+            reasons = [f"{question}: {name} {unanswered[name]}" for name in wanted if name in unanswered]
+            environment = {name: values.get(name) for name in wanted}
+            test_file.run(environment)
+            score = float(test_file.score)
+            if score < possible and not reasons:
+                hints = _failures(test_file, environment)
+                reasons.append(f"{question} lost {possible - score:g}" + (f": {'; '.join(hints)}" if hints else ""))
+            scores.append(QuestionScore(question, score, possible, reasons))
         return scores
+
+
+def _failures(test_file: Any, environment: dict) -> list[str]:
+    """The messages of a test file's failing cases, as their authors wrote them (otter trims quotes)."""
+    hints: list[str] = []
+    for result in test_file.test_case_results:
+        if result.passed:
+            continue
+        try:
+            result.test_case.body.call_func(environment)
+        except Exception as exc:  # the test's own assertion, run again for its exact words
+            hint = str(exc) or type(exc).__name__
+        else:
+            continue
+        if hint not in hints:
+            hints.append(hint)
+    return hints
 
 
 def _parameters(test_file: Any) -> list[str]:

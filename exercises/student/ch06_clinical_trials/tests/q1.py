@@ -8,7 +8,7 @@ points = 1
 @test_case(points=None, hidden=False, 
     success_message="only the form of the answer was checked here: its value is checked when your work is graded")
 def test_q1_type(n_rct):
-    assert isinstance(n_rct, int), 'expected a whole number'
+    assert isinstance(n_rct, int), 'expected a whole number (wrap the count in int(...))'
 
 # hidden tests check this answer's value when the work is graded
 value_checked_when_graded = True
