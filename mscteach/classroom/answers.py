@@ -112,9 +112,8 @@ def encode(value: Any, _depth: int = 0, _budget: _Budget | None = None) -> Any:
 
 def _scalar(value: Any) -> Any:
     """A pandas cell or index label as a Python value where pandas holds a NumPy scalar."""
-    item = getattr(value, "item", None)
     numpy = sys.modules.get("numpy")
-    if numpy is not None and isinstance(value, numpy.generic) and type(value).__module__ == "numpy" and item:
+    if numpy is not None and isinstance(value, numpy.generic) and type(value).__module__ == "numpy":
         return value.item()
     return value
 

@@ -67,19 +67,9 @@ class Check:
         return [FORM_ONLY.format(question=name), *notes]
 
     def _hints(self) -> list[str]:
-        hints: list[str] = []
-        for result in self.result.test_case_results:
-            if result.passed:
-                continue
-            try:
-                result.test_case.body.call_func(self.environment)
-            except Exception as exc:
-                hint = str(exc) if isinstance(exc, AssertionError) and str(exc) else f"{type(exc).__name__}: {exc}"
-            else:  # passes when run again (a test with state): otter's words
-                hint = (result.message or "").strip().splitlines()[-1] if result.message else "failed"
-            if hint not in hints:
-                hints.append(hint)
-        return hints or ["failed"]
+        from .scoring import failure_hints
+
+        return failure_hints(self.result, self.environment) or ["failed"]
 
     def __repr__(self) -> str:
         lines = self.lines()

@@ -244,13 +244,13 @@ def _record(g: Grade, outcome: _sandbox.Outcome, scores, cells: list[dict], limi
 class _Scorers:
     """One trusted scoring process per grading thread, all closed at the end of the batch."""
 
-    def __init__(self, tests_dir: Path, memory_mb: int) -> None:
+    def __init__(self, tests_dir: Path) -> None:
         import os
         import threading
 
         from ..data import ENV_VAR, data_dir
 
-        self.tests_dir, self.memory_mb = tests_dir, memory_mb
+        self.tests_dir = tests_dir
         self.environment = {**os.environ, ENV_VAR: str(data_dir()), "MPLBACKEND": "Agg"}
         self.local = threading.local()
         self.all: list = []
@@ -260,7 +260,7 @@ class _Scorers:
         from .scoring import Scorer
 
         if getattr(self.local, "scorer", None) is None:
-            self.local.scorer = Scorer(self.tests_dir, self.environment, self.memory_mb)
+            self.local.scorer = Scorer(self.tests_dir, self.environment)
             with self.lock:
                 self.all.append(self.local.scorer)
         return self.local.scorer
@@ -366,7 +366,7 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
                                 "names": tests.names}))
     from tqdm.auto import tqdm
 
-    scorers = _Scorers(tests_dir, memory_mb)
+    scorers = _Scorers(tests_dir)
     with tempfile.TemporaryDirectory(prefix="mscteach-grade-") as tmp, scorers, \
             ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on its own sandbox
         futures = {pool.submit(_grade_one, job, isolation, limits, i, Path(tmp) / f"submission-{i}",

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -430,7 +431,7 @@ def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limi
     if final is None or type(final.get("answers")) is not dict:
         if process.returncode in (-9, 137) or "MemoryError" in "".join(log):
             return Outcome("out of memory", f"used more than the {limits.memory_mb} MB allowed", last_cell=last_cell)
-        if process.returncode in (-24, -signal_number("SIGXCPU")):
+        if process.returncode == -signal.SIGXCPU:
             return Outcome("timed out", f"used more than {int(limits.timeout)} s of processor time",
                            last_cell=last_cell)
         last = next((line for line in reversed("".join(log).strip().splitlines()) if line.strip()), "")
@@ -441,12 +442,6 @@ def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limi
         if type(final.get("errors")) is list else []
     printed = final.get("printed") if type(final.get("printed")) is int else 0
     return Outcome("ran", answers=final["answers"], errors=errors, last_cell=last_cell, printed=printed)
-
-
-def signal_number(name: str) -> int:
-    import signal
-
-    return int(getattr(signal, name))
 
 
 def _text(stream):

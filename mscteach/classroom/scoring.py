@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import MscteachError, NotPlain, ScoringError, Unanswered
 from .answers import decode
 
-__all__ = ["QuestionScore", "TestSet", "load_tests"]
+__all__ = ["QuestionScore", "Scorer", "TestSet", "failure_hints", "load_tests"]
 
 
 @dataclass
@@ -81,24 +81,28 @@ class TestSet:
             test_file.run(environment)
             score = float(test_file.score)
             if score < possible and not reasons:
-                hints = _failures(test_file, environment)
+                hints = failure_hints(test_file, environment)
                 reasons.append(f"{question} lost {possible - score:g}" + (f": {'; '.join(hints)}" if hints else ""))
             scores.append(QuestionScore(question, score, possible, reasons))
         return scores
 
 
-def _failures(test_file: Any, environment: dict) -> list[str]:
-    """The messages of a test file's failing cases, as their authors wrote them (otter trims quotes)."""
+def failure_hints(test_file: Any, environment: dict) -> list[str]:
+    """The messages of a run test file's failing cases, as their authors wrote them (otter trims quotes).
+
+    Each failing case is run again on ``environment`` for its exact words: an assertion's own message, or
+    the exception's type and message.
+    """
     hints: list[str] = []
     for result in test_file.test_case_results:
         if result.passed:
             continue
         try:
             result.test_case.body.call_func(environment)
-        except Exception as exc:  # the test's own assertion, run again for its exact words
-            hint = str(exc) or type(exc).__name__
-        else:
-            continue
+        except Exception as exc:
+            hint = str(exc) if isinstance(exc, AssertionError) and str(exc) else f"{type(exc).__name__}: {exc}"
+        else:  # passes when run again (a test with state): otter's words
+            hint = (result.message or "failed").strip().splitlines()[-1]
         if hint not in hints:
             hints.append(hint)
     return hints
@@ -157,10 +161,9 @@ def main() -> int:
 class Scorer:
     """A trusted scoring process for one exercise set's tests."""
 
-    def __init__(self, tests_dir: Path, environment: dict[str, str], memory_mb: int) -> None:
+    def __init__(self, tests_dir: Path, environment: dict[str, str]) -> None:
         self.tests_dir = Path(tests_dir)
         self.environment = environment
-        self.memory_mb = memory_mb
         self.process = None
 
     def _start(self) -> None:
