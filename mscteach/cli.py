@@ -1,8 +1,16 @@
 """The ``mscteach`` command line: argument parsing and messages only.
 
-Every error a user can cause is an :class:`~mscteach.errors.MscteachError`;
-it is printed as a clear message (no traceback) and the exit status is 1
-(2 for bad command-line usage, as argparse does).
+One grammar for every command: ``--data DIR`` chooses the data folder (before or
+after the command's name), ``-o/--out`` names what is written, ``--lang`` takes
+languages the same way everywhere (repeat it or give a comma list), and
+``--format`` only ever lists output formats.
+
+Every error a user can cause is an :class:`~mscteach.errors.MscteachError`,
+printed as one clear line (no traceback). Exit status: 0 done; 1 the command
+failed (invalid data, a notebook or brief that failed, submissions not graded,
+a missing file); 2 bad usage or an unknown value (an option, a table, a
+chapter, a parameter value: :class:`~mscteach.errors.UsageError`), checked
+before anything runs; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import MscteachError, UnknownNameError
+from .errors import MscteachError, UnknownNameError, UsageError
 from .classroom.grading import FORMATS as GRADEBOOK_FORMATS
 from .printing import PAPERS
 
@@ -23,7 +31,7 @@ examples:
   mscteach describe clinical_studies   what a table's columns mean
   mscteach cite 26                     a formatted citation of reference 26
   mscteach validate                    check the shipped data
-  mscteach validate path/to/my-data    check an instructor's copy of data/
+  mscteach validate --data my-data     check an instructor's copy of data/
   mscteach build                       execute the chapters and write the course site to _build/site
   mscteach links --hub https://hub.example.org --repo https://github.com/OWNER/mscteach   nbgitpuller links
   mscteach build -p disease ACLF       the same, the clinical chapters focused on one disease
@@ -36,8 +44,69 @@ examples:
 
 The data folder can also be set with the environment variable MSCTEACH_DATA_DIR; a relative
 folder (in --data or the variable) is taken from the folder you run the command in.
+""" + "\n" + """{exit_status}
 Data: Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0).
 """
+
+
+EXIT_STATUS = """\
+exit status: 0 done; 1 the command failed (invalid data, a notebook or brief that failed, submissions
+not graded, a missing file); 2 bad usage or an unknown value (checked before anything runs); 130 interrupted.
+"""
+EPILOG = EPILOG.replace("{exit_status}", EXIT_STATUS)
+
+
+def _positive(kind: type, at_least: float, what: str):
+    """An argparse type: a number of ``kind`` no smaller than ``at_least`` (a usage error otherwise)."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < at_least:
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
+        return value
+    return convert
+
+
+def _languages(text: str) -> list[str]:
+    """An argparse type for --lang: one language or a comma list, each one the course has."""
+    from .i18n import LANGUAGES
+
+    langs = [lang.strip() for lang in text.split(",") if lang.strip()]
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown or not langs:
+        raise argparse.ArgumentTypeError(f"unknown language {', '.join(unknown) or repr(text)}; available: "
+                                         f"{', '.join(LANGUAGES)}")
+    return langs
+
+
+def _chosen_languages(values: list[list[str]] | None, default: list[str]) -> list[str]:
+    """--lang given as repeats and/or comma lists, flattened in order without repeats."""
+    chosen = [lang for group in values or [] for lang in group]
+    return list(dict.fromkeys(chosen)) or list(default)
+
+
+class _DeprecatedAlias(argparse.Action):
+    """An old option name kept for one release: it works, and says what to write instead."""
+
+    def __init__(self, option_strings, dest, instead: str = "", **kwargs):
+        self.instead = instead
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"mscteach: {option_string} is deprecated; use {self.instead}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def _command(sub, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A subcommand that takes the common options (--data anywhere) and documents the exit status."""
+    kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+    kwargs["epilog"] = (kwargs.get("epilog") or "") + ("\n" if kwargs.get("epilog") else "") + EXIT_STATUS
+    p = sub.add_parser(name, **kwargs)
+    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                   help="data folder to use (default: $MSCTEACH_DATA_DIR or the packaged data)")
+    return p
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,32 +120,34 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", metavar="DIR", help="data folder to use (default: $MSCTEACH_DATA_DIR or the packaged data)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    sub.add_parser("tables", help="list the curated tables with their row counts and titles")
-    p = sub.add_parser("describe", help="describe a table and its columns")
+    _command(sub, "tables", help="list the curated tables with their row counts and titles")
+    p = _command(sub, "describe", help="describe a table and its columns")
     p.add_argument("name", help="table name (see 'mscteach tables')")
-    p = sub.add_parser("cite", help="print a formatted citation of one of the review's references")
+    p = _command(sub, "cite", help="print a formatted citation of one of the review's references")
     p.add_argument("ref_ids", nargs="+", metavar="N", help="reference number(s), 1-103")
-    p = sub.add_parser("validate", help="check a data folder against its schema; exit 1 if anything is wrong")
-    p.add_argument("folder", nargs="?", metavar="DATA_DIR", help="data folder (default: the one in use)")
+    p = _command(sub, "validate", help="check a data folder against its schema; exit 1 if anything is wrong")
+    p.add_argument("folder", nargs="?", metavar="DATA_DIR", help=argparse.SUPPRESS)  # before --data; one release
 
-    p = sub.add_parser("build", help="execute the chapters (those that changed) and write the course site")
-    p.add_argument("--out", default="_build/site", metavar="DIR", help="output folder (default: _build/site)")
-    p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks executed at once (default: 2)")
+    p = _command(sub, "build", help="execute the chapters (those that changed) and write the course site")
+    p.add_argument("-o", "--out", default="_build/site", metavar="DIR", help="output folder (default: _build/site)")
+    p.add_argument("--jobs", type=_positive(int, 1, "a whole number of at least 1"), default=2, metavar="N",
+                   help="notebooks executed at once (default: 2)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a chapter parameter, e.g. -p disease ACLF: given to every chapter that accepts the "
                         "value; -p 05_animal_models:disease HCC for one chapter (repeatable)")
     p.add_argument("--in-place", action="store_true",
                    help="maintainers: re-execute notebooks/ and store their cleaned outputs in place")
     p.add_argument("--notebooks", metavar="DIR", help="folder of notebooks to build (default: the course's)")
-    p.add_argument("--lang", default="en", metavar="LIST", help="edition(s) to build, from en and fa "
-                   "(Persian, right to left): the first at OUT, another at OUT/LANG, linked to each other; e.g. "
-                   "--lang en,fa (default: en). Narrative without a translation stays in English and is listed")
+    p.add_argument("--lang", type=_languages, action="append", metavar="LANG", help="edition(s) to build, from "
+                   "en and fa (Persian, right to left): the first at OUT, another at OUT/LANG, linked to each other; "
+                   "e.g. --lang en --lang fa or --lang en,fa (default: en). Narrative without a translation stays "
+                   "in English and is listed")
     p.add_argument("--pdf", action="store_true", help="also print the site as one course-pack PDF "
                    "(OUT/course-pack.pdf: chapters in order, glossary, references), for handing out on paper")
     p.add_argument("--paper", default="A4", choices=list(PAPERS), help="course-pack paper size (default: A4)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    p = sub.add_parser("report", help="write an evidence brief (HTML + JSON) for a question, or a batch of them",
+    p = _command(sub, "report", help="write an evidence brief (HTML + JSON) for a question, or a batch of them",
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=REPORT_EPILOG)
     for name, help_text in (("disease", "disease (repeat for one brief per value)"),
                             ("cell-type", "cell type, e.g. UC-MSC"), ("cell-origin", "autologous or allogeneic"),
@@ -87,9 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-preclinical", action="store_true", help="leave animal and cell studies out")
     p.add_argument("--title", help="title shown at the top of the brief")
     p.add_argument("--author", help="author shown under the title")
-    p.add_argument("--lang", action="append", metavar="LANG",
-                   help="language of the brief: en (default) or fa (Persian, right to left); repeat for one brief "
-                        "per language")
+    p.add_argument("--lang", type=_languages, action="append", metavar="LANG",
+                   help="language of the brief: en (default) or fa (Persian, right to left); repeat it (or give "
+                        "en,fa) for one brief per language")
     p.add_argument("--grid", metavar="FILE", help="a CSV (one brief per row) or YAML list of parameter sets")
     p.add_argument("-o", "--out", metavar="PATH",
                    help="HTML file for one brief (default: briefs/NAME.html); folder for a batch (default: briefs)")
@@ -97,82 +168,89 @@ def _parser() -> argparse.ArgumentParser:
                    help="what to write, from html, pdf and json (default: html,json); the PDF is printed by "
                         "headless Chromium beside the HTML name, e.g. briefs/NAME.pdf")
     p.add_argument("--paper", default="A4", choices=list(PAPERS), help="PDF paper size (default: A4)")
-    p.add_argument("--jobs", type=int, default=2, metavar="N", help="briefs written at once in a batch (default: 2)")
+    p.add_argument("--jobs", type=_positive(int, 1, "a whole number of at least 1"), default=2, metavar="N",
+                   help="briefs written at once in a batch (default: 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    p = sub.add_parser("exercises", help="regenerate, check or grade the otter-grader exercise sets")
+    p = _command(sub, "exercises", help="regenerate, check or grade the otter-grader exercise sets")
     ex = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ex.add_parser("generate", help="write exercises/student and exercises/autograder from exercises/masters")
-    ex.add_parser("check", help="exit 1 if the generated files are out of date with the masters")
-    r = ex.add_parser("report", help="item analysis of a gradebook: each question's difficulty and "
+    _command(ex, "generate", help="write exercises/student and exercises/autograder from exercises/masters")
+    _command(ex, "check", help="exit 1 if the generated files are out of date with the masters")
+    r = _command(ex, "report", help="item analysis of a gradebook: each question's difficulty and "
                       "discrimination, a score histogram, the ungraded files (HTML page and CSV)")
-    r.add_argument("gradebook", metavar="SCORES_CSV", help="a plain gradebook written by `exercises grade --csv`")
+    r.add_argument("gradebook", metavar="SCORES_CSV", help="a plain gradebook written by `exercises grade -o FILE`")
     r.add_argument("-o", "--out", default="item-analysis", metavar="DIR",
                    help="folder for item-analysis.html and item-analysis.csv (default: item-analysis)")
-    g = ex.add_parser("grade", help="grade submitted notebooks locally (no Docker) into a gradebook")
+    g = _command(ex, "grade", help="grade submitted notebooks locally (no Docker) into a gradebook")
     g.add_argument("set", metavar="SET", help="exercise set, e.g. ch06_clinical_trials")
     g.add_argument("submissions", nargs="+", metavar="NOTEBOOK", help="submitted .ipynb files")
-    g.add_argument("--csv", metavar="FILE", help="write the gradebook to a CSV file")
-    g.add_argument("--format", default="plain", choices=list(GRADEBOOK_FORMATS),
-                   help="CSV layout: plain (every column), or what Canvas or Moodle import (default: plain)")
+    g.add_argument("-o", "--out", metavar="FILE", help="write the gradebook to this CSV file")
+    g.add_argument("--csv", dest="out", action=_DeprecatedAlias, instead="-o/--out", metavar="FILE",
+                   help=argparse.SUPPRESS)
+    g.add_argument("--layout", default="plain", choices=list(GRADEBOOK_FORMATS),
+                   help="the gradebook's columns: plain (every column), or what Canvas or Moodle import "
+                        "(default: plain)")
+    g.add_argument("--format", dest="layout", action=_DeprecatedAlias, instead="--layout",
+                   choices=list(GRADEBOOK_FORMATS), help=argparse.SUPPRESS)
     g.add_argument("--roster", metavar="CSV", help="CSV with columns file,student_id[,name,email]: the "
                    "learning platform's ids for the submitted files")
-    g.add_argument("--jobs", type=int, default=2, metavar="N", help="submissions graded at once (default: 2)")
-    g.add_argument("--timeout", type=float, default=180, metavar="SECONDS",
-                   help="time one submission may run (default: 180)")
-    g.add_argument("--memory", type=int, default=3072, metavar="MB", help="memory one submission may use "
-                   "(default: 3072)")
+    g.add_argument("--jobs", type=_positive(int, 1, "a whole number of at least 1"), default=2, metavar="N",
+                   help="submissions graded at once (default: 2)")
+    g.add_argument("--timeout", type=_positive(float, 1e-9, "a positive number of seconds"), default=180,
+                   metavar="SECONDS", help="time one submission may run (default: 180)")
+    g.add_argument("--memory", type=_positive(int, 1, "a positive number of megabytes"), default=3072, metavar="MB",
+                   help="memory one submission may use (default: 3072)")
     g.add_argument("--allow-unsandboxed", action="store_true",
                    help="where no sandbox can be made, grade anyway (the code then runs as you; default: refuse)")
     g.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox even where it works "
                    "(the code runs as you and can read your files)")
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    p = sub.add_parser("links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
+    p = _command(sub, "links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
     p.add_argument("--hub", required=True, metavar="URL", help="the hub, e.g. https://hub.example.org")
     p.add_argument("--repo", metavar="URL", help="the course repository (default: [project.urls] Repository)")
     p.add_argument("--branch", default="main", help="branch to pull (default: main)")
 
-    p = sub.add_parser("init", help="copy the course into a new folder of your own (a workspace)")
+    p = _command(sub, "init", help="copy the course into a new folder of your own (a workspace)")
     p.add_argument("folder", metavar="DIR", help="a new or empty folder")
     p.add_argument("--instructor", action="store_true",
                    help="also the exercise masters, hidden tests and report template (from a checkout only)")
 
-    p = sub.add_parser("voila", help="serve the chapters as apps with Voilà (code hidden), e.g. for a class")
+    p = _command(sub, "voila", help="serve the chapters as apps with Voilà (code hidden), e.g. for a class")
     p.add_argument("chapter", nargs="?", metavar="CHAPTER", help="open this chapter first, e.g. 06_clinical_trials")
     p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
                    "only; 0.0.0.0 lets a classroom network reach it)")
-    p.add_argument("--pool", type=int, default=1, metavar="N", help="kernels kept ready per chapter, each with "
+    p.add_argument("--pool", type=_positive(int, 0, "a whole number of 0 or more"), default=1, metavar="N", help="kernels kept ready per chapter, each with "
                    "the chapter already run, so a chapter opens at once (default: 1; 0 turns this off)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
-    p = sub.add_parser("registry", help="import trial-registry exports (ClinicalTrials.gov, WHO ICTRP) you "
+    p = _command(sub, "registry", help="import trial-registry exports (ClinicalTrials.gov, WHO ICTRP) you "
                        "downloaded, or compare two of them", formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog=REGISTRY_EPILOG)
     reg = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    i = reg.add_parser("import", help="add the cell-therapy trials in liver disease from exports to a data folder "
-                       "of your own (registered_trials); a newer export updates them and says what changed")
+    i = _command(reg, "import", help="add the cell-therapy trials in liver disease from exports to a data folder "
+                 "of your own (registered_trials; --data DIR, e.g. my-course/data made by `mscteach init`; the "
+                 "course's own is refused); a newer export updates them and says what changed")
     i.add_argument("files", nargs="+", metavar="FILE", help="ClinicalTrials.gov JSON or CSV, or WHO ICTRP CSV")
-    i.add_argument("--data", dest="import_data", metavar="DIR", help="the data folder to import into, e.g. "
-                   "my-course/data made by `mscteach init` (default: the one in use; the course's own is refused)")
     i.add_argument("--date", metavar="YYYY-MM-DD", help="the import's date (default: today)")
-    d = reg.add_parser("diff", help="what changed between an older and a newer export (nothing is written)")
+    d = _command(reg, "diff", help="what changed between an older and a newer export (nothing is written)")
     d.add_argument("old", metavar="OLD_EXPORT", help="the older export")
     d.add_argument("new", metavar="NEW_EXPORT", help="the newer export")
 
-    p = sub.add_parser("translations", help="the translated editions' catalogues: refresh them from the "
+    p = _command(sub, "translations", help="the translated editions' catalogues: refresh them from the "
                        "chapters, or say how much is translated")
     tr = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, text in (("update", "add new narrative blocks to the catalogues (mscteach/locale/LANG/LC_MESSAGES/"
                                   "PAGE.po), keep changed ones as fuzzy, drop vanished ones (maintainers)"),
                        ("status", "how many narrative blocks each page has, and how many are translated")):
-        t = tr.add_parser(name, help=text)
-        t.add_argument("--lang", default="fa", help="language (default: fa)")
+        t = _command(tr, name, help=text)
+        t.add_argument("--lang", type=_languages, action="append", metavar="LANG",
+                       help="language(s) (default: every translated one: fa)")
         if name == "status":
             t.add_argument("--missing", action="store_true", help="also print every untranslated block")
 
-    p = sub.add_parser("lab", help="open JupyterLab on the course notebooks")
+    p = _command(sub, "lab", help="open JupyterLab on the course notebooks")
     p.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own choice)")
     return parser
 
@@ -223,6 +301,8 @@ def _cite(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .data import data_dir, validate
 
+    if args.folder:
+        print("mscteach: `mscteach validate DIR` is deprecated; use `mscteach validate --data DIR`", file=sys.stderr)
     folder = data_dir(args.folder or args.data)
     problems = validate(folder)
     if problems:
@@ -250,7 +330,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"mscteach build: {failure}", file=sys.stderr)
         return 1 if failures else 0
     parameters = {name: build.parse_value(value) for name, value in args.parameter}
-    langs = [lang.strip() for lang in args.lang.split(",") if lang.strip()]
+    langs = _chosen_languages(args.lang, ["en"])
     result = build.build(Path(args.out), jobs=args.jobs, parameters=parameters, folder=folder,
                          progress=not args.no_progress, data=args.data, langs=langs)
     for failure in result.failures:
@@ -293,7 +373,8 @@ def _report(args: argparse.Namespace) -> int:
     from . import report
 
     repeated = {"disease": args.disease, "cell_type": args.cell_type, "cell_origin": args.cell_origin,
-                "design": args.design, "year_from": args.year_from, "year_to": args.year_to, "lang": args.lang}
+                "design": args.design, "year_from": args.year_from, "year_to": args.year_to,
+                "lang": _chosen_languages(args.lang, [])}
     repeated = {k: v for k, v in repeated.items() if v}
     fixed = {k: v for k, v in (("title", args.title), ("author", args.author)) if v is not None}
     if args.no_preclinical:
@@ -302,7 +383,7 @@ def _report(args: argparse.Namespace) -> int:
         if args.grid:  # each --lang gives every row that does not choose its own language a brief in it
             grid = [{**fixed, **row, **({"lang": lang} if lang else {})}
                     for row in report.read_grid(Path(args.grid))
-                    for lang in ([row["lang"]] if "lang" in row else args.lang or [None])]
+                    for lang in ([row["lang"]] if "lang" in row else repeated.get("lang") or [None])]
         else:
             grid = [{**fixed, **combo} for combo in report.expand_grid(repeated)]
         for params in grid:
@@ -312,7 +393,7 @@ def _report(args: argparse.Namespace) -> int:
         formats = report.check_formats(args.format.split(","), args.paper)
         if single:
             report.check_output(out)
-    except (report.ReportParameterError, report.ReportOutputError) as exc:
+    except UsageError as exc:
         print(f"mscteach report: error: {exc}", file=sys.stderr)
         return 2
     if single:
@@ -335,7 +416,7 @@ examples:
   mscteach registry import ~/Downloads/ctg-studies.json --data data    add what has been registered
   mscteach registry import ctg-2026-06.json --data data                later: update, and see what changed
   mscteach registry diff ctg-2026-01.json ctg-2026-06.json             compare two downloads
-  mscteach validate data && mscteach build                             check, then rebuild the course
+  mscteach validate --data data && mscteach --data data build          check, then rebuild the course
 
 mscteach never goes online: download the export from ClinicalTrials.gov (Download: JSON or CSV) or the
 WHO ICTRP search portal (Export: CSV) yourself. See data/README.md, "Registered trials".
@@ -348,11 +429,11 @@ def _registry(args: argparse.Namespace) -> int:
     if args.action == "import":
         from .data import data_dir
 
-        folder = data_dir(Path(args.import_data).expanduser().resolve() if args.import_data else args.data)
+        folder = data_dir(args.data)
         result = registry.import_exports(args.files, folder, today=args.date)
         for line in result.lines():
             print(line)
-        print(f"next: mscteach validate {folder}, then rebuild (MSCTEACH_DATA_DIR={folder} mscteach build)")
+        print(f"next: mscteach validate --data {folder}, then rebuild (MSCTEACH_DATA_DIR={folder} mscteach build)")
         return 0
     changes = registry.diff([args.old], [args.new], args.data)
     for line in registry.change_lines(changes):
@@ -373,18 +454,21 @@ def _translations(args: argparse.Namespace) -> int:
         if checkout() is None:  # the one test of "installed, read-only" the package uses
             raise MscteachError("the catalogues of an installed package are read-only: update them in a checkout "
                                 "of the course repository")
-        counts = translations.update(pages, translations.check_language(args.lang))
-    else:
-        counts = translations.status(pages, translations.check_language(args.lang))
-    total = sum(c["blocks"] for c in counts.values())
-    done = sum(c["translated"] for c in counts.values())
-    for page, c in counts.items():
-        print(f"{page:<22} {c['translated']:>4} of {c['blocks']:>4} blocks translated")
-    print(f"{args.lang}: {done} of {total} narrative blocks translated")
-    if args.action == "status" and args.missing:
-        for page, blocks in translations.missing(pages, args.lang).items():
-            for block in blocks:
-                print(f"\n[{page}]\n{block}")
+    from .i18n import LANGUAGES
+
+    for lang in _chosen_languages(args.lang, [lang for lang in LANGUAGES if lang != "en"]):
+        lang = translations.check_language(lang)
+        update = translations.update if args.action == "update" else translations.status
+        counts = update(pages, lang)
+        total = sum(c["blocks"] for c in counts.values())
+        done = sum(c["translated"] for c in counts.values())
+        for page, c in counts.items():
+            print(f"{page:<22} {c['translated']:>4} of {c['blocks']:>4} blocks translated")
+        print(f"{lang}: {done} of {total} narrative blocks translated")
+        if args.action == "status" and args.missing:
+            for page, blocks in translations.missing(pages, lang).items():
+                for block in blocks:
+                    print(f"\n[{page}]\n{block}")
     return 0
 
 
@@ -421,8 +505,8 @@ def _exercises(args: argparse.Namespace) -> int:
                          allow_unsandboxed=args.allow_unsandboxed, progress=not args.no_progress)
     for line in grading.summary_lines(book):
         print(line)
-    if args.csv:
-        grading.export(book, Path(args.csv), args.format)
+    if args.out:
+        grading.export(book, Path(args.out), args.layout)
     print(f"isolation: {book.grades[0].isolation}" if book.grades else "no submissions", file=sys.stderr)
     for g in book.grades:
         if roster is not None and Path(g.file).name not in roster:
@@ -467,7 +551,7 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
     if chapter is not None and chapter not in names:
         raise UnknownNameError("chapter", chapter, names)
     if pool < 0:
-        raise MscteachError(f"--pool must be 0 or more, got {pool}")
+        raise UsageError(f"--pool must be 0 or more, got {pool}")
     command = [sys.executable, "-m", "voila", str(folder / f"{chapter}.ipynb") if chapter else str(folder),
                f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True"]
     if pool:  # Voilà runs each chapter ahead in a pool of kernels and hands a reader a finished one
@@ -503,6 +587,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.data = _data_folder(args.data)
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"mscteach {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except MscteachError as exc:
         print(f"mscteach {args.command}: error: {exc}", file=sys.stderr)
         return 1

@@ -34,6 +34,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class UsageError(MscteachError, ValueError):
+    """The caller asked for something that is not allowed: an unknown name, an impossible parameter value,
+    an output that cannot be written where asked. Checked before any work starts; exit status 2 at the CLI."""
+
+
 class DataValidationError(MscteachError, ValueError):
     """The data folder holds invalid tables; ``problems`` lists every problem found."""
 
@@ -45,7 +50,7 @@ class DataValidationError(MscteachError, ValueError):
         super().__init__("\n".join(lines))
 
 
-class UnknownNameError(MscteachError, LookupError):
+class UnknownNameError(UsageError, LookupError):
     """A name (table, reference, parameter value) that does not exist.
 
     The message names what was asked for and lists what is available, with
@@ -73,7 +78,7 @@ class DataDirectoryError(MscteachError, FileNotFoundError):
         return self.args[0]
 
 
-class ParameterError(MscteachError, ValueError):
+class ParameterError(UsageError):
     """A chapter parameter has a value of the wrong type or outside what the chapter accepts."""
 
 
@@ -97,7 +102,7 @@ class ReportParameterError(UnknownNameError):
     """A report parameter has an unknown name or an impossible value (exit status 2 at the CLI)."""
 
 
-class ReportOutputError(MscteachError, ValueError):
+class ReportOutputError(UsageError):
     """A report output path that cannot be used (exit status 2 at the CLI, before any kernel starts)."""
 
 

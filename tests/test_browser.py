@@ -155,4 +155,4 @@ def test_voila_command_for_a_class(tmp_path, monkeypatch):
             "--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=4",
             "--no-browser"} <= set(command)
     assert not [a for a in cli.voila_command(None, 9000, "127.0.0.1", 0, True) if "preheat" in a]
-    assert cli.main(["voila", "08_nothing"]) == 1
+    assert cli.main(["voila", "08_nothing"]) == 2

@@ -70,7 +70,7 @@ def test_build_refuses_bad_parameters_at_the_command_line(tmp_path):
                         (["-p", "disease", "hepatitis"], "no chapter accepts disease = 'hepatitis'")):
         result = subprocess.run([sys.executable, "-m", "mscteach", "build", "--no-progress", "--out",
                                  str(tmp_path / "site"), *args], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 1 and words in result.stderr and "Traceback" not in result.stderr
+        assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
         assert not (tmp_path / "site").exists()
 
 

@@ -62,7 +62,7 @@ def batch(tmp_path_factory):
     files = [str(folder / f"{name}.ipynb") for name in order]
     originals = {f: Path(f).read_bytes() for f in files}
     gradebook = folder / "grades.csv"
-    result = subprocess.run([sys.executable, "-m", "mscteach", "exercises", "grade", SET, *files, "--csv",
+    result = subprocess.run([sys.executable, "-m", "mscteach", "exercises", "grade", SET, *files, "-o",
                              str(gradebook), "--roster", str(roster), "--timeout", "30", "--memory", "2048",
                              "--jobs", "2", "--no-progress"], capture_output=True, text=True, timeout=900)
     with gradebook.open(newline="", encoding="utf-8") as f:
@@ -198,10 +198,10 @@ def test_a_bad_roster_is_named_with_its_row(tmp_path, text, error):
 def test_bad_limits_and_unknown_sets_are_refused_before_grading(tmp_path):
     result = subprocess.run([sys.executable, "-m", "mscteach", "exercises", "grade", SET, str(SOLUTION),
                              "--timeout", "0"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and "--timeout must be positive" in result.stderr
+    assert result.returncode == 2 and "argument --timeout: must be a positive number of seconds" in result.stderr
     result = subprocess.run([sys.executable, "-m", "mscteach", "exercises", "grade", "ch6", str(SOLUTION)],
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and "unknown exercise set 'ch6'" in result.stderr
+    assert result.returncode == 2 and "unknown exercise set 'ch6'" in result.stderr
 
 
 def _cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -215,11 +215,11 @@ def test_without_a_sandbox_grading_stops_and_says_why_unless_the_teacher_allows_
     # no bubblewrap on PATH: as on a machine where it is not installed
     env = {**os.environ, "PATH": str(tmp_path)}
     book = tmp_path / "grades.csv"
-    refused = _cli("grade", SET, str(SOLUTION), "--csv", str(book), env=env)
+    refused = _cli("grade", SET, str(SOLUTION), "-o", str(book), env=env)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "not grading: no sandbox can be made here (bubblewrap is not installed" in refused.stderr
     assert "--allow-unsandboxed" in refused.stderr and not book.exists()
-    allowed = _cli("grade", SET, str(SOLUTION), "--csv", str(book), "--allow-unsandboxed", "--no-progress", env=env)
+    allowed = _cli("grade", SET, str(SOLUTION), "-o", str(book), "--allow-unsandboxed", "--no-progress", env=env)
     assert allowed.returncode == 0, allowed.stderr
     with book.open(newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
@@ -234,7 +234,7 @@ def test_the_same_student_id_in_two_files_is_flagged(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("file,student_id\na.ipynb,s001\nb.ipynb,s001\n", encoding="utf-8")
     book = tmp_path / "grades.csv"
-    result = _cli("grade", SET, str(first), str(second), "--roster", str(roster), "--csv", str(book), "--no-progress")
+    result = _cli("grade", SET, str(first), str(second), "--roster", str(roster), "-o", str(book), "--no-progress")
     assert result.returncode == 0, result.stderr
     assert f"duplicate student id s001 in 2 files: {first}, {second}" in result.stderr
     with book.open(newline="", encoding="utf-8") as f:

@@ -394,7 +394,7 @@ def _grade_corpus(as_root: bool) -> dict:
         gradebook = out / "grades.csv"
         environment = [sys.prefix, *(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))]
         before = _fingerprint(environment)
-        command = [sys.executable, "-m", "mscteach", "exercises", "grade", SET, *files, "--csv", str(gradebook),
+        command = [sys.executable, "-m", "mscteach", "exercises", "grade", SET, *files, "-o", str(gradebook),
                    "--timeout", TIMEOUT, "--memory", "2048", "--jobs", "2", "--no-progress"]
         if not as_root:
             for path in (home, out, home / "grades-secret.txt"):

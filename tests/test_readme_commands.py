@@ -51,7 +51,7 @@ def test_the_readmes_show_the_commands_this_test_runs():
     assert "mscteach --data my-data report --disease ACLF -o briefs/aclf.html" in shown["data/README.md"]
     assert "mscteach registry import ctg-studies.json ictrp-export.csv --data liver-course/data" in \
         shown["data/README.md"]
-    assert "mscteach exercises grade ch06_clinical_trials submissions/*.ipynb --csv scores.csv" in \
+    assert "mscteach exercises grade ch06_clinical_trials submissions/*.ipynb -o scores.csv" in \
         shown["exercises/README.md"]
     assert not [c for cs in shown.values() for c in cs if c.startswith(SERVERS) or "pip install" in c]
 

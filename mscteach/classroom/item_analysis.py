@@ -18,7 +18,7 @@ A question is flagged **too easy** when :math:`p_j > 0.90`, **too hard** when
 (students who did well elsewhere did worse here: often a wrong key or a
 misleading wording). The thresholds are parameters.
 
-The gradebook is the plain CSV written by ``mscteach exercises grade --csv``:
+The gradebook is the plain CSV written by ``mscteach exercises grade -o FILE``:
 its question columns are those between ``file`` and ``total``, and each
 question is worth ``possible`` divided by the number of questions (one point
 each in this course's sets).
@@ -61,7 +61,7 @@ def read_gradebook(path: Path) -> tuple[pd.DataFrame, list[str]]:
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise MscteachError(f"gradebook {path}: missing column(s) {', '.join(missing)}; expected the plain "
-                            "gradebook of `mscteach exercises grade --csv` (columns student_id, file, q1 ..., "
+                            "gradebook of `mscteach exercises grade -o FILE` (columns student_id, file, q1 ..., "
                             "total, possible, percentage, status, message, isolation)")
     questions = header[header.index("file") + 1: header.index("total")]
     if not questions:
