@@ -89,3 +89,17 @@ def test_every_exception_class_lives_in_errors():
                  isinstance(b, ast.Name) and (b.id.endswith(("Error", "Exception", "Failure")) or b.id == "Warning")
                  for b in node.bases)]
     assert found == []
+
+
+def test_the_package_type_checks():
+    """mypy agrees with the package's annotations (configuration in pyproject.toml [tool.mypy])."""
+    mypy = Path(sys.executable).with_name("mypy")
+    result = subprocess.run([str(mypy), "--config-file", str(REPO / "pyproject.toml"), "--no-incremental"],
+                            capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.stdout.startswith("Success: no issues found")
+
+
+def test_the_package_says_it_is_typed():
+    assert (PACKAGE / "py.typed").is_file()
+
