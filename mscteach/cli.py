@@ -442,31 +442,26 @@ def _registry(args: argparse.Namespace) -> int:
 
 
 def _translations(args: argparse.Namespace) -> int:
-    from . import translations
+    from .i18n import SOURCE, LANGUAGES, pages
+    from .report import template_path
     from .resources import notebooks
 
-    from .report import template_path
-
-    pages = [*notebooks(), template_path()]
+    sources = [*notebooks(), template_path()]
     if args.action == "update":
         from .resources import checkout
 
         if checkout() is None:  # the one test of "installed, read-only" the package uses
             raise MscteachError("the catalogues of an installed package are read-only: update them in a checkout "
                                 "of the course repository")
-    from .i18n import LANGUAGES
-
-    for lang in _chosen_languages(args.lang, [lang for lang in LANGUAGES if lang != "en"]):
-        lang = translations.check_language(lang)
-        update = translations.update if args.action == "update" else translations.status
-        counts = update(pages, lang)
+    for lang in _chosen_languages(args.lang, [lang for lang in LANGUAGES if lang != SOURCE]):
+        counts = (pages.update if args.action == "update" else pages.status)(sources, lang)
         total = sum(c["blocks"] for c in counts.values())
         done = sum(c["translated"] for c in counts.values())
         for page, c in counts.items():
             print(f"{page:<22} {c['translated']:>4} of {c['blocks']:>4} blocks translated")
         print(f"{lang}: {done} of {total} narrative blocks translated")
         if args.action == "status" and args.missing:
-            for page, blocks in translations.missing(pages, lang).items():
+            for page, blocks in pages.missing(sources, lang).items():
                 for block in blocks:
                     print(f"\n[{page}]\n{block}")
     return 0

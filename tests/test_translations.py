@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from mscteach import report, translations
+from mscteach import report
+from mscteach.errors import UnknownNameError
+from mscteach.i18n import LOCALE, check_language, pages as translations
 from mscteach.site import lesson_blocks
 
 from .conftest import REPO
@@ -88,7 +90,7 @@ def _numbers(text: str) -> list[str]:
     return sorted(re.findall(r"\d+(?:\.\d+)?", text))
 
 
-@pytest.mark.parametrize("po", sorted(translations.LOCALE.glob("*/LC_MESSAGES/*.po")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("po", sorted(LOCALE.glob("*/LC_MESSAGES/*.po")), ids=lambda p: p.stem)
 def test_every_translation_keeps_the_numbers_and_the_code_of_its_english_text(po):
     with po.open("rb") as f:
         catalog = read_po(f)
@@ -104,8 +106,8 @@ def test_every_translation_keeps_the_numbers_and_the_code_of_its_english_text(po
 
 
 def test_unknown_language_is_a_clear_error():
-    with pytest.raises(translations.UnknownNameError, match="unknown language 'de'; available: en, fa"):
-        translations.check_language("de")
+    with pytest.raises(UnknownNameError, match="unknown language 'de'; available: en, fa"):
+        check_language("de")
 
 
 # ------------------------------------------------------------------ the Persian edition of the site

@@ -1,99 +1,37 @@
-"""The language of figures, explorers and tables: one message catalogue, Persian digits, a shipped font.
+"""Text the package shows, in the reader's language: figure texts (:func:`text`) and sentences (:func:`say`).
 
 A chapter run with ``lang = "fa"`` (``course.setup(lang)``) shows its figures,
 its explorers' controls and its tables' column labels in Persian. The plotting
 functions stay in English; :func:`mscteach.display.localise_figure` translates a finished
-figure's texts (titles, axis labels, tick labels, legends, notes) from the
-catalogue ``mscteach/locale/LANG/LC_MESSAGES/figures.po`` just before it is
-drawn, and sets them in Vazirmatn, shipped in ``mscteach/fonts/`` (SIL Open
-Font License; a pip user has no Persian system font). Matplotlib (3.11 and
+figure's texts (titles, axis labels, tick labels, legends, notes) with :func:`text`
+from the catalogue ``mscteach/locale/LANG/LC_MESSAGES/figures.po`` just before it is
+drawn, and sets them in Vazirmatn (:mod:`mscteach.i18n.fonts`). Matplotlib (3.11 and
 later) shapes Persian and lays it out right to left itself, so the text is
 given to it as written (reshaping it beforehand would reverse it twice).
 
-Numbers: Persian text takes Persian digits, with ``٫`` as the decimal
-separator and ``٪`` for per cent; a message with numbers is looked up with each
-number replaced by ``{n}`` (``"Registered trials ({n})"``), so one entry serves
-every count. An entry translated as itself (a name or abbreviation: ``IL-{n}``,
-``Lin {n} (RCT)``) keeps its Latin letters and digits. A text without a translation stays in English and is recorded in
-:data:`MISSING`, so a build can list it.
+Numbers: Persian text takes Persian digits (:func:`~mscteach.i18n.numbers.digits`);
+a figure text with numbers is looked up with each number replaced by ``{n}``
+(``"Registered trials ({n})"``), so one entry serves every count. An entry
+translated as itself (a name or abbreviation: ``IL-{n}``, ``Lin {n} (RCT)``)
+keeps its Latin letters and digits. A text without a translation stays in
+English and is recorded in :data:`MISSING`, so a build can list it.
 """
 from __future__ import annotations
 
 import numbers
 import re
 import string
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-__all__ = ["FONT", "MISSING", "digits", "language", "read_catalogue", "say", "set_language", "text"]
+from .catalogues import SENTENCES, shipped_catalogue
+from .languages import RLM, RTL, language
+from .numbers import digits
 
-FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
-BOLD = FONT.with_name("Vazirmatn-Bold.ttf")
-#: The same font as web fonts (the course site's, and a Persian brief's inside the page), by weight.
-FONT_FILES = {weight: Path(__file__).resolve().parent / "sitecfg" / "_static" / "fonts" / f"Vazirmatn-{name}.woff2"
-              for weight, name in ((400, "Regular"), (700, "Bold"))}
-LOCALE = Path(__file__).resolve().parent / "locale"
-#: The catalogue of the sentences the package writes (:func:`say`), beside ``figures.po``.
-SENTENCES = "sentences"
-#: Languages written right to left, and the invisible mark that keeps a number in a right-to-left sentence.
-RTL = {"fa"}
-RLM = "\u200f"
-#: The languages figures can be shown in.
-LANGUAGES = ("en", "fa")
+__all__ = ["MISSING", "say", "text"]
+
 #: English texts met without a translation, per language (for the build's list).
 MISSING: dict[str, set[str]] = {}
-_state = {"lang": "en"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN = str.maketrans("0123456789%", "۰۱۲۳۴۵۶۷۸۹٪")
-
-
-def set_language(lang: str) -> None:
-    """Show figures, explorers and table labels in ``lang`` from now on ("en" or "fa")."""
-    from .errors import UnknownNameError
-
-    if lang not in LANGUAGES:
-        raise UnknownNameError("language", lang, list(LANGUAGES))
-    _state["lang"] = lang
-
-
-def language() -> str:
-    """The language figures are shown in."""
-    return _state["lang"]
-
-
-@lru_cache(maxsize=8)
-def _catalogue(lang: str, domain: str = "figures") -> dict[str, str]:
-    path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
-    return read_catalogue(path) if path.is_file() else {}
-
-
-def read_catalogue(path: Path) -> dict[str, str]:
-    """A PO catalogue's confirmed translations (English text -> translation; fuzzy and empty ones left out).
-
-    Read again only when the file changes. The one PO reader of the package (Babel's).
-    """
-    path = Path(path)
-    return dict(_read_po(str(path), path.stat().st_mtime_ns))
-
-
-@lru_cache(maxsize=64)
-def _read_po(path: str, stamp: int) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    with open(path, "rb") as f:
-        catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-
-
-def digits(value: Any, lang: str | None = None) -> str:
-    """``value`` as text with the language's digits: ``0.48`` is ``۰٫۴۸`` in Persian."""
-    lang = lang or language()
-    out = str(value)
-    if lang != "fa":
-        return out
-    out = re.sub(r"(?<=\d)\.(?=\d)", "٫", out)
-    return out.replace("\u2212", "-").translate(_LATIN)
 
 
 def text(message: str, lang: str | None = None) -> str:
@@ -107,13 +45,13 @@ def text(message: str, lang: str | None = None) -> str:
         import textwrap
 
         lines = message.split("\n")
-        known = _catalogue(lang)
+        known = shipped_catalogue(lang)
         # joined with spaces, or (a word the figure broke, "fibrosis/cir" + "rhosis") without
         joined = next((j for j in (" ".join(lines), "".join(lines)) if _NUMBER.sub("{n}", j) in known),
                       " ".join(lines))
         whole = text(joined, lang)
         return whole if whole == joined else textwrap.fill(whole, max(max(len(line) for line in lines), 8))
-    known = _catalogue(lang)
+    known = shipped_catalogue(lang)
     numbers = _NUMBER.findall(message)
     key = _NUMBER.sub("{n}", message)
     if key not in known:
@@ -167,7 +105,7 @@ def say(message: str, lang: str | None = None, /, **values: Any) -> str:
     lang = lang or language()
     if lang == "en":
         return message.format(**values)
-    template = _catalogue(lang, SENTENCES).get(message)
+    template = shipped_catalogue(lang, SENTENCES).get(message)
     if template is None:
         MISSING.setdefault(lang, set()).add(message)
         return message.format(**values)
