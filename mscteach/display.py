@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import weakref
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -122,14 +123,16 @@ def figure_alt(fig: Figure) -> str:
     """
     given = getattr(fig, "mscteach_alt", None)
     if given:
-        return given
+        return str(given)
     return " ".join(_figure_alt(fig).split())
 
 
 def _figure_alt(fig: Figure) -> str:
+    from matplotlib.patches import Rectangle
+
     from .i18n import language, say
 
-    lang = getattr(fig, "_mscteach_lang", None) or language()
+    lang = _LOCALISED.get(fig) or language()
     comma = say(", ", lang)
     title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()),
                                        say("A figure", lang))
@@ -140,7 +143,7 @@ def _figure_alt(fig: Figure) -> str:
         rows = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
         columns = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
         meshes = [c for c in ax.collections if c.__class__.__name__ == "QuadMesh"]
-        bars = [p for p in ax.patches if p.__class__.__name__ == "Rectangle" and p.get_width() and p.get_height()]
+        bars = [p for p in ax.patches if type(p) is Rectangle and p.get_width() and p.get_height()]
         x_label, y_label = ax.get_xlabel() or say("values", lang), ax.get_ylabel() or say("values", lang)
         if meshes:
             kind = say("A grid of counts: {rows_label} in rows ({rows}) by {columns_label} in columns ({columns}).",
@@ -207,7 +210,9 @@ def markdown_html(text: str) -> str:
     """Markdown (as the explorers write it) to HTML."""
     import mistune
 
-    return mistune.html(text)
+    rendered = mistune.html(text)
+    assert isinstance(rendered, str)  # the HTML renderer (an AST renderer would give a list)
+    return rendered
 
 
 @lru_cache(maxsize=1)
@@ -227,31 +232,41 @@ def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
     from . import i18n
 
     lang = lang or i18n.language()
-    if lang == "en" or getattr(fig, "_mscteach_lang", None) == lang:
+    if lang == "en" or _LOCALISED.get(fig) == lang:
         return fig
     from matplotlib.text import Text
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import Formatter
+
+    class LocalisedFormatter(Formatter):
+        """A tick formatter whose labels are translated: category names in the language, numbers in its digits."""
+
+        def __init__(self, original: Formatter) -> None:
+            self.original = original
+
+        def __call__(self, x, pos=None):
+            return i18n.text(self.original(x, pos), lang)
+
+        def set_locs(self, locs):  # scalar formatters choose their format from the locations
+            self.original.set_locs(locs)
+
+        def get_offset(self):
+            return self.original.get_offset()
 
     family = [register_persian_font(), "DejaVu Sans"]
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             original = axis.get_major_formatter()
-            if getattr(original, "_mscteach", False):
-                continue
-
-            def localised(x, pos=None, original=original):
-                return i18n.text(original(x, pos), lang)  # category names translated, numbers in Persian digits
-
-            wrapped = FuncFormatter(localised)
-            wrapped._mscteach = True
-            wrapped.set_locs = original.set_locs  # scalar formatters choose their format from the locations
-            wrapped.get_offset = original.get_offset
-            axis.set_major_formatter(wrapped)
+            if type(original).__name__ != "LocalisedFormatter":
+                axis.set_major_formatter(LocalisedFormatter(original))
         ax.tick_params(labelfontfamily=family)
     for artist in fig.findobj(Text):
         content = artist.get_text()
         if content:
             artist.set_text(i18n.text(content, lang))
         artist.set_fontfamily(family)
-    fig._mscteach_lang = lang
+    _LOCALISED[fig] = lang
     return fig
+
+
+#: The language each figure was localised to (figures are not ours to add attributes to).
+_LOCALISED: "weakref.WeakKeyDictionary[Figure, str]" = weakref.WeakKeyDictionary()

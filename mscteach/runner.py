@@ -53,7 +53,7 @@ def skip_unused_format_checkers() -> None:
     is loaded, and is never called inside a kernel.
     """
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: "import" raises ImportError
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "import" raises ImportError
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -34,7 +34,7 @@ __all__ = ["MAX_DEPTH", "MAX_ITEMS", "NotPlain", "Unanswered", "decode", "encode
 MAX_DEPTH = 12
 MAX_ITEMS = 200_000
 _SCALARS = (int, float, str, bool, type(None))
-_CONTAINERS = {tuple: "tuple", set: "set", frozenset: "frozenset"}
+_CONTAINERS: dict[type, str] = {tuple: "tuple", set: "set", frozenset: "frozenset"}
 # dtypes a DataFrame or Series may be rebuilt with; anything else is rebuilt as object
 _DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool",
            "object", "string", "Int64", "Float64", "boolean", "category"}

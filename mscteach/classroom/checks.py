@@ -99,12 +99,19 @@ class Checks:
         return "".join(c._repr_html_() for c in self.checks)
 
 
+def _caller_globals() -> dict[str, Any]:
+    """The globals of the code that called the method calling this (the student's notebook, as otter does)."""
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_back if frame and frame.f_back else None
+    return caller.f_globals if caller else {}
+
+
 class Notebook(otter.Notebook):
     """otter's ``Notebook`` whose checks say when only the answer's form was checked."""
 
     def check(self, question: str, global_env: dict[str, Any] | None = None) -> Check:
         if global_env is None:
-            global_env = inspect.currentframe().f_back.f_globals
+            global_env = _caller_globals()
         result = super().check(question, global_env)
         path = os.path.join(self._tests_dir, f"{question}.py") if self._tests_dir else ""
         return Check(result, value_checked_when_graded(path), global_env)
@@ -112,6 +119,6 @@ class Notebook(otter.Notebook):
     def check_all(self) -> Checks:
         from otter.check.utils import list_available_tests
 
-        global_env = inspect.currentframe().f_back.f_globals
+        global_env = _caller_globals()
         names = list_available_tests(self._tests_dir, self._nbmeta_config)
         return Checks([self.check(name, global_env) for name in names])

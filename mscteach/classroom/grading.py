@@ -160,9 +160,12 @@ def _inspect(path: Path, exercise_set: str) -> tuple[str | None, str, str]:
         source = cell.get("source", "") if isinstance(cell, dict) else None
         if not isinstance(source, str) and not (isinstance(source, list) and all(isinstance(s, str) for s in source)):
             return f"not a notebook: cell {number} has no text as its source", "", ""
-    metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    assignment = (metadata.get("otter") or {}).get("assignment_name") if isinstance(metadata.get("otter"), dict) else None
-    sid = str((metadata.get("mscteach") or {}).get("student_id", "")) if isinstance(metadata.get("mscteach"), dict) else ""
+    metadata = nb.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
+    otter_metadata, ours = metadata.get("otter"), metadata.get("mscteach")
+    assignment = otter_metadata.get("assignment_name") if isinstance(otter_metadata, dict) else None
+    sid = str(ours.get("student_id", "")) if isinstance(ours, dict) else ""
     if assignment is None:
         return None, sid, f"no exercise-set name in the notebook; graded as {exercise_set}"
     if str(assignment).replace("-", "_") != exercise_set:
@@ -173,7 +176,7 @@ def _inspect(path: Path, exercise_set: str) -> tuple[str | None, str, str]:
 def _code_cells(path: Path) -> list[dict]:
     """The notebook's code cells as the student sees them: number among code cells, source, first line."""
     nb = json.loads(path.read_bytes().decode("utf-8"))
-    cells = []
+    cells: list[dict] = []
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -203,7 +206,8 @@ def isolation_here(sandbox: bool | None = None) -> Isolation:
     return _sandbox.probe(data_dir())
 
 
-def _grade_one(job: dict, isolation: Isolation, limits: Limits, slot: int, scratch: Path, scorer) -> tuple:
+def _grade_one(job: dict, isolation: Isolation, limits: Limits, slot: int, scratch: Path,
+               scorer) -> tuple[_sandbox.Outcome, list | str | None]:
     """Run one submission in its sandbox, then score its answers in this thread's scoring process."""
     from .scoring import ScoringError
     from ..data import data_dir
@@ -376,7 +380,8 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
                            disable=not progress or not futures):
             g, cells = futures[future]
             try:
-                _record(g, *future.result(), cells, limits)
+                outcome, scores = future.result()
+                _record(g, outcome, scores, cells, limits)
             except Exception as exc:  # one submission's trouble never stops the batch
                 g.status, g.scores = "failed", {}
                 g.note(f"could not be scored: {type(exc).__name__}: {str(exc)[:200]}")

@@ -128,6 +128,7 @@ def score_histogram(gradebook: pd.DataFrame):
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     graded = gradebook[gradebook["status"] == "graded"]
     totals = graded["total"].astype(float)
@@ -139,7 +140,9 @@ def score_histogram(gradebook: pd.DataFrame):
     axes.set_xlabel(f"total score (of {possible:g})")
     axes.set_ylabel("submissions")
     axes.set_xlim(-0.5, possible + 0.5)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator: keep its steps, whole counts only
+        locator.set_params(integer=True)
     return figure
 
 

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,7 +175,7 @@ _LIMITER = ("import os, resource, sys\n"
             "os.execv(sys.argv[4], sys.argv[4:])\n")
 
 
-def _limited(command: list[str], limits: Limits, processes: int, cgroups: list[Path] = ()) -> list[str]:
+def _limited(command: list[str], limits: Limits, processes: int, cgroups: Sequence[Path] = ()) -> list[str]:
     """``command`` started with the limits of one submission (address space, CPU, files, processes), inside
     ``cgroups`` (the files its process id is written to)."""
     caps = {"RLIMIT_AS": limits.memory_mb * 1024 * 1024, "RLIMIT_CPU": int(limits.timeout) + 10,
@@ -275,11 +276,10 @@ def probe(data_dir: Path) -> Isolation:
             result = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
             uid, zero_caps = (int(x) for x in result.stdout.split()) if result.returncode == 0 else (0, 0)
         except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
-            result, uid, zero_caps = None, 0, 0
+            uid, zero_caps = 0, 0
             error = str(exc)
         else:
-            error = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            error = error[0]
+            error = ((result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"])[0]
         if uid != 0 and zero_caps >= 5:
             found = Isolation(mode, ROOT_LABEL if root else USER_LABEL)
         else:
@@ -301,7 +301,8 @@ def _drain(stream, keep: list[str]) -> None:
 
 def _read_reply(stream, out: dict) -> None:
     """Read the runner's reply in chunks (never a whole line at once: a line may have no end)."""
-    chunks, size = [], 0
+    chunks: list[str] = []
+    size = 0
     for chunk in iter(lambda: stream.read(65536), ""):
         size += len(chunk)
         if size > REPLY_LIMIT:
@@ -407,6 +408,7 @@ def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limi
                    threading.Thread(target=_drain, args=(_text(process.stdout), log), daemon=True)]
         for reader in readers:
             reader.start()
+        assert process.stdin is not None  # started with stdin=PIPE
         try:
             process.stdin.write(json.dumps(job).encode())
             process.stdin.close()
@@ -440,7 +442,7 @@ def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limi
     errors = [[e[0], e[1][:100], e[2][:200]] for e in final.get("errors", [])[:20] if type(e) is list and len(e) == 3
               and type(e[0]) is int and type(e[1]) is str and type(e[2]) is str] \
         if type(final.get("errors")) is list else []
-    printed = final.get("printed") if type(final.get("printed")) is int else 0
+    printed = final["printed"] if type(final.get("printed")) is int else 0
     return Outcome("ran", answers=final["answers"], errors=errors, last_cell=last_cell, printed=printed)
 
 

@@ -10,6 +10,7 @@ its question, with the reason.
 """
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,7 +151,7 @@ def main() -> int:
     for line in sys.stdin:
         try:
             answers = json.loads(line)["answers"]
-            result = [{"name": s.name, "score": s.score, "possible": s.possible, "reasons": s.reasons}
+            result: list[dict[str, object]] | dict[str, str] = [{"name": s.name, "score": s.score, "possible": s.possible, "reasons": s.reasons}
                       for s in tests.score(answers if type(answers) is dict else {})]
         except Exception as exc:  # one submission's answers never stop the others'
             result = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
@@ -164,29 +165,30 @@ class Scorer:
     def __init__(self, tests_dir: Path, environment: dict[str, str]) -> None:
         self.tests_dir = Path(tests_dir)
         self.environment = environment
-        self.process = None
+        self.process: subprocess.Popen[str] | None = None
 
-    def _start(self) -> None:
-        import subprocess
+    def _start(self) -> subprocess.Popen[str]:
         import sys
 
         package_parent = str(Path(__file__).resolve().parent.parent.parent)
         code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
                 "from mscteach.classroom.scoring import main; sys.exit(main())")
-        self.process = subprocess.Popen([sys.executable, "-I", "-c", code, str(self.tests_dir)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=self.environment, text=True, encoding="utf-8")
-        self._read(120)  # the tests loaded
+        self.process = process = subprocess.Popen(
+            [sys.executable, "-I", "-c", code, str(self.tests_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=self.environment, text=True, encoding="utf-8")
+        self._read(process, 120)  # the tests loaded
+        return process
 
-    def _read(self, timeout: float):
+    def _read(self, process: subprocess.Popen[str], timeout: float) -> Any:
         import json
         import select
 
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        assert process.stdout is not None  # started with stdout=PIPE
+        ready, _, _ = select.select([process.stdout], [], [], timeout)
         if not ready:
             self.close()
             raise ScoringError(f"scoring took longer than {timeout:g} s (an answer built to be slow to read?)")
-        line = self.process.stdout.readline()
+        line = process.stdout.readline()
         if not line:
             self.close()
             raise ScoringError("the scoring process stopped (an answer too large to read?)")
@@ -195,11 +197,13 @@ class Scorer:
     def score(self, answers: dict, timeout: float = 60.0) -> list[QuestionScore]:
         import json
 
-        if self.process is None or self.process.poll() is not None:
-            self._start()
-        self.process.stdin.write(json.dumps({"answers": answers}) + "\n")
-        self.process.stdin.flush()
-        result = self._read(timeout)
+        process = self.process
+        if process is None or process.poll() is not None:
+            process = self._start()
+        assert process.stdin is not None  # started with stdin=PIPE
+        process.stdin.write(json.dumps({"answers": answers}) + "\n")
+        process.stdin.flush()
+        result = self._read(process, timeout)
         if isinstance(result, dict):
             raise ScoringError(result.get("error", "unreadable scores"))
         return [QuestionScore(r["name"], float(r["score"]), float(r["possible"]), list(r["reasons"]))

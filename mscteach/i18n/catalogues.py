@@ -32,7 +32,9 @@ def _read_po(path: str, stamp: int) -> dict[str, str]:
 
     with open(path, "rb") as f:
         catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    # plural entries (an id and string per form) are not used by the package: only singular ones are read
+    return {m.id: m.string for m in catalog
+            if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string and not m.fuzzy}
 
 
 @lru_cache(maxsize=8)

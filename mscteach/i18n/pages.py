@@ -183,7 +183,7 @@ def _write_catalogue(lang: str, page: str, messages: dict[str, list[str]], local
     template = Catalog(locale=lang, domain=page, project="mscteach", fuzzy=False, header_comment=HEADER.format(
         language={"fa": "Persian"}.get(lang, lang), page=page))
     for message, where in messages.items():
-        template.add(message, locations=[(w, None) for w in where],
+        template.add(message, locations=[(w, None) for w in where],  # type: ignore[misc]  # Babel allows no line
                      flags=["python-brace-format"] if brace and "{" in message else [])
     path = catalogue_file(lang, page, locale)
     if path.is_file():
@@ -223,8 +223,8 @@ def package_sentences() -> dict[str, list[tuple[str, int]]]:
         where = path.relative_to(package).as_posix()
         with path.open("rb") as f:
             for line, _, message, _ in extract_python(f, {"say": None}, [], {}):
-                text = message[0] if isinstance(message, tuple) else message
-                if not text:
+                text = message[0] if isinstance(message, (tuple, list)) else message
+                if not isinstance(text, str) or not text:
                     raise MscteachError(f"{where}, line {line}: say() needs its English message as a plain "
                                         "string (named fields, no f-string), so the catalogue can hold it")
                 found.setdefault(text, []).append((where, line))
