@@ -171,3 +171,55 @@ def test_every_chapter_run_in_persian_meets_no_untranslated_text_and_states_the_
                                       if english.get(cell) != persian.get(cell))
     assert found == {name: [] for name in found}
     assert differing == {name: [] for name in differing}
+
+
+# --------------------------------------------------------------------------- plural forms (gettext)
+PLURAL_PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"
+
+msgid "{n} study"
+msgid_plural "{n} studies"
+msgstr[0] "one: {n}"
+msgstr[1] "two: {n}"
+msgstr[2] "many: {n}"
+
+#, fuzzy
+msgid "{n} trial"
+msgid_plural "{n} trials"
+msgstr[0] "unconfirmed"
+msgstr[1] "unconfirmed"
+msgstr[2] "unconfirmed"
+'''
+
+
+def test_a_plural_entry_takes_the_form_the_catalogues_rule_chooses(tmp_path):
+    """A made-up three-form rule (one, two, many), so the choice cannot be English's by accident."""
+    from mscteach.i18n.catalogues import read_plurals
+
+    po = tmp_path / "sentences.po"
+    po.write_text(PLURAL_PO, encoding="utf-8")
+    entries = read_plurals(po)
+    forms = [entries.choose(("{n} study", "{n} studies"), n) for n in (1, 2, 3, 0)]
+    assert forms == ["one: {n}", "two: {n}", "many: {n}", "many: {n}"]
+    assert entries.choose(("{n} trial", "{n} trials"), 1) is None  # fuzzy: not confirmed
+
+
+def test_say_n_is_english_grammar_without_a_catalogue_and_records_what_is_missing():
+    i18n.MISSING.clear()
+    assert i18n.say_n("{n} study matches {what}", "{n} studies match {what}", 1, "en", what="ACLF") == \
+        "1 study matches ACLF"
+    assert i18n.say_n("{n} study matches {what}", "{n} studies match {what}", 3, "en", what="ACLF") == \
+        "3 studies match ACLF"
+    assert i18n.say_n("{n} unknown thing", "{n} unknown things", 2, "fa") == "2 unknown things"
+    assert i18n.MISSING["fa"] == {"{n} unknown thing"}
+
+
+def test_babel_finds_say_n_sentences_as_plural_pairs(tmp_path, monkeypatch):
+    from mscteach.i18n import pages
+
+    found = pages.package_sentences()
+    pairs = [key for key in found if isinstance(key, tuple)]
+    assert all(len(pair) == 2 and all(isinstance(p, str) and "{n}" in p for p in pair) for pair in pairs)
+    assert all(isinstance(key, str) for key in found if not isinstance(key, tuple))

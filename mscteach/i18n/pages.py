@@ -173,7 +173,7 @@ def update(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict
     return status(notebooks, lang, locale)
 
 
-def _write_catalogue(lang: str, page: str, messages: dict[str, list[str]], locale: Path | None,
+def _write_catalogue(lang: str, page: str, messages: dict[Any, list[str]], locale: Path | None,
                      brace: bool = False) -> None:
     import io
 
@@ -184,7 +184,7 @@ def _write_catalogue(lang: str, page: str, messages: dict[str, list[str]], local
         language={"fa": "Persian"}.get(lang, lang), page=page))
     for message, where in messages.items():
         template.add(message, locations=[(w, None) for w in where],  # type: ignore[misc]  # Babel allows no line
-                     flags=["python-brace-format"] if brace and "{" in message else [])
+                     flags=["python-brace-format"] if brace and "{" in "".join(message) else [])
     path = catalogue_file(lang, page, locale)
     if path.is_file():
         with path.open("rb") as f:
@@ -204,30 +204,38 @@ def _write_catalogue(lang: str, page: str, messages: dict[str, list[str]], local
         path.write_bytes(text)
 
 
-def package_sentences() -> dict[str, list[tuple[str, int]]]:
-    """Every sentence the package writes with :func:`mscteach.i18n.say`: message -> [(file, line)], found by Babel.
+def package_sentences() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
+    """Every sentence the package writes with :func:`~mscteach.i18n.say` or :func:`~mscteach.i18n.say_n`, found by Babel.
 
     Every module of the package is read, subpackages included; a location is the
-    module's path inside the package (``evidence/summaries.py``).
+    module's path inside the package (``evidence/outcomes.py``).
+
+    Returns
+    -------
+    dict
+        A ``say`` message, or a ``say_n`` pair ``(singular, plural)`` -> its ``[(file, line)]``.
 
     Raises
     ------
     MscteachError
-        For a ``say`` whose message is not a plain string (an f-string or a name cannot be looked up).
+        For a message that is not a plain string (an f-string or a name cannot be looked up).
     """
     from babel.messages.extract import extract_python
 
-    found: dict[str, list[tuple[str, int]]] = {}
+    found: dict[str | tuple[str, str], list[tuple[str, int]]] = {}
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         where = path.relative_to(package).as_posix()
         with path.open("rb") as f:
-            for line, _, message, _ in extract_python(f, {"say": None}, [], {}):
-                text = message[0] if isinstance(message, (tuple, list)) else message
-                if not isinstance(text, str) or not text:
-                    raise MscteachError(f"{where}, line {line}: say() needs its English message as a plain "
-                                        "string (named fields, no f-string), so the catalogue can hold it")
-                found.setdefault(text, []).append((where, line))
+            for line, function, message, _ in extract_python(f, {"say": None, "say_n": None}, [], {}):
+                parts = tuple(message) if isinstance(message, (tuple, list)) else (message,)
+                wanted = parts[:2] if function == "say_n" else parts[:1]
+                if len(wanted) < (2 if function == "say_n" else 1) or not all(isinstance(p, str) and p
+                                                                               for p in wanted):
+                    raise MscteachError(f"{where}, line {line}: {function}() needs its English message(s) as plain "
+                                        "strings (named fields, no f-string), so the catalogue can hold them")
+                key: str | tuple[str, str] = (wanted[0], wanted[1]) if function == "say_n" else wanted[0]
+                found.setdefault(key, []).append((where, line))
     return found
 
 

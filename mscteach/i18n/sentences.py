@@ -23,11 +23,11 @@ import re
 import string
 from typing import Any
 
-from .catalogues import SENTENCES, shipped_catalogue
+from .catalogues import SENTENCES, shipped_catalogue, shipped_plurals
 from .languages import RLM, RTL, language
 from .numbers import digits
 
-__all__ = ["MISSING", "say", "text"]
+__all__ = ["MISSING", "say", "say_n", "text"]
 
 #: English texts met without a translation, per language (for the build's list).
 MISSING: dict[str, set[str]] = {}
@@ -110,3 +110,48 @@ def say(message: str, lang: str | None = None, /, **values: Any) -> str:
         MISSING.setdefault(lang, set()).add(message)
         return message.format(**values)
     return _DigitFormatter(lang).format(template, **values)
+
+
+def say_n(singular: str, plural: str, n: int, lang: str | None = None, /, **values: Any) -> str:
+    """A sentence about a count ``n``, in the language, in the grammatical form the count takes.
+
+    The gettext way (``ngettext``): the English singular and plural templates
+    are one catalogue entry (``msgid`` / ``msgid_plural``) whose translation has
+    as many forms as the language has, chosen by the catalogue's ``Plural-Forms``
+    rule (English: one for 1, the other for every other count; Persian: a
+    noun after a number stays singular, so one form serves every count).
+    ``n`` is also a field of the templates (``{n}``); the other fields are
+    filled as in :func:`say`, numbers in the language's digits. Without a
+    translation the English sentence is given and recorded in :data:`MISSING`.
+
+    Parameters
+    ----------
+    singular, plural : str
+        The English :meth:`str.format` templates for one and for any other count.
+    n : int
+        The count: chooses the form and fills ``{n}``.
+    lang : str, optional
+        The language (default: :func:`~mscteach.i18n.language`).
+    **values
+        The templates' other fields.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> say_n("{n} clinical study", "{n} clinical studies", 1, "en")
+    '1 clinical study'
+    >>> say_n("{n} clinical study", "{n} clinical studies", 0, "en")
+    '0 clinical studies'
+    """
+    lang = lang or language()
+    english = singular if n == 1 else plural
+    if lang == "en":
+        return english.format(n=n, **values)
+    template = shipped_plurals(lang).choose((singular, plural), n)
+    if template is None:
+        MISSING.setdefault(lang, set()).add(singular)
+        return english.format(n=n, **values)
+    return _DigitFormatter(lang).format(template, n=n, **values)
