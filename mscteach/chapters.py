@@ -63,11 +63,11 @@ def _column(table: str, field: str) -> Callable[[], list[str]]:
 
 
 def _immune_targets() -> list[str]:
-    from . import analysis
+    from . import evidence
     from .data import load
 
-    immune = analysis.choose(load("mechanisms"), category=IMMUNE_CATEGORIES)
-    return analysis.distinct_items(immune["target"])
+    immune = evidence.choose(load("mechanisms"), category=IMMUNE_CATEGORIES)
+    return evidence.distinct_items(immune["target"])
 
 
 #: The mechanism categories chapter 3 is about.

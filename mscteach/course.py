@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import analysis, i18n
+from . import evidence, i18n
 from .data import describe, list_tables, load
 from .errors import MscteachError
 
@@ -58,7 +58,7 @@ def reading_list(ref_ids: Iterable[int], heading: str | None = None) -> Markdown
     citations in the chapter text. The heading is "Further reading" in the
     chapter's language unless given.
     """
-    refs = analysis.further_reading(load("references"), ref_ids)
+    refs = evidence.further_reading(load("references"), ref_ids)
     lines = [f"### {heading or i18n.text('Further reading')}", ""] + [f"- **[{row.ref_id}]** {row.citation}" for row in refs.itertuples()]
     return Markdown("\n".join(lines))
 

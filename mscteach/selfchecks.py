@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, i18n
+from . import i18n, stats
 from .data import load
 from .errors import MscteachError, UnknownNameError
 from .i18n import say
@@ -237,7 +237,7 @@ def _challenges(lang: str) -> list[SelfCheck]:
     most = challenges["category"].value_counts()
     options = ("dose", "safety", "route")
     top = str(most.index[0])
-    per_arm = analysis.trial_size(0.556, 0.732)
+    per_arm = stats.trial_size(0.556, 0.732)
     clinical = load("clinical_studies")
     largest = clinical[clinical["design"] == "RCT"].sort_values("n_total", ascending=False, kind="stable").iloc[0]
     return [

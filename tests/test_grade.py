@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import mscteach
-from mscteach import grade
 from mscteach.errors import MscteachError
+from mscteach.stats import grade
 
 
 @pytest.fixture(scope="module")
