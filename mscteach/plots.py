@@ -16,7 +16,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from . import evidence, stats
+from . import evidence
 
 __all__ = [
     "PALETTE",
@@ -478,7 +478,7 @@ def _ratio_axis(ax) -> None:
 
 
 def cumulative_figure(cumulative, measure: str = "RR", title: str | None = None) -> Figure:
-    """A cumulative meta-analysis (:func:`stats.cumulative_meta_analysis`): one row per study added.
+    """A cumulative meta-analysis (:func:`mscteach.stats.cumulative_meta_analysis`): one row per study added.
 
     Each row shows the pooled estimate and its 95% CI once that study has
     joined (the first row is the first study alone), on a log axis with the
