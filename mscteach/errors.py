@@ -5,7 +5,7 @@ so a caller (and the command line) can tell our clear messages apart from bugs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 
 
 class MscteachError(Exception):
@@ -18,12 +18,17 @@ class Problem:
 
     ``row`` is the line number in the CSV file, counting the header as line 1,
     so the first data row is row 2 (as in a spreadsheet or text editor).
+    ``value`` and ``allowed`` (the cell as written and the values the field
+    allows, when it has a list) are there for programs; ``message`` already
+    says them in words.
     """
 
     file: str
     row: int | None = None
     field: str | None = None
     message: str = ""
+    value: str | None = dataclass_field(default=None, compare=False)
+    allowed: tuple[str, ...] = dataclass_field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = self.file

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import sandbox as _sandbox
 from .sandbox import ROOT_LABEL, UNSANDBOXED, USER_LABEL, Isolation, Limits
-from ..errors import MscteachError, UnknownNameError
+from ..errors import DataValidationError, MscteachError, Problem, UnknownNameError
 
 __all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "isolation_here", "read_roster", "summary_lines"]
 
@@ -122,27 +122,32 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
     """A roster CSV mapping submission file names to the learning platform's ids.
 
     Columns: ``file`` and ``student_id`` (required), ``name`` and ``email``
-    (optional). Returns file name to that row.
+    (optional); others are ignored. Returns file name to that row, with the
+    spaces around each value removed.
+
+    Raises
+    ------
+    DataValidationError
+        Naming file, row and field of every problem (the schema is
+        ``mscteach/data/schemas/roster.json``).
     """
-    path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            missing = {"file", "student_id"} - set(reader.fieldnames or [])
-            if missing:
-                raise MscteachError(f"roster {path}: missing column(s) {', '.join(sorted(missing))} "
-                                    "(needs file and student_id; name and email are optional)")
-            roster = {}
-            for line, row in enumerate(reader, start=2):
-                name, sid = (row.get("file") or "").strip(), (row.get("student_id") or "").strip()
-                if not name or not sid:
-                    raise MscteachError(f"roster {path}, row {line}: file and student_id must both be filled")
-                if name in roster:
-                    raise MscteachError(f"roster {path}, row {line}: file {name!r} is listed twice")
-                roster[name] = {"student_id": sid, "name": (row.get("name") or "").strip(),
-                                "email": (row.get("email") or "").strip()}
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise MscteachError(f"cannot read the roster {path}: {exc}") from None
+    from ..data import read_user_table
+
+    rows = read_user_table(path, "roster", what="roster")
+    roster: dict[str, dict[str, str]] = {}
+    first: dict[str, int] = {}
+    duplicates = []
+    for row in rows:
+        name = row["file"].strip()
+        if name in roster:  # the same file written with other spaces around it
+            duplicates.append(Problem(str(path), row=row.row, field="file", value=row["file"],
+                                      message=f"duplicate key {name} (first seen on row {first[name]})"))
+            continue
+        first[name] = row.row
+        roster[name] = {"student_id": row["student_id"].strip(), "name": (row.get("name") or "").strip(),
+                        "email": (row.get("email") or "").strip()}
+    if duplicates:
+        raise DataValidationError(duplicates, context=f"cannot read the roster {path}")
     return roster
 
 
