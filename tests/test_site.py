@@ -170,6 +170,6 @@ def test_the_api_reference_is_in_the_appendix_and_documents_the_public_functions
     for module in ("mscteach.data", "mscteach.registry", "mscteach.report", "mscteach.plots", "mscteach.widgets"):
         assert module in API_MODULES and f'id="module-{module}"' in api, module
     entry = api[api.index('id="mscteach.data.load"'):]
-    entry = re.sub(r"<[^>]+>", "", entry[:entry.index("</dl>")])
+    entry = re.sub(r"<[^>]+>", "", entry[entry.index(">") + 1:entry.index("</dl>")]).strip()
     assert entry.startswith("load(name, data=None)") and "Parameters" in entry
     assert "name (str) – Table name." in entry and "data" in entry
