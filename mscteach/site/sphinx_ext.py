@@ -176,7 +176,6 @@ class _Sentences(HTMLParser):
 
     def __init__(self, fragment: str) -> None:
         super().__init__(convert_charrefs=False)
-        self.fragment = fragment
         self.line_starts = [0] + [i + 1 for i, ch in enumerate(fragment) if ch == "\n"]
         self.found: list[tuple[int, int, str]] = []
         self.open: list[tuple[str, int, str]] = []  # (tag, where its text starts, kind) of the elements sought
