@@ -25,7 +25,13 @@ _FORMAT = "1"
 
 
 def cache_file() -> Path:
-    """Where the record of clean folders is kept."""
+    """Where the record of clean folders is kept.
+
+    Returns
+    -------
+    pathlib.Path
+        ``validated.json`` in the user's cache folder for mscteach (it may not exist yet).
+    """
     import platformdirs
 
     return platformdirs.user_cache_path("mscteach") / "validated.json"
@@ -55,6 +61,21 @@ def validation_key(folder: Path, descriptor: dict[str, Any]) -> str | None:
 
     Tables read from outside the folder (or from URLs) are not covered by the
     folder's content hash, so such a package is always checked afresh.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    descriptor : dict
+        Its ``datapackage.json``.
+
+    Returns
+    -------
+    str or None
+        A SHA-256 hex digest of the cache format, the mscteach and Frictionless
+        versions, a hash of ``mscteach.data``'s own code, and the folder's
+        content hash; ``None`` if a table lies outside the folder or the
+        folder cannot be read.
     """
     root = folder.resolve()
     for resource in descriptor.get("resources", []):
@@ -78,12 +99,31 @@ def _read() -> list[str]:
 
 
 def was_clean(key: str) -> bool:
-    """Whether a folder with this key was found clean before."""
+    """Whether a folder with this key was found clean before.
+
+    Parameters
+    ----------
+    key : str
+        A key from :func:`validation_key`.
+
+    Returns
+    -------
+    bool
+        ``False`` also when the cache is missing or unreadable.
+    """
     return key in _read()
 
 
 def remember_clean(key: str) -> None:
-    """Record a clean verdict (silently skipped if the cache folder cannot be written)."""
+    """Record a clean verdict (silently skipped if the cache folder cannot be written).
+
+    The newest :data:`KEEP` keys are kept.
+
+    Parameters
+    ----------
+    key : str
+        A key from :func:`validation_key`.
+    """
     keys = [k for k in _read() if k != key][-(KEEP - 1):] + [key]
     text = json.dumps({"clean": keys}, indent=0) + "\n"
     try:

@@ -16,7 +16,21 @@ def cite(ref_id: int, data: str | os.PathLike[str] | None = None) -> str:
     Parameters
     ----------
     ref_id : int
-        Reference number as used in the review (1-103).
+        Reference number as used in the review (1-103). A float with an
+        integer value is accepted; ``True``/``False`` are not.
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    str
+        ``[n] `` followed by :func:`format_citation` of the reference.
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no reference with that number.
 
     Examples
     --------
@@ -41,7 +55,26 @@ def cite(ref_id: int, data: str | os.PathLike[str] | None = None) -> str:
 
 
 def format_citation(ref: Any) -> str:
-    """Vancouver-style citation text of one ``references`` row (without its number)."""
+    """Vancouver-style citation text of one ``references`` row (without its number).
+
+    Parameters
+    ----------
+    ref : pandas.Series or mapping
+        A row of the ``references`` table (``authors``, ``title``,
+        ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``doi``;
+        missing values are left out).
+
+    Returns
+    -------
+    str
+        ``Authors. Title. Journal. Year;volume(issue):pages.`` and `` doi:...`` if there is one.
+
+    Examples
+    --------
+    >>> format_citation({"authors": "Caplan AI", "title": "Mesenchymal stem cells", "journal": "J Orthop Res",
+    ...                  "year": 1991, "volume": 9, "issue": 5, "pages": "641-50", "doi": None})
+    'Caplan AI. Mesenchymal stem cells. J Orthop Res. 1991;9(5):641-50.'
+    """
     text = f"{ref['authors']}. {ref['title']}. {ref['journal']}. {ref['year']}"
     if not _missing(ref["volume"]):
         text += f";{ref['volume']}"

@@ -22,6 +22,12 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
         ``MSCTEACH_DATA_DIR`` is used if set, else the data of the workspace
         you are in (``mscteach init``), else the data shipped with the package
         (its copy in a wheel, or the ``data/`` folder of a checkout).
+        ``~`` is expanded and the path made absolute.
+
+    Returns
+    -------
+    pathlib.Path
+        The data folder, which holds a ``datapackage.json``.
 
     Raises
     ------

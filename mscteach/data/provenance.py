@@ -21,8 +21,19 @@ def _files(folder: Path) -> list[Path]:
 def content_hash(folder: str | os.PathLike[str]) -> str:
     """SHA-256 (hex) of every file in a data folder: their paths and bytes, in a fixed order.
 
-    Hidden files and folders (``.ipynb_checkpoints``, editors' lock files) are
-    left out; anything else changed, added or removed gives another hash.
+    Hidden files and folders (``.ipynb_checkpoints``, editors' lock files) and
+    ``__pycache__`` are left out; anything else changed, added or removed
+    gives another hash.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The folder.
+
+    Returns
+    -------
+    str
+        A 64-character hex digest.
     """
     folder = Path(folder)
     digest = hashlib.sha256()
@@ -33,7 +44,12 @@ def content_hash(folder: str | os.PathLike[str]) -> str:
 
 
 def packaged_data() -> Path | None:
-    """The data shipped with mscteach (the wheel's copy, or a checkout's ``data/``), or None if absent."""
+    """The data shipped with mscteach (the wheel's copy, or a checkout's ``data/``), or None if absent.
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
     from ..resources import checkout, packaged
 
     folder = packaged("data")
@@ -47,6 +63,15 @@ class Provenance:
     """The data an output was made from: its content hash and whether it is the packaged data unmodified.
 
     ``str()`` gives the line outputs print, e.g. ``data 3f2a9c0b1d4e (packaged)``.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    hash : str
+        Its :func:`content_hash`.
+    packaged : bool
+        Whether it is the packaged data or has the same content.
     """
 
     folder: Path
@@ -59,6 +84,21 @@ class Provenance:
 
 def provenance_of(data: str | os.PathLike[str] | None = None) -> Provenance:
     """The provenance of a data folder (see :func:`~mscteach.data.data_dir`).
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    Provenance
+
+    Raises
+    ------
+    DataDirectoryError
+        If the data folder does not exist.
 
     Examples
     --------

@@ -49,7 +49,36 @@ FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 
 def read_value(raw: str, field: dict[str, Any]) -> tuple[Any, bool]:
-    """Read one non-missing cell as Frictionless does; return (value, readable)."""
+    """Read one non-missing cell as Frictionless does; return (value, readable).
+
+    Integers and numbers are stripped first and read by ``int`` and
+    ``Decimal``; booleans must be one of the field's ``trueValues`` or
+    ``falseValues`` (Frictionless's defaults otherwise) exactly as written;
+    a list is split at its ``delimiter`` and each item read as ``itemType``;
+    any other type is kept as written.
+
+    Parameters
+    ----------
+    raw : str
+        The cell as written (not empty: an empty cell is a missing value).
+    field : dict
+        The field's Table Schema descriptor.
+
+    Returns
+    -------
+    value : object
+        The typed value (``int``, ``Decimal``, ``bool``, ``list`` or ``str``),
+        or ``None`` if it cannot be read.
+    readable : bool
+        Whether the cell is a valid value of the field's type.
+
+    Examples
+    --------
+    >>> read_value(" 42 ", {"type": "integer"})
+    (42, True)
+    >>> read_value("1,x", {"type": "list", "itemType": "integer"})
+    (None, False)
+    """
     ftype = field["type"]
     if ftype == "integer":
         try:
@@ -80,7 +109,28 @@ def read_value(raw: str, field: dict[str, Any]) -> tuple[Any, bool]:
 
 
 def broken_constraints(field: dict[str, Any], value: Any) -> list[str]:
-    """The cell constraints ``value`` breaks, in Frictionless's order (``None`` is a missing cell)."""
+    """The cell constraints ``value`` breaks, in Frictionless's order (``None`` is a missing cell).
+
+    Parameters
+    ----------
+    field : dict
+        The field's Table Schema descriptor.
+    value : object
+        The typed value (from :func:`read_value`), or ``None`` for a missing cell.
+
+    Returns
+    -------
+    list of str
+        Names of the broken constraints among ``required`` (only for a
+        missing cell), ``pattern``, ``enum``, ``minimum`` and ``maximum``.
+
+    Examples
+    --------
+    >>> broken_constraints({"constraints": {"required": True}}, None)
+    ['required']
+    >>> broken_constraints({"constraints": {"enum": ["RCT"], "pattern": "[A-Z]+"}}, "rct")
+    ['pattern', 'enum']
+    """
     cons = field.get("constraints", {})
     if value is None:
         return ["required"] if cons.get("required") else []
@@ -97,7 +147,24 @@ def broken_constraints(field: dict[str, Any], value: Any) -> list[str]:
 
 @dataclass
 class Table:
-    """What the fast reader makes of one CSV file: typed columns, row numbers and problems."""
+    """What the fast reader makes of one CSV file: typed columns, row numbers and problems.
+
+    Parameters
+    ----------
+    rel : str
+        The file as problems name it: ``<data folder name>/<path>``.
+    schema : dict
+        The table's Table Schema.
+    columns : dict of str to list
+        Each field's typed values, one per row kept (``None`` for a missing or
+        unreadable cell, ``[]`` for an empty list); empty if the header is wrong.
+    rows : list of int
+        The file row number (header = 1) of each row kept; blank rows are not kept.
+    problems : list of Problem
+        Problems found in this file alone.
+    header_ok : bool
+        Whether the header matched the schema (only then are rows read).
+    """
 
     rel: str
     schema: dict[str, Any]
@@ -129,7 +196,25 @@ def _header_problems(rel: str, header: list[str], names: list[str]) -> list[Prob
 
 
 def read_table(folder: Path, resource: dict[str, Any]) -> Table:
-    """Read and check one table against its schema (everything but cross-table checks)."""
+    """Read and check one table against its schema (everything but cross-table checks).
+
+    Checks the encoding, the header, every cell's type and constraints, and
+    unique and primary keys. Reading stops after the header if it does not
+    match the schema.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    resource : dict
+        The table's resource descriptor (``path`` and ``schema``).
+
+    Returns
+    -------
+    Table
+        The typed columns and the problems found (a missing, unreadable or
+        empty file is a problem, not an exception).
+    """
     rel = f"{folder.name}/{resource['path']}"
     schema = resource["schema"]
     table = Table(rel, schema)
@@ -196,7 +281,26 @@ def read_table(folder: Path, resource: dict[str, Any]) -> Table:
 #  * a row without a citation must say why in notes.
 def cross_table_problems(table: Table, known: dict[tuple[str, str], set[Any]],
                          vocabularies: dict[tuple[str, str], list[str]]) -> list[Problem]:
-    """The problems of ``table`` that need other tables: ``known`` key values and shared vocabularies."""
+    """The problems of ``table`` that need other tables: ``known`` key values and shared vocabularies.
+
+    Checks foreign keys (also from list fields such as ``ref_ids``),
+    ``vocabularyFrom`` fields, and, in a table with ``ref_ids`` and
+    ``notes``, that a row without a reference says why in ``notes``.
+
+    Parameters
+    ----------
+    table : Table
+        A table read by :func:`read_table`; nothing is checked if its header is wrong.
+    known : dict
+        ``{(table, field): set of values}`` of the fields keys point to; a key
+        whose target is not in it is not checked.
+    vocabularies : dict
+        ``{(table, field): allowed values}`` (see :func:`~mscteach.data.schema.enums`).
+
+    Returns
+    -------
+    list of Problem
+    """
     if not table.header_ok:
         return []
     problems = []
@@ -300,6 +404,11 @@ def load(name: str, data: str | os.PathLike[str] | None = None) -> "pd.DataFrame
         Table name.
     data : str or path-like, optional
         Data folder; defaults to ``$MSCTEACH_DATA_DIR`` or the packaged data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per schema field, in schema order, with a ``RangeIndex``.
 
     Raises
     ------

@@ -23,6 +23,23 @@ class TableInfo:
     ``required``, ``allowed`` (the allowed values, if restricted) and
     ``description``. ``str(info)`` is a readable text; in a notebook the
     object renders as Markdown.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    title : str
+        Its title (the name if the schema has none).
+    description : str
+        What the table holds ("" if the schema says nothing).
+    primary_key : list of str
+        The primary key's fields (empty if there is none).
+    columns : pandas.DataFrame
+        One row per column: ``name``, ``type`` (``list of integer`` for a
+        list), ``required``, ``allowed`` (comma-separated, "" if any value is
+        allowed) and ``description``.
+    n_rows : int
+        How many rows the table has.
     """
 
     name: str
@@ -62,6 +79,21 @@ def describe(name: str, data: str | os.PathLike[str] | None = None) -> TableInfo
     Returns
     -------
     TableInfo
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no such table.
+    DataValidationError
+        If the table is invalid (it is loaded to count its rows).
+
+    Examples
+    --------
+    >>> info = describe("clinical_studies")
+    >>> info.primary_key
+    ['study_id']
+    >>> "design" in info.columns["name"].tolist()
+    True
     """
     import pandas as pd
 

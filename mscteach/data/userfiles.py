@@ -27,7 +27,20 @@ __all__ = ["UserRow", "read_user_table", "user_schema", "user_schemas"]
 
 
 class UserRow(dict):
-    """One row of a user's file: its values by column name, and ``row``, its line in the file (header = 1)."""
+    """One row of a user's file: its values by column name, and ``row``, its line in the file (header = 1).
+
+    Parameters
+    ----------
+    values : dict
+        The row's typed values by column name.
+    row : int
+        The row's line in the file (the header is line 1).
+
+    Attributes
+    ----------
+    row : int
+        The row's line in the file.
+    """
 
     def __init__(self, values: dict[str, Any], row: int) -> None:
         super().__init__(values)
@@ -35,7 +48,18 @@ class UserRow(dict):
 
 
 def user_schemas() -> list[str]:
-    """Names of the shipped schemas of users' files."""
+    """Names of the shipped schemas of users' files.
+
+    Returns
+    -------
+    list of str
+        Sorted names (the ``.json`` files in ``mscteach/data/schemas/``).
+
+    Examples
+    --------
+    >>> user_schemas()
+    ['grade_overrides', 'report_grid', 'roster']
+    """
     folder = importlib.resources.files("mscteach.data") / "schemas"
     return sorted(item.name[:-5] for item in folder.iterdir() if item.name.endswith(".json"))
 
@@ -43,6 +67,23 @@ def user_schemas() -> list[str]:
 def user_schema(name: str) -> dict[str, Any]:
     """The shipped Table Schema of one kind of user file (a fresh copy), e.g. ``"roster"``.
 
+    Parameters
+    ----------
+    name : str
+        The schema's name (see :func:`user_schemas`).
+
+    Returns
+    -------
+    dict
+        The Table Schema, read afresh from its file.
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no such schema.
+
+    Examples
+    --------
     >>> [f["name"] for f in user_schema("roster")["fields"]]
     ['file', 'student_id', 'name', 'email']
     """
@@ -64,9 +105,9 @@ def read_user_table(path: str | os.PathLike[str], schema: str | dict[str, Any], 
         A shipped schema's name (see :func:`user_schema`) or a Table Schema.
         Its ``fieldsMatch`` says which columns the header must have
         (``"partial"``: the required ones, others ignored).
-    what : str
+    what : str, default "file"
         What the file is, for the error's first line ("roster", "grade overrides").
-    skip_blank_rows : bool
+    skip_blank_rows : bool, default True
         Rows with every cell empty are left out (spreadsheets add them); with
         False they are problems.
 
@@ -79,7 +120,10 @@ def read_user_table(path: str | os.PathLike[str], schema: str | dict[str, Any], 
     Raises
     ------
     DataValidationError
-        Listing every problem, each naming file, row, field, value and the allowed values.
+        Listing every problem, each naming file, row, field, value and the
+        allowed values; also if the file is missing, a folder, not UTF-8 or empty.
+    UnknownNameError
+        If ``schema`` names no shipped schema.
 
     Examples
     --------

@@ -43,6 +43,25 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
     ----------
     data : str or path-like, optional
         Data folder; defaults to ``$MSCTEACH_DATA_DIR`` or the packaged data.
+
+    Returns
+    -------
+    list of Problem
+        Every problem, sorted by file, row, field and message; empty if the
+        folder is clean. A malformed ``datapackage.json`` is reported as a
+        problem of that file.
+
+    Raises
+    ------
+    DataDirectoryError
+        If the data folder or its ``datapackage.json`` does not exist.
+    DataValidationError
+        If ``datapackage.json`` is not valid UTF-8 JSON.
+
+    Examples
+    --------
+    >>> validate()
+    []
     """
     folder = data_dir(data)
     descriptor = package_descriptor(folder)
