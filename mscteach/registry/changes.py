@@ -23,7 +23,30 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Change:
-    """One change to a registered trial: ``kind`` is new, status, enrolment, other or removed."""
+    """One change to a registered trial: ``kind`` is new, status, enrolment, other or removed.
+
+    ``str()`` gives the line the command line prints under the kind's heading
+    (:data:`CHANGE_HEADINGS`).
+
+    Parameters
+    ----------
+    kind : {"new", "status", "enrolment", "other", "removed"}
+        What changed.
+    registry_id : str
+        The trial's registry id.
+    title : str
+        The trial's title (shortened to 70 characters when shown).
+    before : str, default ""
+        The old value in words (for "other", the field's name and old value).
+    after : str, default ""
+        The new value in words; for "new" the trial's status, for "removed"
+        why it is no longer included.
+
+    Examples
+    --------
+    >>> print(Change("status", "NCT01", "MSC for cirrhosis", "recruiting", "completed"))
+    NCT01  recruiting -> completed  MSC for cirrhosis
+    """
 
     kind: str
     registry_id: str
@@ -65,7 +88,31 @@ def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str
     """What changed from one set of registered-trial rows to the next (keyed by registry id).
 
     In the order they are shown: new trials, status changes, enrolment changes, other fields, trials no
-    longer included; by registry id within each.
+    longer included; by registry id within each. Where and when a row was
+    read (``source_file``, ``imported_on``) is not a change.
+
+    Parameters
+    ----------
+    before : dict of str to dict
+        The older rows (as :func:`~mscteach.registry.screening.trial_row`
+        makes them), by registry id.
+    after : dict of str to dict
+        The newer rows, by registry id.
+    removed : dict of str to str, optional
+        Why trials are no longer included, by registry id; only those in
+        ``before`` are reported.
+
+    Returns
+    -------
+    list of Change
+
+    Examples
+    --------
+    >>> old = {"NCT01": {"title": "MSC for cirrhosis", "status": "RECRUITING"}}
+    >>> new = {"NCT01": {"title": "MSC for cirrhosis", "status": "COMPLETED"},
+    ...        "NCT02": {"title": "UC-MSC in ACLF", "status": "RECRUITING"}}
+    >>> [(c.kind, c.registry_id, c.after) for c in changes_between(old, new)]
+    [('new', 'NCT02', 'recruiting'), ('status', 'NCT01', 'completed')]
     """
     changes = []
     for rid, row in sorted(after.items()):
@@ -99,7 +146,27 @@ def _comparable(value: Any) -> Any:
 
 
 def change_lines(changes: Sequence[Change]) -> list[str]:
-    """Changes grouped under headings, e.g. "status changed (1):" then one line per trial."""
+    """Changes grouped under headings, e.g. "status changed (1):" then one line per trial.
+
+    Parameters
+    ----------
+    changes : sequence of Change
+        The changes (from :func:`changes_between` or :func:`diff`).
+
+    Returns
+    -------
+    list of str
+        A heading per kind that has changes, in :data:`CHANGE_HEADINGS` order,
+        each followed by its changes indented by two spaces; a single line
+        saying so when there are none.
+
+    Examples
+    --------
+    >>> change_lines([Change("new", "NCT02", "UC-MSC in ACLF", after="recruiting")])
+    ['new trials (1):', '  NCT02  recruiting  UC-MSC in ACLF']
+    >>> change_lines([])
+    ['no changes to the registered trials']
+    """
     if not changes:
         return ["no changes to the registered trials"]
     lines = []
@@ -130,7 +197,31 @@ def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[
 
     Both are screened with the data folder's rules; the result lists trials
     new in the newer export, status and enrolment changes, other changed
-    fields, and trials the newer export no longer includes.
+    fields, and trials the newer export no longer includes (excluded by the
+    rules, or absent from it).
+
+    Parameters
+    ----------
+    old : sequence of str or path-like
+        The older export files (see :func:`~mscteach.registry.read_export`).
+    new : sequence of str or path-like
+        The newer export files.
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    list of Change
+        In the order of :func:`changes_between`.
+
+    Raises
+    ------
+    RegistryError
+        If an export cannot be read, a trial is given twice with different
+        values, or the data folder has no screening rules.
+    DataValidationError
+        If the screening rules' tables are invalid.
     """
     older = read_exports(old)
     rules = read_rules(data_dir(data))  # once for both exports

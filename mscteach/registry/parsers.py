@@ -45,7 +45,44 @@ PRECEDENCE = ("ctgov-json", "ctgov-csv", "ictrp-csv")
 
 @dataclass(frozen=True)
 class Record:
-    """One trial as an export lists it, in the course's field names (empty fields are None or ())."""
+    """One trial as an export lists it, in the course's field names (empty fields are None or ()).
+
+    Parameters
+    ----------
+    registry_id : str
+        The trial's id in its register (``NCT...``, ``ChiCTR...``, ...).
+    registry : str
+        The register's name.
+    title : str
+        The trial's public title.
+    conditions : tuple of str
+        Conditions as registered.
+    interventions : tuple of str
+        Interventions as registered (ClinicalTrials.gov prefixes their type,
+        e.g. ``BIOLOGICAL: ...``).
+    phase_registered : str or None
+        A ClinicalTrials.gov phase token (:data:`~mscteach.registry.schema.PHASES`),
+        two joined by ``|``.
+    allocation : str or None
+        One of :data:`~mscteach.registry.schema.ALLOCATIONS`.
+    enrolment : int or None
+        Planned or actual number of participants.
+    enrolment_type : str or None
+        Whether ``enrolment`` is planned or actual
+        (:data:`~mscteach.registry.schema.ENROLMENT_TYPES`).
+    status : str or None
+        Overall status token (:data:`~mscteach.registry.schema.STATUSES`).
+    start_date, completion_date : str or None
+        ISO dates, possibly partial (``YYYY-MM``).
+    countries : tuple of str
+        Countries of the trial's sites.
+    source_file : str
+        The export's file name.
+    where : str
+        The record's place in its file: ``"study 3"``, ``"line 3"``, ``"row 4"``.
+    format : str
+        The export's format, a key of :data:`FORMAT_NAMES`.
+    """
 
     registry_id: str
     registry: str
@@ -65,7 +102,13 @@ class Record:
     format: str = ""
 
     def content(self) -> dict[str, Any]:
-        """The registered values (not where they were read)."""
+        """The registered values (not where they were read).
+
+        Returns
+        -------
+        dict
+            The fields named in :data:`COMPARED`, by name.
+        """
         return {k: getattr(self, k) for k in COMPARED}
 
 
@@ -85,6 +128,23 @@ class _Where:
 
 def read_export(path: str | os.PathLike[str]) -> tuple[str, list[Record]]:
     """Read one registry export; return its format and its records, in file order.
+
+    The format is recognised from the content: JSON (a ``{"studies": [...]}``
+    document, a list of studies, one study, or one study per line) is
+    ClinicalTrials.gov's; a CSV with an "NCT Number" column is
+    ClinicalTrials.gov's download, one with a "TrialID" column WHO ICTRP's.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The export file (UTF-8, with or without a byte-order mark).
+
+    Returns
+    -------
+    format : str
+        ``"ctgov-json"``, ``"ctgov-csv"`` or ``"ictrp-csv"`` (see :data:`FORMAT_NAMES`).
+    records : list of Record
+        The file's records, in file order.
 
     Raises
     ------
@@ -122,7 +182,25 @@ def read_export(path: str | os.PathLike[str]) -> tuple[str, list[Record]]:
 
 
 def read_exports(paths: Iterable[str | os.PathLike[str]]) -> list[Record]:
-    """Read several exports (see :func:`read_export`); the records of all of them, file by file."""
+    """Read several exports (see :func:`read_export`); the records of all of them, file by file.
+
+    Parameters
+    ----------
+    paths : iterable of str or path-like
+        The export files, in any of the three formats (a single path string
+        would be read character by character: pass a list).
+
+    Returns
+    -------
+    list of Record
+        Every file's records, file by file (duplicates are kept; :func:`~mscteach.registry.screen`
+        removes them).
+
+    Raises
+    ------
+    RegistryError
+        If any file cannot be read (see :func:`read_export`).
+    """
     records: list[Record] = []
     for path in paths:
         records += read_export(path)[1]
@@ -328,7 +406,23 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def words(text: str) -> str:
-    """Lower case, every character but letters and digits read as a space: how phrases are compared."""
+    """Lower case, every character but letters and digits read as a space: how phrases are compared.
+
+    Parameters
+    ----------
+    text : str
+        Any text (other objects are converted with ``str``).
+
+    Returns
+    -------
+    str
+        The words, lower case, separated by single spaces.
+
+    Examples
+    --------
+    >>> words("Liver Cirrhosis, (Decompensated)")
+    'liver cirrhosis decompensated'
+    """
     return " ".join(re.sub(r"[^0-9a-z]+", " ", str(text).lower()).split())
 
 

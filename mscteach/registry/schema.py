@@ -36,7 +36,15 @@ __all__ = [
 
 
 def shipped_data() -> list[Path]:
-    """The course's own data folders: the installed package's copy and a checkout's (those that exist)."""
+    """The course's own data folders: the installed package's copy and a checkout's (those that exist).
+
+    An import refuses to write into any of them.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The packaged copy first, then the checkout's ``data/``.
+    """
     root = checkout()
     return [p for p in (packaged("data"), root / "data" if root else None) if p is not None]
 
@@ -50,7 +58,22 @@ def _field(resource: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def columns(resource: dict[str, Any]) -> list[str]:
-    """The column names of one of the import's tables, in order."""
+    """The column names of one of the import's tables, in order.
+
+    Parameters
+    ----------
+    resource : dict
+        A table's resource descriptor, e.g. :data:`REGISTERED_TRIALS`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> columns(REGISTRY_EXCLUDED)[:2]
+    ['registry_id', 'title']
+    """
     return [f["name"] for f in resource["schema"]["fields"]]
 
 
@@ -89,6 +112,19 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 def course_phases(labels: list[str]) -> dict[str, str]:
     """Registered phase tokens for each of the course's phase labels written in Roman numerals.
 
+    Parameters
+    ----------
+    labels : list of str
+        The course's phase labels (``clinical_studies.phase``), e.g. ``"I-II"``;
+        labels that are not Roman numerals I-IV joined by ``-`` are left out.
+
+    Returns
+    -------
+    dict of str to str
+        ``{ClinicalTrials.gov phase token: course label}``.
+
+    Examples
+    --------
     >>> course_phases(["I-II", "II", "not stated"])
     {'PHASE1|PHASE2': 'I-II', 'PHASE2': 'II'}
     """

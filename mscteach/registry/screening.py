@@ -37,7 +37,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Rule:
-    """One phrase of a curation mapping, and what it makes of a record that contains it."""
+    """One phrase of a curation mapping, and what it makes of a record that contains it.
+
+    Parameters
+    ----------
+    phrase : str
+        Words (as :func:`~mscteach.registry.parsers.words` writes them) to find
+        in a condition or intervention, as whole words.
+    keep : bool
+        Whether a record with the phrase is kept: a liver disease, a cell therapy.
+    term : str or None
+        The course's disease or cell type the phrase stands for.
+    position : int
+        The rule's row in its mapping; the first rule that matches a text decides.
+    """
 
     phrase: str
     keep: bool  # a liver disease / a cell therapy
@@ -46,7 +59,23 @@ class Rule:
 
 
 def make_rules(table: "pd.DataFrame", keep: str, term: str) -> list[Rule]:
-    """The rules of one curation mapping (``keep``: its yes/no column, ``term``: its course-term column), in order."""
+    """The rules of one curation mapping (``keep``: its yes/no column, ``term``: its course-term column), in order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The mapping (``registry_conditions`` or ``registry_interventions``),
+        with a ``phrase`` column.
+    keep : str
+        Its yes/no column (``liver_disease``, ``cell_therapy``).
+    term : str
+        Its course-term column (``disease``, ``cell_type``); missing values give ``None``.
+
+    Returns
+    -------
+    list of Rule
+        One per row, in table order.
+    """
     return [Rule(str(r["phrase"]), bool(r[keep]), None if r[term] is None or r[term] != r[term] or
                  str(r[term]) == "<NA>" else str(r[term]), n)
             for n, r in enumerate(table.astype(object).where(table.notna(), None).to_dict("records"))]
@@ -63,7 +92,20 @@ def _strip_type(intervention: str) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the rules make of one record."""
+    """What the rules make of one record.
+
+    Parameters
+    ----------
+    included : bool
+        Whether the record is a cell therapy for a liver disease.
+    disease : str or None
+        The course's disease: the term of the earliest matching condition rule that has one.
+    cell_type : str or None
+        The course's cell type; ``"stem cells (various)"`` when the
+        interventions name more than one.
+    reason : str
+        Why the record is excluded ("" if it is included).
+    """
 
     included: bool
     disease: str | None
@@ -72,7 +114,33 @@ class Verdict:
 
 
 def judge(record: Record, conditions: Sequence[Rule], interventions: Sequence[Rule]) -> Verdict:
-    """Whether a record is a cell therapy for a liver disease, and its disease and cell type in course terms."""
+    """Whether a record is a cell therapy for a liver disease, and its disease and cell type in course terms.
+
+    Each condition and intervention (without its ``TYPE:`` prefix) is matched
+    by the first rule whose phrase it contains; the record is included when
+    some condition's rule and some intervention's rule keep it.
+
+    Parameters
+    ----------
+    record : Record
+        The record.
+    conditions : sequence of Rule
+        The rules of ``registry_conditions``.
+    interventions : sequence of Rule
+        The rules of ``registry_interventions``.
+
+    Returns
+    -------
+    Verdict
+
+    Examples
+    --------
+    >>> from mscteach.registry.parsers import Record
+    >>> record = Record("NCT01", "ClinicalTrials.gov", "MSC for cirrhosis", conditions=("Liver Cirrhosis",),
+    ...                 interventions=("BIOLOGICAL: Umbilical cord MSC",))
+    >>> judge(record, [Rule("liver cirrhosis", True, "cirrhosis", 0)], [Rule("msc", True, "MSC", 0)])
+    Verdict(included=True, disease='cirrhosis', cell_type='MSC', reason='')
+    """
     liver = [rule for c in record.conditions if (rule := _first_rule(c, conditions)) is not None and rule.keep]
     cells = [rule for i in record.interventions
              if (rule := _first_rule(_strip_type(i), interventions)) is not None and rule.keep]
@@ -93,7 +161,19 @@ def judge(record: Record, conditions: Sequence[Rule], interventions: Sequence[Ru
 
 @dataclass
 class Screening:
-    """The flow of records through the screening (PRISMA): read, duplicates removed, excluded, included."""
+    """The flow of records through the screening (PRISMA): read, duplicates removed, excluded, included.
+
+    Parameters
+    ----------
+    read : int
+        How many records were read.
+    duplicates : list of (Record, Record)
+        Each duplicate removed, with the record kept in its place.
+    excluded : list of (Record, str)
+        Each excluded record, with the reason.
+    included : list of (Record, Verdict)
+        Each included record, with its verdict.
+    """
 
     read: int
     duplicates: list[tuple[Record, Record]] = field(default_factory=list)  # (removed, kept)
@@ -101,11 +181,24 @@ class Screening:
     included: list[tuple[Record, Verdict]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
+        """The PRISMA counts.
+
+        Returns
+        -------
+        dict of str to int
+            ``records_read``, ``duplicates_removed``, ``excluded`` and ``included``.
+        """
         return {"records_read": self.read, "duplicates_removed": len(self.duplicates),
                 "excluded": len(self.excluded), "included": len(self.included)}
 
     def lines(self) -> list[str]:
-        """The flow in words, then every exclusion with its reason."""
+        """The flow in words, then every exclusion with its reason.
+
+        Returns
+        -------
+        list of str
+            A summary line, then one indented line per duplicate removed and per record excluded.
+        """
         c = self.counts()
         files = len({r.source_file for r in self._records()})
         out = [f"read {c['records_read']} {plural(c['records_read'], 'record')} from {files} "
@@ -121,7 +214,24 @@ class Screening:
 
 
 def plural(n: int, word: str) -> str:
-    """``word``, or its plural when ``n`` is not 1 (English: the command line's messages)."""
+    """``word``, or its plural when ``n`` is not 1 (English: the command line's messages).
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    word : str
+        The singular; the plural adds "s".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plural(1, "record"), plural(3, "record")
+    ('record', 'records')
+    """
     return word if n == 1 else f"{word}s"
 
 
@@ -167,7 +277,15 @@ def _shown(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Rules:
-    """A data folder's screening rules: which conditions are liver diseases, which interventions cell therapies."""
+    """A data folder's screening rules: which conditions are liver diseases, which interventions cell therapies.
+
+    Parameters
+    ----------
+    conditions : list of Rule
+        The rules of ``registry_conditions``.
+    interventions : list of Rule
+        The rules of ``registry_interventions``.
+    """
 
     conditions: list[Rule]
     interventions: list[Rule]
@@ -175,6 +293,15 @@ class Rules:
 
 def read_rules(folder: Path) -> Rules:
     """The screening rules of a resolved data folder (each mapping read once).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder (as :func:`~mscteach.data.data_dir` returns it).
+
+    Returns
+    -------
+    Rules
 
     Raises
     ------
@@ -209,10 +336,19 @@ def screen(records: Sequence[Record], data: str | os.PathLike[str] | None = None
         Rules already read (:func:`read_rules`), so a command that has them does not read them again;
         ``data`` is then not used.
 
+    Returns
+    -------
+    Screening
+        Duplicates are found by registry id (case-insensitive); the copy kept
+        is the primary register's (:data:`~mscteach.registry.parsers.PRECEDENCE`).
+
     Raises
     ------
     RegistryError
-        If one trial appears twice in exports of the same register with different values.
+        If one trial appears twice in exports of the same register with
+        different values, or the data folder has no screening rules.
+    DataValidationError
+        If the screening rules' tables are invalid.
     """
     if rules is None:
         rules = read_rules(data_dir(data))
@@ -228,7 +364,23 @@ def screen(records: Sequence[Record], data: str | os.PathLike[str] | None = None
 
 
 def trial_row(record: Record, verdict: Verdict, today: str) -> dict[str, Any]:
-    """A kept record as a row of ``registered_trials``."""
+    """A kept record as a row of ``registered_trials``.
+
+    Parameters
+    ----------
+    record : Record
+        The record.
+    verdict : Verdict
+        Its verdict (gives ``disease`` and ``cell_type``).
+    today : str
+        The import's date (``YYYY-MM-DD``), the row's ``imported_on``.
+
+    Returns
+    -------
+    dict
+        The row by column name; ``phase`` is the course's phase label for the
+        registered phase (None where it does not map), tuples become lists.
+    """
     return {"registry_id": record.registry_id, "registry": record.registry, "title": record.title,
             "conditions": list(record.conditions), "disease": verdict.disease,
             "interventions": list(record.interventions), "cell_type": verdict.cell_type,
@@ -239,7 +391,22 @@ def trial_row(record: Record, verdict: Verdict, today: str) -> dict[str, Any]:
 
 
 def excluded_row(record: Record, reason: str, today: str) -> dict[str, Any]:
-    """An excluded record as a row of ``registry_excluded``."""
+    """An excluded record as a row of ``registry_excluded``.
+
+    Parameters
+    ----------
+    record : Record
+        The record.
+    reason : str
+        Why it is excluded.
+    today : str
+        The import's date (``YYYY-MM-DD``).
+
+    Returns
+    -------
+    dict
+        The row by column name.
+    """
     return {"registry_id": record.registry_id, "title": record.title, "conditions": list(record.conditions),
             "interventions": list(record.interventions), "reason": reason, "source_file": record.source_file,
             "imported_on": today}

@@ -35,7 +35,25 @@ __all__ = ["ImportResult", "import_exports", "last_import", "read_rows", "regist
 
 
 def read_rows(folder: Path, resource: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows of one of the import's tables in ``folder`` (none if the table is not there yet)."""
+    """The rows of one of the import's tables in ``folder`` (none if the table is not there yet).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    resource : dict
+        The table's descriptor (:data:`~mscteach.registry.schema.REGISTERED_TRIALS`, ...).
+
+    Returns
+    -------
+    list of dict
+        One dict per row, missing values as ``None``; empty if the folder has no such table.
+
+    Raises
+    ------
+    DataValidationError
+        If the table (or one it depends on) is invalid.
+    """
     names = [r["name"] for r in package_descriptor(folder)["resources"]]
     if resource["name"] not in names:
         return []
@@ -74,7 +92,21 @@ def _refuse_course_data(folder: Path) -> None:
 
 @dataclass
 class ImportResult:
-    """What an import did: the screening, the changes, and the files it wrote."""
+    """What an import did: the screening, the changes, and the files it wrote.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder written.
+    screening : Screening
+        The screening of the exports.
+    changes : list of Change
+        What changed in ``registered_trials``.
+    written : list of str
+        The files written (relative to ``folder``).
+    rows : int
+        How many trials ``registered_trials`` now holds.
+    """
 
     folder: Path
     screening: Screening
@@ -83,7 +115,12 @@ class ImportResult:
     rows: int
 
     def lines(self) -> list[str]:
-        """The screening, the changes and what was written, as the command line prints them."""
+        """The screening, the changes and what was written, as the command line prints them.
+
+        Returns
+        -------
+        list of str
+        """
         return [*self.screening.lines(), *change_lines(self.changes),
                 f"registered_trials now holds {self.rows} {plural(self.rows, 'trial')}; wrote "
                 f"{', '.join(self.written)} in {self.folder}"]
@@ -102,14 +139,23 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
         A data folder of your own (``mscteach init DIR`` makes one); the
         course's shipped data is refused.
     today : str or date, optional
-        The import's date (default: today).
+        The import's date (default: today); a string must be ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    ImportResult
+        Trials already in the folder stay unless an export now excludes them;
+        an import adds a row to ``registry_imports``.
 
     Raises
     ------
     RegistryError
         For an export that cannot be read (naming the file and record), a trial
         given twice with different values, or a data folder that is the
-        course's own or not writable.
+        course's own or not writable; also when no file is given, two files
+        have the same name, or ``today`` is not ``YYYY-MM-DD``.
+    DataDirectoryError
+        If the data folder does not exist.
     DataValidationError
         If the data folder is invalid before the import (fix it first), or the
         result would be.
@@ -216,6 +262,23 @@ def registered_trials(data: str | os.PathLike[str] | None = None) -> "pd.DataFra
     trial's registry id (empty if none does), so a registered trial with
     published results in the data is marked as such, and stays right when a
     study's ``registry_id`` is filled in later.
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The ``registered_trials`` table with a ``published_study_id`` column
+        (registry ids matched case-insensitively).
+
+    Examples
+    --------
+    >>> registered_trials() is None  # the shipped data holds no import
+    True
     """
     folder = data_dir(data)
     if REGISTERED_TRIALS["name"] not in [r["name"] for r in package_descriptor(folder)["resources"]]:
@@ -229,7 +292,19 @@ def registered_trials(data: str | os.PathLike[str] | None = None) -> "pd.DataFra
 
 
 def last_import(data: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
-    """The log row of the latest import (its PRISMA counts), or None."""
+    """The log row of the latest import (its PRISMA counts), or None.
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    dict or None
+        The last row of ``registry_imports``; None if nothing was imported.
+    """
     rows = read_rows(data_dir(data), REGISTRY_IMPORTS)
     return rows[-1] if rows else None
 
