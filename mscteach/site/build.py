@@ -53,14 +53,51 @@ __all__ = [
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
-    """Names and default values of a notebook's ``parameters`` cell."""
+    """Names and default values of a notebook's ``parameters`` cell.
+
+    Parameters
+    ----------
+    path : Path
+        The notebook (``.ipynb``) whose cell tagged ``parameters`` is read
+        (by :func:`papermill.inspect_notebook`; nothing is executed).
+
+    Returns
+    -------
+    dict of str to str
+        Each parameter's name, in the cell's order, to its default **as
+        written in the cell** (Python source such as ``"1868"`` or
+        ``"'all'"``, not the value); empty when the notebook has no
+        parameters cell.
+    """
     import papermill
 
     return {name: info["default"] for name, info in papermill.inspect_notebook(str(path)).items()}
 
 
 def parse_value(text: str) -> Any:
-    """Turn a command-line value into a Python value: JSON (numbers, lists, true/false) or a string."""
+    """Turn a command-line value into a Python value: JSON (numbers, lists, true/false) or a string.
+
+    Parameters
+    ----------
+    text : str
+        The value as typed after ``-p NAME``. ``True`` and ``False`` (Python's
+        spelling) are read as booleans as well as JSON's ``true``/``false``.
+
+    Returns
+    -------
+    object
+        The JSON value (int, float, bool, None, list or dict), or ``text``
+        itself when it is not JSON.
+
+    Examples
+    --------
+    >>> parse_value("2010"), parse_value("0.5"), parse_value("True"), parse_value("false")
+    (2010, 0.5, True, False)
+    >>> parse_value('["cirrhosis", "ACLF"]')
+    ['cirrhosis', 'ACLF']
+    >>> parse_value("ACLF")
+    'ACLF'
+    """
     if text in ("True", "False"):
         return text == "True"
     try:
@@ -70,7 +107,22 @@ def parse_value(text: str) -> Any:
 
 
 def clean_notebook(path: Path, keep_widget_ids: bool = False) -> None:
-    """Strip what changes on every run (papermill timings, widget state) from an executed notebook."""
+    """Strip what changes on every run (papermill timings, widget state) from an executed notebook.
+
+    The notebook is rewritten in place: papermill's metadata (notebook, cells
+    and outputs), the cells' ``execution`` timestamps and the notebook's
+    stored widget state are removed, so executing it again without changes
+    gives the same file.
+
+    Parameters
+    ----------
+    path : Path
+        The executed notebook, read and written with :mod:`nbformat` (version 4).
+    keep_widget_ids : bool, default False
+        Keep each widget view's ``model_id``. By default it is replaced by 32
+        zeros (a fresh random id on every run would change the file); the
+        site build keeps the ids, which link a static view to its widget.
+    """
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
@@ -90,7 +142,36 @@ def clean_notebook(path: Path, keep_widget_ids: bool = False) -> None:
 
 @dataclass
 class BuildResult:
-    """What a build wrote: the pages, which chapters it executed, whether it rendered, and what failed."""
+    """What a build wrote: the pages, which chapters it executed, whether it rendered, and what failed.
+
+    :func:`build` returns one; the command line reports from it.
+
+    Parameters
+    ----------
+    out : Path
+        The site folder (absolute).
+    pages : dict of str to Path
+        Each chapter notebook's file name (``01_history.ipynb``) to its page in
+        the first edition (the first notebook is ``index.html``).
+    failures : list of NotebookFailure
+        The chapters that failed to execute, sorted by notebook name (each
+        still has a page, up to its error).
+    executed : list of str
+        File names of the chapters executed by this build (sorted); empty
+        when every chapter came from the cache.
+    rendered : bool
+        Whether Sphinx ran (False when nothing changed since the last build).
+    untranslated : dict of str to dict of str to list of str
+        Per translated edition (language code), each page's narrative blocks
+        shown in English for want of a translation.
+
+    Attributes
+    ----------
+    index : Path
+        The site's front page, ``out / "index.html"``.
+    ok : bool
+        True when no chapter failed.
+    """
 
     out: Path
     pages: dict[str, Path] = field(default_factory=dict)
@@ -102,10 +183,12 @@ class BuildResult:
 
     @property
     def index(self) -> Path:
+        """The site's front page, ``out / "index.html"``."""
         return self.out / "index.html"
 
     @property
     def ok(self) -> bool:
+        """True when every chapter executed without error."""
         return not self.failures
 
 
@@ -114,6 +197,27 @@ def plan_parameters(paths: Iterable[Path], overrides: Mapping[str, Any]) -> dict
 
     See :mod:`mscteach.chapters` for the rule (a value goes to every chapter
     that accepts it; ``CHAPTER:NAME`` targets one chapter).
+
+    Parameters
+    ----------
+    paths : iterable of Path
+        The chapter notebooks; each one's parameters cell is read (nothing is executed).
+    overrides : mapping of str to object
+        ``NAME`` or ``CHAPTER:NAME`` (chapter = notebook name without
+        ``.ipynb``) to the value, as :func:`parse_value` reads it.
+
+    Returns
+    -------
+    dict of Path to dict of str to object
+        Every notebook of ``paths`` to the overrides it gets (only those;
+        an empty dict when it keeps all its defaults).
+
+    Raises
+    ------
+    UnknownNameError
+        For a chapter or parameter no notebook has, or a choice no chapter accepts.
+    ParameterError
+        For a value of the wrong type or out of range for every chapter that has the parameter.
     """
     paths = list(paths)
     declared = {p.stem: notebook_parameters(p) for p in paths}
@@ -156,13 +260,41 @@ def _digest(*parts: bytes) -> str:
 
 
 def folder_hash(folder: Path) -> str:
-    """A hash of every file in a folder (names and contents)."""
+    """A hash of every file in a folder (names and contents).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder, read recursively; ``__pycache__`` folders are left out.
+
+    Returns
+    -------
+    str
+        A SHA-256 hex digest that changes when a file is added, removed,
+        renamed or edited.
+    """
     files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return _digest(*(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() for p in files))
 
 
 def cache_keys(paths: Iterable[Path], plan: Mapping[Path, Mapping[str, Any]], data: Path | None) -> dict[Path, str]:
-    """Each chapter's cache key: its content, its parameters, the data folder and the package source."""
+    """Each chapter's cache key: its content, its parameters, the data folder and the package source.
+
+    Parameters
+    ----------
+    paths : iterable of Path
+        The chapter notebooks.
+    plan : mapping of Path to mapping of str to object
+        Each notebook's parameter overrides (from :func:`plan_parameters`).
+    data : Path or None
+        The data folder the chapters read (None: the one in use, see
+        :func:`mscteach.data.data_dir`).
+
+    Returns
+    -------
+    dict of Path to str
+        Each notebook to its key (24 hex digits).
+    """
     from ..data import data_dir
 
     shared = (folder_hash(data_dir(data)) + rendering.source_hash()).encode()
@@ -180,11 +312,16 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     out : Path
         Output folder: the site (``index.html`` opens it). Executed notebooks
         and Sphinx's sources are kept beside it, in ``.OUT-cache/``.
-    jobs : int
-        Notebooks executed at once.
     parameters : mapping, optional
         Parameter overrides (``NAME`` or ``CHAPTER:NAME`` to value), given to
         the chapters that accept them (see :mod:`mscteach.chapters`).
+    jobs : int, default 2
+        Notebooks executed at once (at least 1).
+    folder : Path, optional
+        The folder of chapter notebooks (default: the course's, see
+        :func:`mscteach.resources.notebook_dir`).
+    progress : bool, default True
+        Show a progress bar while chapters execute.
     data : Path, optional
         The data folder the chapters read (an absolute path; default: the one in use).
     repository, hub : str, optional
@@ -193,12 +330,23 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     langs : sequence of str
         The editions to render (see :mod:`mscteach.translations`): the first
         at ``out``, the others at ``out/LANG/``, each page linking to the same
-        page of the other edition. The chapters run once for all of them.
+        page of the other edition. The chapters run once per edition (each
+        in its language); default ``("en",)``.
+
+    Returns
+    -------
+    BuildResult
+        The pages written, the chapters executed, whether Sphinx ran and the
+        chapters that failed. A failed chapter is reported here, not raised.
 
     Raises
     ------
     UnknownNameError, ParameterError
-        For a parameter or value no chapter accepts (before any kernel starts).
+        For a parameter or value no chapter accepts, or an unknown language
+        (before any kernel starts).
+    MscteachError
+        If ``jobs`` is below 1, ``folder`` holds no notebooks, the output or
+        cache folder cannot be written, or Sphinx fails.
     """
     from tqdm.auto import tqdm
 
@@ -280,7 +428,23 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
 
 
 def cache_folder(out: Path) -> Path:
-    """Where a build keeps executed notebooks and Sphinx's sources: ``.OUT-cache`` beside the site ``out``."""
+    """Where a build keeps executed notebooks and Sphinx's sources: ``.OUT-cache`` beside the site ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        The site folder.
+
+    Returns
+    -------
+    Path
+        ``.NAME-cache`` in the folder holding ``out`` (absolute).
+
+    Examples
+    --------
+    >>> cache_folder(Path("/srv/course/site")).as_posix()
+    '/srv/course/.site-cache'
+    """
     out = Path(out).resolve()
     return out.parent / f".{out.name}-cache"
 
@@ -291,6 +455,22 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
 
     For maintainers, after changing a chapter or the package: nbval then
     compares fresh runs with these stored outputs.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The folder of notebooks (default: the course's chapters).
+    jobs : int, default 2
+        Notebooks executed at once.
+    progress : bool, default True
+        Show a progress bar.
+    data : Path, optional
+        The data folder the notebooks read (default: the one in use).
+
+    Returns
+    -------
+    list of NotebookFailure
+        The notebooks that failed (left unchanged), in the order they finished.
     """
     from tqdm.auto import tqdm
 

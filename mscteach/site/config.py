@@ -17,7 +17,32 @@ API_MODULES = ["mscteach.data", "mscteach.registry", "mscteach.report", "mscteac
 
 
 def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict[str, Any]:
-    """The Sphinx configuration of the course site (``conf.py`` loads exactly this)."""
+    """The Sphinx configuration of the course site (``conf.py`` loads exactly this).
+
+    Parameters
+    ----------
+    repository : str, optional
+        The repository URL for the chapters' launch links (config value
+        ``mscteach_repository``; None: no links).
+    hub : str, optional
+        A JupyterHub URL for nbgitpuller links beside the Binder ones
+        (config value ``mscteach_hub``).
+
+    Returns
+    -------
+    dict of str to object
+        A fresh dict of Sphinx configuration values (extensions, theme,
+        MyST-NB and autodoc options, ...), for ``conf.py`` or for a
+        ``Sphinx(...)`` call's overrides to start from.
+
+    Examples
+    --------
+    >>> config = sphinx_config(repository="https://github.com/example/mscteach")
+    >>> config["html_theme"], config["mscteach_repository"], config["mscteach_hub"]
+    ('sphinx_book_theme', 'https://github.com/example/mscteach', None)
+    >>> "mscteach.site.sphinx_ext" in config["extensions"]
+    True
+    """
     return {
         "project": "MSC therapy for human liver disease",
         "author": "mscteach contributors; text and data adapted from Moudi, Karbalaie-Harofteh & Moudi (2025)",

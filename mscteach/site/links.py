@@ -15,7 +15,15 @@ __all__ = ["binder_url", "chapter_links", "nbgitpuller_url", "repository_url"]
 
 
 def repository_url() -> str | None:
-    """The repository URL from the installed package's metadata (``[project.urls] Repository``), if any."""
+    """The repository URL from the installed package's metadata (``[project.urls] Repository``), if any.
+
+    Returns
+    -------
+    str or None
+        The URL labelled ``Repository`` (or ``Source``) among the package's
+        ``Project-URL`` entries; None when there is none or mscteach is not
+        installed (e.g. run from a checkout without ``pip install -e``).
+    """
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
@@ -48,6 +56,28 @@ def _github_path(repository: str) -> str:
 def binder_url(repository: str, path: str, branch: str = "main") -> str:
     """A mybinder.org link opening ``path`` (e.g. ``notebooks/06_clinical_trials.ipynb``) in JupyterLab.
 
+    Parameters
+    ----------
+    repository : str
+        The GitHub repository, ``https://github.com/OWNER/NAME`` (a trailing
+        ``.git`` or further path parts are ignored).
+    path : str
+        The notebook's path inside the repository.
+    branch : str, default "main"
+        The branch (or tag, or commit) Binder builds.
+
+    Returns
+    -------
+    str
+        The mybinder.org URL.
+
+    Raises
+    ------
+    MscteachError
+        If ``repository`` is not an http(s) URL of a repository on github.com.
+
+    Examples
+    --------
     >>> binder_url("https://github.com/example/mscteach", "notebooks/06_clinical_trials.ipynb")
     'https://mybinder.org/v2/gh/example/mscteach/main?urlpath=lab/tree/notebooks/06_clinical_trials.ipynb'
     """
@@ -57,6 +87,30 @@ def binder_url(repository: str, path: str, branch: str = "main") -> str:
 def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") -> str:
     """An nbgitpuller link: the hub clones (or updates) the repository, then opens ``path`` in JupyterLab.
 
+    Parameters
+    ----------
+    hub : str
+        The JupyterHub's address (http or https; a trailing ``/`` is dropped).
+    repository : str
+        The git repository to clone (any http(s) host); the hub clones it
+        into a folder named after its last path part.
+    path : str
+        The notebook's path inside the repository.
+    branch : str, default "main"
+        The branch nbgitpuller pulls.
+
+    Returns
+    -------
+    str
+        The hub's ``git-pull`` URL.
+
+    Raises
+    ------
+    MscteachError
+        If ``hub`` or ``repository`` is not an http(s) URL with a host.
+
+    Examples
+    --------
     >>> nbgitpuller_url("https://hub.example.org", "https://github.com/example/mscteach",
     ...                 "notebooks/06_clinical_trials.ipynb")
     'https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample%2Fmscteach&urlpath=lab%2Ftree%2Fmscteach%2Fnotebooks%2F06_clinical_trials.ipynb&branch=main'
@@ -69,7 +123,30 @@ def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") 
 
 
 def chapter_links(hub: str, repository: str | None = None, branch: str = "main") -> list[tuple[str, str]]:
-    """(chapter, nbgitpuller link) for every chapter notebook, in course order."""
+    """(chapter, nbgitpuller link) for every chapter notebook, in course order.
+
+    Parameters
+    ----------
+    hub : str
+        The JupyterHub's address (http or https).
+    repository : str, optional
+        The repository URL (default: :func:`repository_url`).
+    branch : str, default "main"
+        The branch nbgitpuller pulls.
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        Each chapter notebook of the course's notebook folder (its name
+        without ``.ipynb``, the index included) with its link, which opens
+        ``notebooks/NAME.ipynb`` of the repository.
+
+    Raises
+    ------
+    MscteachError
+        If there is no repository URL, or ``hub`` or ``repository`` is not an
+        http(s) URL.
+    """
     from ..resources import notebook_dir, notebooks
 
     repository = repository or repository_url()

@@ -17,6 +17,28 @@ def render_pack(work: Path, target: Path, paper: str = "A4") -> Path:
     ``work`` into one, in the order of the site's contents; headless Chromium
     prints it (:mod:`mscteach.printing`). Explorers print their default view,
     self-checks their question. The API reference is for the screen, not the pack.
+
+    Parameters
+    ----------
+    work : Path
+        The work folder of a render (``work/src`` holds the Sphinx sources
+        :func:`~mscteach.site.rendering.render` wrote); the joined page is
+        written to ``work/pack``.
+    target : Path
+        The PDF to write (atomically).
+    paper : {"A4", "Letter"}, default "A4"
+        The paper size.
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Raises
+    ------
+    MscteachError
+        If Chromium or playwright is missing (said before any work), Sphinx
+        cannot join the pages, or ``paper`` is not a known size.
     """
     import io
 

@@ -14,7 +14,30 @@ API_PAGE = "api"
 
 
 def site_pages(data: Path | None = None) -> dict[str, str]:
-    """The course pages made from the data: glossary, references and "about the data" (MyST Markdown)."""
+    """The course pages made from the data: glossary, references and "about the data" (MyST Markdown).
+
+    The glossary is a MyST ``glossary`` directive (terms, abbreviations and
+    the Persian term where the review prints one); each reference gets the
+    label ``ref-N`` that citations in the chapters link to; the data page
+    describes every table and its fields from ``datapackage.json``, with the
+    curation notes of the data folder's ``README.md`` when it has them.
+
+    Parameters
+    ----------
+    data : Path, optional
+        The data folder (default: the one in use, see :func:`mscteach.data.data_dir`).
+
+    Returns
+    -------
+    dict of str to str
+        ``"glossary"``, ``"references"`` and ``"data"`` (the page names of
+        :data:`~mscteach.site.config.PAGES`) to each page's Markdown, in English.
+
+    Raises
+    ------
+    DataDirectoryError
+        If the data folder does not exist or has no ``datapackage.json``.
+    """
     from ..data import package_descriptor, data_dir, format_citation, list_tables, load
 
     folder = data_dir(data)
@@ -68,7 +91,28 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
 
 
 def localise_page(page: str, lang: str) -> str:
-    """A generated course page in ``lang``: its headings, introductions and labels (the data stay as they are)."""
+    """A generated course page in ``lang``: its headings, introductions and labels (the data stay as they are).
+
+    Line by line, the words :func:`site_pages` writes (headings, the
+    glossary's and references' introductions, table titles, "Licence",
+    "Source", the field table's header, "Persian", row counts) are looked up
+    in the figures' catalogue of :mod:`mscteach.i18n`; definitions,
+    citations and field descriptions stay as the data has them. A line
+    without a translation stays in English.
+
+    Parameters
+    ----------
+    page : str
+        One page of :func:`site_pages` (MyST Markdown, in English).
+    lang : str
+        The language code (``"fa"``); ``"en"`` gives the page unchanged,
+        apart from digits.
+
+    Returns
+    -------
+    str
+        The page in ``lang``.
+    """
     from ..i18n import text
 
     out = []
@@ -99,6 +143,23 @@ def localise_page(page: str, lang: str) -> str:
 
 
 def md_escape(text: str) -> str:
+    """Escape the characters Markdown (MyST) would read as markup, so ``text`` shows as written.
+
+    Parameters
+    ----------
+    text : str
+        The text (any object is turned into a string first).
+
+    Returns
+    -------
+    str
+        ``text`` with a backslash before each of ``\\ ` * _ { } [ ] < > |``.
+
+    Examples
+    --------
+    >>> print(md_escape("IL-1β [26] *in vitro* | n<10"))
+    IL-1β \\[26\\] \\*in vitro\\* \\| n\\<10
+    """
     return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", str(text))
 
 
@@ -112,6 +173,28 @@ def api_page(modules: list[str] | None = None) -> str:
     modules : list of str, optional
         Module names, in the order the page shows them (default: :data:`API_MODULES`). A name that
         cannot be found is left out, so the page documents the modules this installation has.
+
+    Returns
+    -------
+    str
+        The page: a title, an introduction, an ``autosummary`` table of the
+        modules and an ``automodule`` section for each.
+
+    Examples
+    --------
+    >>> print(api_page(["mscteach.errors", "mscteach.no_such_module"]))  # doctest: +ELLIPSIS
+    API reference
+    =============
+    ...
+    .. autosummary::
+    <BLANKLINE>
+       mscteach.errors
+    <BLANKLINE>
+    ``mscteach.errors``
+    -------------------
+    <BLANKLINE>
+    .. automodule:: mscteach.errors
+    <BLANKLINE>
     """
     present = [name for name in (API_MODULES if modules is None else modules) if _findable(name)]
     title = "API reference"

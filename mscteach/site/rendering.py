@@ -31,7 +31,28 @@ __all__ = ["clean", "mark_direction", "prepare", "render", "site_notebook", "sou
 
 
 def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``path`` only when its content changes, so Sphinx re-reads only what changed."""
+    """Write ``path`` only when its content changes, so Sphinx re-reads only what changed.
+
+    Parameters
+    ----------
+    path : Path
+        The file (UTF-8); missing parent folders are created.
+    text : str
+        Its new content.
+
+    Returns
+    -------
+    bool
+        True when the file was written, False when it already held ``text``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = Path(tmp) / "src" / "glossary.md"
+    ...     write_if_changed(page, "# Glossary\\n"), write_if_changed(page, "# Glossary\\n")
+    (True, False)
+    """
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +66,32 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
 
     In a translated edition (``lang``, with ``translations``, the page's catalogue) each narrative block is
     translated; a block without a translation stays in English and is appended to ``missing``.
+
+    Code cells keep their results but lose error outputs and stderr streams.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed notebook (``.ipynb``).
+    contents : list of str or None
+        For the root page only: the chapters' page names, in order, for the
+        site's hidden tables of contents (chapters, course pages and, in
+        English, the API reference under "Appendix"); None for any other page.
+    failure : str, optional
+        Why the chapter failed, shown in a warning block after its first
+        Markdown cell.
+    lang : str, default "en"
+        The edition's language (for the contents' captions).
+    translations : dict of str to str, optional
+        The page's catalogue (English block to translation, see
+        :func:`mscteach.translations.catalogue`); None leaves the narrative in English.
+    missing : list of str, optional
+        A list the untranslated blocks are appended to (changed in place).
+
+    Returns
+    -------
+    str
+        The notebook's JSON, as Sphinx reads it.
     """
     from ..translations import translate_markdown
 
@@ -85,6 +132,17 @@ def prepare(data: Path | None = None) -> dict[str, str]:
     The build runs this in a thread while the chapters execute (the build's own
     process is idle then), so the render that follows starts warm. Returns
     :func:`site_pages`, for ``render(..., course_pages=...)``.
+
+    Parameters
+    ----------
+    data : Path, optional
+        The data folder the course pages are made from (default: the one in use).
+
+    Returns
+    -------
+    dict of str to str
+        The course pages' Markdown by page name (see
+        :func:`mscteach.site.pages.site_pages`).
     """
     from ..runner import skip_unused_format_checkers
 
@@ -117,8 +175,44 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     edition also gets the API reference (:func:`mscteach.site.pages.api_page`),
     under "Appendix" in its contents.
 
+    Parameters
+    ----------
+    executed : mapping of str to Path
+        Page name to executed notebook; the first name in sorted order is the
+        site's index.
+    out : Path
+        The site folder Sphinx writes.
+    work : Path
+        The folder for Sphinx's sources (``work/src``) and environment
+        (``work/doctrees``); files in ``work/src`` that are no longer part of
+        the site are removed.
+    data : Path, optional
+        The data folder for the course pages when ``course_pages`` is not given.
+    repository : str, optional
+        Repository URL for the chapters' launch links (None: no links).
+    hub : str, optional
+        JupyterHub URL for nbgitpuller links beside the Binder ones.
+    failures : mapping of str to str, optional
+        Page name to the error of a chapter that failed (shown in a warning on its page).
+    course_pages : mapping of str to str, optional
+        The course pages' English Markdown by name (from :func:`prepare`); made
+        here from the data when None.
+    lang : str, default "en"
+        The edition's language (``"en"`` or ``"fa"``).
+    other_edition : tuple of (str, str), optional
+        ``(language, relative root)`` of the other edition to link to.
+
+    Returns
+    -------
+    dict of str to list of str
+        Page name (``index`` for the root) to the narrative blocks shown in
+        English for want of a translation; empty for English, and pages with
+        nothing missing are left out.
+
     Raises
     ------
+    UnknownNameError
+        If ``lang`` (or the other edition's language) has no edition.
     MscteachError
         If Sphinx fails (the message gives its last error line).
     """
@@ -195,7 +289,19 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
 
 
 def mark_direction(out: Path, lang: str) -> None:
-    """Give every page of a right-to-left edition ``dir="rtl"`` (the theme writes only ``lang``)."""
+    """Give every page of a right-to-left edition ``dir="rtl"`` (the theme writes only ``lang``).
+
+    Each HTML page under ``out`` (not under ``_static``) whose ``<html>`` tag
+    has ``lang="LANG"`` and no ``dir`` gets ``dir="rtl"``; the files are
+    rewritten in place, and a page already marked is left alone.
+
+    Parameters
+    ----------
+    out : Path
+        The edition's site folder.
+    lang : str
+        The edition's language code, as in its pages' ``lang`` attribute (``"fa"``).
+    """
     for page in out.rglob("*.html"):
         if "_static" in page.relative_to(out).parts:
             continue
@@ -207,7 +313,18 @@ def mark_direction(out: Path, lang: str) -> None:
 
 
 def source_hash() -> str:
-    """A hash of everything in the package that shapes the site (code, configuration, static files)."""
+    """A hash of everything in the package that shapes the site (code, configuration, static files).
+
+    Part of every chapter's cache key, and written into the API page so its
+    docstrings are read again when the code changes.
+
+    Returns
+    -------
+    str
+        A SHA-256 hex digest of the names and bytes of the package's ``.py``,
+        ``.css``, ``.js``, ``.html``, ``.po``, ``.json`` and ``.csv`` files
+        (the packaged course folders, ``_data``, left out).
+    """
     digest = hashlib.sha256()
     root = Path(str(importlib.resources.files("mscteach")))
     for path in sorted(root.rglob("*")):
@@ -219,7 +336,22 @@ def source_hash() -> str:
 
 
 def clean(out: Path) -> None:
-    """Remove a site folder that mscteach built (refusing any other folder)."""
+    """Remove a site folder that mscteach built (refusing any other folder).
+
+    A folder counts as built by mscteach when it holds the build's stamp,
+    ``.mscteach-build.json`` (a build that failed leaves none). A path that
+    does not exist is left as it is.
+
+    Parameters
+    ----------
+    out : Path
+        The site folder.
+
+    Raises
+    ------
+    MscteachError
+        If ``out`` exists but has no build stamp.
+    """
     if (out / ".mscteach-build.json").is_file():
         shutil.rmtree(out)
     elif out.exists():

@@ -33,7 +33,12 @@ from sphinx.application import Sphinx
 from ..i18n import say
 from ..messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER, live_note, self_check_heading, show_answer
 
+__all__ = ["CITATION", "SKIP", "VOID_ELEMENTS", "describe_figures", "launch_links", "link_citations",
+           "link_glossary_terms", "setup", "theme_catalogues", "translate_explorer_notes"]
+
+#: A citation in running text: ``[26]``, ``[10-13]``, ``[26, 28]`` (group 1: what is inside the brackets).
 CITATION = re.compile(r"\[(\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*)\]")
+#: Nodes whose text is never linked (code, links, titles, raw HTML, glossary terms ...).
 SKIP = (nodes.literal, nodes.literal_block, nodes.reference, nodes.title, nodes.raw, addnodes.pending_xref,
         nodes.term, nodes.FixedTextElement)
 
@@ -62,7 +67,38 @@ def _replace(text: nodes.Text, pieces: list[nodes.Node]) -> None:
 
 
 def link_citations(doctree: nodes.Node, known: set[int], lang: str = "en") -> int:
-    """Turn the review's reference numbers in running text into links; return how many were linked."""
+    """Turn the review's reference numbers in running text into links; return how many were linked.
+
+    A bracket is linked only when every number in it is a known reference
+    (``[2020]`` or ``[1, 999]`` stay text); each number becomes a link to
+    ``references.html#ref-N``. Text in code, links, titles, raw HTML,
+    glossary terms, cell outputs and admonition titles is left alone.
+
+    Parameters
+    ----------
+    doctree : docutils.nodes.Node
+        The page's doctree, changed in place.
+    known : set of int
+        The review's reference numbers (config value ``mscteach_references``).
+    lang : str, default "en"
+        The page's language, for the links' tooltips ("reference N of the review").
+
+    Returns
+    -------
+    int
+        How many reference numbers were linked.
+
+    Examples
+    --------
+    >>> from docutils import nodes
+    >>> page = nodes.paragraph("", "", nodes.Text("As shown [26, 28] in 2020 [2020]."))
+    >>> link_citations(page, known={26, 28})
+    2
+    >>> [ref["refuri"] for ref in page.findall(nodes.reference)]
+    ['references.html#ref-26', 'references.html#ref-28']
+    >>> page.astext()
+    'As shown [26, 28] in 2020 [2020].'
+    """
     linked = 0
     for text in _text_nodes(doctree):
         source = str(text)
@@ -93,7 +129,28 @@ def link_citations(doctree: nodes.Node, known: set[int], lang: str = "en") -> in
 
 
 def link_glossary_terms(doctree: nodes.Node, docname: str, names: dict[str, str]) -> int:
-    """Link the first use on the page of each glossary term or abbreviation (``names``: shown -> term)."""
+    """Link the first use on the page of each glossary term or abbreviation (``names``: shown -> term).
+
+    Matches are whole words (not inside a longer word or hyphenated name),
+    longest name first; only the first use of each term on the page is
+    linked, to the glossary entry through Sphinx's ``term`` role. Text
+    skipped by :func:`link_citations` is skipped here too.
+
+    Parameters
+    ----------
+    doctree : docutils.nodes.Node
+        The page's doctree, changed in place.
+    docname : str
+        The page's document name (the cross-references' ``refdoc``).
+    names : dict of str to str
+        Each form as it appears in text (a term or its abbreviation) to the
+        glossary term it links to (config value ``mscteach_glossary``).
+
+    Returns
+    -------
+    int
+        How many terms were linked (at most one link per term).
+    """
     if not names:
         return 0
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
@@ -135,7 +192,23 @@ def _figure_metadata(notebook: Path) -> dict[str, dict[str, str]]:
 
 
 def describe_figures(doctree: nodes.Node, notebook: Path, lang: str = "en") -> None:
-    """Give every figure of a notebook page its alt text and a caption."""
+    """Give every figure of a notebook page its alt text and a caption.
+
+    An image is matched to its output by the SHA-256 of the PNG (the name
+    MyST-NB gives its file); the output's ``image/png`` metadata gives
+    ``alt`` and ``caption`` (:func:`mscteach.display.figure_png` writes
+    them). Without ``alt`` the image gets a generic "A figure of the
+    chapter"; with a caption it is wrapped in a figure.
+
+    Parameters
+    ----------
+    doctree : docutils.nodes.Node
+        The page's doctree, changed in place.
+    notebook : Path
+        The executed notebook the page was read from.
+    lang : str, default "en"
+        The page's language, for the generic alt text.
+    """
     metadata = _figure_metadata(notebook)
     for image in list(doctree.findall(nodes.image)):
         digest = Path(image["uri"]).stem
@@ -150,7 +223,29 @@ def describe_figures(doctree: nodes.Node, notebook: Path, lang: str = "en") -> N
 
 
 def launch_links(doctree: nodes.Node, docname: str, repository: str, hub: str | None, lang: str = "en") -> None:
-    """A line under the title with links to the chapter live (Binder; JupyterHub when configured)."""
+    """A line under the title with links to the chapter live (Binder; JupyterHub when configured).
+
+    Parameters
+    ----------
+    doctree : docutils.nodes.Node
+        The page's doctree, changed in place (nothing is added to a page
+        without a section).
+    docname : str
+        The page's document name; ``index`` opens ``notebooks/00_index.ipynb``,
+        any other name ``notebooks/NAME.ipynb``.
+    repository : str
+        The GitHub repository URL.
+    hub : str or None
+        A JupyterHub URL for an nbgitpuller link as well; None for Binder only.
+    lang : str, default "en"
+        The page's language, for the line's words.
+
+    Raises
+    ------
+    MscteachError
+        If ``repository`` is not a GitHub URL or ``hub`` not an http(s) URL
+        (see :func:`mscteach.site.links.binder_url`).
+    """
     from .links import binder_url, nbgitpuller_url
 
     path = f"notebooks/{'00_index' if docname == 'index' else docname}.ipynb"
@@ -233,6 +328,17 @@ def translate_explorer_notes(doctree: nodes.Node, lang: str = "en") -> None:
 
     Each output's HTML is parsed to find the sentences; only their text is replaced, the rest of the
     HTML stays byte for byte as the chapter wrote it.
+
+    The sentences are an explorer's note (``<p class="mscteach-live-note">``),
+    a self-check's heading and its "Show the answer" toggle; other text, and
+    raw nodes holding none of them, are left alone.
+
+    Parameters
+    ----------
+    doctree : docutils.nodes.Node
+        The page's doctree; its raw HTML nodes are replaced in place.
+    lang : str, default "en"
+        The page's language.
     """
     for raw in list(doctree.findall(nodes.raw)):
         fragment = raw.astext()
@@ -277,7 +383,22 @@ def _glossary_names() -> dict[str, str]:
 
 def theme_catalogues(lang: str, folder: Path) -> Path | None:
     """Compile the themes' interface words in ``lang`` (``mscteach/locale/LANG/LC_MESSAGES/theme.po``) into
-    ``folder`` as the catalogues the themes read (``sphinx``, ``booktheme``); None when there is none."""
+    ``folder`` as the catalogues the themes read (``sphinx``, ``booktheme``); None when there is none.
+
+    Parameters
+    ----------
+    lang : str
+        The language code (``"fa"``).
+    folder : Path
+        Where to write ``LANG/LC_MESSAGES/sphinx.mo`` and ``booktheme.mo``
+        (created if needed).
+
+    Returns
+    -------
+    Path or None
+        ``folder`` (a locale folder for ``app.add_message_catalog``), or None
+        when the package has no ``theme.po`` for ``lang``.
+    """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -297,6 +418,26 @@ def theme_catalogues(lang: str, folder: Path) -> Path | None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension with Sphinx (Sphinx calls this; ``sphinx_config`` lists the extension).
+
+    Adds the config values ``mscteach_repository`` and ``mscteach_hub``
+    (launch links; default None), ``mscteach_references`` and
+    ``mscteach_glossary`` (read from the data in use), the themes'
+    catalogues for a language other than English, and the ``doctree-read``
+    handler that links citations and glossary terms, describes figures,
+    translates explorers' sentences and adds launch links.
+
+    Parameters
+    ----------
+    app : sphinx.application.Sphinx
+        The Sphinx application.
+
+    Returns
+    -------
+    dict of str to object
+        The extension's metadata: its version, and that it is safe for
+        parallel reading and writing.
+    """
     from ..data import load
 
     app.add_config_value("mscteach_repository", None, "env")
