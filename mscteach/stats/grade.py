@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data import randomised_designs, read_user_table
 from ..errors import MscteachError
 from .meta_analysis import binary_outcomes, meta_analysis, study_effects
 from .power import trial_size
@@ -46,19 +47,6 @@ DOMAINS = ["risk of bias", "inconsistency", "indirectness", "imprecision", "publ
 #: What an override may decide for a domain, and how many steps down each means.
 DECISIONS = {"not serious": 0, "serious": 1, "very serious": 2}
 FIRST_PASS = "Rule-based first pass (see mscteach.grade); the certainty is a judgement: check and override it."
-
-OVERRIDES_SCHEMA = {
-    "fields": [
-        {"name": "outcome", "type": "string", "constraints": {"required": True},
-         "description": "The outcome as written in the outcomes table, e.g. severe infection."},
-        {"name": "domain", "type": "string", "constraints": {"required": True, "enum": DOMAINS}},
-        {"name": "decision", "type": "string", "constraints": {"required": True, "enum": list(DECISIONS)}},
-        {"name": "reason", "type": "string", "constraints": {"required": True},
-         "description": "Why: shown in the table beside the decision."},
-    ],
-    "fieldsMatch": "equal",
-}
-
 
 def certainty_symbols(level: str) -> str:
     """GRADE's symbols for a certainty level: ⊕⊕⊕⊕ High ... ⊕◯◯◯ Very low."""
@@ -74,24 +62,9 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     MscteachError
         Naming the file, row and column of the first problems, with the allowed values.
     """
-    from frictionless import Resource, Schema
-
-    path = Path(path)
-    if not path.is_file():
-        raise MscteachError(f"grade overrides file not found: {path}")
-    resource = Resource(path=path.name, basepath=str(path.resolve().parent),
-                        schema=Schema.from_descriptor(OVERRIDES_SCHEMA))
-    report = resource.validate()
-    if not report.valid:
-        problems = []
-        for task in report.tasks:
-            for error in task.errors[:5]:
-                where = f"row {error.row_number}, " if getattr(error, "row_number", None) else ""
-                column = f"column {error.field_name}: " if getattr(error, "field_name", None) else ""
-                problems.append(f"{where}{column}{error.message}")
-        allowed = f"domain is one of {', '.join(DOMAINS)}; decision one of {', '.join(DECISIONS)}"
-        raise MscteachError(f"{path}: " + "; ".join(problems) + f" ({allowed})")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = read_user_table(path, "grade_overrides", what="grade overrides")
+    cols = ["outcome", "domain", "decision", "reason"]
+    return pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols, dtype=object)
 
 
 def _overrides_by_key(overrides: pd.DataFrame | None) -> dict[tuple[str, str], tuple[str, str]]:
@@ -142,6 +115,8 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         raise MscteachError(f"relative_risk_reduction must be between 0 and 1, got {relative_risk_reduction!r}")
     wide = binary_outcomes(outcomes, clinical)
     designs = clinical.set_index("study_id")["design"]
+    # read once: each read parses the schema, and the rule is the same for every outcome
+    randomised_kinds = randomised_designs()
     chosen = _overrides_by_key(overrides)
     rows = []
     for (outcome, timepoint), studies in wide.groupby(["outcome", "timepoint"], sort=True):
@@ -157,7 +132,7 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
             estimate = low = high = i2 = float("nan")
         n_treated, n_control = int(studies["n_treated"].sum()), int(studies["n_control"].sum())
         control_risk = float(studies["events_control"].sum()) / n_control if n_control else float("nan")
-        randomised = all(designs.get(s) == "RCT" for s in studies["study_id"])
+        randomised = all(designs.get(s) in randomised_kinds for s in studies["study_id"])
         start = "High" if randomised else "Low"
         domains: dict[str, tuple[str, int, str]] = {}
         domains["risk of bias"] = ("not assessed", 0, "not assessed from the review")
