@@ -9,6 +9,7 @@ Run: python benchmarks/registry_import.py
 """
 import csv
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -70,22 +71,30 @@ def write_exports(folder: Path) -> list[Path]:
     return [ctg, download, ictrp]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
-    times = []
+    times, cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         files = write_exports(root)
         for n in range(REPEAT):
             data = root / f"data{n}"
             shutil.copytree(REPO / "data", data)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), _children_cpu()
             result = subprocess.run([sys.executable, "-m", "mscteach", "registry", "import", *map(str, files),
                                      "--data", str(data)], capture_output=True, text=True, check=True)
             times.append(time.perf_counter() - start)
+            cpu.append(_children_cpu() - start_cpu)
         print(result.stdout.splitlines()[0])
     best = sorted(times)[len(times) // 2]
     print(f"registry import of 2,000 records (median of {REPEAT}): {best:.2f} s "
           f"(goal < {GOAL:.0f} s: {'met' if best < GOAL else 'NOT met'})")
+    # on a machine others share, the processor time is the steadier figure to compare two versions by
+    print(f"processor time (user + system, median): {sorted(cpu)[len(cpu) // 2]:.2f} s")
 
 
 if __name__ == "__main__":

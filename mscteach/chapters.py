@@ -33,6 +33,25 @@ class Parameter:
     ``allow_all``), ``"choices"`` (a list of such values), ``"year"``,
     ``"integer"``, ``"number"`` (between ``low`` and ``high``) or ``"flag"``
     (True or False).
+
+    Parameters
+    ----------
+    kind : {"choice", "choices", "year", "integer", "number", "flag"}
+        What sort of value the parameter takes.
+    options : callable, optional
+        For ``"choice"`` and ``"choices"``: returns the allowed values (called
+        when a value is checked, so the list follows the data).
+    allow_all : bool, default True
+        Whether ``"all"`` is accepted besides ``options()``.
+    low, high : float, optional
+        Inclusive bounds (``"integer"``, ``"number"``); None for no bound.
+    describes : str, optional
+        What the parameter does, in words.
+
+    Examples
+    --------
+    >>> Parameter("choice", lambda: ["HCC", "ACLF"]).allowed()
+    ['all', 'HCC', 'ACLF']
     """
 
     kind: str
@@ -43,6 +62,13 @@ class Parameter:
     describes: str = ""
 
     def allowed(self) -> list[str]:
+        """The values a choice accepts: ``"all"`` (when ``allow_all``), then ``options()``.
+
+        Returns
+        -------
+        list of str
+            The allowed values; only ``["all"]`` or ``[]`` for a parameter without options.
+        """
         return (["all"] if self.allow_all else []) + list(self.options() if self.options else [])
 
 
@@ -63,11 +89,11 @@ def _column(table: str, field: str) -> Callable[[], list[str]]:
 
 
 def _immune_targets() -> list[str]:
-    from . import analysis
+    from . import evidence
     from .data import load
 
-    immune = analysis.choose(load("mechanisms"), category=IMMUNE_CATEGORIES)
-    return analysis.distinct_items(immune["target"])
+    immune = evidence.choose(load("mechanisms"), category=IMMUNE_CATEGORIES)
+    return evidence.distinct_items(immune["target"])
 
 
 #: The mechanism categories chapter 3 is about.
@@ -132,6 +158,20 @@ def _is_int(value: Any) -> bool:
 def check_value(chapter: str, name: str, value: Any) -> Any:
     """Return ``value`` if chapter ``chapter`` accepts it for parameter ``name``; else raise.
 
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb`` (a key of :data:`CHAPTERS`).
+    name : str
+        The parameter's name.
+    value : object
+        The value to check (already a Python value: ``2010``, not ``"2010"``).
+
+    Returns
+    -------
+    object
+        ``value`` itself.
+
     Raises
     ------
     UnknownNameError
@@ -139,6 +179,15 @@ def check_value(chapter: str, name: str, value: Any) -> Any:
         values (naming them and the closest match).
     ParameterError
         For a value of the wrong type or out of range.
+
+    Examples
+    --------
+    >>> check_value("04_fibrosis", "msc_week", 12)
+    12
+    >>> check_value("04_fibrosis", "msc_week", 40)
+    Traceback (most recent call last):
+    ...
+    mscteach.errors.ParameterError: 04_fibrosis: parameter msc_week must be between 0 and 30; got 40
     """
     if chapter not in CHAPTERS:
         raise UnknownNameError("chapter", chapter, list(CHAPTERS))
@@ -174,7 +223,28 @@ def check_value(chapter: str, name: str, value: Any) -> Any:
 
 
 def accepts(chapter: str, name: str, value: Any) -> bool:
-    """Whether ``chapter`` has parameter ``name`` and accepts ``value`` for it."""
+    """Whether ``chapter`` has parameter ``name`` and accepts ``value`` for it.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb``.
+    name : str
+        The parameter's name.
+    value : object
+        The value.
+
+    Returns
+    -------
+    bool
+        True when :func:`check_value` accepts it; False (never an error) for
+        an unknown chapter or parameter or a value it refuses.
+
+    Examples
+    --------
+    >>> accepts("06_clinical_trials", "interactive", False), accepts("06_clinical_trials", "interactive", "no")
+    (True, False)
+    """
     try:
         check_value(chapter, name, value)
     except (UnknownNameError, ParameterError):
@@ -187,10 +257,19 @@ def check_parameters(chapter: str, **values: Any) -> None:
 
     A year range must not be reversed. Returns nothing, so a chapter's cell shows nothing when all is well.
 
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb``.
+    **values
+        Every parameter of the chapter, by name, with its value.
+
     Raises
     ------
     UnknownNameError, ParameterError
-        Naming the chapter, the parameter, the value and what is allowed.
+        Naming the chapter, the parameter, the value and what is allowed;
+        a ``ParameterError`` too when a parameter of the chapter is not
+        given, or ``year_from`` is after ``year_to``.
 
     Examples
     --------
@@ -216,6 +295,21 @@ def plan(chapters: Sequence[str], overrides: Mapping[str, Any],
     ``defaults`` maps each chapter to its declared parameters (from its
     parameters cell); chapters without a specification here (a user's own
     notebooks) take an override when its type matches the default's.
+
+    Parameters
+    ----------
+    chapters : sequence of str
+        The chapters being built (notebook names without ``.ipynb``).
+    overrides : mapping of str to object
+        ``NAME`` or ``CHAPTER:NAME`` to the value.
+    defaults : mapping of str to mapping of str to str
+        Each chapter of ``chapters`` to its declared parameters (name to the
+        default's source, as :func:`mscteach.site.build.notebook_parameters` reads it).
+
+    Returns
+    -------
+    dict of str to dict of str to object
+        Each chapter to the overrides it gets (an empty dict for none).
 
     Raises
     ------

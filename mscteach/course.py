@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import analysis, i18n
+from . import evidence, i18n
 from .data import describe, list_tables, load
 from .errors import MscteachError
 
@@ -28,6 +28,19 @@ def setup(lang: str = "en") -> None:
     (no index column, human labels, blanks for missing values, whole tables:
     no row is cut by pandas' display limits), and every matplotlib figure by
     :func:`mscteach.display.figure_png` (alt text and caption in its metadata).
+
+    Outside a kernel (a plain Python session) only the language and pandas'
+    display options are set.
+
+    Parameters
+    ----------
+    lang : {"en", "fa"}, default "en"
+        The language of figures, explorers and table labels from now on.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``lang`` is not a language of the course.
     """
     from IPython import get_ipython
     from matplotlib.figure import Figure
@@ -57,14 +70,44 @@ def reading_list(ref_ids: Iterable[int], heading: str | None = None) -> Markdown
     The numbers are the review's own, so a student can match them with the
     citations in the chapter text. The heading is "Further reading" in the
     chapter's language unless given.
+
+    Parameters
+    ----------
+    ref_ids : iterable of int
+        The review's reference numbers (duplicates are listed once).
+    heading : str, optional
+        The list's heading (a level-3 Markdown heading).
+
+    Returns
+    -------
+    IPython.display.Markdown
+        The heading and one line per reference: its number in bold and its
+        Vancouver-style citation.
+
+    Raises
+    ------
+    UnknownNameError
+        If a number is not one of the review's references.
+
+    Examples
+    --------
+    >>> print(reading_list([26], heading="Read next").data.splitlines()[0])
+    ### Read next
     """
-    refs = analysis.further_reading(load("references"), ref_ids)
+    refs = evidence.further_reading(load("references"), ref_ids)
     lines = [f"### {heading or i18n.text('Further reading')}", ""] + [f"- **[{row.ref_id}]** {row.citation}" for row in refs.itertuples()]
     return Markdown("\n".join(lines))
 
 
 def table_overview() -> pd.DataFrame:
-    """One row per curated table: name, title, rows and description."""
+    """One row per curated table: name, title, rows and description.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``title``, ``rows`` and ``description``, one row
+        per table of the data in use, in the data package's order.
+    """
     rows = []
     for name in list_tables():
         info = describe(name)
@@ -74,7 +117,27 @@ def table_overview() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Lesson:
-    """A chapter's lesson metadata, read from its header cell (the one place it is written)."""
+    """A chapter's lesson metadata, read from its header cell (the one place it is written).
+
+    :func:`lesson` makes one from a notebook.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's file name (``06_clinical_trials.ipynb``).
+    number : int
+        The chapter's number, from its title ``# N. Title``.
+    title : str
+        The chapter's title, without its number.
+    questions : list of str
+        The questions of the header table (its ``Questions`` row, split at ``<br>``).
+    time : str
+        The ``Estimated time`` row, as written (``"60 minutes"``); empty if absent.
+    prerequisites : str
+        The ``Prerequisites`` row, as written; empty if absent.
+    objectives : list of str
+        The numbered items after ``**Learning objectives.**``.
+    """
 
     notebook: str
     number: int
@@ -87,6 +150,21 @@ class Lesson:
 
 def lesson(path: Path) -> Lesson:
     """Read a chapter's metadata from its first Markdown cell (title, questions, time, prerequisites, objectives).
+
+    Parameters
+    ----------
+    path : Path
+        The chapter notebook (``.ipynb``).
+
+    Returns
+    -------
+    Lesson
+        The chapter's number, title, questions, time, prerequisites and objectives.
+
+    Raises
+    ------
+    MscteachError
+        If the first Markdown cell does not start with a ``# N. Title`` heading.
 
     Examples
     --------
@@ -111,7 +189,25 @@ def lesson(path: Path) -> Lesson:
 
 
 def chapter_overview(folder: Path | None = None) -> Markdown:
-    """The chapters with their questions, objectives and time, read from each chapter's header (for the index page)."""
+    """The chapters with their questions, objectives and time, read from each chapter's header (for the index page).
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The folder of chapter notebooks (default: the course's, see
+        :func:`mscteach.resources.notebook_dir`); the index (``00_*``) is left out.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        A Markdown table with one row per chapter, in course order; each
+        title links to its notebook.
+
+    Raises
+    ------
+    MscteachError
+        If a chapter's header has no ``# N. Title`` heading (see :func:`lesson`).
+    """
     from .resources import notebook_dir, notebooks
 
     lines = ["| # | Chapter | Questions | You will be able to | Time |", "|---|---|---|---|---|"]

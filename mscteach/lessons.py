@@ -21,6 +21,18 @@ def lesson_blocks(markdown: str) -> str:
     "Challenge", "Key points" and "Instructor notes" sections become blocks of
     those names. Everything else is left as written.
 
+    Parameters
+    ----------
+    markdown : str
+        One Markdown cell of a chapter.
+
+    Returns
+    -------
+    str
+        The cell with its Carpentries parts as ``:::{admonition}`` blocks
+        (classes ``overview``, ``objectives``, ``parameters note``,
+        ``challenge``, ``keypoints``, ``instructor``); unchanged when it has none.
+
     Examples
     --------
     >>> print(lesson_blocks("## Key points\\n\\n- one\\n- two"))

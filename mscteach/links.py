@@ -1,79 +1,10 @@
-"""Links that open a chapter live: on Binder, and on a JupyterHub through nbgitpuller.
+"""Moved to :mod:`mscteach.site.links`; this name stays for one release and warns when imported."""
+import warnings
 
-One link builder serves the course site (a line under each chapter's title,
-when the repository URL is known) and ``mscteach links --hub URL`` (a list for
-a teacher). The repository URL lives in one place: ``[project.urls]
-Repository`` in ``pyproject.toml``; without it no launch link is made.
-"""
-from __future__ import annotations
+from .site import links as _moved
 
-from urllib.parse import quote, urlencode, urlparse
-
-from .errors import MscteachError
-
-__all__ = ["binder_url", "chapter_links", "nbgitpuller_url", "repository_url"]
+warnings.warn("mscteach.links has moved to mscteach.site.links", DeprecationWarning, stacklevel=2)
 
 
-def repository_url() -> str | None:
-    """The repository URL from the installed package's metadata (``[project.urls] Repository``), if any."""
-    from importlib.metadata import PackageNotFoundError, metadata
-
-    try:
-        urls = metadata("mscteach").get_all("Project-URL") or []
-    except PackageNotFoundError:
-        return None
-    for entry in urls:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() in ("repository", "source"):
-            return url.strip()
-    return None
-
-
-def _check(url: str, what: str) -> str:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise MscteachError(f"{what} must be an http(s) URL, e.g. https://hub.example.org; got {url!r}")
-    return url.rstrip("/")
-
-
-def _github_path(repository: str) -> str:
-    parsed = urlparse(_check(repository, "the repository"))
-    parts = [p for p in parsed.path.split("/") if p]
-    if parsed.netloc != "github.com" or len(parts) < 2:
-        raise MscteachError(f"Binder links need a GitHub repository URL (https://github.com/OWNER/NAME); "
-                            f"got {repository!r}")
-    return f"{parts[0]}/{parts[1].removesuffix('.git')}"
-
-
-def binder_url(repository: str, path: str, branch: str = "main") -> str:
-    """A mybinder.org link opening ``path`` (e.g. ``notebooks/06_clinical_trials.ipynb``) in JupyterLab.
-
-    >>> binder_url("https://github.com/example/mscteach", "notebooks/06_clinical_trials.ipynb")
-    'https://mybinder.org/v2/gh/example/mscteach/main?urlpath=lab/tree/notebooks/06_clinical_trials.ipynb'
-    """
-    return f"https://mybinder.org/v2/gh/{_github_path(repository)}/{quote(branch)}?urlpath=lab/tree/{quote(path)}"
-
-
-def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") -> str:
-    """An nbgitpuller link: the hub clones (or updates) the repository, then opens ``path`` in JupyterLab.
-
-    >>> nbgitpuller_url("https://hub.example.org", "https://github.com/example/mscteach",
-    ...                 "notebooks/06_clinical_trials.ipynb")
-    'https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample%2Fmscteach&urlpath=lab%2Ftree%2Fmscteach%2Fnotebooks%2F06_clinical_trials.ipynb&branch=main'
-    """
-    hub = _check(hub, "the hub")
-    repository = _check(repository, "the repository")
-    folder = urlparse(repository).path.rstrip("/").split("/")[-1].removesuffix(".git")
-    query = urlencode({"repo": repository, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch})
-    return f"{hub}/hub/user-redirect/git-pull?{query}"
-
-
-def chapter_links(hub: str, repository: str | None = None, branch: str = "main") -> list[tuple[str, str]]:
-    """(chapter, nbgitpuller link) for every chapter notebook, in course order."""
-    from .resources import notebook_dir, notebooks
-
-    repository = repository or repository_url()
-    if not repository:
-        raise MscteachError("no repository URL: pass --repo URL (or set [project.urls] Repository in pyproject.toml)")
-    return [(p.stem, nbgitpuller_url(hub, repository, f"notebooks/{p.name}", branch))
-            for p in notebooks(notebook_dir())]
+def __getattr__(name: str):
+    return getattr(_moved, name)

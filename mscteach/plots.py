@@ -16,7 +16,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from . import analysis
+from . import evidence
 
 __all__ = [
     "PALETTE",
@@ -102,7 +102,7 @@ def timeline_figure(events: pd.DataFrame, title: str = "From \"stem cell\" to MS
     Parameters
     ----------
     events : DataFrame
-        Rows of the ``timeline`` table (e.g. from :func:`analysis.timeline_between`).
+        Rows of the ``timeline`` table (e.g. from :func:`evidence.timeline_between`).
     """
     fig = _figure(0.55 * max(len(events), 4) + 1.2)
     ax = fig.subplots()
@@ -168,7 +168,7 @@ def evidence_stance_figure(differentiation: pd.DataFrame) -> Figure:
 
 
 def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
-    """Clinical and preclinical studies per cell type (from :func:`analysis.studies_per_source`)."""
+    """Clinical and preclinical studies per cell type (from :func:`evidence.studies_per_source`)."""
     fig = _figure(3.6)
     ax = fig.subplots()
     if counts.empty:
@@ -187,7 +187,7 @@ def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
 
 # --------------------------------------------------------------------------- 3, 4 mechanisms
 def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and the cells they act on") -> Figure:
-    """Heatmap of a mediator × target count matrix (from :func:`analysis.mediator_target_matrix`)."""
+    """Heatmap of a mediator × target count matrix (from :func:`evidence.mediator_target_matrix`)."""
     fig = _figure(0.35 * max(len(matrix), 4) + 2.2)
     ax = fig.subplots()
     if matrix.empty:
@@ -205,8 +205,8 @@ def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and th
 
 def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]) -> Figure:
     """How many mechanisms the review describes per target, stacked by category (most-targeted first)."""
-    chosen = analysis.choose(mechanisms, category=list(categories))
-    rows = [(t, row.category) for row in chosen.itertuples() for t in analysis.split_items(row.target)]
+    chosen = evidence.choose(mechanisms, category=list(categories))
+    rows = [(t, row.category) for row in chosen.itertuples() for t in evidence.split_items(row.target)]
     frame = pd.DataFrame(rows, columns=["target", "category"])
     fig = _figure(0.32 * max(frame["target"].nunique(), 4) + 1.6)
     ax = fig.subplots()
@@ -227,7 +227,7 @@ def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]
 
 
 def ecm_balance_figure(model: pd.DataFrame, msc_week: int | None = None) -> Figure:
-    """The illustrative ECM balance model (from :func:`analysis.ecm_balance`)."""
+    """The illustrative ECM balance model (from :func:`evidence.ecm_balance`)."""
     fig = _figure(3.6)
     ax = fig.subplots()
     sns.lineplot(data=model, x="week", y="ecm", hue="arm", ax=ax, palette=[PALETTE[3], PALETTE[2]],
@@ -252,8 +252,8 @@ def outcome_heatmap(animal: pd.DataFrame) -> Figure:
     if animal.empty:
         _empty(ax)
     else:
-        labels = analysis.outcome_matrix(animal)
-        labels = labels[analysis.in_schema_order(labels.columns, "animal_studies", "disease")]
+        labels = evidence.outcome_matrix(animal)
+        labels = labels[evidence.in_schema_order(labels.columns, "animal_studies", "disease")]
         counts = (animal.assign(species=animal["species"].fillna("(not stated)"))
                   .groupby(["species", "disease"]).size().unstack("disease").reindex_like(labels).fillna(0))
         _count_heatmap(ax, counts, "Greens", annot=labels.replace("", np.nan).fillna("").to_numpy(),
@@ -274,7 +274,7 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
     else:
         counts = pd.crosstab(animal["disease"], animal["outcome"])
         counts = counts[[o for o in OUTCOME_COLOURS if o in counts.columns]]
-        counts = counts.loc[analysis.in_schema_order(counts.index, "animal_studies", "disease")[::-1]]
+        counts = counts.loc[evidence.in_schema_order(counts.index, "animal_studies", "disease")[::-1]]
         _stacked_barh(ax, counts, OUTCOME_COLOURS, legend="outcome")
     ax.set_xlabel("studies")
     ax.set_ylabel("disease modelled")
@@ -287,7 +287,7 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
 def sample_size_figure(clinical: pd.DataFrame) -> Figure:
     """Patients per arm for each clinical study (meta-analyses and case reports left out)."""
     # case reports have one patient and no arms to compare; meta-analyses pool other studies
-    studies = clinical[analysis.primary(clinical) & (clinical["n_total"].fillna(0) > 1)]
+    studies = clinical[evidence.primary(clinical) & (clinical["n_total"].fillna(0) > 1)]
     studies = studies.assign(study=studies["first_author"] + " " + studies["year"].astype(str))
     studies = studies.sort_values("n_total", kind="stable")
     fig = _figure(0.33 * max(len(studies), 4) + 1.4)
@@ -357,8 +357,8 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
         _empty(ax)
     else:
         counts = pd.crosstab(clinical["design"], clinical["disease"])
-        counts = counts.reindex([d for d in analysis.design_order() if d in counts.index])
-        counts = counts[analysis.in_schema_order(counts.columns, "clinical_studies", "disease")]
+        counts = counts.reindex([d for d in evidence.design_order() if d in counts.index])
+        counts = counts[evidence.in_schema_order(counts.columns, "clinical_studies", "disease")]
         _count_heatmap(ax, counts, "Purples")
         _wrap_xticklabels(ax)
     ax.set_xlabel("disease")
@@ -376,7 +376,7 @@ def follow_up_figure(clinical: pd.DataFrame) -> Figure:
     if studies.empty:
         _empty(ax, "No follow-up length for the current selection")
     else:
-        order = [d for d in analysis.design_order() if d in set(studies["design"])]
+        order = [d for d in evidence.design_order() if d in set(studies["design"])]
         # a swarm (not a jittered strip) keeps the figure identical on every run
         sns.swarmplot(data=studies.astype({"follow_up_weeks": float}), x="follow_up_weeks", y="design", order=order,
                       ax=ax, size=8, color=PALETTE[0])
@@ -406,7 +406,7 @@ def challenges_figure(challenges: pd.DataFrame) -> Figure:
 
 # --------------------------------------------------------------------------- evidence analysis
 def forest_plot(result, title: str | None = None) -> Figure:
-    """Forest plot of a :class:`~mscteach.analysis.MetaAnalysisResult`.
+    """Forest plot of a :class:`~mscteach.stats.MetaAnalysisResult`.
 
     One row per pooled study: a square sized by its random-effects weight and
     its 95% CI; the pooled random-effects (and fixed-effect) diamonds at the
@@ -478,7 +478,7 @@ def _ratio_axis(ax) -> None:
 
 
 def cumulative_figure(cumulative, measure: str = "RR", title: str | None = None) -> Figure:
-    """A cumulative meta-analysis (:func:`analysis.cumulative_meta_analysis`): one row per study added.
+    """A cumulative meta-analysis (:func:`mscteach.stats.cumulative_meta_analysis`): one row per study added.
 
     Each row shows the pooled estimate and its 95% CI once that study has
     joined (the first row is the first study alone), on a log axis with the
@@ -512,7 +512,7 @@ def trial_size_figure(comparison, per_arm: int, p_control: float, p_treatment: f
                       alpha: float = 0.05) -> Figure:
     """Each controlled study's smaller arm against the patients per arm a powered trial needs.
 
-    ``comparison`` is :func:`analysis.trials_against_target`; ``power`` and
+    ``comparison`` is :func:`evidence.trials_against_target`; ``power`` and
     ``alpha`` are those ``per_arm`` was computed with (the title states them).
     """
     fig = _figure(0.33 * max(len(comparison), 4) + 1.6)
@@ -540,14 +540,14 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
     Each bubble is labelled "studies (patients)" beside it; meta-analyses are left out (they pool other
     studies). The two maps are stacked, so each has the figure's full width for its labels.
     """
-    primary = clinical[analysis.primary(clinical)]
+    primary = clinical[evidence.primary(clinical)]
     fig = _figure(9.0, width=WIDTH)
     axes = fig.subplots(2, 1)
     if primary.empty:
         _empty(axes[0])
         _empty(axes[1])
     else:
-        designs = [d for d in analysis.design_order() if d in set(primary["design"])]
+        designs = [d for d in evidence.design_order() if d in set(primary["design"])]
         for ax, column, label in ((axes[0], "disease", "disease"), (axes[1], "cell_type", "cells given")):
             _bubbles(ax, primary, column, designs)
             ax.set_xlabel(label)
@@ -559,7 +559,7 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
 def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None:
     grouped = primary.groupby([column, "design"]).agg(studies=("study_id", "size"),
                                                       patients=("n_total", "sum")).reset_index()
-    columns = analysis.in_schema_order(grouped[column].unique(), "clinical_studies", column)
+    columns = evidence.in_schema_order(grouped[column].unique(), "clinical_studies", column)
     x = grouped[column].map({c: i for i, c in enumerate(columns)})
     y = grouped["design"].map({d: i for i, d in enumerate(designs)})
     ax.scatter(x, y, s=30 + grouped["patients"].astype(float) * 0.8, color=PALETTE[0], alpha=0.55)
@@ -577,8 +577,8 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
     """Registered trials counted by phase, by status and by start year (three panels)."""
     fig = _figure(3.4)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.2]})
-    for ax, by, colour in zip(axes, analysis.REGISTERED_BY, (PALETTE[0], PALETTE[2], PALETTE[4])):
-        counts = analysis.registered_counts(trials, by)
+    for ax, by, colour in zip(axes, evidence.REGISTERED_BY, (PALETTE[0], PALETTE[2], PALETTE[4])):
+        counts = evidence.registered_counts(trials, by)
         if counts.empty:
             _empty(ax, "No registered trials")
         elif by == "start year":
@@ -600,7 +600,7 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
 def registered_target_figure(comparison: pd.DataFrame, per_arm: int) -> Figure:
     """Ongoing phase 2/3 trials' enrolment against a powered two-arm trial (``2 × per_arm`` patients).
 
-    ``comparison`` is :func:`analysis.ongoing_against_target`.
+    ``comparison`` is :func:`evidence.ongoing_against_target`.
     """
     fig = _figure(0.33 * max(len(comparison), 4) + 1.6)
     ax = fig.subplots()

@@ -13,11 +13,28 @@ from .errors import MscteachError
 
 __all__ = ["PAPERS", "print_pdfs", "printer"]
 
+#: The paper sizes PDFs can be printed on (name -> Chromium's format name).
 PAPERS = {"A4": "A4", "Letter": "Letter"}
 
 
 def printer() -> str:
-    """The Chromium that prints PDFs, or an error saying what to install."""
+    """The Chromium that prints PDFs, or an error saying what to install.
+
+    Call it before long work that ends in a PDF, so a missing browser is
+    said at once.
+
+    Returns
+    -------
+    str
+        The path of the first of ``chromium``, ``chromium-browser`` and
+        ``google-chrome`` found on ``PATH``.
+
+    Raises
+    ------
+    MscteachError
+        If no such browser is on ``PATH`` or the ``playwright`` package is not
+        installed (the message names what to install).
+    """
     import importlib.util
     import shutil
 
@@ -32,7 +49,27 @@ def printer() -> str:
 
 
 def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms: float = 120_000) -> None:
-    """Print each HTML page to its PDF, with one headless Chromium for all of them."""
+    """Print each HTML page to its PDF, with one headless Chromium for all of them.
+
+    Pages open from ``file://`` in an offline browser context (nothing is
+    fetched); each PDF has page numbers in its footer and is written
+    atomically. Nothing happens for an empty ``pages``.
+
+    Parameters
+    ----------
+    pages : iterable of tuple of (Path, Path)
+        ``(html, pdf)`` pairs: the page to print and the PDF to write.
+    paper : {"A4", "Letter"}, default "A4"
+        The paper size (see :data:`PAPERS`).
+    timeout_ms : float, default 120000
+        How long a page may take to load, in milliseconds.
+
+    Raises
+    ------
+    MscteachError
+        If ``paper`` is not a known size, or Chromium or playwright is missing
+        (see :func:`printer`).
+    """
     from playwright.sync_api import sync_playwright
 
     from .atomic import write_atomically

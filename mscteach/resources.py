@@ -27,7 +27,18 @@ MARKER = "mscteach-workspace.json"
 
 
 def workspace(start: Path | None = None) -> Path | None:
-    """The workspace holding ``start`` (default: the current folder), or None."""
+    """The workspace holding ``start`` (default: the current folder), or None.
+
+    Parameters
+    ----------
+    start : Path, optional
+        A folder; it and every folder above it are searched for :data:`MARKER`.
+
+    Returns
+    -------
+    Path or None
+        The workspace's folder (resolved).
+    """
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / MARKER).is_file():
@@ -36,20 +47,63 @@ def workspace(start: Path | None = None) -> Path | None:
 
 
 def packaged(kind: str) -> Path | None:
-    """The installed package's read-only copy of a course folder, if this is an installed wheel."""
+    """The installed package's read-only copy of a course folder, if this is an installed wheel.
+
+    Parameters
+    ----------
+    kind : {"data", "notebooks", "reports", "exercises"}
+        The course folder (see :data:`KINDS`).
+
+    Returns
+    -------
+    Path or None
+        ``mscteach/_<kind>`` if it exists.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of :data:`KINDS`.
+    """
     _check_kind(kind)
     folder = importlib.resources.files("mscteach") / f"_{kind}"
     return Path(str(folder)) if folder.is_dir() else None
 
 
 def checkout() -> Path | None:
-    """The repository checkout this package runs from (an editable install), or None."""
+    """The repository checkout this package runs from (an editable install), or None.
+
+    Returns
+    -------
+    Path or None
+        The folder above the package, if it holds ``pyproject.toml`` and ``notebooks/``.
+    """
     root = Path(__file__).resolve().parent.parent
     return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
 
 
 def course_folder(kind: str, start: Path | None = None) -> Path:
-    """The folder of ``kind`` to use: the workspace's, else the package's copy, else the checkout's."""
+    """The folder of ``kind`` to use: the workspace's, else the package's copy, else the checkout's.
+
+    Parameters
+    ----------
+    kind : {"data", "notebooks", "reports", "exercises"}
+        The course folder (see :data:`KINDS`).
+    start : Path, optional
+        Where to look for a workspace (default: the current folder).
+
+    Returns
+    -------
+    Path
+        The workspace's folder is used only if it exists there; the
+        checkout's is returned without checking that it exists.
+
+    Raises
+    ------
+    MscteachError
+        If there is no workspace copy, installed copy or checkout.
+    ValueError
+        If ``kind`` is not one of :data:`KINDS`.
+    """
     _check_kind(kind)
     home = workspace(start)
     if home is not None and (home / kind).is_dir():
@@ -65,18 +119,61 @@ def course_folder(kind: str, start: Path | None = None) -> Path:
 
 
 def notebook_dir() -> Path:
-    """The folder of chapter notebooks: the workspace's, the installed copy, or the checkout's."""
+    """The folder of chapter notebooks: the workspace's, the installed copy, or the checkout's.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    MscteachError
+        If none is found (see :func:`course_folder`).
+    """
     return course_folder("notebooks")
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
-    """The course notebooks in order: ``00_index.ipynb`` then the numbered chapters."""
+    """The course notebooks in order: ``00_index.ipynb`` then the numbered chapters.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The notebooks folder (default: :func:`notebook_dir`).
+
+    Returns
+    -------
+    list of Path
+        The ``NN_*.ipynb`` files, sorted by name.
+
+    Examples
+    --------
+    >>> notebooks()[0].name
+    '00_index.ipynb'
+    """
     folder = folder or notebook_dir()
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def writable_folder(kind: str, doing: str) -> Path:
-    """:func:`course_folder`, refusing the installed package's copy (nothing writes inside site-packages)."""
+    """:func:`course_folder`, refusing the installed package's copy (nothing writes inside site-packages).
+
+    Parameters
+    ----------
+    kind : {"data", "notebooks", "reports", "exercises"}
+        The course folder (see :data:`KINDS`).
+    doing : str
+        What the caller wants to do, for the message ("build the site").
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    MscteachError
+        If the folder to use is the installed package's read-only copy, or none is found.
+    """
     folder = course_folder(kind)
     copy = packaged(kind)
     if copy is not None and folder == copy:
@@ -119,11 +216,24 @@ def init(target: Path, instructor: bool = False) -> list[Path]:
     the report template, which only a checkout of the repository has (an
     installed package never carries them, so students cannot read them).
 
+    Parameters
+    ----------
+    target : Path
+        The new workspace's folder (``~`` is expanded); it must not exist or be empty.
+    instructor : bool, default False
+        Also copy the exercise masters, the autograder and ``reports/``.
+
+    Returns
+    -------
+    list of Path
+        The folders copied (``notebooks``, ``data``, ``exercises/student`` ...);
+        ``README.md`` and :data:`MARKER` are written too.
+
     Raises
     ------
     MscteachError
-        If ``target`` exists and is not empty, or the instructor's files are
-        not available here.
+        If ``target`` exists and is not empty, the instructor's files are
+        not available here, or copying fails (``target`` is then removed).
     """
     from importlib.metadata import version
 

@@ -57,7 +57,17 @@ def skip_unused_format_checkers() -> None:
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels listen on IPC sockets (files), not TCP ports."""
+    """A kernel manager whose kernels listen on IPC sockets (files), not TCP ports.
+
+    Each kernel gets its own socket prefix in the temporary folder, and a
+    kernel that is being shut down is not interrupted first. Pass it to
+    papermill as ``kernel_manager_class``.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for :class:`jupyter_client.manager.AsyncKernelManager`.
+    """
 
     @default("transport")
     def _default_transport(self) -> str:
@@ -91,6 +101,16 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     running ones are waited for (each writes its files atomically): nothing is
     left half-written, no kernel is left running and no worker prints a
     traceback.
+
+    Parameters
+    ----------
+    workers : int
+        Processes at once (at least 1 is used).
+
+    Yields
+    ------
+    concurrent.futures.ProcessPoolExecutor
+        The pool; it is shut down when the ``with`` block ends.
     """
     pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
     finished = False
@@ -102,7 +122,20 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def ensure_writable_folder(folder: Path, what: str = "output folder") -> None:
-    """Create ``folder`` if needed and prove a file can be written there, or raise a clear error."""
+    """Create ``folder`` if needed and prove a file can be written there, or raise a clear error.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder (made with its parents if missing).
+    what : str, default "output folder"
+        What the folder is, for the message.
+
+    Raises
+    ------
+    MscteachError
+        If the folder cannot be made or a file cannot be written in it.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".mscteach-write-test-"):
@@ -133,8 +166,17 @@ def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] |
 
     Parameters
     ----------
+    source : Path
+        The notebook to run; the kernel's working folder is its folder.
+    target : Path
+        Where the executed notebook is written (its folder is made if needed).
+    parameters : mapping, optional
+        Papermill parameters, injected after the notebook's ``parameters`` cell.
+    timeout : int, default 600
+        Seconds one cell may run.
     data : Path, optional
-        The data folder the kernel reads (default: the one this process uses).
+        The data folder the kernel reads (default: the one this process uses);
+        given, it is passed as an absolute ``MSCTEACH_DATA_DIR``.
     environment : mapping, optional
         More environment variables for the kernel (the site build uses this).
 
@@ -142,6 +184,8 @@ def execute_notebook(source: Path, target: Path, parameters: Mapping[str, Any] |
     ------
     NotebookFailure
         If a cell raises; ``target`` then holds the notebook up to the error.
+        Also if the kernel dies, a cell times out or the notebook cannot be
+        read (then its ``cell`` is None).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -178,6 +222,17 @@ def render_html(notebook: Path, html: Path, exclude_input: bool = False, lang: s
     """Render an executed notebook to standalone HTML that asks no server for anything, atomically.
 
     ``lang`` is the page's language (``<html lang>``).
+
+    Parameters
+    ----------
+    notebook : Path
+        The executed notebook.
+    html : Path
+        The HTML file to write (replaced only when complete).
+    exclude_input : bool, default False
+        Leave the code cells' input out (prompts are always left out).
+    lang : str, default "en"
+        The page's language code.
     """
     import jinja2
     import nbformat

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import analysis, i18n
+from . import i18n, stats
 from .data import load
 from .errors import MscteachError, UnknownNameError
 from .i18n import say
@@ -25,7 +25,40 @@ __all__ = ["Feedback", "SelfCheck", "check_answer", "chapter_checks", "get"]
 
 @dataclass(frozen=True)
 class SelfCheck:
-    """One question. ``answer`` is a letter (``choice``) or a number (``number``)."""
+    """One question. ``answer`` is a letter (``choice``) or a number (``number``).
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb``.
+    number : int
+        The check's number in its chapter, from 1.
+    question : str
+        The question, in ``lang``.
+    kind : {"choice", "number"}
+        A multiple-choice question or a number to type.
+    answer : str or float
+        The right option's letter (``"b"``) or the right number.
+    explanation : str
+        Why the answer is right, shown once it is found.
+    options : tuple of str, optional
+        The options of a choice, in order (lettered a, b, c ...).
+    hint : str, optional
+        Shown after a wrong answer (instead of the answer).
+    tolerance : float, default 0.0
+        How far a number may be from ``answer`` and still be right.
+    unit : str, optional
+        The number's unit, shown after it.
+    lang : str, default "en"
+        The language of the texts and of the feedback.
+
+    Attributes
+    ----------
+    letters : list of str
+        The options' letters, ``["a", "b", ...]``.
+    answer_text : str
+        The right answer as a reader sees it.
+    """
 
     chapter: str
     number: int
@@ -41,11 +74,12 @@ class SelfCheck:
 
     @property
     def letters(self) -> list[str]:
+        """The options' letters, ``["a", "b", ...]`` (empty for a number)."""
         return [chr(ord("a") + i) for i in range(len(self.options))]
 
     @property
     def answer_text(self) -> str:
-        """The right answer as a reader sees it."""
+        """The right answer as a reader sees it: ``(b) option text``, or the number (in ``lang``'s digits) and unit."""
         if self.kind == "choice":
             return f"({self.answer}) {self.options[self.letters.index(str(self.answer))]}"
         return i18n.digits(f"{self.answer:g}", self.lang) + (f" {self.unit}" if self.unit else "")
@@ -53,7 +87,16 @@ class SelfCheck:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What a reader is told after answering."""
+    """What a reader is told after answering.
+
+    Parameters
+    ----------
+    correct : bool
+        Whether the response was right (False also for a response that could
+        not be read, which is asked for again).
+    message : str
+        What to show, in the check's language.
+    """
 
     correct: bool
     message: str
@@ -65,6 +108,30 @@ def check_answer(check: SelfCheck, response: object) -> Feedback:
     A choice is given as its letter (``"b"``, ``"(b)"``) or its option text; a
     number as a number or a string such as ``"6"``. An empty or unreadable
     response is asked for again, never marked wrong.
+
+    Parameters
+    ----------
+    check : SelfCheck
+        The question.
+    response : object
+        The reader's answer: for a choice its letter, with or without
+        parentheses, or its option text (any case); for a number an int,
+        float or text (Persian digits and separators are read too). None or
+        blank text means no answer yet.
+
+    Returns
+    -------
+    Feedback
+        ``correct`` and the message to show: the explanation when right, the
+        hint when wrong, or what to type when the response could not be read.
+
+    Examples
+    --------
+    >>> check = SelfCheck("01_history", 9, "2 + 2?", "number", 4, "Four.", hint="Count.")
+    >>> check_answer(check, "4")
+    Feedback(correct=True, message='Right. Four.')
+    >>> check_answer(check, 5).message
+    'Not yet. Count.'
     """
     lang = check.lang
     if response is None or (isinstance(response, str) and not response.strip()):
@@ -237,7 +304,7 @@ def _challenges(lang: str) -> list[SelfCheck]:
     most = challenges["category"].value_counts()
     options = ("dose", "safety", "route")
     top = str(most.index[0])
-    per_arm = analysis.trial_size(0.556, 0.732)
+    per_arm = stats.trial_size(0.556, 0.732)
     clinical = load("clinical_studies")
     largest = clinical[clinical["design"] == "RCT"].sort_values("n_total", ascending=False, kind="stable").iloc[0]
     return [
@@ -266,14 +333,69 @@ _BUILDERS: dict[str, Callable[[str], list[SelfCheck]]] = {
 
 
 def chapter_checks(chapter: str, lang: str | None = None) -> list[SelfCheck]:
-    """Every self-check of a chapter, in order, in ``lang`` (default: the language of :mod:`mscteach.i18n`)."""
+    """Every self-check of a chapter, in order, in ``lang`` (default: the language of :mod:`mscteach.i18n`).
+
+    The answers are computed from the data in use.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb`` (``01_history`` to
+        ``07_challenges``; the index has none).
+    lang : str, optional
+        The language of questions, options and explanations.
+
+    Returns
+    -------
+    list of SelfCheck
+        The chapter's checks, numbered from 1.
+
+    Raises
+    ------
+    UnknownNameError
+        If the chapter has no self-checks.
+    MscteachError
+        If the data no longer give one of the options as the answer.
+
+    Examples
+    --------
+    >>> [check.kind for check in chapter_checks("06_clinical_trials", "en")]
+    ['number', 'choice']
+    """
     if chapter not in _BUILDERS:
         raise UnknownNameError("chapter", chapter, list(_BUILDERS))
     return _BUILDERS[chapter](lang or i18n.language())
 
 
 def get(chapter: str, number: int, lang: str | None = None) -> SelfCheck:
-    """One self-check: ``get("06_clinical_trials", 2)``."""
+    """One self-check: ``get("06_clinical_trials", 2)``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb``.
+    number : int
+        The check's number in the chapter, from 1.
+    lang : str, optional
+        The language (default: the language of :mod:`mscteach.i18n`).
+
+    Returns
+    -------
+    SelfCheck
+        The check.
+
+    Raises
+    ------
+    UnknownNameError
+        If the chapter has no self-checks.
+    MscteachError
+        If the chapter has no check with that number.
+
+    Examples
+    --------
+    >>> get("06_clinical_trials", 2, "en").answer
+    'b'
+    """
     checks = chapter_checks(chapter, lang)
     if not 1 <= number <= len(checks):
         raise MscteachError(f"{chapter} has self-checks 1 to {len(checks)}, not {number}")
@@ -281,7 +403,19 @@ def get(chapter: str, number: int, lang: str | None = None) -> SelfCheck:
 
 
 def as_table(chapter: str) -> pd.DataFrame:
-    """A chapter's checks with their answers (for instructors)."""
+    """A chapter's checks with their answers (for instructors).
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's notebook name without ``.ipynb``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``check``, ``question`` and ``answer`` (as a reader sees it),
+        in the language of :mod:`mscteach.i18n`.
+    """
     return pd.DataFrame([{"check": c.number, "question": c.question, "answer": c.answer_text}
                          for c in chapter_checks(chapter)])
 

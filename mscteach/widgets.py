@@ -20,9 +20,10 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
-from . import analysis, i18n, plots, selfchecks
+from . import evidence, i18n, plots, selfchecks, stats
 from . import display as display_helpers
 from .data import vocabulary
+from .errors import MscteachError
 from .i18n import say
 from .messages import live_note, self_check_heading, show_answer
 
@@ -233,10 +234,10 @@ def _as_png(fig: Figure) -> Image:
 
 
 def _options(table: str, field: str) -> list[str]:
-    return [analysis.ALL, *vocabulary(table, field)]
+    return [evidence.ALL, *vocabulary(table, field)]
 
 
-def _dropdown(description: str, options: Sequence[str], value: str = analysis.ALL) -> w.Dropdown:
+def _dropdown(description: str, options: Sequence[str], value: str = evidence.ALL) -> w.Dropdown:
     return w.Dropdown(description=description, options=list(options), value=value, style=STYLE)
 
 
@@ -248,7 +249,7 @@ def _no_match(what: str) -> Markdown:
 # --------------------------------------------------------------------------- 1 history
 def render_timeline(timeline: pd.DataFrame, years: tuple[int, int], categories: Sequence[str]) -> list:
     """Events in the year range and categories: a table and the timeline figure."""
-    events = analysis.timeline_between(timeline, years[0], years[1], list(categories) or None)
+    events = evidence.timeline_between(timeline, years[0], years[1], list(categories) or None)
     if events.empty:
         return [_no_match("events")]
     table = events[["year_text", "headline", "people", "category", "ref_ids"]]
@@ -259,7 +260,7 @@ def timeline_explorer(timeline: pd.DataFrame, start: int | None = None, end: int
                       categories: Sequence[str] = ()) -> Explorer:
     """Timeline with a year-range slider (spanning the data's years) and a category filter."""
     options = vocabulary("timeline", "category")
-    first, last = analysis.year_span(timeline)
+    first, last = evidence.year_span(timeline)
     start = first if start is None else max(first, min(start, last))
     end = last if end is None else max(start, min(end, last))
     controls = {
@@ -275,7 +276,7 @@ def timeline_explorer(timeline: pd.DataFrame, start: int | None = None, end: int
 # --------------------------------------------------------------------------- 2 differentiation
 def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, source: str) -> list:
     """What the review says about one MSC source, with its references."""
-    row = analysis.choose(cell_sources, source=source)
+    row = evidence.choose(cell_sources, source=source)
     if row.empty:
         return [_no_match("cell sources")]
     r = row.iloc[0]
@@ -283,7 +284,7 @@ def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, sou
     text = f"**{r['source']}{abbreviation}**: {r['properties']}"
     if pd.notna(r["notes"]):
         text += "\n\n" + say("*Curation note:* {note}", note=r["notes"])
-    return [Markdown(text), analysis.further_reading(references, r["ref_ids"])]
+    return [Markdown(text), evidence.further_reading(references, r["ref_ids"])]
 
 
 def cell_source_explorer(cell_sources: pd.DataFrame, references: pd.DataFrame, source: str = "Umbilical cord") -> Explorer:
@@ -296,22 +297,22 @@ def cell_source_explorer(cell_sources: pd.DataFrame, references: pd.DataFrame, s
 # --------------------------------------------------------------------------- 3 immunomodulation (and 4)
 def render_mechanisms(mechanisms: pd.DataFrame, category: str, target: str, mediator: str) -> list:
     """Mechanisms matching a category, target cell and mediator: a table and a heatmap."""
-    chosen = analysis.mechanisms_matching(mechanisms, category=category, target=target, mediator=mediator)
+    chosen = evidence.mechanisms_matching(mechanisms, category=category, target=target, mediator=mediator)
     if chosen.empty:
         return [_no_match("mechanisms")]
-    matrix = analysis.mediator_target_matrix(chosen)
+    matrix = evidence.mediator_target_matrix(chosen)
     return [chosen[["mechanism_id", "category", "mediator", "target", "effect", "ref_ids"]],
             plots.mediator_target_heatmap(matrix)]
 
 
 def mechanism_explorer(mechanisms: pd.DataFrame, categories: Sequence[str] | None = None,
-                       category: str = analysis.ALL) -> Explorer:
+                       category: str = evidence.ALL) -> Explorer:
     """Filter mechanisms by category, target cell and mediator."""
-    subset = analysis.choose(mechanisms, category=list(categories) if categories else None)
+    subset = evidence.choose(mechanisms, category=list(categories) if categories else None)
     controls = {
-        "category": _dropdown("category", [analysis.ALL, *sorted(subset["category"].unique())], category),
-        "target": _dropdown("target cell", [analysis.ALL, *analysis.distinct_items(subset["target"])]),
-        "mediator": _dropdown("mediator", [analysis.ALL, *analysis.distinct_items(subset["mediator"])]),
+        "category": _dropdown("category", [evidence.ALL, *sorted(subset["category"].unique())], category),
+        "target": _dropdown("target cell", [evidence.ALL, *evidence.distinct_items(subset["target"])]),
+        "mediator": _dropdown("mediator", [evidence.ALL, *evidence.distinct_items(subset["mediator"])]),
     }
     return Explorer("Mechanisms", controls, lambda **v: render_mechanisms(subset, **v),
                     "pick an immune cell or a molecule to see what the review says MSCs do to it.")
@@ -320,12 +321,12 @@ def mechanism_explorer(mechanisms: pd.DataFrame, categories: Sequence[str] | Non
 # --------------------------------------------------------------------------- 4 fibrosis
 def render_ecm(**parameters: Any) -> list:
     """The illustrative ECM model for one scenario: its figure and a summary table."""
-    scenario = analysis.EcmScenario(**parameters)
-    model = analysis.ecm_balance(scenario)
-    return [plots.ecm_balance_figure(model, scenario.msc_week), analysis.ecm_summary(model)]
+    scenario = evidence.EcmScenario(**parameters)
+    model = evidence.ecm_balance(scenario)
+    return [plots.ecm_balance_figure(model, scenario.msc_week), evidence.ecm_summary(model)]
 
 
-def ecm_explorer(scenario: analysis.EcmScenario = analysis.EcmScenario()) -> Explorer:
+def ecm_explorer(scenario: evidence.EcmScenario = evidence.EcmScenario()) -> Explorer:
     """Sliders for the illustrative ECM balance model (a conceptual model, not fitted to data)."""
     def slider(description, value, lo, hi, step):
         return w.FloatSlider(description=description, value=value, min=lo, max=hi, step=step, style=STYLE,
@@ -345,19 +346,19 @@ def ecm_explorer(scenario: analysis.EcmScenario = analysis.EcmScenario()) -> Exp
 # --------------------------------------------------------------------------- 5 animal models
 def render_animals(animal: pd.DataFrame, disease: str, species: str, cell_type: str) -> list:
     """Preclinical studies matching the filters: a table and the species × disease heatmap."""
-    chosen = analysis.choose(animal, disease=disease, species=species, cell_type=cell_type)
+    chosen = evidence.choose(animal, disease=disease, species=species, cell_type=cell_type)
     if chosen.empty:
         return [_no_match("preclinical studies")]
     table = chosen[["first_author", "year", "species", "model", "disease", "cell_type", "outcome", "finding", "ref_ids"]]
     return [table, plots.outcome_heatmap(chosen)]
 
 
-def animal_explorer(animal: pd.DataFrame, disease: str = analysis.ALL) -> Explorer:
+def animal_explorer(animal: pd.DataFrame, disease: str = evidence.ALL) -> Explorer:
     """Filter preclinical studies by disease, species and cell type."""
     controls = {
         "disease": _dropdown("disease", _options("animal_studies", "disease"), disease),
         "species": _dropdown("species", _options("animal_studies", "species")),
-        "cell_type": _dropdown("cells given", [analysis.ALL, *sorted(animal["cell_type"].unique())]),
+        "cell_type": _dropdown("cells given", [evidence.ALL, *sorted(animal["cell_type"].unique())]),
     }
     return Explorer("Preclinical studies", controls, lambda **v: render_animals(animal, **v),
                     "filter by disease, species or cells; the heatmap shows what remains.")
@@ -370,13 +371,13 @@ TRIAL_CHARTS = {"sample sizes": plots.sample_size_figure, "doses": plots.dose_fi
 def render_trials(clinical: pd.DataFrame, disease: str, cell_type: str, cell_origin: str, design: str,
                   chart: str = "sample sizes") -> list:
     """Clinical studies matching the filters: overview table and one chart (sample sizes or doses)."""
-    chosen = analysis.choose(clinical, disease=disease, cell_type=cell_type, cell_origin=cell_origin, design=design)
+    chosen = evidence.choose(clinical, disease=disease, cell_type=cell_type, cell_origin=cell_origin, design=design)
     if chosen.empty:
         return [_no_match("clinical studies")]
-    return [analysis.trial_overview(chosen), TRIAL_CHARTS[chart](chosen)]
+    return [evidence.trial_overview(chosen), TRIAL_CHARTS[chart](chosen)]
 
 
-def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_type: str = analysis.ALL) -> Explorer:
+def trial_explorer(clinical: pd.DataFrame, disease: str = evidence.ALL, cell_type: str = evidence.ALL) -> Explorer:
     """Filter clinical studies by disease, cell type, origin and design."""
     controls = {
         "disease": _dropdown("disease", _options("clinical_studies", "disease"), disease),
@@ -390,7 +391,7 @@ def trial_explorer(clinical: pd.DataFrame, disease: str = analysis.ALL, cell_typ
                     "narrow the studies down, then compare their sizes or their doses.")
 
 
-REGISTERED_STATUS = [analysis.ALL, "ongoing", "finished"]
+REGISTERED_STATUS = [evidence.ALL, "ongoing", "finished"]
 #: What chapter 6 says where the data folder holds no registered trials.
 def no_registered_trials(lang: str | None = None) -> str:
     """What chapter 6 says where no registry export has been imported, and how to import one."""
@@ -407,17 +408,17 @@ NO_REGISTERED_TRIALS = no_registered_trials("en")
 
 def render_registered(trials: pd.DataFrame, disease: str, cell_type: str, status: str) -> list:
     """Registered trials matching the filters: the overview table and the counts by phase, status and year."""
-    chosen = analysis.matching_registered(trials, disease, cell_type, status)
+    chosen = evidence.matching_registered(trials, disease, cell_type, status)
     if chosen.empty:
         return [_no_match("registered trials")]
-    return [analysis.registered_overview(chosen), plots.registered_trials_figure(chosen)]
+    return [evidence.registered_overview(chosen), plots.registered_trials_figure(chosen)]
 
 
-def registered_trial_explorer(trials: pd.DataFrame, disease: str = analysis.ALL,
-                              cell_type: str = analysis.ALL) -> Explorer:
+def registered_trial_explorer(trials: pd.DataFrame, disease: str = evidence.ALL,
+                              cell_type: str = evidence.ALL) -> Explorer:
     """Filter registered trials by status, disease and cell type."""
     controls = {
-        "status": w.ToggleButtons(description="status", options=REGISTERED_STATUS, value=analysis.ALL, style=STYLE),
+        "status": w.ToggleButtons(description="status", options=REGISTERED_STATUS, value=evidence.ALL, style=STYLE),
         "disease": _dropdown("disease", _options("clinical_studies", "disease"), disease),
         "cell_type": _dropdown("cell type", _options("clinical_studies", "cell_type"), cell_type),
     }
@@ -430,20 +431,20 @@ def registered_trials_items(trials: pd.DataFrame | None, per_arm: int, last_impo
     """What chapter 6 shows of the registered trials (before its explorer), or how to add them."""
     if trials is None:
         return [Markdown(no_registered_trials())]
-    comparison = analysis.ongoing_against_target(trials, per_arm)
+    comparison = evidence.ongoing_against_target(trials, per_arm)
     reaching = int((comparison["share_of_target"] >= 1).sum())
     target = say("A two-arm trial powered to confirm {study}'s survival gain needs **{per_arm} patients per arm** "
                  "({total} in all; chapter 7 computes it). {ongoing} ongoing phase 2 or 3 {gives_word} an enrolment; "
                  "{reaching} {reach_word} it. Planned (anticipated) numbers are targets, not patients treated.",
                  study=study, per_arm=per_arm, total=2 * per_arm, ongoing=len(comparison),
-                 gives_word=analysis.plural(len(comparison), "trial gives", "trials give"), reaching=reaching,
-                 reach_word=analysis.plural(reaching, "reaches", "reach"))
-    return [Markdown(analysis.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
+                 gives_word=evidence.plural(len(comparison), "trial gives", "trials give"), reaching=reaching,
+                 reach_word=evidence.plural(reaching, "reaches", "reach"))
+    return [Markdown(evidence.registered_summary(trials, last_import)), plots.registered_trials_figure(trials),
             Markdown(target), plots.registered_target_figure(comparison, per_arm)]
 
 
-def show_registered_trials(trials: pd.DataFrame | None, per_arm: int, disease: str = analysis.ALL,
-                           cell_type: str = analysis.ALL, interactive: bool = True,
+def show_registered_trials(trials: pd.DataFrame | None, per_arm: int, disease: str = evidence.ALL,
+                           cell_type: str = evidence.ALL, interactive: bool = True,
                            last_import: dict[str, Any] | None = None) -> None:
     """Chapter 6's registered-trials section: :func:`registered_trials_items`, then the explorer (if any trials)."""
     display(*registered_trials_items(trials, per_arm, last_import))
@@ -454,7 +455,7 @@ def show_registered_trials(trials: pd.DataFrame | None, per_arm: int, disease: s
 # --------------------------------------------------------------------------- 7 challenges
 def render_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> list:
     """Would a patient with these conditions be excluded from the trials the review describes?"""
-    table = analysis.check_exclusions(criteria, conditions)
+    table = evidence.check_exclusions(criteria, conditions)
     applying = table.loc[table["applies"], "criterion"].tolist()
     if applying:
         verdict = say("**Excluded** by {n} criterion(s): {criteria}.", n=len(applying), criteria=", ".join(applying))
@@ -478,14 +479,14 @@ def render_leave_out(table: pd.DataFrame, included: Sequence[str], measure: str 
     if len(chosen) < 2:
         return [Markdown(say("*Pooling needs at least two studies; {n} selected.* Select more studies.",
                              n=len(chosen)))]
-    result = analysis.meta_analysis(chosen, measure, method)
+    result = stats.meta_analysis(chosen, measure, method)
     if not result.pooled:
         return [Markdown(say("*{summary}.* Select other studies.", summary=result.summary()))]
     notes = [_continuity_note(result), *(i18n.text(warning) for warning in result.warnings)]
     return [Markdown(f"**{result.summary()}**. " + " ".join(notes)), plots.forest_plot(result)]
 
 
-def _continuity_note(result: analysis.MetaAnalysisResult) -> str:
+def _continuity_note(result: stats.MetaAnalysisResult) -> str:
     """Which studies had 0.5 added to every cell (zero events), in the reader's language."""
     studies = result.studies
     corrected = studies.loc[studies["included"].astype(bool) & studies["corrected"].astype(bool), "study"]
@@ -501,8 +502,8 @@ def leave_one_out_explorer(table: pd.DataFrame, measure: str = "RR", method: str
     controls = {
         "included": w.SelectMultiple(description="studies included", options=studies, value=tuple(studies),
                                      rows=min(len(studies), 14), style=STYLE, layout=WIDE),
-        "measure": _dropdown("measure", list(analysis.MEASURES), measure),
-        "method": _dropdown("random effects", list(analysis.METHODS), method),
+        "measure": _dropdown("measure", list(stats.MEASURES), measure),
+        "method": _dropdown("random effects", list(stats.METHODS), method),
     }
     return Explorer("Leave studies out", controls, lambda **v: render_leave_out(table, **v),
                     "Ctrl/Cmd-click to drop a study: does one study drive the result?")
@@ -513,14 +514,14 @@ def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: flo
     """Patients per arm for the chosen survival figures, beside the arm sizes of the actual trials."""
     p_treatment = min(p_control + improvement, 0.99)
     try:
-        per_arm = analysis.trial_size(p_control, p_treatment, alpha=alpha, power=power)
-    except analysis.MscteachError as exc:
+        per_arm = stats.trial_size(p_control, p_treatment, alpha=alpha, power=power)
+    except MscteachError as exc:
         return [Markdown(f"*{exc}*")]
     text = say("To detect survival rising from **{p_control:.0%}** to **{p_treatment:.0%}** with **{power:.0%}** "
                "power (two-sided α = {alpha}), a trial needs **{per_arm} patients per arm** ({total} in all).",
                p_control=p_control, p_treatment=p_treatment, power=power, alpha=alpha, per_arm=per_arm,
                total=2 * per_arm)
-    comparison = analysis.trials_against_target(clinical, per_arm)
+    comparison = evidence.trials_against_target(clinical, per_arm)
     return [Markdown(text), plots.trial_size_figure(comparison, per_arm, p_control, p_treatment)]
 
 

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from mscteach import build, runner
+from mscteach import runner
+from mscteach.site import build
 
 from .conftest import REPO, run_build
 

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import mscteach
-from mscteach import MscteachError, UnknownNameError, analysis, datasets, plots, widgets
+from mscteach import MscteachError, UnknownNameError, datasets, evidence, plots, stats, widgets
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def clinical():
 def test_risk_ratio_matches_metafor_for_the_bcg_trials(bcg):
     """Reference: metafor's rma() vs Stata metan on dat.bcg (fixed effect and DerSimonian-Laird)."""
     ref = datasets.BCG_REFERENCE
-    dl = analysis.meta_analysis(bcg, measure="RR", method="DL")
+    dl = stats.meta_analysis(bcg, measure="RR", method="DL")
     assert dl.fixed_log_estimate == pytest.approx(ref["fixed_log_estimate"], abs=5e-4)
     assert math.log(dl.fixed_ci_low) == pytest.approx(ref["fixed_ci_low_log"], abs=5e-4)
     assert math.log(dl.fixed_ci_high) == pytest.approx(ref["fixed_ci_high_log"], abs=5e-4)
@@ -48,7 +48,7 @@ def test_odds_ratio_matches_r_meta_results_shipped_with_statsmodels():
 
     table = pd.DataFrame({"study": ref.studlab, "events_treated": ref.event_e, "n_treated": ref.n_e,
                           "events_control": ref.event_c, "n_control": ref.n_c})
-    res = analysis.meta_analysis(table, measure="OR", method="DL")
+    res = stats.meta_analysis(table, measure="OR", method="DL")
     assert res.fixed_log_estimate == pytest.approx(ref.TE_fixed, abs=5e-4)
     assert res.fixed_se == pytest.approx(ref.seTE_fixed, abs=5e-4)
     assert res.log_estimate == pytest.approx(ref.TE_random, abs=5e-4)
@@ -59,7 +59,7 @@ def test_odds_ratio_matches_r_meta_results_shipped_with_statsmodels():
 
 
 def test_paule_mandel_solves_its_estimating_equation(bcg):
-    res = analysis.meta_analysis(bcg, method="PM")
+    res = stats.meta_analysis(bcg, method="PM")
     y, v = res.studies["log_effect"].to_numpy(), res.studies["se"].to_numpy() ** 2
     w = 1 / (v + res.tau2)
     mu = (w * y).sum() / w.sum()
@@ -68,11 +68,11 @@ def test_paule_mandel_solves_its_estimating_equation(bcg):
 
 
 def test_result_attributes_and_weights(bcg):
-    res = analysis.meta_analysis(bcg)
+    res = stats.meta_analysis(bcg)
     assert res.k == 13 and 0 <= res.i2 <= 100 and res.tau2 > 0
     assert res.studies["weight_random"].sum() == pytest.approx(100)
     assert res.studies["weight_fixed"].sum() == pytest.approx(100)
-    assert list(res.studies.columns[:5]) == analysis.BINARY_COLUMNS
+    assert list(res.studies.columns[:5]) == stats.BINARY_COLUMNS
     assert res.continuity_correction == "none needed"
     assert res.summary().startswith("RR 0.49 (95% CI 0.34-0.70), 13 studies")
 
@@ -80,7 +80,7 @@ def test_result_attributes_and_weights(bcg):
 def test_zero_cells_get_the_continuity_correction_only_where_needed():
     table = pd.DataFrame({"study": ["A", "B", "C"], "events_treated": [0, 5, 2], "n_treated": [20, 40, 30],
                           "events_control": [3, 9, 0], "n_control": [20, 40, 30]})
-    res = analysis.meta_analysis(table)
+    res = stats.meta_analysis(table)
     assert res.continuity_correction == "0.5 added to every cell of: A, C"
     b = res.studies.set_index("study").loc["B"]
     assert b["effect"] == pytest.approx((5 / 40) / (9 / 40))  # untouched
@@ -113,7 +113,7 @@ def test_homogeneous_studies_give_tau2_zero_and_random_equals_fixed():
     hand = _by_hand(rows)
     assert hand["q"] < 1 and hand["tau2"] == 0  # Q below its expectation k - 1 = 1
     for method in ("DL", "PM"):
-        res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS), method=method)
+        res = stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS), method=method)
         assert res.tau2 == 0 and res.i2 == 0
         assert res.log_estimate == pytest.approx(hand["fixed"]) == pytest.approx(res.fixed_log_estimate)
         assert res.se == pytest.approx(hand["se_fixed"])
@@ -127,7 +127,7 @@ def test_homogeneous_studies_give_tau2_zero_and_random_equals_fixed():
 
 def test_two_identical_studies_pool_to_their_own_estimate():
     rows = [["A", 9, 56, 18, 54], ["B", 9, 56, 18, 54]]
-    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    res = stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
     assert res.tau2 == 0 and res.q == pytest.approx(0) and res.i2 == 0
     assert res.estimate == pytest.approx((9 / 56) / (18 / 54))
     # two identical studies halve the variance of one
@@ -138,7 +138,7 @@ def test_heterogeneous_studies_match_the_dersimonian_laird_formulas():
     rows = [["A", 10, 100, 40, 100], ["B", 30, 100, 32, 100], ["C", 5, 50, 25, 50]]
     hand = _by_hand(rows)
     assert hand["tau2"] > 0
-    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    res = stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
     assert res.fixed_log_estimate == pytest.approx(hand["fixed"])
     assert res.q == pytest.approx(hand["q"])
     assert res.tau2 == pytest.approx(hand["tau2"])
@@ -151,8 +151,8 @@ def test_heterogeneous_studies_match_the_dersimonian_laird_formulas():
 
 def test_studies_with_no_events_in_either_arm_are_left_out_and_named():
     rows = [["A", 10, 100, 40, 100], ["B", 0, 30, 0, 30], ["C", 5, 50, 25, 50]]
-    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
-    without = analysis.meta_analysis(pd.DataFrame([rows[0], rows[2]], columns=COLUMNS))
+    res = stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    without = stats.meta_analysis(pd.DataFrame([rows[0], rows[2]], columns=COLUMNS))
     assert res.k == 2 and res.excluded == (("B", "no events in either arm"),)
     assert res.estimate == pytest.approx(without.estimate) and res.tau2 == pytest.approx(without.tau2)
     b = res.studies.set_index("study").loc["B"]
@@ -162,16 +162,16 @@ def test_studies_with_no_events_in_either_arm_are_left_out_and_named():
 
 def test_every_patient_with_the_event_in_both_arms_is_left_out_too():
     rows = [["A", 10, 100, 40, 100], ["B", 30, 30, 20, 20], ["C", 5, 50, 25, 50]]
-    res = analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+    res = stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
     assert res.excluded == (("B", "every patient had the event in both arms"),)
 
 
 def test_fewer_than_two_informative_studies_give_a_reason_not_a_number():
-    no_events = analysis.meta_analysis(pd.DataFrame([["A", 0, 56, 0, 54], ["B", 0, 40, 0, 40]], columns=COLUMNS))
+    no_events = stats.meta_analysis(pd.DataFrame([["A", 0, 56, 0, 54], ["B", 0, 40, 0, 40]], columns=COLUMNS))
     assert not no_events.pooled and math.isnan(no_events.estimate) and math.isnan(no_events.ci_high)
     assert "at least two studies" in no_events.reason and "A: no events in either arm" in no_events.reason
     assert no_events.summary().startswith("No pooled RR: ")
-    one = analysis.meta_analysis(pd.DataFrame([["A", 1, 10, 2, 10]], columns=COLUMNS))
+    one = stats.meta_analysis(pd.DataFrame([["A", 1, 10, 2, 10]], columns=COLUMNS))
     assert not one.pooled and "1 of 1 given" in one.reason
     fig = plots.forest_plot(no_events)  # draws the reason, no diamond
     assert any("No pooled estimate" in t.get_text() for t in fig.axes[0].texts)
@@ -187,62 +187,62 @@ def test_fewer_than_two_informative_studies_give_a_reason_not_a_number():
 ])
 def test_impossible_counts_name_the_study_and_field(rows, words):
     with pytest.raises(MscteachError, match=re.escape(words)):
-        analysis.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
+        stats.meta_analysis(pd.DataFrame(rows, columns=COLUMNS))
 
 
 @pytest.mark.parametrize("alpha", [0, 1, 1.5, -0.1, True, "0.05"])
 def test_alpha_must_be_in_the_open_unit_interval(alpha, bcg):
     with pytest.raises(MscteachError, match="alpha must be a number between 0 and 1"):
-        analysis.meta_analysis(bcg, alpha=alpha)
+        stats.meta_analysis(bcg, alpha=alpha)
 
 
 def test_a_missing_column_is_named(bcg):
     with pytest.raises(MscteachError, match="missing: events_treated, events_control, n_control"):
-        analysis.meta_analysis(pd.DataFrame({"study": ["A", "B"], "n_treated": [10, 10]}))
+        stats.meta_analysis(pd.DataFrame({"study": ["A", "B"], "n_treated": [10, 10]}))
 
 
 def test_only_like_is_pooled_with_like():
     rows = [["A", 10, 100, 40, 100], ["B", 30, 100, 32, 100]]
     mixed = pd.DataFrame(rows, columns=COLUMNS).assign(outcome=["death", "infection"])
     with pytest.raises(MscteachError, match=r"cannot pool rows of different outcomes \(death, infection\)"):
-        analysis.meta_analysis(mixed)
+        stats.meta_analysis(mixed)
     times = pd.DataFrame(rows, columns=COLUMNS).assign(outcome="death", timepoint=["12 weeks", "24 weeks"])
     with pytest.raises(MscteachError, match="different timepoints"):
-        analysis.meta_analysis(times)
+        stats.meta_analysis(times)
     diseases = pd.DataFrame(rows, columns=COLUMNS).assign(outcome="death", disease=["ACLF", "cirrhosis"])
-    res = analysis.meta_analysis(diseases)
+    res = stats.meta_analysis(diseases)
     assert res.pooled and res.warnings and "different diseases (ACLF, cirrhosis)" in res.warnings[0]
 
 
 def test_unknown_measure_or_method(bcg):
     with pytest.raises(UnknownNameError, match="unknown measure 'HR'"):
-        analysis.meta_analysis(bcg, measure="HR")
+        stats.meta_analysis(bcg, measure="HR")
     with pytest.raises(UnknownNameError, match="unknown method 'ML'; available: DL, PM, REML"):
-        analysis.meta_analysis(bcg, method="ML")
+        stats.meta_analysis(bcg, method="ML")
 
 
 def test_leave_one_out(bcg):
-    loo = analysis.leave_one_out(bcg)
+    loo = stats.leave_one_out(bcg)
     assert loo["omitted"].tolist() == bcg["study"].tolist()
-    full = analysis.meta_analysis(bcg)
-    without_first = analysis.meta_analysis(bcg.iloc[1:])
+    full = stats.meta_analysis(bcg)
+    without_first = stats.meta_analysis(bcg.iloc[1:])
     assert loo.loc[0, "estimate"] == pytest.approx(without_first.estimate)
     assert (loo["estimate"] != full.estimate).all()
     with pytest.raises(MscteachError, match="at least three"):
-        analysis.leave_one_out(bcg.iloc[:2])
+        stats.leave_one_out(bcg.iloc[:2])
 
 
 # ------------------------------------------------------------------ the review's studies
 def test_evidence_levels():
-    assert [analysis.evidence_level(d) for d in ["RCT", "non-randomised controlled", "cohort", "single-arm",
+    assert [evidence.evidence_level(d) for d in ["RCT", "non-randomised controlled", "cohort", "single-arm",
                                                  "case report"]] == [1, 2, 3, 4, 5]
-    assert analysis.evidence_level("meta-analysis") is None
+    assert evidence.evidence_level("meta-analysis") is None
     with pytest.raises(UnknownNameError):
-        analysis.evidence_level("expert opinion")
+        evidence.evidence_level("expert opinion")
 
 
 def test_evidence_table_flags(clinical):
-    table = analysis.evidence_table(clinical).set_index("study_id")
+    table = evidence.evidence_table(clinical).set_index("study_id")
     assert table["evidence_level"].dropna().is_monotonic_increasing
     assert table.loc["lin2017", "flags"] == "short follow-up (<52 weeks)"
     assert table.loc["kharaziha2009", "flags"].startswith("no control arm; small")
@@ -253,17 +253,17 @@ def test_evidence_table_flags(clinical):
 
 def test_outcomes_in_the_data_are_not_poolable(clinical):
     outcomes = mscteach.load("outcomes")
-    wide = analysis.binary_outcomes(outcomes, clinical)
+    wide = stats.binary_outcomes(outcomes, clinical)
     assert set(wide["outcome"]) == {"severe infection", "HCC"}
     lin = wide[wide["outcome"] == "severe infection"].iloc[0]
     # Lin 2017's abstract (sources file): severe infection 16.1% vs 33.3%, that is 9/56 vs 18/54
     assert (lin["events_treated"], lin["n_treated"], lin["events_control"], lin["n_control"]) == (9, 56, 18, 54)
-    assert analysis.poolable_outcomes(outcomes, clinical).empty
-    overview = analysis.pooling_overview(outcomes, clinical).set_index("outcome")
+    assert evidence.poolable_outcomes(outcomes, clinical).empty
+    overview = evidence.pooling_overview(outcomes, clinical).set_index("outcome")
     assert not overview["pooled"].any()
     assert "no events in either arm" in overview.loc["HCC", "result"]  # no HCC in either arm (abstract)
-    assert analysis.poolability_statement(outcomes, clinical).startswith("**Nothing can be pooled**")
-    effects = analysis.study_effects(wide).set_index("outcome")
+    assert evidence.poolability_statement(outcomes, clinical).startswith("**Nothing can be pooled**")
+    effects = stats.study_effects(wide).set_index("outcome")
     infection = effects.loc["severe infection"]
     assert infection["effect"] == pytest.approx((9 / 56) / (18 / 54))
     assert infection["ci_low"] < infection["effect"] < infection["ci_high"] < 1.05
@@ -278,7 +278,7 @@ def test_a_second_study_of_the_same_outcome_makes_it_poolable(clinical):
     extra["events"] = pd.array([3, 6] if extra.iloc[0]["arm_role"] == "treated" else [6, 3], dtype="Int64")
     extra["total"] = pd.array([24, 19] if extra.iloc[0]["arm_role"] == "treated" else [19, 24], dtype="Int64")
     more = pd.concat([outcomes, extra], ignore_index=True)
-    statement = analysis.poolability_statement(more, clinical)
+    statement = evidence.poolability_statement(more, clinical)
     assert statement.startswith("**1 outcome can be pooled**: severe infection")
     rows = [["Lin", 9, 56, 18, 54], ["Shi", 3, 24, 6, 19]]
     assert f"RR {math.exp(_by_hand(rows)['random']):.2f}" in statement
@@ -287,20 +287,20 @@ def test_a_second_study_of_the_same_outcome_makes_it_poolable(clinical):
 def test_trial_size_matches_the_normal_approximation_formula():
     h = abs(2 * math.asin(math.sqrt(0.732)) - 2 * math.asin(math.sqrt(0.556)))
     expected = math.ceil(2 * ((1.959964 + 0.841621) / h) ** 2)
-    assert analysis.trial_size(0.556, 0.732) == expected == 115
-    assert analysis.trial_size(0.556, 0.732, power=0.9) > 115
-    assert analysis.trial_size(0.5, 0.7) == analysis.trial_size(0.7, 0.5)
+    assert stats.trial_size(0.556, 0.732) == expected == 115
+    assert stats.trial_size(0.556, 0.732, power=0.9) > 115
+    assert stats.trial_size(0.5, 0.7) == stats.trial_size(0.7, 0.5)
 
 
 @pytest.mark.parametrize("args, words", [((0.5, 0.5), "equal"), ((0, 0.5), "p_control must be a proportion"),
                                          ((0.5, 1.2), "p_treatment must be"), ((0.5, 0.6, 0.05, 1.5), "power")])
 def test_trial_size_errors(args, words):
     with pytest.raises(MscteachError, match=words):
-        analysis.trial_size(*args)
+        stats.trial_size(*args)
 
 
 def test_trials_against_target(clinical):
-    table = analysis.trials_against_target(clinical, 115)
+    table = evidence.trials_against_target(clinical, 115)
     assert (table.loc[table["design"] == "RCT", "share_of_target"] < 1).all()  # no RCT is powered for this
     assert table.set_index("study").loc["Guo 2019", "share_of_target"] > 1  # the large cohort is
     lin = table.set_index("study").loc["Lin 2017"]
@@ -309,7 +309,7 @@ def test_trials_against_target(clinical):
 
 # ------------------------------------------------------------------ figures and widgets
 def test_forest_plot_layout(bcg):
-    res = analysis.meta_analysis(bcg)
+    res = stats.meta_analysis(bcg)
     fig = plots.forest_plot(res)
     ax = fig.axes[0]
     assert isinstance(fig, Figure) and ax.get_xscale() == "log"
@@ -327,7 +327,7 @@ def test_evidence_map_and_trial_size_figures(clinical):
     assert [ax.get_xlabel() for ax in fig.axes] == ["disease", "cells given"]
     labels = [t.get_text() for t in fig.axes[1].texts]
     assert "4 (246)" in labels  # four RCTs of BM-MSCs with 25 + 110 + 39 + 72 patients
-    comparison = analysis.trials_against_target(clinical, 115)
+    comparison = evidence.trials_against_target(clinical, 115)
     fig = plots.trial_size_figure(comparison, 115, 0.556, 0.732)
     assert len(fig.axes[0].patches) == len(comparison)
 
@@ -351,10 +351,10 @@ def test_trial_size_widget(clinical):
 
 def test_reported_proportions():
     outcomes = mscteach.load("outcomes")
-    lin = analysis.reported_proportions(outcomes, "lin2017", "survival")
+    lin = evidence.reported_proportions(outcomes, "lin2017", "survival")
     assert (lin["control"], lin["treated"]) == pytest.approx((0.556, 0.732))
     with pytest.raises(UnknownNameError, match="unknown percentage outcome of lin2017 'death'"):
-        analysis.reported_proportions(outcomes, "lin2017", "death")
+        evidence.reported_proportions(outcomes, "lin2017", "death")
 
 
 def test_the_bcg_teaching_dataset_carries_its_metadata():

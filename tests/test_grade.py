@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import mscteach
-from mscteach import grade
 from mscteach.errors import MscteachError
+from mscteach.stats import grade
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,22 @@ def test_non_randomised_evidence_starts_low_and_says_so():
     assert row["reasons"].startswith("starts at Low: not every study is randomised")
 
 
+def test_which_designs_start_high_is_the_schemas_rule_not_a_name_in_code(data_copy, monkeypatch):
+    import json
+
+    outcomes, clinical = _table([(100, 5000, 400, 5000)], ["non-randomised controlled"])
+    assert grade.summary_of_findings(outcomes, clinical).iloc[0]["level"] == "Low"
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    table = next(r for r in descriptor["resources"] if r["name"] == "clinical_studies")
+    design = next(f for f in table["schema"]["fields"] if f["name"] == "design")
+    design["randomised"] = ["RCT", "non-randomised controlled"]
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setenv(mscteach.ENV_VAR, str(data_copy))
+    row = grade.summary_of_findings(outcomes, clinical).iloc[0]
+    # 10000 participants with a CI far from 1: no step down, so the start is the level
+    assert row["level"] == "High" and not row["reasons"].startswith("starts at Low")
+
+
 def test_studies_pointing_both_ways_with_high_i2_are_inconsistent():
     outcomes, clinical = _table([(10, 500, 60, 500), (60, 500, 10, 500)], ["RCT", "RCT"])
     row = grade.summary_of_findings(outcomes, clinical).iloc[0]
@@ -102,9 +118,13 @@ def test_a_teachers_override_replaces_the_rule_and_is_shown(tmp_path):
 
 
 @pytest.mark.parametrize("text, says", [
-    ("outcome,domain,decision,reason\nsevere infection,bias,serious,x\n", "row 2"),
-    ("outcome,domain,decision,reason\nsevere infection,risk of bias,grave,x\n", "decision one of"),
-    ("outcome,domain,decision\nsevere infection,risk of bias,serious\n", "reason"),
+    ("outcome,domain,decision,reason\nsevere infection,bias,serious,x\n",
+     "row 2, field 'domain': 'bias' is not an allowed value; "
+     "allowed: risk of bias, inconsistency, indirectness, imprecision, publication bias"),
+    ("outcome,domain,decision,reason\nsevere infection,risk of bias,grave,x\n",
+     "row 2, field 'decision': 'grave' is not an allowed value; allowed: not serious, serious, very serious"),
+    ("outcome,domain,decision\nsevere infection,risk of bias,serious\n",
+     "row 1, field 'reason': column is missing from the header"),
 ])
 def test_a_bad_overrides_file_is_named_with_its_row(tmp_path, text, says):
     path = tmp_path / "o.csv"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from mscteach import links
+from mscteach.site import links
 from mscteach.errors import MscteachError
 
 REPO_URL = "https://github.com/example/mscteach"

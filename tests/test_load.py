@@ -7,6 +7,8 @@ import pytest
 import mscteach
 from mscteach import DataDirectoryError, UnknownNameError
 
+from .conftest import set_cell
+
 TABLES = ["references", "timeline", "cell_sources", "differentiation", "mechanisms",
           "animal_studies", "clinical_studies", "outcomes", "challenges", "exclusion_criteria", "glossary",
           "related_models", "related_mechanisms", "registry_conditions", "registry_interventions"]
@@ -146,3 +148,25 @@ def test_missing_data_folder_is_a_clear_error(tmp_path):
 
 def test_shipped_data_validates_clean():
     assert mscteach.validate() == []
+
+
+def test_randomised_designs_come_from_the_schema():
+    from mscteach.data import is_randomised, randomised_designs, vocabulary
+
+    assert randomised_designs() == {"RCT"} and set(randomised_designs()) <= set(vocabulary("clinical_studies", "design"))
+    assert is_randomised("RCT") and not is_randomised("non-randomised controlled") and not is_randomised(None)
+
+
+def test_provenance_names_the_data_and_whether_it_is_the_packaged_data(data_copy):
+    from mscteach.data import content_hash, provenance_of
+
+    shipped = provenance_of()
+    assert shipped.packaged and str(shipped) == f"data {shipped.hash[:12]} (packaged)"
+    copy = provenance_of(data_copy)
+    assert copy.packaged and copy.hash == shipped.hash  # a workspace's unchanged copy is the packaged data
+    (data_copy / ".ipynb_checkpoints").mkdir()
+    (data_copy / ".ipynb_checkpoints" / "x.csv").write_text("not data", encoding="utf-8")
+    assert content_hash(data_copy) == shipped.hash
+    set_cell(data_copy / "timeline.csv", 2, "event", "edited")
+    edited = provenance_of(data_copy)
+    assert not edited.packaged and edited.hash != shipped.hash and str(edited).endswith("(modified)")

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mscteach import analysis, plots, registry, report, runner, widgets
+from mscteach import evidence, plots, registry, report, runner, stats, widgets
 from mscteach.display import figure_alt
 
 from .conftest import REPO, set_cell
@@ -45,7 +45,7 @@ def trials(imported):
 
 
 def test_counts_by_phase_status_and_start_year(trials):
-    by = {name: dict(zip(*analysis.registered_counts(trials, name).T.values)) for name in analysis.REGISTERED_BY}
+    by = {name: dict(zip(*evidence.registered_counts(trials, name).T.values)) for name in evidence.REGISTERED_BY}
     assert by["phase"] == {"phase 1/2": 2, "phase 2": 3, "phase 3": 1}
     assert list(by["status"].items()) == [("not yet recruiting", 1), ("recruiting", 2), ("active, not recruiting", 1),
                                           ("not recruiting", 1), ("completed", 1)]
@@ -55,7 +55,7 @@ def test_counts_by_phase_status_and_start_year(trials):
 def test_ongoing_phase_2_and_3_trials_against_a_powered_trial(trials):
     # ongoing: NCT90000001, -02, -03 and ChiCTR (IRCT's "not recruiting" and -07's "completed" are not);
     # NCT90000002 is phase 1/2, so three remain; 104 per arm is 208 in all
-    table = analysis.ongoing_against_target(trials, per_arm=104)
+    table = evidence.ongoing_against_target(trials, per_arm=104)
     assert table["trial"].tolist() == ["ChiCTR9900000001", "NCT90000001", "NCT90000003"]
     assert table["share_of_target"].tolist() == [round(100 / 208, 2), round(120 / 208, 2), round(200 / 208, 2)]
     fig = plots.registered_target_figure(table, 104)
@@ -64,11 +64,11 @@ def test_ongoing_phase_2_and_3_trials_against_a_powered_trial(trials):
 
 
 def test_summary_counts_trials_ongoing_and_published(imported, trials):
-    text = analysis.registered_summary(trials, registry.last_import(imported))
+    text = evidence.registered_summary(trials, registry.last_import(imported))
     assert "**6 registered trials**" in text and "4 are ongoing" in text and "**0 of 6** have published" in text
     assert "read 12 records: 2 duplicates removed, 4 excluded" in text and "6 included" in text
     linked = trials.assign(published_study_id=trials["registry_id"].where(trials["registry_id"] == "NCT90000003"))
-    assert "**1 of 6** has published results" in analysis.registered_summary(linked)
+    assert "**1 of 6** has published results" in evidence.registered_summary(linked)
 
 
 def test_the_explorer_filters_by_status_disease_and_cells(trials):
@@ -109,7 +109,7 @@ def test_chapter_6_with_registered_trials_shows_the_section(imported, tmp_path):
     cell = next(c for c in nb.cells if c.get("id") == "registered-trials")
     text = _outputs(nbformat.v4.new_notebook(cells=[cell]))
     assert "**6 registered trials**" in text and "4 are ongoing" in text
-    per_arm = analysis.trial_size(0.556, 0.732)  # Lin 2017's 24-week survival, as chapter 7 uses it
+    per_arm = stats.trial_size(0.556, 0.732)  # Lin 2017's 24-week survival, as chapter 7 uses it
     assert f"needs **{per_arm} patients per arm** ({2 * per_arm} in all" in text
     assert "Registered trials of cell therapies in liver disease (6)" in text  # the counts figure's alt text
     assert "Ongoing phase 2 and 3 trials against a powered trial" in text

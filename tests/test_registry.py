@@ -91,8 +91,8 @@ def _record(conditions, interventions, rid="NCT90000099") -> Record:
 
 
 def _judge(conditions, interventions):
-    rules = registry._rules(mscteach.load("registry_conditions"), "liver_disease", "disease")
-    cells = registry._rules(mscteach.load("registry_interventions"), "cell_therapy", "cell_type")
+    rules = registry.make_rules(mscteach.load("registry_conditions"), "liver_disease", "disease")
+    cells = registry.make_rules(mscteach.load("registry_interventions"), "cell_therapy", "cell_type")
     return registry.judge(_record(conditions, interventions), rules, cells)
 
 
@@ -233,6 +233,44 @@ def test_without_an_import_there_is_no_registered_table():
     assert registry.registered_trials() is None and registry.last_import() is None
 
 
+def _count_calls(monkeypatch, calls: list, module, name: str) -> None:
+    """Replace ``module.name`` by a wrapper that appends the arguments of every call to ``calls``."""
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(module, name, counted)
+
+
+def test_one_import_validates_once_and_reads_each_table_once(data_copy, monkeypatch):
+    from mscteach.registry import screening, store
+
+    validations: list = []
+    loads: list = []
+    _count_calls(monkeypatch, validations, store, "validate")
+    for module in (store, screening):
+        _count_calls(monkeypatch, loads, module, "load")
+    registry.import_exports(JANUARY, data_copy, today="2026-01-15")
+    assert [Path(folder).name for folder, in validations] == [data_copy.name]  # the result, in its copy
+    assert sorted(name for name, _ in loads) == ["registry_conditions", "registry_interventions"]
+    validations.clear()
+    loads.clear()
+    registry.import_exports([JSON_JUN], data_copy, today="2026-06-15")  # now the import's own tables are there
+    assert len(validations) == 1
+    assert sorted(name for name, _ in loads) == ["registered_trials", "registry_conditions", "registry_excluded",
+                                                 "registry_imports", "registry_interventions"]
+
+
+def test_a_failed_import_names_the_folders_own_problems_first(data_copy, tmp_path):
+    # a broken table the import neither reads nor writes, and a broken export: the folder is named, as before
+    set_cell(data_copy / "glossary.csv", 2, "term", "")
+    bad = _text_file("x.json", '{"studies": [')(tmp_path)
+    with pytest.raises(DataValidationError, match="has problems before the import") as caught:
+        registry.import_exports([bad], data_copy)
+    assert {Path(p.file).name for p in caught.value.problems} == {"glossary.csv"}
+
+
 # ------------------------------------------------------------------ bad input: a clear message, nothing changed
 def _truncated(tmp_path: Path) -> Path:
     path = tmp_path / "ctg-truncated.json"
@@ -335,7 +373,7 @@ def test_the_same_trial_twice_with_different_values_names_both_files(data_copy, 
 def test_a_result_that_would_be_invalid_changes_nothing(data_copy, monkeypatch):
     before = _snapshot(data_copy)
     # a rule naming a cell type the vocabulary lacks would only be caught when the import validates its result
-    monkeypatch.setattr(registry, "COURSE_PHASE", {**registry.COURSE_PHASE, "PHASE3": "phase three"})
+    monkeypatch.setattr(registry.screening, "COURSE_PHASE", {**registry.COURSE_PHASE, "PHASE3": "phase three"})
     with pytest.raises(DataValidationError, match=r"would leave .* invalid, so nothing was changed") as caught:
         registry.import_exports([JSON_JAN], data_copy)
     assert any(p.field == "phase" and "phase three" in p.message for p in caught.value.problems)

@@ -158,3 +158,18 @@ def test_no_serious_or_critical_accessibility_violation(site, browser):
         finally:
             page.close()
     assert found == {}
+
+
+def test_the_api_reference_is_in_the_appendix_and_documents_the_public_functions(site):
+    from mscteach.site.config import API_MODULES
+
+    out, _ = site
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "Appendix" in home and 'href="api.html"' in home  # in the site's navigation
+    api = (out / "api.html").read_text(encoding="utf-8")
+    for module in ("mscteach.data", "mscteach.registry", "mscteach.report", "mscteach.plots", "mscteach.widgets"):
+        assert module in API_MODULES and f'id="module-{module}"' in api, module
+    entry = api[api.index('id="mscteach.data.load"'):]
+    entry = re.sub(r"<[^>]+>", "", entry[entry.index(">") + 1:entry.index("</dl>")]).strip()
+    assert entry.startswith("load(name, data=None)") and "Parameters" in entry
+    assert "name (str) – Table name." in entry and "data" in entry

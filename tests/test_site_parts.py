@@ -5,7 +5,8 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 
-from mscteach import messages, site, sphinx_ext, widgets
+from mscteach import messages, site, widgets
+from mscteach.site import sphinx_ext
 
 HEADER = """# 6. Clinical trials
 
@@ -126,3 +127,39 @@ def test_a_data_folder_from_before_the_glossary_notes_still_gets_its_glossary_pa
     (data_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     page = site.site_pages(data_copy)["glossary"]
     assert "Persian: none." not in page and "Kasai operation" in page and page.count("  Persian: ") == 90
+
+
+def test_the_api_page_documents_the_modules_this_installation_has():
+    from mscteach.site import pages
+
+    page = pages.api_page(["mscteach.data", "mscteach.no_such_module", "mscteach.plots"])
+    assert ".. automodule:: mscteach.data" in page and ".. automodule:: mscteach.plots" in page
+    assert "no_such_module" not in page
+    assert page.index("mscteach.data") < page.index("mscteach.plots")  # in the order given
+
+
+def test_only_the_english_edition_links_to_the_api_reference(tmp_path):
+    import json
+
+    from mscteach.site import rendering
+
+    notebook = tmp_path / "00_index.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Index"}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    english = json.loads(rendering.site_notebook(notebook, ["01_history"], lang="en"))["cells"][-1]["source"]
+    persian = json.loads(rendering.site_notebook(notebook, ["01_history"], lang="fa"))["cells"][-1]["source"]
+    assert ":caption: Appendix" in english and "\napi\n" in english
+    assert "Appendix" not in persian and "\napi\n" not in persian
+
+
+def test_translating_an_explorers_note_changes_only_its_sentences():
+    note = messages.live_note(3, "en")
+    fragment = (f'<div class="mscteach-explorer"><p>Views<br/><b>{messages.SELF_CHECK}</b></p>'
+                f'<div class="mscteach-view" data-view="0">&agrave;<img src="x.png" alt="a"></div>'
+                f'<p class="mscteach-live-note">{note}</p></div>')
+    document = new_document("test", get_default_settings())
+    document += nodes.raw("", fragment, format="html")
+    sphinx_ext.translate_explorer_notes(document, "fa")
+    translated = document.astext()
+    # the note is in Persian; a bold line that is not a self-check's heading, and the rest, stay as written
+    assert translated == fragment.replace(note, messages.live_note(3, "fa"))

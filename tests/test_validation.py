@@ -164,3 +164,103 @@ def test_a_new_table_added_by_an_instructor_is_validated_too(data_copy):
     problems = mscteach.validate(data_copy)
     assert [str(p) for p in problems] == [
         "data/extra_trials.csv, row 3, field 'ref_ids': 500 is not a references.ref_id (known: 1-103)"]
+
+
+# --------------------------------------------------------------------------- the cache of clean folders
+def test_a_clean_folder_is_remembered_in_the_user_cache_and_a_changed_file_is_checked_again(data_copy, tmp_path,
+                                                                                          monkeypatch):
+    from mscteach.data import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert mscteach.validate(data_copy) == []
+    assert cache.cache_file().is_relative_to(tmp_path / "cache") and cache.cache_file().is_file()
+    key = cache.validation_key(data_copy, json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8")))
+    assert cache.was_clean(key)
+    CASES[0].corrupt(data_copy)  # same size and folder: only the content tells
+    assert _matching(mscteach.validate(data_copy), CASES[0])
+
+
+def test_a_corrupt_or_unwritable_cache_is_ignored(data_copy, tmp_path, monkeypatch):
+    from mscteach.data import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache.cache_file().parent.mkdir(parents=True)
+    cache.cache_file().write_text("{ not json", encoding="utf-8")
+    assert mscteach.validate(data_copy) == []
+    assert json.loads(cache.cache_file().read_text(encoding="utf-8"))["clean"]  # rewritten whole
+    (tmp_path / "blocked").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert mscteach.validate(data_copy) == []
+    CASES[1].corrupt(data_copy)
+    assert _matching(mscteach.validate(data_copy), CASES[1])
+
+
+def test_a_remembered_verdict_never_hides_a_problem(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert mscteach.validate(data_copy) == []
+    for case in CASES[2:4]:
+        case.corrupt(data_copy)
+        assert _matching(mscteach.validate(data_copy), case)
+        assert _matching(mscteach.validate(data_copy), case)  # problems are never remembered
+
+
+# --------------------------------------------------------------------------- users' own files
+@pytest.mark.parametrize("text, expected", [
+    ("outcome,domain,decision,reason\nsevere infection,bias,serious,x\n",
+     (2, "domain", "bias", "'bias' is not an allowed value; allowed: risk of bias, inconsistency")),
+    ("outcome,domain,decision,reason\nsevere infection,risk of bias,grave,x\n",
+     (2, "decision", "grave", "'grave' is not an allowed value; allowed: not serious, serious, very serious")),
+    ("outcome,domain,decision\nsevere infection,risk of bias,serious\n",
+     (1, "reason", None, "column is missing from the header")),
+    ("outcome,domain,decision,reason\nsevere infection,risk of bias,serious\n",
+     (2, "reason", None, "the row ends before this column (3 cells; the header has 4)")),
+])
+def test_a_users_file_is_read_against_its_shipped_schema_with_one_problem_format(tmp_path, text, expected):
+    from mscteach.data import read_user_table
+
+    path = tmp_path / "overrides.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=f"cannot read the grade overrides {path}") as info:
+        read_user_table(path, "grade_overrides", what="grade overrides")
+    (problem,) = info.value.problems
+    row, field, value, words = expected
+    assert (problem.file, problem.row, problem.field) == (str(path), row, field)
+    assert words in problem.message and (value is None or problem.value == value)
+    if field in ("domain", "decision"):
+        assert problem.allowed and all(a in problem.message for a in problem.allowed)
+    assert f"{path}, row {row}, field '{field}': {words}" in str(info.value)
+
+
+def test_a_users_file_that_is_missing_empty_or_not_utf8_is_named(tmp_path):
+    from mscteach.data import read_user_table
+
+    for content, words in ((None, "file does not exist"), (b"", "file is empty"), (b"file,student_id\n\xe9,1\n",
+                                                                                   "not UTF-8")):
+        path = tmp_path / "roster.csv"
+        path.unlink(missing_ok=True)
+        if content is not None:
+            path.write_bytes(content)
+        with pytest.raises(DataValidationError, match=f"{path}: .*{words}"):
+            read_user_table(path, "roster", what="roster")
+
+
+def test_a_valid_users_file_gives_typed_rows_with_their_line_numbers(tmp_path):
+    from mscteach.data import read_user_table
+
+    path = tmp_path / "scores.csv"
+    path.write_text("name,score\na,1\n\nb,\n", encoding="utf-8")
+    schema = {"fields": [{"name": "name", "type": "string", "constraints": {"required": True}},
+                         {"name": "score", "type": "integer"}]}
+    rows = read_user_table(path, schema)
+    assert rows == [{"name": "a", "score": 1}, {"name": "b", "score": None}] and [r.row for r in rows] == [2, 4]
+    with pytest.raises(DataValidationError, match="row 3: blank row"):
+        read_user_table(path, schema, skip_blank_rows=False)
+
+
+def test_the_shipped_overrides_schema_allows_exactly_the_grade_vocabulary():
+    from mscteach.stats import grade
+    from mscteach.data import user_schema
+
+    fields = {f["name"]: f for f in user_schema("grade_overrides")["fields"]}
+    assert fields["domain"]["constraints"]["enum"] == grade.DOMAINS
+    assert fields["decision"]["constraints"]["enum"] == list(grade.DECISIONS)

@@ -59,7 +59,34 @@ def _not_plain(value: Any) -> dict:
 
 # --------------------------------------------------------------------------- inside the sandbox
 def encode(value: Any, _depth: int = 0, _budget: _Budget | None = None) -> Any:
-    """JSON-ready plain data for ``value`` (runs in the student's process)."""
+    """JSON-ready plain data for ``value`` (runs in the student's process).
+
+    Parameters
+    ----------
+    value : object
+        The answer. Exact built-in scalars come back as they are; anything
+        else as a dict tagged ``"$"``. ``...`` (the blank placeholder) is
+        encoded as unanswered; a value that is not plain, or nested deeper
+        than :data:`MAX_DEPTH`, as ``{"$": "not plain", ...}``.
+    _depth, _budget : optional
+        Internal: the recursion's depth and its count of values.
+
+    Returns
+    -------
+    object
+        Data of ``int``, ``float``, ``str``, ``bool``, ``None``, ``list`` and
+        ``dict`` only.
+
+    Raises
+    ------
+    NotPlain
+        If the value holds more than :data:`MAX_ITEMS` values.
+
+    Examples
+    --------
+    >>> encode((1, float("nan")))
+    {'$': 'tuple', 'items': [1, {'$': 'float', 'value': 'nan'}]}
+    """
     budget = _budget or _Budget()
     budget.spend()
     if _depth > MAX_DEPTH:
@@ -120,7 +147,36 @@ def _scalar(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- in the trusted grader
 def decode(data: Any, _depth: int = 0, _budget: _Budget | None = None) -> Any:
-    """The value :func:`encode` described, built afresh; :class:`NotPlain` when it is not plain data."""
+    """The value :func:`encode` described, built afresh; :class:`NotPlain` when it is not plain data.
+
+    Parameters
+    ----------
+    data : object
+        What :func:`encode` returned, after a trip through JSON.
+    _depth, _budget : optional
+        Internal: the recursion's depth and its count of values.
+
+    Returns
+    -------
+    object
+        A fresh value (NumPy scalars, pandas objects included) that no student code touched.
+
+    Raises
+    ------
+    Unanswered
+        If the answer was not defined, or left blank (``...``).
+    NotPlain
+        If it was not plain data, or ``data`` is malformed, too deep or too large.
+
+    Examples
+    --------
+    >>> decode({"$": "set", "items": [2, 1]})
+    {1, 2}
+    >>> decode({"$": "blank"})
+    Traceback (most recent call last):
+    ...
+    mscteach.errors.Unanswered: was left blank (...)
+    """
     budget = _budget or _Budget()
     budget.spend()
     if _depth > MAX_DEPTH + 2:

@@ -32,7 +32,19 @@ _STANDARD = "only the form of the answer was checked here"
 
 
 def value_checked_when_graded(test_path: str) -> bool:
-    """Whether a student test file declares that hidden tests check the value at grading."""
+    """Whether a student test file declares that hidden tests check the value at grading.
+
+    Parameters
+    ----------
+    test_path : str
+        The student test file (``tests/q1.py``).
+
+    Returns
+    -------
+    bool
+        True if the file assigns ``value_checked_when_graded = True`` at its
+        top level; False also for a missing or unparsable file.
+    """
     try:
         with open(test_path, encoding="utf-8") as f:
             tree = ast.parse(f.read())
@@ -44,7 +56,19 @@ def value_checked_when_graded(test_path: str) -> bool:
 
 
 class Check:
-    """One question's self-check: otter's result, shown in words that say what was checked."""
+    """One question's self-check: otter's result, shown in words that say what was checked.
+
+    Any other attribute is otter's result's.
+
+    Parameters
+    ----------
+    result : otter GradingResults
+        otter's result of the question's public tests.
+    form_only : bool
+        Whether the public tests check only the answer's form (see :func:`value_checked_when_graded`).
+    environment : dict, optional
+        The notebook's globals the tests ran on (used to word a failure).
+    """
 
     def __init__(self, result: Any, form_only: bool, environment: dict[str, Any] | None = None) -> None:
         self.result = result
@@ -53,10 +77,19 @@ class Check:
 
     @property
     def passed(self) -> bool:
+        """Whether every public test passed."""
         return bool(self.result.passed_all)
 
     def lines(self) -> list[str] | None:
-        """What the check says, a line each; None to show otter's own report (all passed, no hidden tests)."""
+        """What the check says, a line each; None to show otter's own report (all passed, no hidden tests).
+
+        Returns
+        -------
+        list of str or None
+            For a failed check, one line per failing test's hint; for a
+            passed check of the form only, :data:`FORM_ONLY` and the tests'
+            own success messages.
+        """
         name = self.result.name
         if not self.passed:  # each failing test's hint, in its author's words (otter trims their quotes)
             return [f"{name}: {hint}" for hint in self._hints()]
@@ -87,7 +120,13 @@ class Check:
 
 
 class Checks:
-    """``grader.check_all()``: every question's check, one after another."""
+    """``grader.check_all()``: every question's check, one after another.
+
+    Parameters
+    ----------
+    checks : list of Check
+        The checks, in question order.
+    """
 
     def __init__(self, checks: list[Check]) -> None:
         self.checks = checks
@@ -107,9 +146,33 @@ def _caller_globals() -> dict[str, Any]:
 
 
 class Notebook(otter.Notebook):
-    """otter's ``Notebook`` whose checks say when only the answer's form was checked."""
+    """otter's ``Notebook`` whose checks say when only the answer's form was checked.
+
+    Parameters
+    ----------
+    nb_path : str, optional
+        The notebook's file name (as otter's ``Notebook`` takes it).
+    tests_dir : str, default "./tests"
+        The folder of the public tests.
+    tests_url_prefix : str, optional
+        otter's: a URL prefix to download the tests from.
+    """
 
     def check(self, question: str, global_env: dict[str, Any] | None = None) -> Check:
+        """Run one question's public tests, as otter does.
+
+        Parameters
+        ----------
+        question : str
+            The question (``"q1"``).
+        global_env : dict, optional
+            The variables to test (default: the caller's globals, the notebook's).
+
+        Returns
+        -------
+        Check
+            Shown in words that say whether the value or only the form was checked.
+        """
         if global_env is None:
             global_env = _caller_globals()
         result = super().check(question, global_env)
@@ -117,6 +180,12 @@ class Notebook(otter.Notebook):
         return Check(result, value_checked_when_graded(path), global_env)
 
     def check_all(self) -> Checks:
+        """Run every question's public tests on the caller's globals.
+
+        Returns
+        -------
+        Checks
+        """
         from otter.check.utils import list_available_tests
 
         global_env = _caller_globals()

@@ -27,14 +27,37 @@ __all__ = ["exercise_dir", "exercise_sets", "generate", "out_of_date"]
 
 
 def exercise_dir() -> Path:
-    """The ``exercises/`` folder: the workspace's, the installed copy (student versions only), or the checkout's."""
+    """The ``exercises/`` folder: the workspace's, the installed copy (student versions only), or the checkout's.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    MscteachError
+        If no exercises folder is found (see :func:`mscteach.resources.course_folder`).
+    """
     from ..resources import course_folder
 
     return course_folder("exercises")
 
 
 def exercise_sets(root: Path | None = None) -> list[str]:
-    """Names of the exercise sets, e.g. ``['ch01_history', ...]``, in chapter order."""
+    """Names of the exercise sets, e.g. ``['ch01_history', ...]``, in chapter order.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The exercises folder (default: :func:`exercise_dir`). Its
+        ``masters/ch??_*.ipynb`` name the sets; without masters (a student's
+        copy), its ``student/ch??_*`` folders do.
+
+    Returns
+    -------
+    list of str
+        The sets' names, sorted.
+    """
     root = root or exercise_dir()
     if (root / "masters").is_dir():
         return sorted(p.stem for p in (root / "masters").glob("ch[0-9][0-9]_*.ipynb"))
@@ -63,6 +86,11 @@ def generate(root: Path | None = None, out: Path | None = None) -> list[str]:
     -------
     list of str
         The sets generated.
+
+    Raises
+    ------
+    MscteachError
+        If ``root`` has no ``masters/`` folder, or ``otter assign`` fails.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -126,7 +154,27 @@ def _mark_value_checks(generated: Path) -> None:
 
 
 def out_of_date(root: Path | None = None) -> list[str]:
-    """Generated files that differ from what the masters produce now (empty when up to date)."""
+    """Generated files that differ from what the masters produce now (empty when up to date).
+
+    Generates every set afresh in a temporary folder (as :func:`generate`)
+    and compares it with ``root``'s ``student/`` and ``autograder/``.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The exercises folder holding ``masters/`` (default: :func:`exercise_dir`).
+
+    Returns
+    -------
+    list of str
+        Paths such as ``exercises/student/ch01_history/ch01_history.ipynb (differs)``;
+        each ends in "(missing)", "(not generated)" or "(differs)".
+
+    Raises
+    ------
+    MscteachError
+        As :func:`generate`.
+    """
     root = root or exercise_dir()
     with tempfile.TemporaryDirectory(prefix="mscteach-check-") as tmp:
         fresh = Path(tmp)

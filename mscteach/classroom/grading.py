@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import sandbox as _sandbox
 from .sandbox import ROOT_LABEL, UNSANDBOXED, USER_LABEL, Isolation, Limits
-from ..errors import MscteachError, UnknownNameError
+from ..errors import DataValidationError, MscteachError, Problem, UnknownNameError
 
 __all__ = ["FORMATS", "Grade", "Gradebook", "export", "grade", "isolation_here", "read_roster", "summary_lines"]
 
@@ -42,7 +42,27 @@ ISOLATION_LABELS = (ROOT_LABEL, USER_LABEL, UNSANDBOXED)
 
 @dataclass
 class Grade:
-    """One submission's row in the gradebook."""
+    """One submission's row in the gradebook.
+
+    Parameters
+    ----------
+    file : str
+        The submitted file, as given.
+    student_id : str
+        The student's id: from the roster, else the notebook's metadata, else the file name's stem.
+    status : str, default "graded"
+        ``"graded"`` or why it was not (one of :data:`NOT_GRADED`).
+    message : str, default ""
+        Notes for the teacher, joined by ``"; "`` (see :meth:`note`).
+    scores : dict of str to float
+        Points per question (empty unless graded).
+    possible : float, default 0.0
+        Not set by :func:`grade` (the gradebook's ``possible`` holds the set's maximum).
+    isolation : str, default ""
+        How the submission was isolated (a label of :data:`ISOLATION_LABELS`).
+    name, email : str, default ""
+        From the roster, for the platform exports.
+    """
 
     file: str
     student_id: str
@@ -56,19 +76,47 @@ class Grade:
 
     @property
     def graded(self) -> bool:
+        """Whether the submission was graded (``status == "graded"``)."""
         return self.status == "graded"
 
     @property
     def total(self) -> float:
+        """The sum of :attr:`scores`."""
         return sum(self.scores.values())
 
     def note(self, text: str) -> None:
+        """Add a note to :attr:`message` (made :func:`printable`; empty text adds nothing).
+
+        Parameters
+        ----------
+        text : str
+            The note.
+
+        Examples
+        --------
+        >>> g = Grade("a.ipynb", "s1")
+        >>> g.note("q1 lost 1"); g.note(""); g.note("q2 lost 1")
+        >>> g.message
+        'q1 lost 1; q2 lost 1'
+        """
         self.message = "; ".join(m for m in (self.message, printable(text)) if m)
 
 
 @dataclass
 class Gradebook:
-    """Every submission's grade, in the order given, and the set's questions."""
+    """Every submission's grade, in the order given, and the set's questions.
+
+    Parameters
+    ----------
+    exercise_set : str
+        The set's name.
+    questions : list of str
+        The set's questions (``q1`` ...), in order.
+    possible : float
+        The set's maximum points.
+    grades : list of Grade
+        One per submission, in the order given.
+    """
 
     exercise_set: str
     questions: list[str]
@@ -77,17 +125,39 @@ class Gradebook:
 
     @property
     def not_graded(self) -> list[Grade]:
+        """The grades of submissions that could not be graded."""
         return [g for g in self.grades if not g.graded]
 
     def duplicates(self) -> dict[str, list[str]]:
-        """Student ids found in more than one submitted file, with those files."""
+        """Student ids found in more than one submitted file, with those files.
+
+        Returns
+        -------
+        dict of str to list of str
+            Student id to the files (as given) that carry it.
+        """
         files: dict[str, list[str]] = {}
         for g in self.grades:
             files.setdefault(g.student_id, []).append(g.file)
         return {sid: names for sid, names in files.items() if len(names) > 1}
 
     def rows(self) -> list[dict[str, str]]:
-        """The plain gradebook: one dict per submission, columns in a fixed order."""
+        """The plain gradebook: one dict per submission, columns in a fixed order.
+
+        Returns
+        -------
+        list of dict of str to str
+            Columns ``student_id``, ``file``, one per question, ``total``,
+            ``possible``, ``percentage``, ``status``, ``message``,
+            ``isolation``; scores are formatted with ``:g``, and left empty
+            for a submission that was not graded.
+
+        Examples
+        --------
+        >>> book = Gradebook("ch01_history", ["q1"], 1.0, [Grade("a.ipynb", "s1", scores={"q1": 1.0})])
+        >>> book.rows()[0]["percentage"]
+        '100.0'
+        """
         rows = []
         for g in self.grades:
             row = {"student_id": g.student_id, "file": g.file}
@@ -106,6 +176,21 @@ def printable(text: str, limit: int = 300) -> str:
     (tabs, newlines, terminal escapes), no invisible format characters, no lone surrogates; at most
     ``limit`` characters.
 
+    Parameters
+    ----------
+    text : str
+        The text (other objects are converted with ``str``).
+    limit : int, default 300
+        The most characters kept; longer text ends in ``...``.
+
+    Returns
+    -------
+    str
+        Tabs and line breaks become spaces, other control and format
+        characters and lone surrogates ``?``.
+
+    Examples
+    --------
     >>> printable("victim\\t5\\tgraded\\n\\x1b[2K\\ud800")
     'victim 5 graded ?[2K?'
     """
@@ -122,27 +207,44 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
     """A roster CSV mapping submission file names to the learning platform's ids.
 
     Columns: ``file`` and ``student_id`` (required), ``name`` and ``email``
-    (optional). Returns file name to that row.
+    (optional); others are ignored. Returns file name to that row, with the
+    spaces around each value removed.
+
+    Parameters
+    ----------
+    path : Path
+        The roster CSV.
+
+    Returns
+    -------
+    dict of str to dict of str to str
+        File name to ``{"student_id", "name", "email"}`` (name and email ""
+        when not given).
+
+    Raises
+    ------
+    DataValidationError
+        Naming file, row and field of every problem (the schema is
+        ``mscteach/data/schemas/roster.json``), a file name listed twice
+        (also when only the spaces around it differ) included.
     """
-    path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            missing = {"file", "student_id"} - set(reader.fieldnames or [])
-            if missing:
-                raise MscteachError(f"roster {path}: missing column(s) {', '.join(sorted(missing))} "
-                                    "(needs file and student_id; name and email are optional)")
-            roster = {}
-            for line, row in enumerate(reader, start=2):
-                name, sid = (row.get("file") or "").strip(), (row.get("student_id") or "").strip()
-                if not name or not sid:
-                    raise MscteachError(f"roster {path}, row {line}: file and student_id must both be filled")
-                if name in roster:
-                    raise MscteachError(f"roster {path}, row {line}: file {name!r} is listed twice")
-                roster[name] = {"student_id": sid, "name": (row.get("name") or "").strip(),
-                                "email": (row.get("email") or "").strip()}
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise MscteachError(f"cannot read the roster {path}: {exc}") from None
+    from ..data import read_user_table
+
+    rows = read_user_table(path, "roster", what="roster")
+    roster: dict[str, dict[str, str]] = {}
+    first: dict[str, int] = {}
+    duplicates = []
+    for row in rows:
+        name = row["file"].strip()
+        if name in roster:  # the same file written with other spaces around it
+            duplicates.append(Problem(str(path), row=row.row, field="file", value=row["file"],
+                                      message=f"duplicate key {name} (first seen on row {first[name]})"))
+            continue
+        first[name] = row.row
+        roster[name] = {"student_id": row["student_id"].strip(), "name": (row.get("name") or "").strip(),
+                        "email": (row.get("email") or "").strip()}
+    if duplicates:
+        raise DataValidationError(duplicates, context=f"cannot read the roster {path}")
     return roster
 
 
@@ -198,7 +300,19 @@ def _where(cells: list[dict], number: int | None) -> str:
 
 # --------------------------------------------------------------------------- isolation
 def isolation_here(sandbox: bool | None = None) -> Isolation:
-    """How submissions would be isolated on this machine (``sandbox=False``: deliberately none)."""
+    """How submissions would be isolated on this machine (``sandbox=False``: deliberately none).
+
+    Parameters
+    ----------
+    sandbox : bool, optional
+        False: no sandbox, on purpose (``--no-sandbox``); otherwise the
+        sandbox is tried for real (:func:`~mscteach.classroom.sandbox.probe`).
+
+    Returns
+    -------
+    Isolation
+        Its ``mode`` is "none" (with the reason) where no sandbox can be made.
+    """
     from ..data import data_dir
 
     if sandbox is False:
@@ -303,11 +417,23 @@ def grade(exercise_set: str, submissions: Sequence[Path], root: Path | None = No
         False: grade without one, deliberately.
     allow_unsandboxed : bool
         Where no sandbox can be made, grade without one instead of refusing.
+    progress : bool
+        Show a progress bar.
 
     Returns
     -------
     Gradebook
         One :class:`Grade` per submission, in the order given.
+
+    Raises
+    ------
+    UnknownNameError
+        If there is no such exercise set.
+    MscteachError
+        If the instructor's tests are not here, ``jobs``, ``timeout`` or
+        ``memory_mb`` is out of range (at least 1, positive, at least 256),
+        a test file cannot be read, or no sandbox can be made and
+        unsandboxed grading was not allowed.
     """
     from . import exercises
     from .scoring import load_tests
@@ -404,6 +530,20 @@ def export(book: Gradebook, path: Path, format: str = "plain") -> None:
     import layout (ID number, Email address, the set's grade, and its feedback),
     mapped on import by "ID number". Submissions that could not be graded are
     left blank in the platform formats, never given 0.
+
+    Parameters
+    ----------
+    book : Gradebook
+        The gradebook.
+    path : Path
+        The CSV file to write (its folder is made if needed).
+    format : {"plain", "canvas", "moodle"}, default "plain"
+        The column layout (see :data:`FORMATS`).
+
+    Raises
+    ------
+    UnknownNameError
+        If ``format`` is not one of :data:`FORMATS`.
     """
     from ..atomic import write_atomically
 
@@ -435,7 +575,25 @@ def export(book: Gradebook, path: Path, format: str = "plain") -> None:
 
 
 def summary_lines(book: Gradebook) -> Iterable[str]:
-    """The gradebook as tab-separated lines for a terminal."""
+    """The gradebook as tab-separated lines for a terminal.
+
+    Parameters
+    ----------
+    book : Gradebook
+        The gradebook.
+
+    Yields
+    ------
+    str
+        A header (``student_id``, the questions, ``total``, ``possible``,
+        ``status``), then one line per submission.
+
+    Examples
+    --------
+    >>> book = Gradebook("ch01_history", ["q1"], 1.0, [Grade("a.ipynb", "s1", scores={"q1": 1.0})])
+    >>> [line.split() for line in summary_lines(book)]
+    [['student_id', 'q1', 'total', 'possible', 'status'], ['s1', '1', '1', '1', 'graded']]
+    """
     header = ["student_id", *book.questions, "total", "possible", "status"]
     yield "\t".join(header)
     for row in book.rows():

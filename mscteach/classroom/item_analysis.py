@@ -49,7 +49,27 @@ _REQUIRED = ("student_id", "file", "total", "possible", "status")
 
 
 def read_gradebook(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The gradebook and its question columns; a clear error naming the file, row or column otherwise."""
+    """The gradebook and its question columns; a clear error naming the file, row or column otherwise.
+
+    Parameters
+    ----------
+    path : Path
+        The plain gradebook CSV (``mscteach exercises grade --csv``).
+
+    Returns
+    -------
+    gradebook : pandas.DataFrame
+        Every row, every cell as the text in the file.
+    questions : list of str
+        The columns between ``file`` and ``total``.
+
+    Raises
+    ------
+    MscteachError
+        If the file cannot be read, lacks a required column or question
+        columns, or a graded row has a question, ``total`` or ``possible``
+        cell that is not a finite number of at least zero.
+    """
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
@@ -94,6 +114,15 @@ def item_statistics(gradebook: pd.DataFrame, questions: list[str], easy: float =
         The question columns.
     easy, hard : float
         Difficulty above ``easy`` flags "too easy"; below ``hard``, "too hard".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``question``, ``graded`` (how many graded rows),
+        ``mean_points``, ``max_points`` (``possible`` of the first graded
+        row divided by the number of questions), ``difficulty``,
+        ``discrimination`` (NaN where undefined) and ``flags`` (joined by
+        ``"; "``).
     """
     graded = gradebook[gradebook["status"] == "graded"]
     scores = graded[questions].astype(float)
@@ -123,7 +152,18 @@ def item_statistics(gradebook: pd.DataFrame, questions: list[str], easy: float =
 
 
 def score_histogram(gradebook: pd.DataFrame):
-    """A histogram of the graded submissions' totals (one bar per half point): a matplotlib Figure."""
+    """A histogram of the graded submissions' totals (one bar per half point): a matplotlib Figure.
+
+    Parameters
+    ----------
+    gradebook : pandas.DataFrame
+        Rows of the plain gradebook (only rows whose status is "graded" count).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Not attached to pyplot (nothing is shown).
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -147,7 +187,27 @@ def score_histogram(gradebook: pd.DataFrame):
 
 
 def write_report(gradebook_path: Path, out: Path, easy: float = EASY, hard: float = HARD) -> list[Path]:
-    """Write ``item-analysis.html`` and ``item-analysis.csv`` to ``out``; returns their paths."""
+    """Write ``item-analysis.html`` and ``item-analysis.csv`` to ``out``; returns their paths.
+
+    Parameters
+    ----------
+    gradebook_path : Path
+        The plain gradebook CSV.
+    out : Path
+        The folder to write into (made if needed).
+    easy, hard : float
+        The thresholds of :func:`item_statistics`.
+
+    Returns
+    -------
+    list of Path
+        The HTML page (with the histogram embedded) and the CSV of :func:`item_statistics`.
+
+    Raises
+    ------
+    MscteachError
+        If the gradebook cannot be read (see :func:`read_gradebook`).
+    """
     import jinja2
 
     from ..atomic import write_atomically

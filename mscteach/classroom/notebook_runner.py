@@ -22,6 +22,8 @@ import json
 import os
 import sys
 
+__all__ = ["KEPT_OUTPUT", "drives_otter_only", "main"]
+
 #: Characters of printed output kept for the gradebook's record; the rest is counted and dropped.
 KEPT_OUTPUT = 20_000
 
@@ -56,6 +58,21 @@ _OTTER_CALLS = {"check", "check_all", "export", "to_pdf", "run_plugin"}
 def drives_otter_only(source: str) -> bool:
     """Whether a code cell does nothing but set up or call otter's grader.
 
+    Parameters
+    ----------
+    source : str
+        The cell's code.
+
+    Returns
+    -------
+    bool
+        True if every statement imports otter (or :mod:`mscteach.classroom.checks`),
+        makes ``grader = otter.Notebook(...)`` or ``Notebook(...)``, or calls
+        ``grader.check``, ``check_all``, ``export``, ``to_pdf`` or
+        ``run_plugin``; False for an empty cell or code that does not parse.
+
+    Examples
+    --------
     >>> drives_otter_only('# Initialize Otter\\nimport otter\\ngrader = otter.Notebook("a.ipynb")')
     True
     >>> drives_otter_only('grader.check("q1")')
@@ -95,6 +112,18 @@ def _capabilities() -> dict[str, int]:
 
 
 def main() -> int:
+    """Run the job read from standard input and write the answers to the job's reply descriptor.
+
+    Runs inside the sandbox (see the module's description). Refuses to run
+    anything when told it is sandboxed but still holds a capability or user
+    id 0.
+
+    Returns
+    -------
+    int
+        3 when it refused; otherwise it ends the process itself with status 0
+        once the answers are written, and does not return.
+    """
     job = json.loads(sys.stdin.read())
     result = os.fdopen(job["reply_fd"], "w", encoding="utf-8", buffering=1)
     if job.get("sandboxed"):

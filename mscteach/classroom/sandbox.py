@@ -57,7 +57,17 @@ SHM_MB = 64
 
 @dataclass(frozen=True)
 class Isolation:
-    """How submissions are isolated here: ``mode`` is "root", "user" or "none"; ``label`` is for the gradebook."""
+    """How submissions are isolated here: ``mode`` is "root", "user" or "none"; ``label`` is for the gradebook.
+
+    Parameters
+    ----------
+    mode : {"root", "user", "none"}
+        Sandboxed after starting as root, sandboxed in a user namespace, or not sandboxed.
+    label : str
+        What the gradebook's ``isolation`` column says.
+    reason : str, default ""
+        Why there is no sandbox (mode "none").
+    """
 
     mode: str
     label: str
@@ -65,6 +75,7 @@ class Isolation:
 
     @property
     def sandboxed(self) -> bool:
+        """Whether submissions run in a sandbox (``mode`` is not "none")."""
         return self.mode != "none"
 
 
@@ -78,7 +89,21 @@ UNSANDBOXED = ("NO SANDBOX (--allow-unsandboxed): the code ran as you, in a sepa
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use."""
+    """What one submission may use.
+
+    Parameters
+    ----------
+    timeout : float, default 180.0
+        Seconds of wall-clock time.
+    memory_mb : int, default 3072
+        Address space per process, and resident memory of all its processes together.
+    processes : int, default 32
+        Processes at once (the kernel's own cap, on tasks, is twice this).
+    file_mb : int, default 64
+        The largest file it may write.
+    scratch_mb : int, default 256
+        Size of its home folder and of ``/tmp``, each.
+    """
 
     timeout: float = 180.0          # seconds of wall-clock time
     memory_mb: int = 3072           # address space per process, and resident memory of all its processes
@@ -90,7 +115,23 @@ class Limits:
 @dataclass
 class Outcome:
     """What came back from one run: ``status`` is "ran", "timed out", "out of memory", "too many processes"
-    or "failed"; ``answers`` the encoded answers (JSON data) when it ran."""
+    or "failed"; ``answers`` the encoded answers (JSON data) when it ran.
+
+    Parameters
+    ----------
+    status : str
+        How the run ended.
+    message : str, default ""
+        Why it did not run to the end, in words.
+    answers : dict
+        Answer name to its encoded value (see :mod:`.answers`).
+    errors : list
+        ``[cell number, exception name, message]`` of each code cell that raised.
+    last_cell : int or None
+        The code cell that was started last.
+    printed : int, default 0
+        Characters the notebook printed.
+    """
 
     status: str
     message: str = ""
@@ -260,7 +301,21 @@ _probed: dict[str, Isolation] = {}
 
 
 def probe(data_dir: Path) -> Isolation:
-    """The isolation this machine gives, tried for real once per process; ``mode`` "none" says why not."""
+    """The isolation this machine gives, tried for real once per process; ``mode`` "none" says why not.
+
+    Starts a sandbox (bubblewrap, and ``setpriv`` when run as root) and checks
+    that the code inside runs as a user id other than 0 with no capabilities.
+    The answer is remembered per data folder for the rest of the process.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The data folder the sandbox shows the submission.
+
+    Returns
+    -------
+    Isolation
+    """
     key = str(data_dir)
     if key in _probed:
         return _probed[key]
@@ -346,6 +401,26 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
 
     ``slot`` (the submission's place in its batch) makes its user id its own (root mode);
     ``scratch`` is a folder of the grader's for an unsandboxed run's working files.
+
+    Parameters
+    ----------
+    job : dict
+        ``cells`` (each ``number`` and ``source``) and ``names`` (the answers to hand back).
+    isolation : Isolation
+        How to isolate it (from :func:`probe`).
+    data_dir : Path
+        The data folder the submission may read.
+    limits : Limits
+        What it may use.
+    slot : int
+        Its place in the batch.
+    scratch : Path
+        Working folder of an unsandboxed run (made if needed; unused when sandboxed).
+
+    Returns
+    -------
+    Outcome
+        How the run ended; a run stopped by a limit is an outcome, not an exception.
     """
     job = {**job, "sandboxed": isolation.sandboxed}
     # -I: no environment variables, user site or current folder on the path; the package the grader runs is

@@ -23,6 +23,20 @@ __all__ = ["QuestionScore", "Scorer", "TestSet", "failure_hints", "load_tests"]
 
 @dataclass
 class QuestionScore:
+    """One question's score for one submission.
+
+    Parameters
+    ----------
+    name : str
+        The question (``q1`` ...).
+    score : float
+        The points given.
+    possible : float
+        The question's points.
+    reasons : list of str
+        Why points were lost, in words for the teacher and student.
+    """
+
     name: str
     score: float
     possible: float
@@ -31,13 +45,22 @@ class QuestionScore:
 
 @dataclass
 class TestSet:
-    """An exercise set's test files, read once per batch."""
+    """An exercise set's test files, read once per batch.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder of the test files.
+    files : dict
+        Question name to its otter ``TestFile``, in question order.
+    """
 
     folder: Path
     files: dict[str, Any]  # question name -> otter TestFile
 
     @property
     def questions(self) -> list[str]:
+        """The questions, in order."""
         return list(self.files)
 
     @property
@@ -52,6 +75,7 @@ class TestSet:
 
     @property
     def possible(self) -> float:
+        """The set's maximum points (the sum of every test file's points)."""
         return float(sum(f.possible for f in self.files.values()))
 
     def score(self, encoded: dict) -> list[QuestionScore]:
@@ -59,6 +83,17 @@ class TestSet:
 
         The reasons are the failing tests' own messages (the hints a teacher wrote for each test), an answer
         never given, or an answer that is not plain data (which scores 0).
+
+        Parameters
+        ----------
+        encoded : dict
+            Answer name to its value encoded by :func:`~mscteach.classroom.answers.encode`;
+            an answer missing here counts as not defined.
+
+        Returns
+        -------
+        list of QuestionScore
+            One per question, in order.
         """
         values, unanswered, not_plain = {}, {}, {}
         for name in self.names:
@@ -93,6 +128,18 @@ def failure_hints(test_file: Any, environment: dict) -> list[str]:
 
     Each failing case is run again on ``environment`` for its exact words: an assertion's own message, or
     the exception's type and message.
+
+    Parameters
+    ----------
+    test_file : otter TestFile
+        A test file that has been run (its ``test_case_results`` are read).
+    environment : dict
+        The values its tests were run on.
+
+    Returns
+    -------
+    list of str
+        One hint per failing case, each once, in order.
     """
     hints: list[str] = []
     for result in test_file.test_case_results:
@@ -119,7 +166,24 @@ def _parameters(test_file: Any) -> list[str]:
 
 
 def load_tests(folder: Path) -> TestSet:
-    """Read the test files ``q*.py`` in ``folder`` (the instructor's hidden and public tests)."""
+    """Read the test files ``q*.py`` in ``folder`` (the instructor's hidden and public tests).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder of the test files (``autograder/<set>/tests``).
+
+    Returns
+    -------
+    TestSet
+        The files in question order (``q2`` before ``q10``).
+
+    Raises
+    ------
+    MscteachError
+        If a test file cannot be read, a test takes the whole environment
+        (``env``), or there are no test files.
+    """
     from otter.test_files import ExceptionTestFile
 
     files = {}
@@ -160,7 +224,18 @@ def main() -> int:
 
 
 class Scorer:
-    """A trusted scoring process for one exercise set's tests."""
+    """A trusted scoring process for one exercise set's tests.
+
+    The process starts at the first :meth:`score`, is reused for later ones,
+    and is started again after one that took too long.
+
+    Parameters
+    ----------
+    tests_dir : Path
+        The folder of the set's test files.
+    environment : dict of str to str
+        The process's environment variables.
+    """
 
     def __init__(self, tests_dir: Path, environment: dict[str, str]) -> None:
         self.tests_dir = Path(tests_dir)
@@ -195,6 +270,25 @@ class Scorer:
         return json.loads(line)
 
     def score(self, answers: dict, timeout: float = 60.0) -> list[QuestionScore]:
+        """Score one submission's encoded answers in the scoring process.
+
+        Parameters
+        ----------
+        answers : dict
+            Answer name to its encoded value (see :meth:`TestSet.score`).
+        timeout : float, default 60.0
+            Seconds to wait for the scores (starting the process may take up to 120 more).
+
+        Returns
+        -------
+        list of QuestionScore
+
+        Raises
+        ------
+        ScoringError
+            If scoring takes longer than ``timeout`` (the process is then
+            stopped), the process stops, or the scores cannot be made.
+        """
         import json
 
         process = self.process
@@ -210,6 +304,7 @@ class Scorer:
                 for r in result]
 
     def close(self) -> None:
+        """Stop the scoring process, if it is running."""
         if self.process is not None:
             self.process.kill()
             self.process.wait()

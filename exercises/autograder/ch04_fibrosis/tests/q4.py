@@ -12,7 +12,7 @@ def test_q4_range(half_block):
 
 @test_case(points=None, hidden=True)
 def test_q4_value(half_block):
-    from mscteach import analysis
-    res = analysis.ecm_summary(analysis.ecm_balance(analysis.EcmScenario(msc_synthesis_block=half_block, msc_degradation_boost=0, weeks=300)))
+    from mscteach import evidence
+    res = evidence.ecm_summary(evidence.ecm_balance(evidence.EcmScenario(msc_synthesis_block=half_block, msc_degradation_boost=0, weeks=300)))
     assert abs(res.loc['with MSCs', 'change_vs_untreated_percent'] + 50) < 0.5, 'the steady state is proportional to synthesis'
 

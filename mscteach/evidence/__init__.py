@@ -1,0 +1,82 @@
+"""Filters and chapter summaries: tables in, tables (or sentences) out.
+
+Every function takes DataFrames as :func:`mscteach.load` returns them and
+returns a new DataFrame (or a small value); nothing is drawn, displayed or
+read from disk. Plots, widgets, chapters and reports call these; the
+computation they rest on (pooling, trial sizing) is in :mod:`mscteach.stats`.
+
+Filter arguments follow one convention: ``None`` or ``"all"`` means "no
+filter", a string selects one value, and a list selects any of several.
+
+==========================  =====================================================
+:mod:`.filters`             choose rows, years, curated mappings, reading lists
+:mod:`.studies`             designs, evidence levels and flags, doses, trial sizes
+:mod:`.mechanisms`          cells used, mediators and targets
+:mod:`.ecm`                 the illustrative ECM balance model of fibrosis
+:mod:`.outcomes`            what the binary outcomes let one pool, in words
+:mod:`.registered`          registered trials: counts, ongoing, summaries
+:mod:`.words`               English words for counts
+==========================  =====================================================
+"""
+from ..stats import binary_outcomes
+from .ecm import EcmScenario, ecm_balance, ecm_summary
+from .filters import (ALL, caveats_for, choose, distinct_items, filter_values, further_reading, in_schema_order,
+                      one_of, references_cited, related, split_items, timeline_between, year_span)
+from .mechanisms import mechanisms_matching, mediator_target_matrix, studies_per_source
+from .outcomes import pool_outcomes, poolability_statement, poolable_outcomes, pooling_overview
+from .registered import (REGISTERED_BY, matching_registered, ongoing, ongoing_against_target, registered_counts,
+                         registered_overview, registered_summary)
+from .studies import (MISPRINT_MARK, SHORT_FOLLOW_UP, SMALL_SAMPLE, check_exclusions, design_order, design_rank,
+                      dose_shown, evidence_level, evidence_levels, evidence_table, outcome_matrix, primary,
+                      reported_proportions, trial_overview, trials_against_target)
+from .words import plural
+
+__all__ = [
+    "ALL",
+    "MISPRINT_MARK",
+    "REGISTERED_BY",
+    "SHORT_FOLLOW_UP",
+    "SMALL_SAMPLE",
+    "EcmScenario",
+    "binary_outcomes",
+    "caveats_for",
+    "check_exclusions",
+    "choose",
+    "design_order",
+    "design_rank",
+    "distinct_items",
+    "dose_shown",
+    "ecm_balance",
+    "ecm_summary",
+    "evidence_level",
+    "evidence_levels",
+    "evidence_table",
+    "filter_values",
+    "further_reading",
+    "in_schema_order",
+    "matching_registered",
+    "mechanisms_matching",
+    "mediator_target_matrix",
+    "one_of",
+    "ongoing",
+    "ongoing_against_target",
+    "outcome_matrix",
+    "plural",
+    "pool_outcomes",
+    "poolability_statement",
+    "poolable_outcomes",
+    "pooling_overview",
+    "primary",
+    "references_cited",
+    "registered_counts",
+    "registered_overview",
+    "registered_summary",
+    "related",
+    "reported_proportions",
+    "split_items",
+    "studies_per_source",
+    "timeline_between",
+    "trial_overview",
+    "trials_against_target",
+    "year_span",
+]

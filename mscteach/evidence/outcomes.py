@@ -1,0 +1,84 @@
+"""What the outcomes let one pool: every two-arm binary outcome meta-analysed, and a sentence saying so."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import i18n
+from ..i18n import say
+from ..stats import TIMEPOINT_NOT_STATED, MetaAnalysisResult, binary_outcomes, meta_analysis
+from .words import plural
+
+__all__ = ["pool_outcomes", "poolability_statement", "poolable_outcomes", "pooling_overview"]
+
+
+def pool_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
+                  method: str = "DL") -> list[tuple[str, str, MetaAnalysisResult]]:
+    """A meta-analysis of every two-arm binary outcome in the data, one per outcome and time point.
+
+    Returns ``(outcome, timepoint, result)`` in outcome order; a result whose
+    ``pooled`` is False says in ``reason`` why nothing could be pooled (one
+    study only, or studies without events).
+    """
+    wide = binary_outcomes(outcomes, clinical)
+    return [(outcome, timepoint, meta_analysis(rows, measure, method))
+            for (outcome, timepoint), rows in wide.groupby(["outcome", "timepoint"], sort=True)]
+
+
+def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`binary_outcomes` whose outcome and time point have a pooled estimate."""
+    wide = binary_outcomes(outcomes, clinical)
+    pooled = {(o, t) for o, t, result in pool_outcomes(outcomes, clinical) if result.pooled}
+    keep = [(o, t) in pooled for o, t in zip(wide["outcome"], wide["timepoint"])]
+    return wide[keep].reset_index(drop=True)
+
+
+def pooling_overview(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
+                     method: str = "DL", lang: str | None = None) -> pd.DataFrame:
+    """What can be pooled: one row per binary outcome and time point, with the pooled estimate or why not.
+
+    Columns: ``outcome``, ``timepoint``, ``studies`` (reporting it in both
+    arms), ``pooled`` (bool), ``result`` (the summary line, or the reason, in ``lang``) and
+    ``warnings``.
+    """
+    rows = [{"outcome": o, "timepoint": t, "studies": len(r.studies), "pooled": r.pooled,
+             "result": r.summary(lang), "warnings": "; ".join(r.warnings)}
+            for o, t, r in pool_outcomes(outcomes, clinical, measure, method)]
+    return pd.DataFrame(rows, columns=["outcome", "timepoint", "studies", "pooled", "result", "warnings"])
+
+
+def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, lang: str | None = None) -> str:
+    """A sentence (Markdown) saying what the data let one pool, computed from the data.
+
+    ``lang`` is the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> print(poolability_statement(mscteach.load("outcomes"), mscteach.load("clinical_studies")))
+    ... # doctest: +ELLIPSIS
+    **Nothing can be pooled**: ...
+    """
+    overview = pooling_overview(outcomes, clinical, lang=lang)
+    pooled = overview[overview["pooled"]]
+    if overview.empty:
+        return say("**Nothing can be pooled**: no study reports an outcome as events and totals in both a "
+                   "treated and a control arm.", lang)
+    separator = say("; ", lang)
+    if pooled.empty:
+        listed = separator.join(say("{outcome}: {studies} {study_word}", lang,
+                                    outcome=_outcome_label(r.outcome, r.timepoint, lang), studies=r.studies,
+                                    study_word=plural(r.studies, "study", "studies")) for r in overview.itertuples())
+        return say("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
+                   "counted as events out of patients in both arms by at least two studies with events. "
+                   "Outcomes reported that way: {listed}.", lang, listed=listed)
+    listed = separator.join(f"{_outcome_label(r.outcome, r.timepoint, lang)}: {r.result}"
+                            for r in pooled.itertuples())
+    return say("**{n} {outcome_word} can be pooled**: {listed}.", lang, n=len(pooled),
+               outcome_word=plural(len(pooled), "outcome", "outcomes"), listed=listed)
+
+
+def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str:
+    if timepoint == TIMEPOINT_NOT_STATED:
+        return say("{outcome} ({timepoint})", lang, outcome=i18n.text(outcome, lang),
+                   timepoint=i18n.text(timepoint, lang))
+    return say("{outcome} at {timepoint}", lang, outcome=i18n.text(outcome, lang), timepoint=i18n.text(timepoint, lang))

@@ -1,0 +1,244 @@
+"""Clinical and preclinical studies: designs in evidence order, evidence levels and flags, doses, trial sizes.
+
+The design order and which designs are ranked come from the schema
+(``clinical_studies.design``), never from a list in code.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..data import field_schema, vocabulary
+from ..errors import UnknownNameError
+from ..stats import is_missing
+
+__all__ = [
+    "MISPRINT_MARK",
+    "SHORT_FOLLOW_UP",
+    "SMALL_SAMPLE",
+    "check_exclusions",
+    "design_order",
+    "design_rank",
+    "dose_shown",
+    "evidence_level",
+    "evidence_levels",
+    "evidence_table",
+    "outcome_matrix",
+    "primary",
+    "reported_proportions",
+    "trial_overview",
+    "trials_against_target",
+]
+
+
+def outcome_matrix(animal: pd.DataFrame) -> pd.DataFrame:
+    """Preclinical studies counted by species (rows) and disease (columns).
+
+    Each cell is a string such as ``"2 benefit\n1 harm"``; an empty string
+    means no study. Species not stated are shown as ``"(not stated)"``.
+    """
+    frame = animal.assign(species=animal["species"].fillna("(not stated)"))
+    counts = frame.groupby(["species", "disease", "outcome"]).size()
+    cells = counts.groupby(level=["species", "disease"]).apply(
+        lambda s: "\n".join(f"{n} {outcome}" for (_, _, outcome), n in s.items()))
+    return cells.unstack("disease").fillna("").sort_index()
+
+
+def design_order() -> list[str]:
+    """Study designs strongest first: the order of ``clinical_studies.design`` in the schema."""
+    return vocabulary("clinical_studies", "design")
+
+
+def design_rank(design: pd.Series) -> pd.Series:
+    """Position of each design in the schema's evidence order (RCT first; meta-analyses last)."""
+    order = design_order()
+    unknown = set(design.dropna()) - set(order)
+    if unknown:
+        raise UnknownNameError("design", sorted(unknown)[0], order)
+    return design.map({d: i for i, d in enumerate(order)}).astype("Int64")
+
+
+def primary(clinical: pd.DataFrame) -> pd.Series:
+    """Whether each study is a primary study (a ranked design), not one that pools others (a meta-analysis)."""
+    return clinical["design"].isin(list(evidence_levels())).astype(bool)
+
+
+MISPRINT_MARK = "as printed in the review; published:"
+
+
+def dose_shown(clinical: pd.DataFrame) -> pd.Series:
+    """Each study's dose as a reader should see it.
+
+    ``dose_text`` is the dose as the review prints it. Where the review
+    misprints it, ``dose_as_published`` holds the dose the study's published
+    report gives, and the two are shown together, so a misprint is never
+    shown bare.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> doses = dose_shown(mscteach.load("clinical_studies").set_index("study_id"))
+    >>> print(doses["lin2017"])
+    10^5 × 10^-1 cells/kg weekly for 4 weeks [as printed in the review; published: 1.0-10 × 10^5 cells/kg weekly for 4 weeks]
+    """
+    published = clinical["dose_as_published"] if "dose_as_published" in clinical else pd.Series(pd.NA, clinical.index)
+    shown = [pd.NA if is_missing(text) else (text if is_missing(real) else f"{text} [{MISPRINT_MARK} {real}]")
+             for text, real in zip(clinical["dose_text"], published)]
+    return pd.Series(pd.array(shown, dtype="string"), index=clinical.index, name="dose")
+
+
+def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
+    """A compact view of clinical studies: one row per study, strongest designs first.
+
+    Columns: ``study`` (author year), ``disease``, ``cell_type``,
+    ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose`` (see
+    :func:`dose_shown`), ``follow_up_weeks``, ``ref_ids``.
+    """
+    view = clinical.assign(study=clinical["first_author"] + " " + clinical["year"].astype(str),
+                           dose=dose_shown(clinical), _rank=design_rank(clinical["design"]))
+    view = view.sort_values(["_rank", "year", "study"], kind="stable")
+    cols = ["study", "disease", "cell_type", "cell_origin", "design", "n_treated", "n_control",
+            "dose", "follow_up_weeks", "ref_ids"]
+    return view[cols].reset_index(drop=True)
+
+
+def check_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> pd.DataFrame:
+    """Which of a patient's conditions are exclusion criteria in the review's trials.
+
+    Parameters
+    ----------
+    criteria : DataFrame
+        The ``exclusion_criteria`` table.
+    conditions : sequence of str
+        Criterion names (``criteria['criterion']``) that apply to the patient.
+
+    Returns
+    -------
+    DataFrame
+        One row per criterion with ``criterion``, ``detail`` and ``applies``
+        (bool), criteria that apply first. The patient is eligible when no
+        row applies.
+
+    Raises
+    ------
+    UnknownNameError
+        If a condition is not one of the criteria.
+    """
+    names = criteria["criterion"].tolist()
+    for condition in conditions:
+        if condition not in names:
+            raise UnknownNameError("exclusion criterion", condition, names)
+    table = criteria[["criterion", "detail"]].assign(applies=criteria["criterion"].isin(list(conditions)))
+    return table.sort_values("applies", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def evidence_levels() -> dict[str, int]:
+    """Evidence level of each ranked design, 1 (strongest) first, read from the schema.
+
+    The level is the design's position in ``clinical_studies.design``'s
+    vocabulary, leaving out the designs the schema marks ``unranked``
+    (meta-analyses, which pool other studies).
+    """
+    unranked = set(field_schema("clinical_studies", "design").get("unranked", []))
+    return {d: i for i, d in enumerate((d for d in design_order() if d not in unranked), start=1)}
+
+
+SMALL_SAMPLE = 50  # treated patients; below this a study is flagged as small
+SHORT_FOLLOW_UP = 52  # weeks; below this follow-up is flagged as short
+
+
+def evidence_level(design: str) -> int | None:
+    """Evidence level of a study design: 1 (RCT) to 5 (case report); ``None`` for a meta-analysis.
+
+    The order is the usual hierarchy of primary studies, as the schema lists
+    them: randomised controlled trial > non-randomised controlled study >
+    cohort > single-arm study > case report. Meta-analyses pool other studies
+    and are ranked apart (see :func:`evidence_levels`).
+
+    Raises
+    ------
+    UnknownNameError
+        For a design outside the schema's vocabulary.
+    """
+    levels, order = evidence_levels(), design_order()
+    if design not in order:
+        raise UnknownNameError("design", design, order)
+    return levels.get(design)
+
+
+def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
+                   short_follow_up: int = SHORT_FOLLOW_UP) -> pd.DataFrame:
+    """Clinical studies with their evidence level and quality flags, strongest first.
+
+    Adds ``evidence_level`` (1-5, ``<NA>`` for meta-analyses), ``controlled``
+    (has a control arm), ``small_sample`` (fewer than ``small_sample``
+    treated patients), ``short_follow_up`` (follow-up shorter than
+    ``short_follow_up`` weeks) and ``flags`` (a readable summary). Unknown
+    sizes or follow-up are flagged as unknown, never as fine.
+    """
+    table = clinical.copy()
+    levels = evidence_levels()
+    unknown = set(table["design"].dropna()) - set(design_order())
+    if unknown:
+        raise UnknownNameError("design", sorted(unknown)[0], design_order())
+    table["evidence_level"] = pd.array([levels.get(d) for d in table["design"]], dtype="Int64")
+    is_primary = primary(table)
+    table["controlled"] = table["n_control"].notna() & is_primary
+    table["small_sample"] = (table["n_treated"] < small_sample).astype("boolean").where(table["n_treated"].notna())
+    table["short_follow_up"] = (table["follow_up_weeks"] < short_follow_up).astype("boolean").where(
+        table["follow_up_weeks"].notna())
+
+    def flags(row: pd.Series) -> str:
+        if pd.isna(row["evidence_level"]):
+            return "pools other studies"
+        found = []
+        if not row["controlled"]:
+            found.append("no control arm")
+        found.append(_flag(row["small_sample"], f"small (<{small_sample} treated)", "size unknown"))
+        found.append(_flag(row["short_follow_up"], f"short follow-up (<{short_follow_up} weeks)", "follow-up unknown"))
+        return "; ".join(f for f in found if f) or "none"
+
+    table["flags"] = table.apply(flags, axis=1)
+    table["_order"] = table["evidence_level"].fillna(99)
+    table = table.sort_values(["_order", "year", "study_id"], kind="stable").drop(columns="_order")
+    table.loc[~is_primary, ["small_sample", "short_follow_up"]] = pd.NA
+    return table.reset_index(drop=True)
+
+
+def _flag(value: Any, yes: str, unknown: str) -> str:
+    if value is pd.NA or value is None:
+        return unknown
+    return yes if bool(value) else ""
+
+
+def reported_proportions(outcomes: pd.DataFrame, study_id: str, outcome: str) -> pd.Series:
+    """A study's reported percentages for one outcome as proportions, indexed by ``arm_role``.
+
+    For example the 24-week survival of Lin 2017: ``control`` 0.556, ``treated`` 0.732.
+
+    Raises
+    ------
+    UnknownNameError
+        If the study reports no percentage for that outcome.
+    """
+    rows = outcomes[(outcomes["study_id"] == study_id) & (outcomes["outcome"] == outcome) & outcomes["percent"].notna()]
+    if rows.empty:
+        reported = outcomes.loc[(outcomes["study_id"] == study_id) & outcomes["percent"].notna(), "outcome"]
+        raise UnknownNameError(f"percentage outcome of {study_id}", outcome, sorted(set(reported)))
+    return (rows.set_index("arm_role")["percent"] / 100).astype(float)
+
+
+def trials_against_target(clinical: pd.DataFrame, per_arm: int) -> pd.DataFrame:
+    """Each controlled study's arm sizes beside the patients per arm a powered trial needs.
+
+    Returns ``study``, ``design``, ``n_treated``, ``n_control``, ``smaller_arm``
+    and ``share_of_target`` (smaller arm ÷ target, so 1.0 means powered).
+    """
+    controlled = clinical[clinical["n_control"].notna() & primary(clinical)]
+    view = controlled.assign(study=controlled["first_author"] + " " + controlled["year"].astype(str))
+    view = view.assign(smaller_arm=view[["n_treated", "n_control"]].min(axis=1))
+    view = view.assign(share_of_target=(view["smaller_arm"] / per_arm).astype(float).round(2))
+    return view[["study", "design", "n_treated", "n_control", "smaller_arm", "share_of_target"]].sort_values(
+        "share_of_target", kind="stable").reset_index(drop=True)

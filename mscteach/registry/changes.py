@@ -1,0 +1,234 @@
+"""What changed between two sets of registered trials, in words: :func:`changes_between`, :func:`diff`."""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..data import data_dir
+from .parsers import read_exports
+from .screening import read_rules, screen, trial_row
+
+__all__ = [
+    "CHANGE_HEADINGS",
+    "Change",
+    "PHASE_LABELS",
+    "STATUS_LABELS",
+    "change_lines",
+    "changes_between",
+    "diff",
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a registered trial: ``kind`` is new, status, enrolment, other or removed.
+
+    ``str()`` gives the line the command line prints under the kind's heading
+    (:data:`CHANGE_HEADINGS`).
+
+    Parameters
+    ----------
+    kind : {"new", "status", "enrolment", "other", "removed"}
+        What changed.
+    registry_id : str
+        The trial's registry id.
+    title : str
+        The trial's title (shortened to 70 characters when shown).
+    before : str, default ""
+        The old value in words (for "other", the field's name and old value).
+    after : str, default ""
+        The new value in words; for "new" the trial's status, for "removed"
+        why it is no longer included.
+
+    Examples
+    --------
+    >>> print(Change("status", "NCT01", "MSC for cirrhosis", "recruiting", "completed"))
+    NCT01  recruiting -> completed  MSC for cirrhosis
+    """
+
+    kind: str
+    registry_id: str
+    title: str
+    before: str = ""
+    after: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "new":
+            return f"{self.registry_id}  {self.after}  {_short(self.title)}"
+        if self.kind == "removed":
+            return f"{self.registry_id}  {_short(self.title)}: {self.after}"
+        return f"{self.registry_id}  {self.before} -> {self.after}  {_short(self.title)}"
+
+
+CHANGE_HEADINGS = {"new": "new trials", "status": "status changed", "enrolment": "enrolment changed",
+                   "other": "other fields changed", "removed": "no longer included"}
+#: Fields whose change is news, not a re-import: where and when the record was read.
+_BOOKKEEPING = ("source_file", "imported_on")
+
+
+def _short(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _status_text(row: dict[str, Any]) -> str:
+    return STATUS_LABELS.get(row.get("status") or "", "status not given")
+
+
+def _enrolment_text(row: dict[str, Any]) -> str:
+    if row.get("enrolment") is None:
+        return "not given"
+    kind = row.get("enrolment_type")
+    return f"{row['enrolment']}{f' {kind}' if kind else ''}"
+
+
+def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]],
+                    removed: dict[str, str] | None = None) -> list[Change]:
+    """What changed from one set of registered-trial rows to the next (keyed by registry id).
+
+    In the order they are shown: new trials, status changes, enrolment changes, other fields, trials no
+    longer included; by registry id within each. Where and when a row was
+    read (``source_file``, ``imported_on``) is not a change.
+
+    Parameters
+    ----------
+    before : dict of str to dict
+        The older rows (as :func:`~mscteach.registry.screening.trial_row`
+        makes them), by registry id.
+    after : dict of str to dict
+        The newer rows, by registry id.
+    removed : dict of str to str, optional
+        Why trials are no longer included, by registry id; only those in
+        ``before`` are reported.
+
+    Returns
+    -------
+    list of Change
+
+    Examples
+    --------
+    >>> old = {"NCT01": {"title": "MSC for cirrhosis", "status": "RECRUITING"}}
+    >>> new = {"NCT01": {"title": "MSC for cirrhosis", "status": "COMPLETED"},
+    ...        "NCT02": {"title": "UC-MSC in ACLF", "status": "RECRUITING"}}
+    >>> [(c.kind, c.registry_id, c.after) for c in changes_between(old, new)]
+    [('new', 'NCT02', 'recruiting'), ('status', 'NCT01', 'completed')]
+    """
+    changes = []
+    for rid, row in sorted(after.items()):
+        old = before.get(rid)
+        if old is None:
+            changes.append(Change("new", rid, row["title"], after=_status_text(row)))
+            continue
+        if old.get("status") != row.get("status"):
+            changes.append(Change("status", rid, row["title"], _status_text(old), _status_text(row)))
+        if (old.get("enrolment"), old.get("enrolment_type")) != (row.get("enrolment"), row.get("enrolment_type")):
+            changes.append(Change("enrolment", rid, row["title"], _enrolment_text(old), _enrolment_text(row)))
+        changes += [Change("other", rid, row["title"], f"{k.replace('_', ' ')} {_value_text(old.get(k))}",
+                           _value_text(row.get(k)))
+                    for k in row if k not in ("status", "enrolment", "enrolment_type", *_BOOKKEEPING)
+                    and _comparable(old.get(k)) != _comparable(row.get(k))]
+    for rid, reason in sorted((removed or {}).items()):
+        if rid in before:
+            changes.append(Change("removed", rid, before[rid]["title"], after=reason))
+    kinds = list(CHANGE_HEADINGS)
+    return sorted(changes, key=lambda c: (kinds.index(c.kind), c.registry_id))  # stable: one field after another
+
+
+def _value_text(value: Any) -> str:
+    if value in (None, "", []):
+        return "(none)"
+    return "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _comparable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else (None if value in ("", []) else value)
+
+
+def change_lines(changes: Sequence[Change]) -> list[str]:
+    """Changes grouped under headings, e.g. "status changed (1):" then one line per trial.
+
+    Parameters
+    ----------
+    changes : sequence of Change
+        The changes (from :func:`changes_between` or :func:`diff`).
+
+    Returns
+    -------
+    list of str
+        A heading per kind that has changes, in :data:`CHANGE_HEADINGS` order,
+        each followed by its changes indented by two spaces; a single line
+        saying so when there are none.
+
+    Examples
+    --------
+    >>> change_lines([Change("new", "NCT02", "UC-MSC in ACLF", after="recruiting")])
+    ['new trials (1):', '  NCT02  recruiting  UC-MSC in ACLF']
+    >>> change_lines([])
+    ['no changes to the registered trials']
+    """
+    if not changes:
+        return ["no changes to the registered trials"]
+    lines = []
+    for kind, heading in CHANGE_HEADINGS.items():
+        chosen = [c for c in changes if c.kind == kind]
+        if chosen:
+            lines.append(f"{heading} ({len(chosen)}):")
+            lines += [f"  {c}" for c in chosen]
+    return lines
+
+
+STATUS_LABELS = {"NOT_YET_RECRUITING": "not yet recruiting", "RECRUITING": "recruiting",
+                 "ENROLLING_BY_INVITATION": "enrolling by invitation", "ACTIVE_NOT_RECRUITING": "active, not recruiting",
+                 "NOT_RECRUITING": "not recruiting", "SUSPENDED": "suspended", "COMPLETED": "completed",
+                 "TERMINATED": "terminated", "WITHDRAWN": "withdrawn", "UNKNOWN": "unknown (not verified)",
+                 "WITHHELD": "withheld", "AVAILABLE": "available", "NO_LONGER_AVAILABLE": "no longer available",
+                 "TEMPORARILY_NOT_AVAILABLE": "temporarily not available",
+                 "APPROVED_FOR_MARKETING": "approved for marketing"}
+PHASE_LABELS = {"EARLY_PHASE1": "early phase 1", "PHASE1": "phase 1", "PHASE1|PHASE2": "phase 1/2",
+                "PHASE2": "phase 2", "PHASE2|PHASE3": "phase 2/3", "PHASE3": "phase 3", "PHASE4": "phase 4",
+                "NA": "not applicable"}
+
+
+
+def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[str]],
+         data: str | os.PathLike[str] | None = None) -> list[Change]:
+    """What changed between an older and a newer export (nothing is written).
+
+    Both are screened with the data folder's rules; the result lists trials
+    new in the newer export, status and enrolment changes, other changed
+    fields, and trials the newer export no longer includes (excluded by the
+    rules, or absent from it).
+
+    Parameters
+    ----------
+    old : sequence of str or path-like
+        The older export files (see :func:`~mscteach.registry.read_export`).
+    new : sequence of str or path-like
+        The newer export files.
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    list of Change
+        In the order of :func:`changes_between`.
+
+    Raises
+    ------
+    RegistryError
+        If an export cannot be read, a trial is given twice with different
+        values, or the data folder has no screening rules.
+    DataValidationError
+        If the screening rules' tables are invalid.
+    """
+    older = read_exports(old)
+    rules = read_rules(data_dir(data))  # once for both exports
+    before, after = screen(older, rules=rules), screen(read_exports(new), rules=rules)
+    rows_before = {r.registry_id: trial_row(r, v, "") for r, v in before.included}
+    rows_after = {r.registry_id: trial_row(r, v, "") for r, v in after.included}
+    gone = {r.registry_id: reason for r, reason in after.excluded}
+    present = {r.registry_id for r, _ in after.included} | set(gone)
+    gone.update({rid: "not in the newer export" for rid in rows_before if rid not in present})
+    return changes_between(rows_before, rows_after, gone)

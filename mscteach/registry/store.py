@@ -1,0 +1,310 @@
+"""The import's tables in a data folder: read them back, and write them all or nothing.
+
+:func:`import_exports` reads what the folder holds once, screens the exports with the folder's rules,
+writes the result into a copy of the folder, validates the copy (the one validation of the command:
+the folder's own problems are looked for only when something fails) and only then replaces the changed
+files, so a failed import leaves the folder exactly as it was.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..data import data_dir, load, package_descriptor, validate
+from ..errors import DataValidationError, RegistryError
+from .changes import Change, change_lines, changes_between
+from .parsers import read_exports
+from .schema import REGISTERED_TRIALS, REGISTRY_EXCLUDED, REGISTRY_IMPORTS, TABLE_NAMES, TABLES, TODAY_PATTERN, \
+    shipped_data
+from .screening import Screening, excluded_row, plural, read_rules, screen, trial_row
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ImportResult", "import_exports", "last_import", "read_rows", "registered_trials"]
+
+
+def read_rows(folder: Path, resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of one of the import's tables in ``folder`` (none if the table is not there yet).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    resource : dict
+        The table's descriptor (:data:`~mscteach.registry.schema.REGISTERED_TRIALS`, ...).
+
+    Returns
+    -------
+    list of dict
+        One dict per row, missing values as ``None``; empty if the folder has no such table.
+
+    Raises
+    ------
+    DataValidationError
+        If the table (or one it depends on) is invalid.
+    """
+    names = [r["name"] for r in package_descriptor(folder)["resources"]]
+    if resource["name"] not in names:
+        return []
+    table = load(resource["name"], folder)
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    return [{k: (list(v) if isinstance(v, list) else v) for k, v in row.items()} for row in rows]
+
+
+def _csv_bytes(resource: dict[str, Any], rows: Iterable[dict[str, Any]]) -> bytes:
+    fields = resource["schema"]["fields"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f["name"] for f in fields])
+    for row in rows:
+        cells = []
+        for f in fields:
+            value = row.get(f["name"])
+            if isinstance(value, (list, tuple)):
+                value = f.get("delimiter", ",").join(map(str, value))
+            cells.append("" if value is None else str(value))
+        writer.writerow(cells)
+    return out.getvalue().encode("utf-8")
+
+
+
+
+def _refuse_course_data(folder: Path) -> None:
+    if folder.resolve() in [p.resolve() for p in shipped_data()]:
+        raise RegistryError(
+            f"{folder} is the course's own data (the review's curated tables, shipped with mscteach): import into "
+            "a copy of your own. Make one with `mscteach init DIR` (then use DIR/data) or `cp -r data my-data`, "
+            "and give it with --data")
+    if not os.access(folder, os.W_OK) or not os.access(folder / "datapackage.json", os.W_OK):
+        raise RegistryError(f"{folder} is not writable: import into a data folder of your own (mscteach init DIR)")
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the screening, the changes, and the files it wrote.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder written.
+    screening : Screening
+        The screening of the exports.
+    changes : list of Change
+        What changed in ``registered_trials``.
+    written : list of str
+        The files written (relative to ``folder``).
+    rows : int
+        How many trials ``registered_trials`` now holds.
+    """
+
+    folder: Path
+    screening: Screening
+    changes: list[Change]
+    written: list[str]
+    rows: int
+
+    def lines(self) -> list[str]:
+        """The screening, the changes and what was written, as the command line prints them.
+
+        Returns
+        -------
+        list of str
+        """
+        return [*self.screening.lines(), *change_lines(self.changes),
+                f"registered_trials now holds {self.rows} {plural(self.rows, 'trial')}; wrote "
+                f"{', '.join(self.written)} in {self.folder}"]
+
+
+
+def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathLike[str],
+                   today: str | date | None = None) -> ImportResult:
+    """Import registry exports into a writable data folder; nothing changes unless everything succeeds.
+
+    Parameters
+    ----------
+    files : sequence of paths
+        Exports in any of the three formats (see :func:`read_export`).
+    data : path
+        A data folder of your own (``mscteach init DIR`` makes one); the
+        course's shipped data is refused.
+    today : str or date, optional
+        The import's date (default: today); a string must be ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    ImportResult
+        Trials already in the folder stay unless an export now excludes them;
+        an import adds a row to ``registry_imports``.
+
+    Raises
+    ------
+    RegistryError
+        For an export that cannot be read (naming the file and record), a trial
+        given twice with different values, or a data folder that is the
+        course's own or not writable; also when no file is given, two files
+        have the same name, or ``today`` is not ``YYYY-MM-DD``.
+    DataDirectoryError
+        If the data folder does not exist.
+    DataValidationError
+        If the data folder is invalid before the import (fix it first), or the
+        result would be.
+    """
+    if not files:
+        raise RegistryError("give at least one export file")
+    folder = data_dir(data)
+    _refuse_course_data(folder)
+    today = (today if isinstance(today, str) else (today or date.today()).isoformat())
+    if not re.fullmatch(TODAY_PATTERN, today):
+        raise RegistryError(f"import date {today!r} is not YYYY-MM-DD")
+    names = [Path(f).name for f in files]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise RegistryError(f"two export files are both called {clash[0]!r}: rows name their source file, so "
+                            "rename one")
+    try:
+        records = read_exports(files)
+        rules = read_rules(folder)
+        old = {r["registry_id"]: r for r in read_rows(folder, REGISTERED_TRIALS)}
+        old_excluded = {r["registry_id"]: r for r in read_rows(folder, REGISTRY_EXCLUDED)}
+        log = read_rows(folder, REGISTRY_IMPORTS)
+        screening = screen(records, rules=rules)
+    except (RegistryError, DataValidationError):
+        _refuse_invalid_folder(folder)  # the folder's own problems are named first, whatever else is wrong
+        raise
+    new_rows = {record.registry_id: trial_row(record, verdict, today) for record, verdict in screening.included}
+    now_excluded = {record.registry_id: excluded_row(record, reason, today) for record, reason in screening.excluded}
+    merged = {rid: row for rid, row in old.items() if rid not in now_excluded}
+    merged.update(new_rows)
+    excluded = {rid: row for rid, row in old_excluded.items() if rid not in new_rows}
+    excluded.update(now_excluded)
+    changes = changes_between({k: v for k, v in old.items() if k in new_rows or k in now_excluded}, new_rows,
+                              {rid: row["reason"] for rid, row in now_excluded.items()})
+    counts = screening.counts()
+    log.append({"import_number": len(log) + 1, "imported_on": today, "files": names, **counts,
+                "new_trials": sum(c.kind == "new" for c in changes),
+                "changed_trials": len({c.registry_id for c in changes if c.kind in ("status", "enrolment", "other")}),
+                "no_longer_included": sum(c.kind == "removed" for c in changes)})
+
+    descriptor = json.loads(json.dumps(package_descriptor(folder)))
+    resources = [r for r in descriptor["resources"] if r["name"] not in TABLE_NAMES]
+    descriptor["resources"] = resources + [json.loads(json.dumps(t)) for t in TABLES]
+    contents = {
+        REGISTERED_TRIALS["path"]: _csv_bytes(REGISTERED_TRIALS, (merged[k] for k in sorted(merged))),
+        REGISTRY_EXCLUDED["path"]: _csv_bytes(REGISTRY_EXCLUDED, (excluded[k] for k in sorted(excluded))),
+        REGISTRY_IMPORTS["path"]: _csv_bytes(REGISTRY_IMPORTS, log),
+        "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    _commit(folder, contents)
+    return ImportResult(folder, screening, changes, list(contents), len(merged))
+
+
+def _commit(folder: Path, contents: dict[str, bytes]) -> None:
+    """Write ``contents`` into a copy of ``folder``, validate the copy, then replace the files in ``folder``."""
+    parent = folder.parent if os.access(folder.parent, os.W_OK) else None
+    scratch = Path(tempfile.mkdtemp(prefix=".mscteach-import-", dir=parent))
+    try:
+        trial = scratch / folder.name
+        shutil.copytree(folder, trial)
+        for name, content in contents.items():
+            (trial / name).write_bytes(content)
+        problems = validate(trial)
+        if problems:
+            _refuse_invalid_folder(folder)
+            raise DataValidationError(problems, context=f"the import would leave {folder} invalid, so nothing was "
+                                      "changed")
+        # every file is complete before it replaces the old one; the descriptor, which makes the tables
+        # visible, is replaced last
+        for name in contents:  # the validated files, next to the ones they replace
+            shutil.copyfile(trial / name, folder / f".{name}.part")
+            os.chmod(folder / f".{name}.part", _mode(folder / name))
+        for name in sorted(contents, key=lambda n: n == "datapackage.json"):
+            os.replace(folder / f".{name}.part", folder / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        for name in contents:
+            leftover = folder / f".{name}.part"
+            if leftover.exists():
+                leftover.unlink()
+
+
+def _mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _refuse_invalid_folder(folder: Path) -> None:
+    """Raise if ``folder`` has problems of its own: called only once something has failed, so that a
+    successful import validates the data once (its result), not before and after."""
+    problems = validate(folder)
+    if problems:
+        raise DataValidationError(problems, context=f"{folder} has problems before the import (run "
+                                  f"`mscteach validate {folder}` and fix them first)")
+
+
+def registered_trials(data: str | os.PathLike[str] | None = None) -> "pd.DataFrame | None":
+    """The data folder's registered trials, or None if no export has been imported into it.
+
+    Adds ``published_study_id``: the study of ``clinical_studies`` that names the
+    trial's registry id (empty if none does), so a registered trial with
+    published results in the data is marked as such, and stays right when a
+    study's ``registry_id`` is filled in later.
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The ``registered_trials`` table with a ``published_study_id`` column
+        (registry ids matched case-insensitively).
+
+    Examples
+    --------
+    >>> registered_trials() is None  # the shipped data holds no import
+    True
+    """
+    folder = data_dir(data)
+    if REGISTERED_TRIALS["name"] not in [r["name"] for r in package_descriptor(folder)["resources"]]:
+        return None
+    trials = load(REGISTERED_TRIALS["name"], folder)
+    clinical = load("clinical_studies", folder)
+    linked = clinical.dropna(subset=["registry_id"]) if "registry_id" in clinical else clinical.iloc[0:0]
+    by_id = {str(rid).upper(): str(sid) for rid, sid in zip(linked["registry_id"], linked["study_id"])}
+    trials["published_study_id"] = trials["registry_id"].map(lambda rid: by_id.get(str(rid).upper())).astype("string")
+    return trials
+
+
+def last_import(data: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """The log row of the latest import (its PRISMA counts), or None.
+
+    Parameters
+    ----------
+    data : str or path-like, optional
+        Data folder (see :func:`~mscteach.data.data_dir`); by default
+        ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+
+    Returns
+    -------
+    dict or None
+        The last row of ``registry_imports``; None if nothing was imported.
+    """
+    rows = read_rows(data_dir(data), REGISTRY_IMPORTS)
+    return rows[-1] if rows else None
+

@@ -1,0 +1,217 @@
+"""The course pages made from the data (glossary, references, about the data) and the API reference page."""
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+from .config import API_MODULES
+
+__all__ = ["API_PAGE", "api_page", "localise_page", "md_escape", "site_pages"]
+
+#: The API reference's page name; only the English edition has it (the docstrings are English).
+API_PAGE = "api"
+
+
+def site_pages(data: Path | None = None) -> dict[str, str]:
+    """The course pages made from the data: glossary, references and "about the data" (MyST Markdown).
+
+    The glossary is a MyST ``glossary`` directive (terms, abbreviations and
+    the Persian term where the review prints one); each reference gets the
+    label ``ref-N`` that citations in the chapters link to; the data page
+    describes every table and its fields from ``datapackage.json``, with the
+    curation notes of the data folder's ``README.md`` when it has them.
+
+    Parameters
+    ----------
+    data : Path, optional
+        The data folder (default: the one in use, see :func:`mscteach.data.data_dir`).
+
+    Returns
+    -------
+    dict of str to str
+        ``"glossary"``, ``"references"`` and ``"data"`` (the page names of
+        :data:`~mscteach.site.config.PAGES`) to each page's Markdown, in English.
+
+    Raises
+    ------
+    DataDirectoryError
+        If the data folder does not exist or has no ``datapackage.json``.
+    """
+    from ..data import package_descriptor, data_dir, format_citation, list_tables, load
+
+    folder = data_dir(data)
+    glossary = load("glossary", folder)
+    lines = ["# Glossary", "",
+             f"All {len(glossary)} terms and abbreviations of the course, in English and, where the review uses "
+             "one, the Persian term it prints. Terms in the chapters link here.", "", ":::{glossary}"]
+    for row in glossary.itertuples():
+        names = [row.term] + ([row.abbreviation] if isinstance(row.abbreviation, str) and row.abbreviation else [])
+        lines += names
+        definition = row.definition.strip()
+        lines.append(f"  {definition}")
+        if isinstance(row.term_fa, str) and row.term_fa:
+            lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>"]
+        elif isinstance(getattr(row, "term_fa_note", None), str) and row.term_fa_note:  # older data: no column
+            lines += ["", f"  Persian: none. {row.term_fa_note}"]
+        lines.append("")
+    lines.append(":::")
+    references = load("references", folder)
+    refs = ["# References", "",
+            f"The review's {len(references)} references, with the review's own numbers. A citation such as "
+            "[26] in a chapter links to its entry here.", ""]
+    for row in references.itertuples():
+        refs += [f"(ref-{row.ref_id})=", f"**[{row.ref_id}]** {md_escape(format_citation(row._asdict()))}", ""]
+    descriptor = package_descriptor(folder)
+    about = ["# About the data", "", md_escape(descriptor.get("description", "")), ""]
+    licences = descriptor.get("licenses", [])
+    if licences:
+        about += ["**Licence**: " + "; ".join(f"{l.get('title', l.get('name', ''))}" for l in licences), ""]
+    for source in descriptor.get("sources", []):
+        about += [f"**Source**: {md_escape(source.get('title', ''))}", ""]
+    for name in list_tables(folder):
+        resource = next(r for r in descriptor["resources"] if r["name"] == name)
+        rows = len(load(name, folder))
+        about += [f"## `{name}`: {md_escape(resource.get('title', name))}", "",
+                  f"{md_escape(resource.get('description', ''))} ({rows} rows.)", "",
+                  "| column | type | description |", "|---|---|---|"]
+        for field in resource["schema"]["fields"]:
+            allowed = field.get("constraints", {}).get("enum")
+            extra = f" Allowed: {', '.join(map(str, allowed))}." if allowed else ""
+            about.append(f"| `{field['name']}` | {field['type']} | "
+                         f"{md_escape(field.get('description', ''))}{md_escape(extra)} |")
+        about.append("")
+    readme = folder / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        match = re.search(r"^## Discrepancies in the review recorded in `notes`\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+        if match:
+            about += ["## Curation notes: where the review is doubtful", "", match.group(1).strip(), ""]
+    return {"glossary": "\n".join(lines) + "\n", "references": "\n".join(refs) + "\n", "data": "\n".join(about) + "\n"}
+
+
+def localise_page(page: str, lang: str) -> str:
+    """A generated course page in ``lang``: its headings, introductions and labels (the data stay as they are).
+
+    Line by line, the words :func:`site_pages` writes (headings, the
+    glossary's and references' introductions, table titles, "Licence",
+    "Source", the field table's header, "Persian", row counts) are looked up
+    in the figures' catalogue of :mod:`mscteach.i18n`; definitions,
+    citations and field descriptions stay as the data has them. A line
+    without a translation stays in English.
+
+    Parameters
+    ----------
+    page : str
+        One page of :func:`site_pages` (MyST Markdown, in English).
+    lang : str
+        The language code (``"fa"``); ``"en"`` gives the page unchanged,
+        apart from digits.
+
+    Returns
+    -------
+    str
+        The page in ``lang``.
+    """
+    from ..i18n import text
+
+    out = []
+    for number, line in enumerate(page.split("\n")):
+        if line.startswith("# "):
+            line = "# " + text(line[2:], lang)
+        elif number == 2 and line.startswith(("All ", "The review's ")):  # the glossary's and references' introduction
+            line = text(line, lang)
+        elif line.startswith("## `"):  # a table on the about-the-data page: its name stays, its title is translated
+            name, _, title = line.partition(": ")
+            line = f"{name}: {text(title.replace(chr(92), ''), lang)}" if title else line
+        elif line.startswith(("**Licence**: ", "**Source**: ")):
+            label, _, rest = line[2:].partition("**: ")
+            line = f"**{text(label, lang)}**: {rest}"
+        elif line == "| column | type | description |":
+            line = "| " + " | ".join(text(c, lang) for c in ("column", "type", "description")) + " |"
+        elif line.startswith("## Curation notes: "):
+            line = "## " + text(line[3:], lang)
+        elif re.search(r" \(\d+ rows\.\)$", line):
+            body, _, count = line.rpartition(" (")
+            line = f"{body} {text('(' + count, lang)}"
+        elif line.startswith("  Persian: "):
+            label = text("Persian", lang)
+            rest = line[len("  Persian: "):]
+            line = f"  {label}: " + (text(rest, lang) if rest.startswith("none.") else rest)
+        out.append(line)
+    return "\n".join(out)
+
+
+def md_escape(text: str) -> str:
+    """Escape the characters Markdown (MyST) would read as markup, so ``text`` shows as written.
+
+    Parameters
+    ----------
+    text : str
+        The text (any object is turned into a string first).
+
+    Returns
+    -------
+    str
+        ``text`` with a backslash before each of ``\\ ` * _ { } [ ] < > |``.
+
+    Examples
+    --------
+    >>> print(md_escape("IL-1β [26] *in vitro* | n<10"))
+    IL-1β \\[26\\] \\*in vitro\\* \\| n\\<10
+    """
+    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", str(text))
+
+
+
+
+def api_page(modules: list[str] | None = None) -> str:
+    """The API reference (reStructuredText for Sphinx autodoc and autosummary) of ``modules``.
+
+    Parameters
+    ----------
+    modules : list of str, optional
+        Module names, in the order the page shows them (default: :data:`API_MODULES`). A name that
+        cannot be found is left out, so the page documents the modules this installation has.
+
+    Returns
+    -------
+    str
+        The page: a title, an introduction, an ``autosummary`` table of the
+        modules and an ``automodule`` section for each.
+
+    Examples
+    --------
+    >>> print(api_page(["mscteach.errors", "mscteach.no_such_module"]))  # doctest: +ELLIPSIS
+    API reference
+    =============
+    ...
+    .. autosummary::
+    <BLANKLINE>
+       mscteach.errors
+    <BLANKLINE>
+    ``mscteach.errors``
+    -------------------
+    <BLANKLINE>
+    .. automodule:: mscteach.errors
+    <BLANKLINE>
+    """
+    present = [name for name in (API_MODULES if modules is None else modules) if _findable(name)]
+    title = "API reference"
+    lines = [title, "=" * len(title), "",
+             "The public functions and classes of the package's user-facing modules, read from their "
+             "docstrings. ``import mscteach`` gives the data functions at the top level "
+             "(``mscteach.load(...)``); the others are imported from their module.", "",
+             ".. autosummary::", ""]
+    lines += [f"   {name}" for name in present]
+    for name in present:
+        heading = f"``{name}``"
+        lines += ["", heading, "-" * len(heading), "", f".. automodule:: {name}"]
+    return "\n".join(lines) + "\n"
+
+
+def _findable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a parent package that does not exist
+        return False

@@ -1,0 +1,203 @@
+"""GRADE summary of findings: a transparent, rule-based first pass at the certainty of evidence.
+
+One row per outcome: the studies and participants, the relative effect with its
+CI, the absolute effect per 1000 patients (from the control arms' risk), and the
+certainty (High, Moderate, Low, Very low) with the reason for every step down.
+It is a **first pass by rules**, labelled so wherever it is shown: a teacher
+or a review team makes the real judgement, and can record it in a
+``grade_overrides`` CSV (outcome, domain, decision, reason) that the table
+honours and marks as an override.
+
+The rules (GRADE handbook, Schünemann et al. 2013, sections 5.1-5.2):
+
+* **Start**: High when every study is a randomised trial, Low otherwise (5.1).
+* **Risk of bias** (5.2.1): not assessed from the review, so no step down,
+  unless an override says otherwise.
+* **Inconsistency** (5.2.2): one step down when I² is at least 50% *and* the
+  study estimates fall on both sides of no effect; not applicable to one study.
+* **Indirectness** (5.2.3): one step down when the studies are of another
+  disease than the question's, or of several diseases pooled for one question.
+* **Imprecision** (5.2.4): one step down when the CI includes no effect, one
+  when the participants fall short of the optimal information size (a trial
+  powered, at α 0.05 and 80%, to detect a relative risk reduction of 25% from
+  the control arms' risk: GRADE's usual default); two at most.
+* **Publication bias** (5.2.5): not assessable with fewer than 10 studies; not
+  assessed with more (look at a funnel plot), so no step down.
+
+No rule here ever raises the certainty (GRADE's large-effect and dose-response
+upgrades are left to the reader).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..data import randomised_designs, read_user_table
+from ..errors import MscteachError
+from .meta_analysis import binary_outcomes, meta_analysis, study_effects
+from .power import trial_size
+
+__all__ = ["DOMAINS", "DECISIONS", "LEVELS", "certainty_symbols", "read_overrides", "summary_of_findings"]
+
+LEVELS = ["Very low", "Low", "Moderate", "High"]
+DOMAINS = ["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias"]
+#: What an override may decide for a domain, and how many steps down each means.
+DECISIONS = {"not serious": 0, "serious": 1, "very serious": 2}
+FIRST_PASS = "Rule-based first pass (see mscteach.grade); the certainty is a judgement: check and override it."
+
+def certainty_symbols(level: str) -> str:
+    """GRADE's symbols for a certainty level: ⊕⊕⊕⊕ High ... ⊕◯◯◯ Very low."""
+    filled = LEVELS.index(level) + 1
+    return "⊕" * filled + "◯" * (4 - filled)
+
+
+def read_overrides(path: str | Path) -> pd.DataFrame:
+    """A teacher's ``grade_overrides`` CSV, validated (Frictionless) before use.
+
+    Raises
+    ------
+    MscteachError
+        Naming the file, row and column of the first problems, with the allowed values.
+    """
+    rows = read_user_table(path, "grade_overrides", what="grade overrides")
+    cols = ["outcome", "domain", "decision", "reason"]
+    return pd.DataFrame([[r[c] for c in cols] for r in rows], columns=cols, dtype=object)
+
+
+def _overrides_by_key(overrides: pd.DataFrame | None) -> dict[tuple[str, str], tuple[str, str]]:
+    if overrides is None or overrides.empty:
+        return {}
+    return {(str(r.outcome), str(r.domain)): (str(r.decision), str(r.reason)) for r in overrides.itertuples()}
+
+
+def _absolute(control_risk: float, ratio: float) -> float:
+    return 1000 * control_risk * (ratio - 1)
+
+
+def _per_1000(value: float) -> str:
+    n = round(abs(value))
+    return "no difference" if n == 0 else f"{n} {'fewer' if value < 0 else 'more'}"
+
+
+def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease: str | None = None,
+                        measure: str = "RR", method: str = "DL", relative_risk_reduction: float = 0.25,
+                        alpha: float = 0.05, power: float = 0.8,
+                        overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A GRADE summary-of-findings table for the two-arm binary outcomes in the data.
+
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+    disease : str, optional
+        The question's population: studies of other diseases count as indirect.
+    measure, method : str
+        The relative effect (``"RR"`` or ``"OR"``) and the τ² estimator.
+    relative_risk_reduction : float
+        The effect the optimal information size is computed for (GRADE's default 0.25).
+    alpha, power : float
+        Of the optimal-information-size calculation.
+    overrides : DataFrame, optional
+        From :func:`read_overrides`: (outcome, domain, decision, reason) rows that replace the rules' decision.
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome and time point: ``outcome``, ``timepoint``, ``studies``, ``n_treated``,
+        ``n_control``, ``relative_effect``, ``control_risk_per_1000``, ``absolute_effect``,
+        ``certainty`` (symbols and words), ``level``, a column per domain (its decision and why),
+        ``reasons`` (every step down) and ``assessment`` (rule-based first pass, or with overrides).
+    """
+    if not 0 < relative_risk_reduction < 1:
+        raise MscteachError(f"relative_risk_reduction must be between 0 and 1, got {relative_risk_reduction!r}")
+    wide = binary_outcomes(outcomes, clinical)
+    designs = clinical.set_index("study_id")["design"]
+    # read once: each read parses the schema, and the rule is the same for every outcome
+    randomised_kinds = randomised_designs()
+    chosen = _overrides_by_key(overrides)
+    rows = []
+    for (outcome, timepoint), studies in wide.groupby(["outcome", "timepoint"], sort=True):
+        result = meta_analysis(studies, measure, method, alpha) if len(studies) > 1 else None
+        effects = study_effects(studies, measure, alpha)
+        informative = effects[effects["included"]]
+        if result is not None and result.pooled:
+            estimate, low, high, i2 = result.estimate, result.ci_low, result.ci_high, result.i2
+        elif len(informative) == 1:
+            one = informative.iloc[0]
+            estimate, low, high, i2 = float(one["effect"]), float(one["ci_low"]), float(one["ci_high"]), float("nan")
+        else:
+            estimate = low = high = i2 = float("nan")
+        n_treated, n_control = int(studies["n_treated"].sum()), int(studies["n_control"].sum())
+        control_risk = float(studies["events_control"].sum()) / n_control if n_control else float("nan")
+        randomised = all(designs.get(s) in randomised_kinds for s in studies["study_id"])
+        start = "High" if randomised else "Low"
+        domains: dict[str, tuple[str, int, str]] = {}
+        domains["risk of bias"] = ("not assessed", 0, "not assessed from the review")
+        k = len(informative)
+        if k < 2:
+            domains["inconsistency"] = ("not applicable", 0, "one study")
+        else:
+            both_sides = (informative["effect"] > 1).any() and (informative["effect"] < 1).any()
+            if i2 >= 50 and both_sides:
+                domains["inconsistency"] = ("serious", 1, f"I² = {i2:.0f}% and the studies point both ways")
+            else:
+                domains["inconsistency"] = ("not serious", 0, f"I² = {i2:.0f}%"
+                                            + ("; the studies agree in direction" if i2 >= 50 else ""))
+        diseases = sorted(set(studies["disease"].astype(str)))
+        if disease is not None and diseases != [disease]:
+            domains["indirectness"] = ("serious", 1, f"studies of {', '.join(diseases)}, asked about {disease}")
+        elif disease is None and len(diseases) > 1:
+            domains["indirectness"] = ("serious", 1, f"studies of different diseases ({', '.join(diseases)})")
+        else:
+            domains["indirectness"] = ("not serious", 0, f"studies of {', '.join(diseases)}")
+        steps, why = 0, []
+        if math.isnan(estimate):
+            steps, why = 2, ["no estimate (no events in any arm)"]
+        else:
+            if low < 1 < high:
+                steps += 1
+                why.append(f"the CI ({low:.2f} to {high:.2f}) includes no effect")
+            if 0 < control_risk < 1:
+                target = control_risk * (1 - relative_risk_reduction)
+                ois = 2 * trial_size(control_risk, target, alpha=alpha, power=power)
+                if n_treated + n_control < ois:
+                    steps += 1
+                    why.append(f"{n_treated + n_control} participants, fewer than the {ois} needed to detect a "
+                               f"{relative_risk_reduction:.0%} relative risk reduction")
+        domains["imprecision"] = (["not serious", "serious", "very serious"][min(steps, 2)], min(steps, 2),
+                                  "; ".join(why) or "the CI excludes no effect and the sample is large enough")
+        domains["publication bias"] = ("not assessable", 0, f"fewer than 10 studies ({len(studies)})") \
+            if len(studies) < 10 else \
+            ("not assessed", 0, "look at a funnel plot")
+        overridden = False
+        for domain in DOMAINS:
+            if (outcome, domain) in chosen:
+                decision, reason = chosen[(outcome, domain)]
+                domains[domain] = (decision, DECISIONS[decision], f"override: {reason}")
+                overridden = True
+        total = sum(d[1] for d in domains.values())
+        level = LEVELS[max(0, LEVELS.index(start) - total)]
+        reasons = [f"{name}: {d[0]} ({d[2]})" for name, d in domains.items() if d[1]]
+        if not randomised:
+            reasons.insert(0, "starts at Low: not every study is randomised")
+        row: dict[str, Any] = {
+            "outcome": outcome, "timepoint": timepoint, "studies": len(studies),
+            "n_treated": n_treated, "n_control": n_control,
+            "relative_effect": "not estimable" if math.isnan(estimate) else
+            f"{measure} {estimate:.2f} ({low:.2f} to {high:.2f})",
+            "control_risk_per_1000": round(1000 * control_risk) if control_risk == control_risk else None,
+            "absolute_effect": "not estimable" if math.isnan(estimate) else
+            (f"{_per_1000(_absolute(control_risk, estimate))} per 1000 (from {_per_1000(_absolute(control_risk, low))}"
+             f" to {_per_1000(_absolute(control_risk, high))})"),
+            "certainty": f"{certainty_symbols(level)} {level}", "level": level,
+        }
+        row.update({domain: f"{d[0]}: {d[2]}" for domain, d in domains.items()})
+        row["reasons"] = "; ".join(reasons) or "none"
+        row["assessment"] = "rule-based first pass, with overrides" if overridden else "rule-based first pass"
+        rows.append(row)
+    columns = ["outcome", "timepoint", "studies", "n_treated", "n_control", "relative_effect",
+               "control_risk_per_1000", "absolute_effect", "certainty", "level", *DOMAINS, "reasons", "assessment"]
+    return pd.DataFrame(rows, columns=columns)
