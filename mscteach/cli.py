@@ -315,7 +315,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from . import build, site
+    from . import site
+    from .site import build
 
     folder = Path(args.notebooks) if args.notebooks else None
     if folder is not None and not folder.is_dir():
@@ -517,7 +518,7 @@ def _exercises(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from .links import chapter_links
+    from .site.links import chapter_links
 
     for chapter, url in chapter_links(args.hub, args.repo, args.branch):
         print(f"{chapter}\t{url}")

@@ -25,7 +25,7 @@ from . import display as display_helpers
 from .data import vocabulary
 from .errors import MscteachError
 from .i18n import say
-from .messages import live_note, self_check_heading, show_answer
+from .i18n.messages import live_note, self_check_heading, show_answer
 
 __all__ = [
     "Explorer",

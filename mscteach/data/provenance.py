@@ -53,8 +53,9 @@ def packaged_data() -> Path | None:
     from ..resources import checkout, packaged
 
     folder = packaged("data")
-    if folder is None and checkout() is not None:
-        folder = checkout() / "data"
+    repository = checkout()
+    if folder is None and repository is not None:
+        folder = repository / "data"
     return folder if folder is not None and folder.is_dir() else None
 
 

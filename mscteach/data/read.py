@@ -321,13 +321,13 @@ def cross_table_problems(table: Table, known: dict[tuple[str, str], set[Any]],
         if "vocabularyFrom" not in f:
             continue
         source = f["vocabularyFrom"]
-        allowed = vocabularies.get((source["resource"], source["field"]), [])
+        vocabulary = vocabularies.get((source["resource"], source["field"]), [])
         for number, value in zip(table.rows, columns[f["name"]]):
-            if value is not None and value not in allowed:
+            if value is not None and value not in vocabulary:
                 problems.append(Problem(rel, row=number, field=f["name"],
                                         message=f"{value!r} is not an allowed value (the vocabulary of "
                                                 f"{source['resource']}.{source['field']}); allowed: "
-                                                f"{', '.join(allowed)}"))
+                                                f"{', '.join(vocabulary)}"))
     names = {f["name"] for f in table.schema["fields"]}
     if {"ref_ids", "notes"} <= names:
         problems += [Problem(rel, row=number, field="ref_ids",

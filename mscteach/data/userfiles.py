@@ -160,7 +160,7 @@ def read_user_table(path: str | os.PathLike[str], schema: str | dict[str, Any], 
     if problems:
         raise DataValidationError(sorted(set(problems), key=problem_order), context=context)
     rows = []
-    for row in resource().read_rows():
+    for row in resource().read_rows():  # type: ignore[attr-defined]  # Resource(...) makes a TableResource
         values = row.to_dict()
         if skip_blank_rows and all(v is None for v in values.values()):
             continue
@@ -202,7 +202,7 @@ def _problems(file: str, err: Any, fields: dict[str, dict[str, Any]], width: int
     row = getattr(err, "row_number", None)
     name = getattr(err, "field_name", None)
     raw = getattr(err, "cell", None)
-    field = fields.get(name, {})
+    field = fields.get(name, {}) if name is not None else {}
     allowed = tuple(map(str, field.get("constraints", {}).get("enum", ())))
 
     def problem(message: str, *, at: int | None = row, column: str | None = name) -> Problem:

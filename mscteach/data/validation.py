@@ -78,7 +78,7 @@ def _check(folder: Path, descriptor: dict[str, Any]) -> list[Problem]:
     tables = {r["name"]: read_table(folder, r) for r in descriptor["resources"]}
     own: dict[str, list[Problem]] = {name: [] for name in tables}
     rels = {table.rel: name for name, table in tables.items()}
-    outside = []
+    outside: list[Problem] = []
     for problem in _frictionless_problems(folder, descriptor, tables):
         (own[rels[problem.file]] if problem.file in rels else outside).append(problem)
     known = {(name, f["name"]): {v for v in table.columns[f["name"]] if v is not None}
@@ -143,7 +143,7 @@ def _from_frictionless(table: Table, err: Any, fields: dict[str, dict[str, Any]]
     row = getattr(err, "row_number", None)
     name = getattr(err, "field_name", None)
     raw = getattr(err, "cell", "")
-    field = fields.get(name, {})
+    field = fields.get(name, {}) if name is not None else {}
     names = list(fields)
     if err.type == "missing-label":
         return [Problem(rel, row=1, field=name, message=MISSING_COLUMN)]
@@ -164,7 +164,7 @@ def _from_frictionless(table: Table, err: Any, fields: dict[str, dict[str, Any]]
         return [Problem(rel, row=row, field=name, message=constraint_message(field, c, raw or ""))
                 for c in broken_constraints(field, value)]
     if err.type in ("unique-error", "primary-key"):
-        key = "/".join([name] if err.type == "unique-error" else unique_keys(table.schema)[-1])
+        key = "/".join([str(name)] if err.type == "unique-error" else unique_keys(table.schema)[-1])
         found = [p for p in table.problems if p.row == row and p.field == key and p.message.startswith("duplicate")]
         return found or [Problem(rel, row=row, field=key, message=f"duplicate key {raw or ''}".strip())]
     if err.type == "encoding-error":

@@ -99,7 +99,8 @@ def _read_plurals(path: str, stamp: int) -> PluralEntries:
     with open(path, "rb") as f:
         catalog = read_po(f)
     forms = {(m.id[0], m.id[1]): tuple(m.string) for m in catalog
-             if isinstance(m.id, (tuple, list)) and not m.fuzzy and all(m.string)}
+             if isinstance(m.id, (tuple, list)) and isinstance(m.string, (tuple, list)) and all(m.string)
+             and not m.fuzzy}
     return PluralEntries(forms, catalog.plural_expr)
 
 

@@ -213,16 +213,17 @@ def _read_json(path: Path, text: str) -> list[Record]:
         document = json.loads(text)
     except json.JSONDecodeError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        studies = []
+        per_line: list[tuple[str, Any]] = []
         for number, line in lines:  # one study per line (NDJSON)?
             try:
-                studies.append((f"line {number}", json.loads(line)))
+                per_line.append((f"line {number}", json.loads(line)))
             except json.JSONDecodeError as exc:
                 if number == lines[0][0] or len(lines) == 1:
                     raise _json_error(path, text, whole) from None
                 raise RegistryError(f"{path}: line {number}: not a complete JSON study ({exc.msg}, column "
                                     f"{exc.colno}): the file may be truncated; download it again") from None
-        return [_ctgov_json_record(study, _Where(path, where)) for where, study in studies]
+        return [_ctgov_json_record(study, _Where(path, where)) for where, study in per_line]
+    studies: list[Any]
     if isinstance(document, dict) and "studies" in document:
         studies = document["studies"]
         if not isinstance(studies, list):
@@ -496,8 +497,9 @@ def _target_size(value: str, where: _Where) -> int | None:
         return int(value)
     groups = [g for g in value.split(";") if g.strip()]
     sizes = [re.fullmatch(r"[^:]*:\s*([0-9]+)\s*", g) for g in groups]
-    if groups and all(sizes):
-        return sum(int(m.group(1)) for m in sizes)
+    matched = [m for m in sizes if m is not None]
+    if groups and len(matched) == len(groups):
+        return sum(int(m.group(1)) for m in matched)
     raise where.error(f"Target_size {value!r} is neither a number nor groups such as \"MSC:30;Control:30\"")
 
 

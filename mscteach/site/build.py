@@ -352,7 +352,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
 
     from .links import repository_url
 
-    from ..translations import check_language
+    from ..i18n import check_language
 
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")

@@ -93,7 +93,7 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
     str
         The notebook's JSON, as Sphinx reads it.
     """
-    from ..translations import translate_markdown
+    from ..i18n.pages import translate_markdown
 
     nb = json.loads(executed.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
@@ -237,7 +237,8 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         for stale in src.iterdir():
             if stale.is_file() and stale.name not in wanted:
                 stale.unlink()
-    from ..translations import LANGUAGES, RTL, catalogue, check_language
+    from ..i18n import LANGUAGE_NAMES, RTL, check_language
+    from ..i18n.pages import catalogue
 
     check_language(lang)
     untranslated: dict[str, list[str]] = {}
@@ -259,7 +260,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     context = dict(sphinx_config()["html_context"])
     if other_edition:
         other, href = other_edition
-        context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGES[other],
+        context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGE_NAMES[other],
                        mscteach_edition_href=href)
     from ..i18n import say, text as localised
 

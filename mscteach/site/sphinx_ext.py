@@ -31,7 +31,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..i18n import say
-from ..messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER, live_note, self_check_heading, show_answer
+from ..i18n.messages import LIVE_NOTE, SELF_CHECK, SHOW_ANSWER, live_note, self_check_heading, show_answer
 
 __all__ = ["CITATION", "SKIP", "VOID_ELEMENTS", "describe_figures", "launch_links", "link_citations",
            "link_glossary_terms", "setup", "theme_catalogues", "translate_explorer_notes"]
