@@ -237,7 +237,7 @@ def package_sentences() -> dict[str, list[tuple[str, int]]]:
     from babel.messages.extract import extract_python
 
     found: dict[str, list[tuple[str, int]]] = {}
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         with path.open("rb") as f:
             for line, _, message, _ in extract_python(f, {"say": None}, [], {}):
                 text = message[0] if isinstance(message, tuple) else message
