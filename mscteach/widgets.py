@@ -26,6 +26,7 @@ from .data import vocabulary
 from .errors import MscteachError
 from .i18n import say
 from .i18n.messages import live_note, self_check_heading, show_answer
+from .render import render
 
 __all__ = [
     "Explorer",
@@ -150,24 +151,17 @@ class Explorer(w.VBox):
 
     def static_html(self) -> str:
         """The explorer as a static page fragment: a chooser over :meth:`static_views` and one panel per view."""
-        import html
+        from markupsafe import Markup
 
-        ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
         views = self.static_views()
-        options, panels = [], []
-        for i, (label, values) in enumerate(views):
-            selected = " selected" if i == 0 else ""
-            options.append(f'<option value="{i}"{selected}>{html.escape(label)}</option>')
-            # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
-            body = "".join(_static_item(item, dpi=None if i == 0 else 96) for item in self.render(**values))
-            hidden = "" if i == 0 else " hidden"
-            panels.append(f'<div class="mscteach-view" data-view="{i}"{hidden}>{body}</div>')
-        main = next(iter(self.controls.values())).description
-        return (f'<div class="mscteach-explorer" id="{ident}"><p class="mscteach-explorer-title"><b>'
-                f'{html.escape(self.name)}</b>: {html.escape(self.help)}</p>'
-                f'<p><label for="{ident}-choice">{html.escape(main)} </label>'
-                f'<select id="{ident}-choice" class="mscteach-view-choice">{"".join(options)}</select></p>'
-                f'{"".join(panels)}<p class="mscteach-live-note">{live_note(len(views))}</p></div>')
+        # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
+        shown = [{"label": label, "body": Markup("").join(_static_item(item, dpi=None if i == 0 else 96)
+                                                          for item in self.render(**values))}
+                 for i, (label, values) in enumerate(views)]
+        ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
+        return str(render("explorer.html.j2", views=shown, name=self.name, help=self.help, ident=ident,
+                          main=next(iter(self.controls.values())).description,
+                          live_note=Markup(live_note(len(views)))))
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
@@ -212,19 +206,18 @@ def _shown(value: Any) -> str:
 def _static_item(item: Any, dpi: float | None = None) -> str:
     """One displayable result as static HTML (figures inline, so the page needs nothing else)."""
     import base64
-    import html
+
+    from markupsafe import Markup
 
     if isinstance(item, Figure):
         data, metadata = display_helpers.figure_png(item, dpi=dpi)
-        width = f' width="{metadata["width"]}"' if "width" in metadata else ""
-        return (f'<figure><img src="data:image/png;base64,{base64.b64encode(data).decode()}"{width} '
-                f'alt="{html.escape(metadata["alt"])}"><figcaption>{html.escape(metadata["caption"])}'
-                f'</figcaption></figure>')
+        return render("figure.html.j2", png=base64.b64encode(data).decode(), width=metadata.get("width"),
+                      alt=metadata["alt"], caption=metadata["caption"])
     if isinstance(item, pd.DataFrame):
-        return display_helpers.table_html(item, index=item.index.name is not None)
+        return Markup(display_helpers.table_html(item, index=item.index.name is not None))
     if isinstance(item, Markdown):
-        return display_helpers.markdown_html(item.data)
-    return f"<pre>{html.escape(str(item))}</pre>"
+        return Markup(display_helpers.markdown_html(item.data))
+    return render("preformatted.html.j2", text=str(item))
 
 
 def _as_png(fig: Figure) -> Image:
@@ -568,12 +561,9 @@ class SelfCheckView(w.VBox):
 
     def on_check(self, _button: Any = None) -> selfchecks.Feedback:
         """Mark the current answer and show the feedback (also called by the "Check" button)."""
-        import html
-
         feedback = selfchecks.check_answer(self.check, self.answer.value)
-        colour = "#1b5e20" if feedback.correct else "#8a4b00"
-        self.feedback.value = (f'<span role="status" style="color:{colour}">{"✔ " if feedback.correct else ""}'
-                               f'{html.escape(feedback.message)}</span>')
+        self.feedback.value = str(render("selfcheck_feedback.html.j2", correct=feedback.correct,
+                                         message=feedback.message))
         return feedback
 
     def show(self) -> None:
@@ -582,17 +572,14 @@ class SelfCheckView(w.VBox):
 
     def static_html(self) -> str:
         """The question, its options, and the answer with its explanation in a toggle."""
-        import html
+        from markupsafe import Markup
 
-        options = "".join(f"<li>{html.escape(o)}</li>" for o in self.check.options)
-        listed = f'<ol type="a">{options}</ol>' if options else ""
         lang = self.check.lang
-        direction = ' dir="rtl"' if lang in i18n.RTL else ""  # a Persian check reads right to left inside an output
-        return (f'<div class="mscteach-selfcheck"{direction}><div class="mscteach-selfcheck-question">'
-                f'<b>{self_check_heading(lang)}</b> '
-                f'{display_helpers.markdown_html(self.check.question)}</div>{listed}'
-                f'<details><summary>{show_answer(lang)}</summary><p><b>{html.escape(self.check.answer_text)}</b>. '
-                f'{html.escape(self.check.explanation)}</p></details></div>')
+        # a Persian check reads right to left inside an output
+        return str(render("selfcheck.html.j2", rtl=lang in i18n.RTL, heading=Markup(self_check_heading(lang)),
+                          question=Markup(display_helpers.markdown_html(self.check.question)),
+                          options=self.check.options, show_answer=Markup(show_answer(lang)),
+                          answer=self.check.answer_text, explanation=self.check.explanation))
 
     def __repr__(self) -> str:
         return f"<self-check {self.check.chapter} {self.check.number}: {self.check.question}>"

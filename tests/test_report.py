@@ -400,3 +400,17 @@ def test_caveats_that_name_the_question_come_first_and_the_rest_are_listed_brief
     for title in general["challenge"]:
         assert f"<li>{title} (" in shown  # by name, in the list
     assert ("name this question" in shown) == bool(specific)
+
+
+def test_the_template_displays_the_brief_computed_once_by_the_parent(tmp_path):
+    """write_brief computes a brief once (its JSON comes from it) and hands that same brief to the kernel."""
+    brief = report.evidence_brief({"disease": "ACLF", "cell_type": "BM-MNC"})
+    brief.preclinical_note = "A note only the brief of the parent carries."
+    kept = tmp_path / "brief.pickle"
+    report.save_brief(brief, kept)
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(REPO / "reports" / "evidence_brief.ipynb"), str(out), progress_bar=False,
+                               parameters={"disease": "ACLF", "cell_type": "BM-MNC", "brief_file": str(kept)})
+    executed = nbformat.read(str(out), as_version=4)
+    preclinical = next(c for c in executed.cells if "'preclinical'" in c.source)
+    assert "A note only the brief of the parent carries." in json.dumps(preclinical.outputs)

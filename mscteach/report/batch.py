@@ -1,0 +1,86 @@
+"""Many briefs at once: a grid of questions written in parallel, PDFs printed by one browser at the end."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import MscteachError, ReportParameterError
+from ..printing import print_pdfs
+from ..runner import NotebookFailure, ensure_writable_folder, skip_unused_format_checkers, worker_pool
+from .questions import check_parameters, report_name
+from .writers import check_formats, write_brief
+
+__all__ = ["BatchResult", "write_batch"]
+
+
+@dataclass
+class BatchResult:
+    """Where a batch wrote its briefs and which failed."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _write_one(parameters: dict[str, Any], out: str, data: str | None,
+               formats: tuple[str, ...] = ("html", "json")) -> tuple[str, str | None]:
+    try:
+        write_brief(parameters, Path(out), data=Path(data) if data else None, formats=formats)
+        return out, None
+    except (NotebookFailure, MscteachError) as exc:
+        return out, str(exc)
+
+
+def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2, progress: bool = True,
+                data: Path | None = None, formats: Iterable[str] = ("html", "json"),
+                paper: str = "A4") -> BatchResult:
+    """Write one brief per parameter set into ``out_dir``, ``jobs`` at a time.
+
+    Every parameter set is validated before any kernel starts; one bad set
+    stops the batch with a :class:`ReportParameterError` naming it. PDFs are
+    printed after the kernels are done, by one headless Chromium for the batch.
+    """
+    from tqdm.auto import tqdm
+
+    skip_unused_format_checkers()
+    grid = [dict(g) for g in grid]
+    if not grid:
+        raise MscteachError("the parameter grid is empty")
+    if jobs < 1:
+        raise MscteachError(f"--jobs must be at least 1, got {jobs}")
+    formats = check_formats(formats, paper)
+    for i, params in enumerate(grid, 1):
+        try:
+            check_parameters(params, data)
+        except ReportParameterError as exc:
+            exc.args = (f"brief {i} of the grid: {exc}",)
+            raise
+    names = [report_name(p) for p in grid]
+    if len(set(names)) != len(names):
+        raise MscteachError("two briefs in the grid have the same parameters")
+    out_dir = Path(out_dir)
+    ensure_writable_folder(out_dir)
+    result = BatchResult()
+    with worker_pool(min(jobs, len(grid))) as pool:
+        made = tuple(f for f in formats if f != "pdf") + (("html",) if "pdf" in formats else ())
+        futures = [pool.submit(_write_one, p, str(out_dir / f"{n}.html"), str(data) if data else None,
+                               tuple(dict.fromkeys(made)))
+                   for p, n in zip(grid, names)]
+        for future in tqdm(as_completed(futures), total=len(futures), desc="briefs", unit="brief", disable=not progress):
+            out, error = future.result()
+            if error:
+                result.failed.append((out, error))
+            else:
+                result.written.append(Path(out))
+    if "pdf" in formats and result.written:  # one browser prints them all
+        try:
+            print_pdfs([(page, page.with_suffix(".pdf")) for page in result.written], paper)
+        finally:
+            if "html" not in formats:
+                for page in result.written:
+                    page.unlink(missing_ok=True)
+    result.written.sort()
+    result.failed.sort()
+    return result

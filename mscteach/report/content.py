@@ -1,0 +1,207 @@
+"""What a brief shows, computed once from the data for one question: :func:`evidence_brief`.
+
+The parent process computes it (for the JSON summary) and hands it to the template's kernel through a
+file (:func:`save_brief`, :func:`load_brief`), which only displays it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import analysis
+from ..data import load
+from ..i18n import say
+from .questions import check_parameters, term
+
+__all__ = ["EvidenceBrief", "evidence_brief", "generated_at", "load_brief", "plain_language", "save_brief"]
+
+
+@dataclass
+class EvidenceBrief:
+    """Everything an evidence brief shows, computed from the data for one set of parameters."""
+
+    parameters: dict[str, Any]
+    clinical: pd.DataFrame
+    animal: pd.DataFrame
+    mechanisms: pd.DataFrame
+    effects: pd.DataFrame
+    pooled: dict[str, Any] = field(default_factory=dict)
+    pooled_results: list = field(default_factory=list)
+    challenges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)
+    poolability: str = ""
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    preclinical_note: str = ""
+    #: registered trials matching the disease and cells (None: no registry export imported into the data folder)
+    registered: pd.DataFrame | None = None
+    registered_on: str = ""
+
+    @property
+    def lang(self) -> str:
+        """The language the brief is written in ("en" or "fa")."""
+        return self.parameters.get("lang", "en")
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        primary = self.clinical[analysis.primary(self.clinical)]
+        return {
+            "clinical_studies": int(len(self.clinical)),
+            "patients_treated": int(primary["n_treated"].fillna(0).sum()),
+            "patients_total": int(primary["n_total"].fillna(0).sum()),
+            "designs": {d: int(n) for d, n in self.clinical["design"].value_counts().sort_index().items()},
+            "preclinical_studies": int(len(self.animal)),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary: parameters, counts, study ids, pooled estimates, references."""
+        return {
+            "parameters": self.parameters,
+            "counts": self.counts,
+            "clinical_study_ids": self.clinical["study_id"].tolist(),
+            "preclinical_study_ids": self.animal["study_id"].tolist(),
+            "per_study_effects": [
+                {"study_id": r.study_id, "outcome": r.outcome, "timepoint": r.timepoint, "measure": "RR",
+                 **({"estimate": round(float(r.effect), 4), "ci_low": round(float(r.ci_low), 4),
+                     "ci_high": round(float(r.ci_high), 4)} if r.included
+                    else {"estimate": None, "reason": r.excluded_reason})}
+                for r in self.effects.itertuples()],
+            "pooled": self.pooled,
+            "summary_of_findings": [
+                {"outcome": r.outcome, "timepoint": r.timepoint, "studies": int(r.studies),
+                 "participants": {"treated": int(r.n_treated), "control": int(r.n_control)},
+                 "relative_effect": r.relative_effect, "absolute_effect": r.absolute_effect,
+                 "certainty": r.level, "reasons": r.reasons, "assessment": r.assessment}
+                for r in self.findings.itertuples()],
+            "registered_trials": None if self.registered is None else [
+                {"registry_id": r["registry_id"], "title": r["title"], "status": r["status"],
+                 "phase_registered": r["phase_registered"], "enrolment": r["enrolment"],
+                 "enrolment_type": r["enrolment_type"], "published_study_id": r["published_study_id"]}
+                for r in self.registered.astype(object).where(self.registered.notna(), None).to_dict("records")],
+            "reference_ids": self.references["ref_id"].tolist(),
+            "source": "Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci. 2025;32:43 (CC BY-NC-SA 4.0)",
+        }
+
+
+def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> EvidenceBrief:
+    """Compute the content of an evidence brief (validating the parameters first).
+
+    ``data`` is the data folder (default: the one in use, ``$MSCTEACH_DATA_DIR``
+    or the packaged data).
+    """
+    p = check_parameters(parameters, data)
+    every_study, every_outcome = load("clinical_studies", data), load("outcomes", data)
+    clinical = analysis.choose(every_study, disease=p["disease"], cell_type=p["cell_type"],
+                               cell_origin=p["cell_origin"], design=p["design"])
+    clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
+    clinical = analysis.evidence_table(clinical)
+    animal = load("animal_studies", data).iloc[0:0]
+    preclinical_note = ""
+    if p["include_preclinical"]:
+        animal = analysis.related(load("animal_studies", data), "disease", load("related_models", data),
+                                  "animal_disease", p["disease"])
+        animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
+        if p["cell_type"] != "all" and len(animal):  # the disease's models AND the question's cells
+            same_cells = animal[animal["cell_type"].astype(str).str.startswith(p["cell_type"])]
+            if len(same_cells):
+                animal = same_cells
+            else:
+                preclinical_note = (f"None of the {len(animal)} related preclinical "
+                                    f"{analysis.plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
+                                    "the nearest evidence, the same models with other cells, is shown.")
+    mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
+                                  "mechanism_category", p["disease"])
+    binary = analysis.binary_outcomes(every_outcome, every_study)
+    binary = binary[binary["study_id"].isin(clinical["study_id"])]
+    effects = analysis.study_effects(binary) if len(binary) else binary.assign(
+        effect=[], ci_low=[], ci_high=[], corrected=[], included=[], excluded_reason=[])
+    pooled, results = {}, []
+    for (outcome, timepoint), rows in binary.groupby(["outcome", "timepoint"]):
+        if rows["study_id"].nunique() < 2:
+            continue
+        res = analysis.meta_analysis(rows)
+        results.append((outcome, timepoint, res))
+        key = f"{outcome} ({timepoint})"
+        pooled[key] = ({"measure": res.measure, "method": res.method, "k": res.k,
+                        "estimate": round(res.estimate, 4), "ci_low": round(res.ci_low, 4),
+                        "ci_high": round(res.ci_high, 4), "i2": round(res.i2, 1),
+                        "excluded": [list(e) for e in res.excluded], "warnings": list(res.warnings)}
+                       if res.pooled else {"measure": res.measure, "estimate": None, "reason": res.reason})
+    challenges = load("challenges", data)
+    cited = set(analysis.references_cited(clinical)) | set(analysis.references_cited(animal)) \
+        | set(analysis.references_cited(mechanisms)) | set(analysis.references_cited(challenges))
+    references = analysis.further_reading(load("references", data), cited)
+    from .. import grade
+
+    outcomes = every_outcome[every_outcome["study_id"].isin(clinical["study_id"])]
+    findings = grade.summary_of_findings(outcomes, every_study,
+                                         disease=None if p["disease"] == "all" else p["disease"])
+    from ..registry import last_import, registered_trials
+
+    every_registered = registered_trials(data)
+    registered = None if every_registered is None else \
+        analysis.matching_registered(every_registered, disease=p["disease"], cell_type=p["cell_type"])
+    imported = last_import(data) if every_registered is not None else None
+    return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
+                         effects.reset_index(drop=True), pooled, results, challenges, references,
+                         analysis.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
+                         preclinical_note, registered, imported["imported_on"] if imported else "")
+
+
+def plain_language(brief: EvidenceBrief) -> str:
+    """What the evidence means, in plain words, generated from the brief's own numbers."""
+    plural, lang = analysis.plural, brief.lang
+    c = brief.counts
+    if not c["clinical_studies"]:
+        return say("No clinical study in the review answers this question, so nothing can be said about MSC therapy "
+                   "for it in patients yet.", lang)
+    randomised = int((brief.clinical["design"] == "RCT").sum())
+    n = c["clinical_studies"]
+    values = dict(n=n, study_word=plural(n, "study", "studies"), match_word=plural(n, "matches", "match"),
+                  treated=c["patients_treated"], patient_word=plural(c["patients_treated"], "patient", "patients"))
+    if randomised:
+        text = say("{n} clinical {study_word} {match_word} this question, with {treated} {patient_word} given cells; "
+                   "{randomised} {randomised_word}.", lang, randomised=randomised,
+                   randomised_word=plural(randomised, "is a randomised trial", "are randomised trials"), **values)
+    else:
+        text = say("{n} clinical {study_word} {match_word} this question, with {treated} {patient_word} given cells; "
+                   "none are randomised trials.", lang, **values)
+    rated = brief.findings[brief.findings["relative_effect"] != "not estimable"] if not brief.findings.empty \
+        else brief.findings
+    for row in rated.itertuples():
+        text += " " + say("For {outcome}, {studies} {study_word} ({patients} patients) found {effect} with MSCs; the "
+                          "certainty of this evidence is {certainty}.", lang, outcome=term(row.outcome, lang),
+                          studies=row.studies, study_word=plural(row.studies, "study", "studies"),
+                          patients=int(row.n_treated + row.n_control),
+                          effect=term(row.absolute_effect.split(" (")[0].replace(" per 1000", " per 1000 patients"),
+                                       lang),
+                          certainty=term(row.level.lower(), lang))
+    if rated.empty:
+        text += " " + say("No study reports an outcome counted in both arms, so no effect can be estimated.", lang)
+    if not brief.pooled or not any(v.get("estimate") is not None for v in brief.pooled.values()):
+        text += " " + say("No outcome could be pooled across studies.", lang)
+    return text + " " + say("Small, short and often uncontrolled studies cannot show that the therapy works: treat "
+                            "these results as preliminary.", lang)
+
+
+def generated_at() -> str:
+    """When a brief is generated (UTC, to the minute)."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def save_brief(brief: EvidenceBrief, path: Path) -> None:
+    """Keep a computed brief for the template's kernel (a file in the run's own temporary folder)."""
+    import pickle
+
+    Path(path).write_bytes(pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_brief(path: Path | str) -> EvidenceBrief:
+    """The brief :func:`save_brief` kept (trusted: written by this package's own parent process)."""
+    import pickle
+
+    return pickle.loads(Path(path).read_bytes())

@@ -1,0 +1,72 @@
+"""Grids of questions: every combination of repeated parameter values, or a grid file (CSV, YAML or JSON)."""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import MscteachError
+
+__all__ = ["expand_grid", "read_grid"]
+
+
+def expand_grid(values: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """All combinations of repeated parameter values, in a stable order."""
+    names = list(values)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(values[n] for n in names))]
+
+
+def read_grid(path: Path) -> list[dict[str, Any]]:
+    """Read a parameter grid: a CSV file (one brief per row) or a YAML/JSON list of mappings.
+
+    Raises
+    ------
+    MscteachError
+        In one line naming the file and row (CSV) or line (YAML) for a file
+        that cannot be read: a row with more or fewer fields than the header,
+        an unclosed quote, an empty file, a YAML syntax error.
+    """
+    import csv
+    import io
+
+    path = Path(path)
+    if not path.is_file():
+        raise MscteachError(f"grid file {str(path)!r} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise MscteachError(f"grid file {path}: not UTF-8 text; save it as UTF-8") from None
+    if not text.strip():
+        raise MscteachError(f"grid file {path} is empty: give a header row of parameter names and one row per brief")
+    if path.suffix.lower() == ".csv":
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            records = list(reader)
+        except csv.Error as exc:
+            raise MscteachError(f"grid file {path}, row {reader.line_num}: {exc} (an unclosed quote?)") from None
+        header, grid = [h.strip() for h in records[0]], []
+        for number, record in enumerate(records[1:], start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise MscteachError(f"grid file {path}, row {number}: {len(record)} fields where the header has "
+                                    f"{len(header)} ({', '.join(header)})")
+            grid.append({k: v for k, v in zip(header, record) if v != ""})
+        return grid
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise MscteachError(f"grid file {path}{where}: not valid YAML ({problem})") from None
+        if isinstance(data, dict) and "briefs" in data:
+            data = data["briefs"]
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise MscteachError(f"{path}: expected a list of parameter mappings (or 'briefs:' with such a list)")
+        return data
+    raise MscteachError(f"{path}: a grid file must be .csv, .yaml, .yml or .json")

@@ -1,0 +1,189 @@
+"""Writing a brief: the template notebook run with papermill, rendered without code, as HTML, PDF and JSON.
+
+The brief's content is computed once, in this process (:func:`~mscteach.report.content.evidence_brief`):
+the JSON summary is taken from it, and the template's kernel is handed the same brief to display. The
+page is rendered by nbconvert with the brief's own template (``brief_page.html.j2`` in
+:mod:`mscteach.render`): its title, language and direction, and its CSS for readers, paper and Persian.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import MscteachError, ReportOutputError
+from ..printing import PAPERS, print_pdfs, printer
+from ..runner import OFFLINE_TEMPLATE, ensure_writable_folder, execute_notebook, skip_unused_format_checkers, \
+    write_atomically
+from .content import evidence_brief, save_brief
+from .questions import check_parameters, shown_title
+
+__all__ = ["FORMATS", "TEMPLATE_PAGE", "brief_page", "check_formats", "check_output", "font_css", "template_path",
+           "translate_headings", "write_brief"]
+
+FORMATS = ("html", "pdf", "json")
+#: The template's own page name in the translation catalogues (``mscteach/locale/LANG/LC_MESSAGES/evidence_brief.po``).
+TEMPLATE_PAGE = "evidence_brief"
+
+
+def template_path() -> Path:
+    """The report template notebook: the workspace's, the installed copy, or the checkout's."""
+    from ..resources import course_folder
+
+    return course_folder("reports") / "evidence_brief.ipynb"
+
+
+def check_output(path: Path) -> Path:
+    """A brief's output must be an ``.html`` file name; its JSON summary is written beside it.
+
+    Raises
+    ------
+    ReportOutputError
+        For any other suffix (``brief.json`` would be overwritten by its own summary).
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".html":
+        raise ReportOutputError(f"the output must be an .html file (the JSON summary is written beside it, "
+                                f"as {path.with_suffix('.json').name}); got {str(path)!r}: "
+                                f"try -o {path.with_suffix('.html')}")
+    return path
+
+
+def check_formats(formats: Iterable[str], paper: str = "A4") -> tuple[str, ...]:
+    """The output formats asked for (a non-empty subset of html, pdf, json), checked before any kernel starts.
+
+    Raises
+    ------
+    ReportOutputError
+        For an unknown format or paper size, or PDF without a printer (Chromium and playwright).
+    """
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise ReportOutputError(f"unknown output format {', '.join(unknown) or '(none)'}: choose from "
+                                f"{', '.join(FORMATS)}, e.g. --format html,pdf,json")
+    if paper not in PAPERS:
+        raise ReportOutputError(f"unknown paper size {paper!r}: choose {' or '.join(PAPERS)}")
+    if "pdf" in chosen:
+        try:
+            printer()
+        except MscteachError as exc:
+            raise ReportOutputError(f"{exc}, or leave pdf out of --format") from None
+    return chosen
+
+
+def _check_writable(path: Path) -> None:
+    ensure_writable_folder(path.parent, "folder")
+    if path.is_dir():
+        raise MscteachError(f"{str(path)!r} is a folder; give a file name ending in .html")
+
+
+def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None = None,
+                data: Path | None = None, formats: Iterable[str] = ("html", "json"),
+                paper: str = "A4") -> dict[str, Any]:
+    """Run the report template for ``parameters`` and write ``out`` (HTML), ``out.json`` and ``out.pdf``.
+
+    ``formats`` chooses which of the three are written (default HTML and JSON;
+    PDF is printed by headless Chromium on ``paper``, A4 or Letter). Every file
+    is written atomically: a failed run leaves no partial file and an existing
+    file is replaced only by a complete new one. ``data`` is the data folder
+    (the template's kernel reads the same one).
+
+    Returns
+    -------
+    dict
+        The JSON summary written beside the HTML.
+
+    Raises
+    ------
+    ReportParameterError
+        Before any kernel starts, for a bad parameter.
+    ReportOutputError
+        Before any kernel starts, for an output that is not an .html file.
+    MscteachError
+        If the output cannot be written.
+    NotebookFailure
+        If the template fails.
+    """
+    skip_unused_format_checkers()
+    values = check_parameters(parameters, data)
+    out = check_output(Path(out))
+    formats = check_formats(formats, paper)
+    _check_writable(out)
+    brief = evidence_brief(values, data)
+    summary = brief.summary()
+    with tempfile.TemporaryDirectory(prefix="mscteach-report-") as tmp:
+        computed, executed = Path(tmp) / "brief.pickle", Path(tmp) / "brief.ipynb"
+        save_brief(brief, computed)
+        # a template of one's own from an older workspace has no brief_file: it computes the brief itself
+        execute_notebook(template or template_path(), executed, {**values, "brief_file": str(computed)}, data=data)
+        page = brief_page(executed, values)
+        if "html" in formats:
+            write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
+        if "pdf" in formats:
+            printed = Path(tmp) / "brief.html"
+            printed.write_text(page, encoding="utf-8")
+            print_pdfs([(printed, out.with_suffix(".pdf"))], paper)
+    if "json" in formats:
+        write_atomically(out.with_suffix(".json"), lambda part: part.write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"))
+    return summary
+
+
+def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
+    """An executed template as a standalone page without code, in the brief's language, asking no server for anything."""
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from .. import render
+    from ..i18n import RTL
+
+    lang = values["lang"]
+    notebook = nbformat.read(str(executed), as_version=4)
+    if lang != "en":
+        _translate_markdown(notebook, lang)
+    notebook.metadata["title"] = shown_title(values)
+    rtl = lang in RTL
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, language_code=lang,
+                            extra_loaders=[jinja2.DictLoader({"mscteach-offline.html.j2": OFFLINE_TEMPLATE}),
+                                           render.loader()],
+                            template_file="brief_page.html.j2")
+    page, _ = exporter.from_notebook_node(notebook, resources={"brief": {
+        "direction": None if lang == "en" else "rtl" if rtl else "ltr", "fonts": font_css() if rtl else ""}})
+    return page
+
+
+def _translate_markdown(notebook: Any, lang: str) -> None:
+    from .. import translations
+
+    known = translations.catalogue(lang, TEMPLATE_PAGE)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translations.translate_markdown(cell.source, known).text
+
+
+def translate_headings(notebook: Path, lang: str) -> None:
+    """Translate an executed brief's markdown cells (headings, introductions) in place (untranslated ones stay English)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    _translate_markdown(nb, lang)
+    nbformat.write(nb, str(notebook))
+
+
+@lru_cache(maxsize=2)
+def font_css(family: str = "Vazirmatn") -> str:
+    """@font-face rules carrying the Persian font inside the page (a brief is one file; PDF needs the font too)."""
+    import base64
+
+    from ..i18n import FONT_FILES
+
+    return "".join(
+        f"@font-face {{ font-family: {family}; font-weight: {weight}; font-display: block; "
+        f"src: url(data:font/woff2;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}) format('woff2'); }}\n"
+        for weight, path in FONT_FILES.items())
