@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from mscteach import data, i18n, report, translations
+from mscteach import data, i18n, report
+from mscteach.i18n import SENTENCES, pages
 
 from .test_report import _pdf_text, run
 
@@ -170,7 +171,7 @@ def test_every_sentence_of_every_brief_of_the_course_data_has_its_persian():
         for name in SECTIONS:
             report.section(brief, name)
     assert not i18n.MISSING.get("fa"), sorted(i18n.MISSING["fa"])
-    counts = translations.status([report.template_path()], "fa")["evidence_brief"]
+    counts = pages.status([report.template_path()], "fa")["evidence_brief"]
     assert counts["blocks"] == counts["translated"] > 10
 
 
@@ -180,36 +181,47 @@ def _fields(template: str) -> set[str]:
 
 
 def test_every_sentence_the_package_writes_has_a_persian_translation_with_the_same_fields():
-    sentences = translations.package_sentences()
-    known = translations.catalogue("fa", translations.SENTENCES)
-    assert len(sentences) > 50
+    from mscteach.i18n.catalogues import catalogue_file, read_plurals
+
+    sentences = pages.package_sentences()
+    known = pages.catalogue("fa", SENTENCES)
+    plurals = read_plurals(catalogue_file("fa", SENTENCES))
+    assert len(sentences) > 50 and sum(isinstance(m, tuple) for m in sentences) >= 4
     for message in sentences:
-        assert message in known, message
-        english, persian = _fields(message), _fields(known[message])
-        assert persian <= english, message  # no field the code does not give
-        assert {f for f in english if not f.endswith("_word")} <= persian, message  # every number and name kept
-        specs = sorted(re.findall(r"\{\w+:[^}]*\}", message))  # a number keeps its format ({estimate:.2f})
-        assert sorted(re.findall(r"\{\w+:[^}]*\}", known[message])) == specs, message
+        if isinstance(message, tuple):  # say_n: every form of the translation, against the English plural
+            translations = plurals.forms.get(message)
+            assert translations, message
+            english = message[1]
+        else:
+            assert message in known, message
+            translations, english = (known[message],), message
+        for persian in translations:
+            assert _fields(persian) <= _fields(english), message  # no field the code does not give
+            assert {f for f in _fields(english) if not f.endswith("_word")} <= _fields(persian), message
+            specs = sorted(re.findall(r"\{\w+:[^}]*\}", english))  # a number keeps its format ({estimate:.2f})
+            assert sorted(re.findall(r"\{\w+:[^}]*\}", persian)) == specs, message
 
 
 def test_every_say_call_has_a_message_the_catalogue_can_hold():
-    """Babel finds say("...") calls; one inside an f-string or with a computed message would be missed."""
-    found = translations.package_sentences()
+    """Babel finds say("...") and say_n("...", "...") calls; one inside an f-string or with a computed message
+    would be missed."""
+    found = pages.package_sentences()
     per_file = collections.Counter(file for where in found.values() for file, _ in where)
-    package = Path(translations.__file__).parent
-    calls: collections.Counter = collections.Counter()  # by file name, as Babel's finds are (subpackages too)
+    package = Path(pages.__file__).parent.parent
+    calls: collections.Counter = collections.Counter()  # by path inside the package, as Babel's finds are
     for path in sorted(package.rglob("*.py")):
         code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
-                         if not line.lstrip().startswith((">>>", "def say(")))
-        calls[path.name] += len(re.findall(r"(?<![\w.])say\((?!\))", code))
+                         if not line.lstrip().startswith((">>>", "def say(", "def say_n(")))
+        calls[path.relative_to(package).as_posix()] += len(re.findall(r"(?<![\w.])say(?:_n)?\((?!\))", code))
+    assert sum(calls.values()) > 50
     for name in sorted(calls):
         assert calls[name] == per_file[name], f"{name}: {calls[name]} say( calls, {per_file[name]} found by Babel"
 
 
 def test_say_fills_fields_in_the_languages_digits():
     assert i18n.say("{n} clinical {study_word}", "en", n=1, study_word="study") == "1 clinical study"
-    persian = i18n.say("<b>{n}</b> clinical {study_word} ({designs})", "fa", n=12, study_word="studies",
-                       designs="RCT")
+    persian = i18n.say_n("<b>{n}</b> clinical study ({designs})", "<b>{n}</b> clinical studies ({designs})", 12,
+                         "fa", designs="RCT")
     assert persian == "<b>\u200f۱۲</b> مطالعه بالینی (RCT)"
     estimate = i18n.say("; {level:g}% prediction interval {low:.2f}-{high:.2f}", "fa", low=0.3, high=1.25,
                         level=95.0)
@@ -225,11 +237,11 @@ def test_a_sentence_without_translation_stays_english_and_is_recorded():
 def test_update_writes_the_sentences_catalogue_and_keeps_translations(tmp_path):
     locale = tmp_path / "locale"
     template = report.template_path()
-    translations.update([template], "fa", locale)
+    pages.update([template], "fa", locale)
     po = locale / "fa" / "LC_MESSAGES" / "sentences.po"
     with po.open("rb") as f:
         catalog = read_po(f)
-    assert set(m.id for m in catalog if m.id) == set(translations.package_sentences())
+    assert set(m.id for m in catalog if m.id) == set(pages.package_sentences())
     assert all("python-brace-format" in m.flags for m in catalog if m.id and "{" in m.id)
     message = catalog["None."]
     message.string = "هیچ."
@@ -237,8 +249,8 @@ def test_update_writes_the_sentences_catalogue_and_keeps_translations(tmp_path):
 
     with po.open("wb") as f:
         write_po(f, catalog)
-    translations.update([template], "fa", locale)
-    assert translations.catalogue("fa", "sentences", locale)["None."] == "هیچ."
+    pages.update([template], "fa", locale)
+    assert pages.catalogue("fa", "sentences", locale)["None."] == "هیچ."
 
 
 def test_a_grid_gets_one_brief_per_language_unless_a_row_chooses_its_own(tmp_path):

@@ -237,7 +237,7 @@ def test_an_output_that_is_not_html_is_refused_before_any_kernel(name, tmp_path)
 
 
 @pytest.mark.parametrize("name, text, words", [
-    ("extra.csv", "disease,design\nACLF,RCT,surplus\n", "grid.csv, row 2: 3 fields where the header has 2"),
+    ("extra.csv", "disease,design\nACLF,RCT,surplus\n", "grid.csv, row 2: cell 3 ('surplus') is beyond the header's 2"),
     ("quote.csv", 'disease,design\n"ACLF,RCT\n', "grid.csv, row 2"),
     ("empty.csv", "", "is empty"),
     ("bad.yaml", "briefs:\n  - {disease: ACLF\n  - {disease: NAFLD}\n", "grid.yaml, line 3: not valid YAML"),

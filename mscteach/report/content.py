@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from .. import analysis
+from .. import evidence, stats
 from ..data import load
-from ..i18n import say
+from ..i18n import say, say_n
 from .questions import check_parameters, term
 
 __all__ = ["EvidenceBrief", "evidence_brief", "generated_at", "load_brief", "plain_language", "save_brief"]
@@ -48,7 +48,7 @@ class EvidenceBrief:
 
     @property
     def counts(self) -> dict[str, Any]:
-        primary = self.clinical[analysis.primary(self.clinical)]
+        primary = self.clinical[evidence.primary(self.clinical)]
         return {
             "clinical_studies": int(len(self.clinical)),
             "patients_treated": int(primary["n_treated"].fillna(0).sum()),
@@ -95,14 +95,14 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     """
     p = check_parameters(parameters, data)
     every_study, every_outcome = load("clinical_studies", data), load("outcomes", data)
-    clinical = analysis.choose(every_study, disease=p["disease"], cell_type=p["cell_type"],
+    clinical = evidence.choose(every_study, disease=p["disease"], cell_type=p["cell_type"],
                                cell_origin=p["cell_origin"], design=p["design"])
     clinical = clinical[(clinical["year"] >= p["year_from"]) & (clinical["year"] <= p["year_to"])]
-    clinical = analysis.evidence_table(clinical)
+    clinical = evidence.evidence_table(clinical)
     animal = load("animal_studies", data).iloc[0:0]
     preclinical_note = ""
     if p["include_preclinical"]:
-        animal = analysis.related(load("animal_studies", data), "disease", load("related_models", data),
+        animal = evidence.related(load("animal_studies", data), "disease", load("related_models", data),
                                   "animal_disease", p["disease"])
         animal = animal[(animal["year"] >= p["year_from"]) & (animal["year"] <= p["year_to"])]
         if p["cell_type"] != "all" and len(animal):  # the disease's models AND the question's cells
@@ -111,19 +111,19 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
                 animal = same_cells
             else:
                 preclinical_note = (f"None of the {len(animal)} related preclinical "
-                                    f"{analysis.plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
+                                    f"{evidence.plural(len(animal), 'study', 'studies')} used {p['cell_type']}; "
                                     "the nearest evidence, the same models with other cells, is shown.")
-    mechanisms = analysis.related(load("mechanisms", data), "category", load("related_mechanisms", data),
+    mechanisms = evidence.related(load("mechanisms", data), "category", load("related_mechanisms", data),
                                   "mechanism_category", p["disease"])
-    binary = analysis.binary_outcomes(every_outcome, every_study)
+    binary = evidence.binary_outcomes(every_outcome, every_study)
     binary = binary[binary["study_id"].isin(clinical["study_id"])]
-    effects = analysis.study_effects(binary) if len(binary) else binary.assign(
+    effects = stats.study_effects(binary) if len(binary) else binary.assign(
         effect=[], ci_low=[], ci_high=[], corrected=[], included=[], excluded_reason=[])
     pooled, results = {}, []
     for (outcome, timepoint), rows in binary.groupby(["outcome", "timepoint"]):
         if rows["study_id"].nunique() < 2:
             continue
-        res = analysis.meta_analysis(rows)
+        res = stats.meta_analysis(rows)
         results.append((outcome, timepoint, res))
         key = f"{outcome} ({timepoint})"
         pooled[key] = ({"measure": res.measure, "method": res.method, "k": res.k,
@@ -132,10 +132,10 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
                         "excluded": [list(e) for e in res.excluded], "warnings": list(res.warnings)}
                        if res.pooled else {"measure": res.measure, "estimate": None, "reason": res.reason})
     challenges = load("challenges", data)
-    cited = set(analysis.references_cited(clinical)) | set(analysis.references_cited(animal)) \
-        | set(analysis.references_cited(mechanisms)) | set(analysis.references_cited(challenges))
-    references = analysis.further_reading(load("references", data), cited)
-    from .. import grade
+    cited = set(evidence.references_cited(clinical)) | set(evidence.references_cited(animal)) \
+        | set(evidence.references_cited(mechanisms)) | set(evidence.references_cited(challenges))
+    references = evidence.further_reading(load("references", data), cited)
+    from ..stats import grade
 
     outcomes = every_outcome[every_outcome["study_id"].isin(clinical["study_id"])]
     findings = grade.summary_of_findings(outcomes, every_study,
@@ -144,17 +144,17 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
 
     every_registered = registered_trials(data)
     registered = None if every_registered is None else \
-        analysis.matching_registered(every_registered, disease=p["disease"], cell_type=p["cell_type"])
+        evidence.matching_registered(every_registered, disease=p["disease"], cell_type=p["cell_type"])
     imported = last_import(data) if every_registered is not None else None
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
-                         analysis.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
+                         evidence.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
                          preclinical_note, registered, imported["imported_on"] if imported else "")
 
 
 def plain_language(brief: EvidenceBrief) -> str:
     """What the evidence means, in plain words, generated from the brief's own numbers."""
-    plural, lang = analysis.plural, brief.lang
+    plural, lang = evidence.plural, brief.lang
     c = brief.counts
     if not c["clinical_studies"]:
         return say("No clinical study in the review answers this question, so nothing can be said about MSC therapy "
@@ -173,10 +173,11 @@ def plain_language(brief: EvidenceBrief) -> str:
     rated = brief.findings[brief.findings["relative_effect"] != "not estimable"] if not brief.findings.empty \
         else brief.findings
     for row in rated.itertuples():
-        text += " " + say("For {outcome}, {studies} {study_word} ({patients} patients) found {effect} with MSCs; the "
-                          "certainty of this evidence is {certainty}.", lang, outcome=term(row.outcome, lang),
-                          studies=row.studies, study_word=plural(row.studies, "study", "studies"),
-                          patients=int(row.n_treated + row.n_control),
+        text += " " + say_n("For {outcome}, {n} study ({patients} patients) found {effect} with MSCs; the "
+                            "certainty of this evidence is {certainty}.",
+                            "For {outcome}, {n} studies ({patients} patients) found {effect} with MSCs; the "
+                            "certainty of this evidence is {certainty}.", row.studies, lang,
+                            outcome=term(row.outcome, lang), patients=int(row.n_treated + row.n_control),
                           effect=term(row.absolute_effect.split(" (")[0].replace(" per 1000", " per 1000 patients"),
                                        lang),
                           certainty=term(row.level.lower(), lang))

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import MscteachError
+from ..errors import DataValidationError, MscteachError
 
 __all__ = ["expand_grid", "read_grid"]
 
@@ -25,11 +25,10 @@ def read_grid(path: Path) -> list[dict[str, Any]]:
     MscteachError
         In one line naming the file and row (CSV) or line (YAML) for a file
         that cannot be read: a row with more or fewer fields than the header,
-        an unclosed quote, an empty file, a YAML syntax error.
+        an unclosed quote, an empty file, a YAML syntax error. A CSV grid is read
+        by :func:`mscteach.data.read_user_table`, so its problems are worded as
+        every other user file's.
     """
-    import csv
-    import io
-
     path = Path(path)
     if not path.is_file():
         raise MscteachError(f"grid file {str(path)!r} does not exist")
@@ -39,21 +38,15 @@ def read_grid(path: Path) -> list[dict[str, Any]]:
         raise MscteachError(f"grid file {path}: not UTF-8 text; save it as UTF-8") from None
     if not text.strip():
         raise MscteachError(f"grid file {path} is empty: give a header row of parameter names and one row per brief")
-    if path.suffix.lower() == ".csv":
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    if path.suffix.lower() == ".csv":  # the one reader of users' files; the parameters are checked by the report
+        from ..data import read_user_table
+
         try:
-            records = list(reader)
-        except csv.Error as exc:
-            raise MscteachError(f"grid file {path}, row {reader.line_num}: {exc} (an unclosed quote?)") from None
-        header, grid = [h.strip() for h in records[0]], []
-        for number, record in enumerate(records[1:], start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise MscteachError(f"grid file {path}, row {number}: {len(record)} fields where the header has "
-                                    f"{len(header)} ({', '.join(header)})")
-            grid.append({k: v for k, v in zip(header, record) if v != ""})
-        return grid
+            rows = read_user_table(path, "report_grid", what="grid file")
+        except DataValidationError as exc:
+            more = len(exc.problems) - 1
+            raise MscteachError(f"grid file {exc.problems[0]}" + (f" (and {more} more)" if more else "")) from None
+        return [{name: value for name, value in row.items() if value is not None} for row in rows]
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
         import yaml
 

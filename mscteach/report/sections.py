@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
-from .. import analysis, display, i18n
+from .. import display, evidence, i18n, stats
 from ..errors import UnknownNameError
-from ..i18n import say
+from ..i18n import say, say_n
 from ..render import render
 from .content import EvidenceBrief, plain_language
 from .questions import question_text, shown_title, term
@@ -43,7 +43,7 @@ def _esc(value: Any) -> str:
     """A value from the data as text on the page (a list as "a, b"; a missing value as a dash)."""
     if isinstance(value, list):
         return escape(", ".join(map(str, value)))
-    return "–" if analysis.is_missing(value) else escape(str(value))
+    return "–" if stats.is_missing(value) else escape(str(value))
 
 
 def _html(markup: str) -> Any:
@@ -97,16 +97,15 @@ def _markdown_bold(text: str) -> str:
 
 def counts(brief: EvidenceBrief) -> list:
     """How many studies and patients answer the question."""
-    lang, plural, c = brief.lang, analysis.plural, brief.counts
+    lang, c = brief.lang, brief.counts
     designs = say(", ", lang).join(say("{n} {design}", lang, n=n, design=escape(term(d, lang)))
                                    for d, n in c["designs"].items()) or say("none", lang)
-    lines = [say("<b>{n}</b> clinical {study_word} ({designs})", lang, n=c["clinical_studies"],
-                 study_word=plural(c["clinical_studies"], "study", "studies"), designs=designs),
-             say("<b>{treated}</b> {patient_word} given cells, <b>{total}</b> in all (primary studies)",
-                 lang, treated=c["patients_treated"], total=c["patients_total"],
-                 patient_word=plural(c["patients_treated"], "patient", "patients")),
-             say("<b>{n}</b> preclinical {study_word}", lang, n=c["preclinical_studies"],
-                 study_word=plural(c["preclinical_studies"], "study", "studies"))]
+    lines = [say_n("<b>{n}</b> clinical study ({designs})", "<b>{n}</b> clinical studies ({designs})",
+                   c["clinical_studies"], lang, designs=designs),
+             say_n("<b>{n}</b> patient given cells, <b>{total}</b> in all (primary studies)",
+                   "<b>{n}</b> patients given cells, <b>{total}</b> in all (primary studies)",
+                   c["patients_treated"], lang, total=c["patients_total"]),
+             say_n("<b>{n}</b> preclinical study", "<b>{n}</b> preclinical studies", c["preclinical_studies"], lang)]
     return [_html(render("list.html.j2", lines=map(Markup, lines)))]
 
 
@@ -138,7 +137,7 @@ def clinical(brief: EvidenceBrief) -> list:
         return [_paragraph(Markup(say("<b>No clinical study in the review matches this question.</b> Widen a "
                                       "parameter (e.g. <code>all</code>) to see related evidence.", lang)))]
     table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str),
-                                  dose=analysis.dose_shown(brief.clinical))
+                                  dose=evidence.dose_shown(brief.clinical))
     design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose",
               "route", "follow_up_weeks", "flags"]
     found = table[["study", "efficacy_finding", "safety_finding", "ref_ids"]].copy()
@@ -215,26 +214,28 @@ def registered(brief: EvidenceBrief) -> list:
         return [_paragraph(Markup(say("None of the registered trials in the data folder matches this question's "
                                       "disease and cells.", lang)))]
     n = len(brief.registered)
-    return [_paragraph(Markup(say("{n} registered {trial_matches_word} this question's disease and cells (origin, "
-                           "design and years do not apply to registry records). These are the registers' "
-                           "records, not results: status as of the import of {imported_on}.", lang, n=n,
-                           trial_matches_word=analysis.plural(n, "trial matches", "trials match"),
-                           imported_on=_esc(i18n.digits(brief.registered_on, lang))))),
-            _table(analysis.registered_overview(brief.registered).drop(columns=["disease"]), lang,
+    return [_paragraph(Markup(say_n(
+                "{n} registered trial matches this question's disease and cells (origin, design and years do not "
+                "apply to registry records). These are the registers' records, not results: status as of the "
+                "import of {imported_on}.",
+                "{n} registered trials match this question's disease and cells (origin, design and years do not "
+                "apply to registry records). These are the registers' records, not results: status as of the "
+                "import of {imported_on}.", n, lang, imported_on=_esc(i18n.digits(brief.registered_on, lang))))),
+            _table(evidence.registered_overview(brief.registered).drop(columns=["disease"]), lang,
                    ["phase", "status"])]
 
 
 def caveats(brief: EvidenceBrief) -> list:
     """The review's caveats: in full where they name the question, by name otherwise."""
-    lang, plural, p = brief.lang, analysis.plural, brief.parameters
+    lang, plural, p = brief.lang, evidence.plural, brief.parameters
     flagged = brief.clinical[~brief.clinical["flags"].isin(["none", "pools other studies"])]
     items = [_paragraph(Markup(say(
         "{flagged} of {n} matching {study_word} {carry_word} a quality flag (no control arm, fewer than "
         "{small} treated, or under {short} weeks of follow-up).", lang, flagged=len(flagged),
         n=len(brief.clinical), study_word=plural(len(brief.clinical), "study", "studies"),
-        carry_word=plural(len(flagged), "carries", "carry"), small=analysis.SMALL_SAMPLE,
-        short=analysis.SHORT_FOLLOW_UP)))] if len(brief.clinical) else []
-    specific, general = analysis.caveats_for(brief.challenges, p["disease"], p["cell_type"], p["cell_origin"])
+        carry_word=plural(len(flagged), "carries", "carry"), small=evidence.SMALL_SAMPLE,
+        short=evidence.SHORT_FOLLOW_UP)))] if len(brief.clinical) else []
+    specific, general = evidence.caveats_for(brief.challenges, p["disease"], p["cell_type"], p["cell_origin"])
     if len(specific):
         items += [_paragraph(Markup("<b>{}</b>").format(Markup(say("The review's caveats that name this "
                                                                    "question's disease, cells or origin:", lang)))),

@@ -159,12 +159,12 @@ def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
 
 
 def _translate_markdown(notebook: Any, lang: str) -> None:
-    from .. import translations
+    from ..i18n import pages
 
-    known = translations.catalogue(lang, TEMPLATE_PAGE)
+    known = pages.catalogue(lang, TEMPLATE_PAGE)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = translations.translate_markdown(cell.source, known).text
+            cell.source = pages.translate_markdown(cell.source, known).text
 
 
 def translate_headings(notebook: Path, lang: str) -> None:
