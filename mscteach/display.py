@@ -44,12 +44,35 @@ LABELS = {
 
 
 def site_build() -> bool:
-    """Whether this kernel executes a chapter for the course site (static explorer views, sharper figures)."""
+    """Whether this kernel executes a chapter for the course site (static explorer views, sharper figures).
+
+    Returns
+    -------
+    bool
+        True when the site build set ``MSCTEACH_SITE_BUILD=1`` for the kernel.
+    """
     return os.environ.get(SITE_BUILD) == "1"
 
 
 def column_label(name: Any, lang: str | None = None) -> str:
-    """The label a reader sees for a column, in ``lang`` (default: the language of :mod:`mscteach.i18n`)."""
+    """The label a reader sees for a column.
+
+    Parameters
+    ----------
+    name : str
+        The column's name in the data (``n_treated``).
+    lang : str, optional
+        The language (default: :func:`mscteach.i18n.language`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> column_label("n_treated", "en"), column_label("my_own_column", "en")
+    ('treated (n)', 'my own column')
+    """
     from . import i18n
 
     return i18n.text(LABELS.get(str(name), str(name).replace("_", " ")), lang)
@@ -88,6 +111,20 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     model summary) as the first column. ``lang`` is the language of the column
     labels and of the numbers' digits (default: the language of :mod:`mscteach.i18n`).
 
+    Parameters
+    ----------
+    table : DataFrame
+        The rows to show.
+    index : bool, default False
+        Show the index as the first column.
+    lang : str, optional
+        The language of labels and digits.
+
+    Returns
+    -------
+    str
+        A ``<table>`` that scrolls on its own in a narrow page.
+
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"n_treated": [56, None], "notes": ["a < b", None]})))
@@ -120,6 +157,16 @@ def figure_alt(fig: Figure) -> str:
 
     A plotting function may set ``fig.mscteach_alt`` to say more; otherwise the
     text is made from the figure itself.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished figure.
+
+    Returns
+    -------
+    str
+        One paragraph, in the language the figure was localised to.
     """
     given = getattr(fig, "mscteach_alt", None)
     if given:
@@ -190,6 +237,18 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
 
     ``dpi`` defaults to the figure's own, or 144 (sharp on a projector) when
     the chapter runs for the course site.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished figure; it is localised first (:func:`localise_figure`).
+    dpi : float, optional
+        Resolution of the PNG.
+
+    Returns
+    -------
+    tuple
+        ``(png bytes, {"alt": ..., "caption": ...})`` (plus ``width``/``height`` in a site build).
     """
     localise_figure(fig)  # nothing to do in English
     buffer = io.BytesIO()
@@ -207,7 +266,22 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
 
 
 def markdown_html(text: str) -> str:
-    """Markdown (as the explorers write it) to HTML."""
+    """Markdown (as the explorers write it) to HTML.
+
+    Parameters
+    ----------
+    text : str
+        Markdown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> markdown_html("**2** studies")
+    '<p><strong>2</strong> studies</p>\\n'
+    """
     import mistune
 
     rendered = mistune.html(text)
@@ -228,7 +302,24 @@ def register_persian_font() -> str:
 
 
 def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
-    """Translate a finished figure's texts in place and set them in the language's font; returns the figure."""
+    """Translate a finished figure's texts in place and set them in the language's font.
+
+    Titles, axis and tick labels, legends and notes are looked up in the
+    ``figures`` catalogue (:func:`mscteach.i18n.text`); numbers take the
+    language's digits. Nothing happens in English or a second time.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished figure.
+    lang : str, optional
+        The language (default: :func:`mscteach.i18n.language`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure.
+    """
     from . import i18n
 
     lang = lang or i18n.language()

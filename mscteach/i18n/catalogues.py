@@ -14,7 +14,21 @@ SENTENCES = "sentences"
 
 
 def catalogue_file(lang: str, domain: str, locale: Path | None = None) -> Path:
-    """The PO file of ``domain`` (a page, ``figures``, ``sentences``, ``theme``) in ``lang``."""
+    """The PO file of ``domain`` (a page, ``figures``, ``sentences``, ``theme``) in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        A language code.
+    domain : str
+        The catalogue's name.
+    locale : Path, optional
+        The catalogues' folder (default: the package's).
+
+    Returns
+    -------
+    Path
+    """
     return (locale or LOCALE) / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
@@ -22,6 +36,15 @@ def read_catalogue(path: Path) -> dict[str, str]:
     """A PO catalogue's confirmed translations (English text -> translation; fuzzy and empty ones left out).
 
     Read again only when the file changes. The one PO reader of the package (Babel's).
+
+    Parameters
+    ----------
+    path : Path
+        The ``.po`` file.
+
+    Returns
+    -------
+    dict
     """
     path = Path(path)
     return dict(_read_po(str(path), path.stat().st_mtime_ns))

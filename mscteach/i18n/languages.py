@@ -19,7 +19,23 @@ _state = {"lang": SOURCE}
 
 
 def check_language(lang: str) -> str:
-    """``lang`` if the course has it; else an :class:`~mscteach.errors.UnknownNameError` listing those it has."""
+    """``lang`` if the course has it; else an error listing those it has.
+
+    Parameters
+    ----------
+    lang : str
+        A language code.
+
+    Returns
+    -------
+    str
+        ``lang``.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the course does not have (a usage error: exit status 2 at the command line).
+    """
     if lang not in LANGUAGES:
         raise UnknownNameError("language", lang, list(LANGUAGES))
     return lang
@@ -27,6 +43,11 @@ def check_language(lang: str) -> str:
 
 def set_language(lang: str) -> None:
     """Show figures, explorers and table labels in ``lang`` from now on ("en" or "fa").
+
+    Parameters
+    ----------
+    lang : str
+        The language.
 
     Raises
     ------
@@ -37,5 +58,11 @@ def set_language(lang: str) -> None:
 
 
 def language() -> str:
-    """The language figures, explorers and table labels are shown in (``"en"`` until :func:`set_language`)."""
+    """The language figures, explorers and table labels are shown in.
+
+    Returns
+    -------
+    str
+        ``"en"`` until :func:`set_language` chooses another.
+    """
     return _state["lang"]

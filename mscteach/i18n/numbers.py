@@ -36,6 +36,17 @@ def digits(value: Any, lang: str | None = None) -> str:
     The digits, decimal separator and per cent sign are those of the language's
     default numbering system in the Unicode CLDR (Persian: ``arabext``).
 
+    Parameters
+    ----------
+    value : object
+        A number or a text with numbers (its ``str``).
+    lang : str, optional
+        The language (default: :func:`~mscteach.i18n.language`).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> digits("0.48 (25%)", "fa")

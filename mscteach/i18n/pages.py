@@ -79,7 +79,25 @@ def _split(markdown: str) -> list[tuple[str, str, bool]]:
 
 
 def blocks(markdown: str) -> list[str]:
-    """The translatable blocks of a markdown text, in order (see :func:`_split`)."""
+    """The translatable blocks of a markdown text, in order.
+
+    Blank lines separate blocks; fenced code, directive fences and blocks with
+    nothing to translate (markup, numbers and links only) are left out.
+
+    Parameters
+    ----------
+    markdown : str
+        A markdown cell's text, as the site shows it.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> blocks("# Title\\n\\nA paragraph.\\n\\n---")
+    ['# Title', 'A paragraph.']
+    """
     return [piece for _, piece, translatable in _split(markdown) if translatable and _worth_translating(piece)]
 
 
@@ -90,7 +108,27 @@ def _worth_translating(piece: str) -> bool:
 
 # --------------------------------------------------------------------------- catalogues
 def catalogue(lang: str, page: str, locale: Path | None = None) -> dict[str, str]:
-    """The confirmed translations of a page (English text -> translation); empty when there is no catalogue."""
+    """The confirmed translations of a page (English text -> translation); empty when there is no catalogue.
+
+    Parameters
+    ----------
+    lang : str
+        The language (``"fa"``); the source language has no catalogue.
+    page : str
+        The page's catalogue name (:func:`page_name`), or ``"sentences"``.
+    locale : Path, optional
+        The catalogues' folder (default: the package's ``mscteach/locale``).
+
+    Returns
+    -------
+    dict
+        English block -> translation, fuzzy and empty entries left out.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the course does not have.
+    """
     check_language(lang)
     path = catalogue_file(lang, page, locale)
     if lang == SOURCE or not path.is_file():
@@ -100,7 +138,17 @@ def catalogue(lang: str, page: str, locale: Path | None = None) -> dict[str, str
 
 @dataclass
 class Translation:
-    """A translated text and the blocks that fell back to English."""
+    """A translated text and the blocks that fell back to English.
+
+    Parameters
+    ----------
+    text : str
+        The markdown, every block with a translation translated.
+    translated : int
+        How many blocks were translated.
+    missing : list of str
+        The blocks left in English for want of a translation.
+    """
 
     text: str
     translated: int = 0
@@ -108,7 +156,25 @@ class Translation:
 
 
 def translate_markdown(markdown: str, translations: dict[str, str]) -> Translation:
-    """``markdown`` with every block that has a translation translated; the others stay English and are listed."""
+    """``markdown`` with every block that has a translation translated; the others stay English and are listed.
+
+    Parameters
+    ----------
+    markdown : str
+        A markdown text.
+    translations : dict
+        English block -> translation (:func:`catalogue`).
+
+    Returns
+    -------
+    Translation
+
+    Examples
+    --------
+    >>> result = translate_markdown("Key points\\n\\nMore text.", {"Key points": "نکات کلیدی"})
+    >>> result.text.splitlines()[0], result.translated, result.missing
+    ('نکات کلیدی', 1, ['More text.'])
+    """
     out, result = [], Translation("")
     for prefix, piece, translatable in _split(markdown):
         if translatable and _worth_translating(piece):
@@ -123,7 +189,18 @@ def translate_markdown(markdown: str, translations: dict[str, str]) -> Translati
 
 
 def page_blocks(notebook: Path) -> list[tuple[str, str]]:
-    """(cell id, block) for every translatable block of a notebook's markdown cells, as the site shows them."""
+    """(cell id, block) for every translatable block of a notebook's markdown cells, as the site shows them.
+
+    Parameters
+    ----------
+    notebook : Path
+        A chapter notebook (or the brief's template).
+
+    Returns
+    -------
+    list of tuple
+        ``(cell id, block)`` in the notebook's order.
+    """
     import json
 
     from ..lessons import lesson_blocks
@@ -138,7 +215,24 @@ def page_blocks(notebook: Path) -> list[tuple[str, str]]:
 
 
 def page_name(notebook: Path, index: str = "00_index") -> str:
-    """A notebook's page (and catalogue) name: ``index`` for the course index, else its stem."""
+    """A notebook's page (and catalogue) name: ``index`` for the course index, else its stem.
+
+    Parameters
+    ----------
+    notebook : Path
+        The notebook.
+    index : str, default "00_index"
+        The stem of the course's index notebook.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> page_name(Path("notebooks/00_index.ipynb")), page_name(Path("notebooks/06_clinical_trials.ipynb"))
+    ('index', '06_clinical_trials')
+    """
     return "index" if Path(notebook).stem == index else Path(notebook).stem
 
 
@@ -159,6 +253,27 @@ def update(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict
     dropped. Files are written only when their content changes. The catalogue
     of the sentences the package writes (``sentences.po``) is refreshed the same
     way from the package's source.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        The pages to refresh the catalogues of.
+    lang : str
+        The language; not the source language.
+    locale : Path, optional
+        The catalogues' folder (default: the package's ``mscteach/locale``).
+
+    Returns
+    -------
+    dict
+        :func:`status` after the update.
+
+    Raises
+    ------
+    UnknownNameError
+        For a language the course does not have.
+    MscteachError
+        For the source language, or a ``say`` message Babel cannot read.
     """
     check_language(lang)
     if lang == SOURCE:
@@ -240,7 +355,22 @@ def package_sentences() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
 
 
 def status(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict[str, dict[str, int]]:
-    """Per page: how many blocks there are, and how many have a confirmed translation."""
+    """Per page: how many blocks there are, and how many have a confirmed translation.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        The pages.
+    lang : str
+        The language.
+    locale : Path, optional
+        The catalogues' folder (default: the package's ``mscteach/locale``).
+
+    Returns
+    -------
+    dict
+        Page name -> ``{"blocks": n, "translated": n}``.
+    """
     result = {}
     for notebook in notebooks:
         page = page_name(notebook)
@@ -251,7 +381,22 @@ def status(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict
 
 
 def missing(notebooks: list[Path], lang: str, locale: Path | None = None) -> dict[str, list[str]]:
-    """Per page, the blocks without a confirmed translation."""
+    """Per page, the blocks without a confirmed translation.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        The pages.
+    lang : str
+        The language.
+    locale : Path, optional
+        The catalogues' folder (default: the package's ``mscteach/locale``).
+
+    Returns
+    -------
+    dict
+        Page name -> its untranslated blocks, in order.
+    """
     out: dict[str, Any] = {}
     for notebook in notebooks:
         page = page_name(notebook)

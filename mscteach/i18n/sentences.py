@@ -35,7 +35,25 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def text(message: str, lang: str | None = None) -> str:
-    """``message`` in the language: its translation (numbers in the language's digits), or the English text."""
+    """A figure's or table's text in the language: its translation (numbers in the language's digits), or English.
+
+    Parameters
+    ----------
+    message : str
+        The English text; numbers in it are matched as ``{n}`` in the ``figures`` catalogue.
+    lang : str, optional
+        The language (default: :func:`~mscteach.i18n.language`).
+
+    Returns
+    -------
+    str
+        The translation, or ``message`` (recorded in :data:`MISSING`) when there is none.
+
+    Examples
+    --------
+    >>> text("Registered trials (3)", "en")
+    'Registered trials (3)'
+    """
     lang = lang or language()
     if lang == "en" or not message or not re.search(r"[A-Za-z]", message):
         return digits(message, lang)
@@ -93,7 +111,21 @@ def say(message: str, lang: str | None = None, /, **values: Any) -> str:
     values are inserted as given (names keep their Latin letters). Fields ending
     in ``_word`` hold English words chosen for a count (``study``/``studies``),
     which a translation may leave out. Without a translation the English
-    sentence is given and recorded in :data:`MISSING`.
+    sentence is given and recorded in :data:`MISSING`. A sentence about one count
+    is written with :func:`say_n`, the gettext way.
+
+    Parameters
+    ----------
+    message : str
+        The English template.
+    lang : str, optional
+        The language (default: :func:`~mscteach.i18n.language`).
+    **values
+        The template's fields.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

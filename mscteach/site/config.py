@@ -13,7 +13,7 @@ CONF_DIR = Path(str(importlib.resources.files("mscteach") / "sitecfg"))
 PAGES = ["glossary", "references", "data"]
 #: The modules the API reference documents, in the order it shows them (a user-facing module goes here).
 API_MODULES = ["mscteach.data", "mscteach.registry", "mscteach.report", "mscteach.classroom", "mscteach.plots",
-               "mscteach.widgets", "mscteach.stats", "mscteach.evidence"]
+               "mscteach.widgets", "mscteach.stats", "mscteach.evidence", "mscteach.i18n"]
 
 
 def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict[str, Any]:
