@@ -35,6 +35,20 @@ __all__ = [
 def filter_values(value: Any) -> list[Any] | None:
     """The values a filter argument selects: ``None`` for no filter (``None``, ``"all"`` or an empty list).
 
+    Parameters
+    ----------
+    value : object
+        A filter argument: ``None``, ``"all"``, one value (a string or any
+        non-iterable), or an iterable of values. An iterable that holds
+        ``"all"`` is no filter either.
+
+    Returns
+    -------
+    list or None
+        The values to keep, in the order given; None to keep everything.
+
+    Examples
+    --------
     >>> filter_values("all"), filter_values("RCT"), filter_values(["RCT", "cohort"])
     (None, ['RCT'], ['RCT', 'cohort'])
     """
@@ -52,6 +66,7 @@ def choose(table: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
     Parameters
     ----------
     table : DataFrame
+        Any table, e.g. as :func:`mscteach.load` returns it.
     **criteria
         ``column=value``: ``None`` or ``"all"`` keeps every row; a scalar keeps
         rows equal to it; a list keeps rows equal to any of its values. For a
@@ -92,10 +107,33 @@ def choose(table: pd.DataFrame, **criteria: Any) -> pd.DataFrame:
 def one_of(value: Any, options: Iterable[Any], parameter: str) -> Any:
     """Return ``value`` if it is ``"all"`` or one of ``options``; else raise a clear error.
 
+    Parameters
+    ----------
+    value : object
+        The value given for a parameter.
+    options : iterable
+        The values allowed besides ``"all"``.
+    parameter : str
+        The parameter's name, for the message.
+
+    Returns
+    -------
+    object
+        ``value`` itself.
+
     Raises
     ------
     UnknownNameError
         Naming the parameter, the value, the allowed values and the closest match.
+
+    Examples
+    --------
+    >>> one_of("ACLF", ["ACLF", "cirrhosis"], "disease")
+    'ACLF'
+    >>> one_of("ALCF", ["ACLF", "cirrhosis"], "disease")
+    Traceback (most recent call last):
+    ...
+    mscteach.errors.UnknownNameError: unknown value for disease 'ALCF'; available: all, ACLF, cirrhosis (did you mean 'ACLF'?)
     """
     options = list(options)
     if value == ALL or value in options:
@@ -109,6 +147,32 @@ def timeline_between(timeline: pd.DataFrame, start: int | None = None, end: int 
 
     An event spanning years (``year_end``) is kept if any part of the span
     falls in the range. ``categories`` filters like :func:`choose`.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        The ``timeline`` table (``year``, ``year_end``, ``year_text``, ``category``).
+    start, end : int, optional
+        The first and last year; None leaves that end open.
+    categories : str or list of str, optional
+        The ``category`` values to keep; None or ``"all"`` keeps every one.
+
+    Returns
+    -------
+    DataFrame
+        The events, sorted by ``year`` then ``year_text``, with a fresh index.
+
+    Raises
+    ------
+    MscteachError
+        If ``start`` is after ``end``.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> events = timeline_between(mscteach.load("timeline"), 1900, 1960)
+    >>> events["year"].tolist()  # the 1960-1970 event overlaps the range
+    [1902, 1939, 1957, 1958, 1960]
     """
     if start is not None and end is not None and start > end:
         raise MscteachError(f"year range is reversed: start {start} is after end {end}")
@@ -130,6 +194,24 @@ def related(table: pd.DataFrame, column: str, mapping: pd.DataFrame, mapped: str
     ``disease``. ``"all"`` (or ``None``) keeps every row; a disease with no
     mapping keeps none.
 
+    Parameters
+    ----------
+    table : DataFrame
+        The rows to choose from, e.g. ``animal_studies``.
+    column : str
+        The column of ``table`` holding the mapped values (e.g. ``"disease"``).
+    mapping : DataFrame
+        The curation mapping, with a ``disease`` column and the ``mapped`` column.
+    mapped : str
+        The column of ``mapping`` matched against ``table[column]`` (e.g. ``"animal_disease"``).
+    disease : str, list of str or None
+        The clinical disease(s); None or ``"all"`` for no filter.
+
+    Returns
+    -------
+    DataFrame
+        The related rows in the table's order, with a fresh index.
+
     Examples
     --------
     >>> import mscteach
@@ -147,6 +229,21 @@ def related(table: pd.DataFrame, column: str, mapping: pd.DataFrame, mapped: str
 def year_span(timeline: pd.DataFrame) -> tuple[int, int]:
     """The first and last year of a timeline (spans count to their last year).
 
+    Parameters
+    ----------
+    timeline : DataFrame
+        The ``timeline`` table, or a selection of it.
+
+    Returns
+    -------
+    tuple of (int, int)
+        The earliest ``year`` and the latest ``year_end`` or ``year``.
+
+    Raises
+    ------
+    MscteachError
+        If the timeline has no events.
+
     Examples
     --------
     >>> import mscteach
@@ -160,7 +257,24 @@ def year_span(timeline: pd.DataFrame) -> tuple[int, int]:
 
 
 def references_cited(table: pd.DataFrame) -> list[int]:
-    """Sorted reference numbers cited anywhere in ``table['ref_ids']``."""
+    """Sorted reference numbers cited anywhere in ``table['ref_ids']``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table with a ``ref_ids`` list column (as :func:`mscteach.load` returns it).
+
+    Returns
+    -------
+    list of int
+        Each number once, ascending.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> references_cited(mscteach.load("clinical_studies"))[:3]
+    [24, 25, 26]
+    """
     return sorted({r for refs in table["ref_ids"] for r in refs})
 
 
@@ -173,10 +287,24 @@ def caveats_for(challenges: pd.DataFrame, disease: str = ALL, cell_type: str = A
     "UC-MSCs" names UC-MSC); the others apply to MSC therapy in general. With
     every parameter ``"all"`` nothing is specific.
 
+    Parameters
+    ----------
+    challenges : DataFrame
+        The ``challenges`` table (``challenge``, ``description``).
+    disease, cell_type, cell_origin : str, default "all"
+        The question; ``"all"`` (or an empty value) names nothing.
+
     Returns
     -------
     (specific, general) : tuple of DataFrame
-        Both in the table's order.
+        Both in the table's order, keeping the table's index.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> specific, general = caveats_for(mscteach.load("challenges"), cell_origin="autologous")
+    >>> specific["challenge"].tolist(), len(general)
+    (['Autologous cells from diseased patients'], 15)
     """
     import re
 
@@ -192,8 +320,31 @@ def caveats_for(challenges: pd.DataFrame, disease: str = ALL, cell_type: str = A
 def further_reading(references: pd.DataFrame, ref_ids: Iterable[int]) -> pd.DataFrame:
     """The references with the given numbers, in number order, with a citation column.
 
-    Returns a DataFrame with ``ref_id``, ``citation`` (Vancouver style) and
-    ``year``; a chapter or report shows it as its reading list.
+    A chapter or report shows it as its reading list.
+
+    Parameters
+    ----------
+    references : DataFrame
+        The ``references`` table.
+    ref_ids : iterable of int
+        Reference numbers, in any order, repeats allowed.
+
+    Returns
+    -------
+    DataFrame
+        ``ref_id``, ``citation`` (Vancouver style, :func:`mscteach.data.format_citation`)
+        and ``year``, one row per number, ascending.
+
+    Raises
+    ------
+    UnknownNameError
+        For a number that is not in ``references`` (the smallest such), with the range there is.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> further_reading(mscteach.load("references"), [3, 1, 3])["ref_id"].tolist()
+    [1, 3]
     """
     wanted = sorted(set(int(r) for r in ref_ids))
     missing = sorted(set(wanted) - set(references["ref_id"]))
@@ -205,18 +356,76 @@ def further_reading(references: pd.DataFrame, ref_ids: Iterable[int]) -> pd.Data
 
 
 def in_schema_order(values: Iterable[Any], table: str, field: str) -> list[Any]:
-    """``values`` (deduplicated) in the order of a field's vocabulary; values outside it last, sorted."""
+    """``values`` (deduplicated) in the order of a field's vocabulary; values outside it last, sorted.
+
+    Parameters
+    ----------
+    values : iterable
+        The values to order (hashable).
+    table, field : str
+        The table and field whose ``enum`` (in the data folder's schema) gives the order.
+
+    Returns
+    -------
+    list
+        The vocabulary's values present in ``values``, then the others sorted as strings.
+
+    Raises
+    ------
+    UnknownNameError
+        If the table or field does not exist, or the field has no vocabulary.
+
+    Examples
+    --------
+    >>> in_schema_order(["cohort", "RCT", "other", "RCT"], "clinical_studies", "design")
+    ['RCT', 'cohort', 'other']
+    """
     order = vocabulary(table, field)
     present = set(values)
     return [v for v in order if v in present] + sorted(present - set(order), key=str)
 
 
 def distinct_items(values: pd.Series) -> list[str]:
-    """The distinct items of a column of ``";"``-separated lists, sorted case-insensitively."""
+    """The distinct items of a column of ``";"``-separated lists, sorted case-insensitively.
+
+    Parameters
+    ----------
+    values : Series
+        Cells such as ``"MMP-2; MMP-9"``; empty cells add nothing.
+
+    Returns
+    -------
+    list of str
+        Each item once, stripped, sorted ignoring case (ties: upper case first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> distinct_items(pd.Series(["b; A", "a", None]))
+    ['A', 'a', 'b']
+    """
     return sorted({item for v in values for item in split_items(v)}, key=lambda s: (s.casefold(), s))
 
 
 def split_items(value: Any) -> list[str]:
+    """The items of one ``";"``-separated cell, stripped, empty items left out.
+
+    Parameters
+    ----------
+    value : object
+        A cell: a string, or None/NaN/``pd.NA`` for no items. Anything else is read as its
+        ``str()``.
+
+    Returns
+    -------
+    list of str
+        The items in the cell's order.
+
+    Examples
+    --------
+    >>> split_items("MMP-2; MMP-9;"), split_items(None)
+    (['MMP-2', 'MMP-9'], [])
+    """
     if value is None or (not isinstance(value, list) and pd.isna(value)):
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]

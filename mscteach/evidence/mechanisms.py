@@ -15,9 +15,31 @@ __all__ = ["mechanisms_matching", "mediator_target_matrix", "studies_per_source"
 def studies_per_source(clinical: pd.DataFrame, animal: pd.DataFrame) -> pd.DataFrame:
     """How many clinical and preclinical studies used each cell type.
 
-    Returns a long DataFrame with ``cell_type``, ``evidence`` ("clinical" or
-    "preclinical") and ``studies``, sorted by total studies (most first).
-    Meta-analyses are left out: they pool other studies.
+    Meta-analyses are left out: they pool other studies. Preclinical cell
+    descriptions are grouped into the clinical names where they start with
+    one (``UC-MSC``, ``BM-MSC``, ``adipose`` → ``adipose MSC``), the rest as
+    ``"MSC (other or unspecified)"``.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection.
+    animal : DataFrame
+        The ``animal_studies`` table, or a selection.
+
+    Returns
+    -------
+    DataFrame
+        Long: ``cell_type`` (an ordered categorical, most studies in total
+        first), ``evidence`` ("clinical" or "preclinical") and ``studies``;
+        a cell type with no study of one kind has no row for it.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> counts = studies_per_source(mscteach.load("clinical_studies"), mscteach.load("animal_studies"))
+    >>> counts.head(2).values.tolist()
+    [['BM-MSC', 'clinical', 7], ['BM-MSC', 'preclinical', 6]]
     """
     clin = clinical[primary(clinical)]
     parts = [
@@ -45,6 +67,26 @@ def mediator_target_matrix(mechanisms: pd.DataFrame, categories: Any = None) -> 
     Mediator and target lists (``"MMP-2; MMP-9"``) are split so each molecule
     and each cell counts separately; mechanisms with no named mediator are
     grouped as ``"(none named)"``. Rows and columns are sorted alphabetically.
+
+    Parameters
+    ----------
+    mechanisms : DataFrame
+        The ``mechanisms`` table (``category``, ``mediator``, ``target``).
+    categories : str or list of str, optional
+        The ``category`` values to count; None or ``"all"`` counts every one.
+
+    Returns
+    -------
+    DataFrame
+        Mediators as the index, targets as columns, counts (int) as cells;
+        empty when no mechanism has a target.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> matrix = mediator_target_matrix(mscteach.load("mechanisms"))
+    >>> int(matrix.loc["(none named)", "B cell"])
+    2
     """
     chosen = choose(mechanisms, category=categories)
     pairs = []
@@ -67,6 +109,27 @@ def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: 
     ``target`` and ``mediator`` match one item of the ``";"``-separated lists
     exactly (``"T cell"`` does not match ``"CD4+ T cell"``); ``None`` or
     ``"all"`` matches everything.
+
+    Parameters
+    ----------
+    mechanisms : DataFrame
+        The ``mechanisms`` table.
+    category : str or list of str, optional
+        The ``category`` values to keep (as :func:`~mscteach.evidence.choose`); None or ``"all"`` keeps every one.
+    target, mediator : str, optional
+        One target or mediator, matched against each item of the cell's list.
+
+    Returns
+    -------
+    DataFrame
+        The matching mechanisms in the table's order, with a fresh index.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> found = mechanisms_matching(mscteach.load("mechanisms"), category="adaptive immunity", target="T cell")
+    >>> sorted(set(found["mediator"]))
+    ['IDO', 'MMP-2; MMP-9', 'PGE2', 'TGF-β1', 'cyclin D2 / p27kip1']
     """
     chosen = choose(mechanisms, category=category)
     for column, wanted in (("target", target), ("mediator", mediator)):

@@ -15,9 +15,37 @@ def pool_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str =
                   method: str = "DL") -> list[tuple[str, str, MetaAnalysisResult]]:
     """A meta-analysis of every two-arm binary outcome in the data, one per outcome and time point.
 
-    Returns ``(outcome, timepoint, result)`` in outcome order; a result whose
-    ``pooled`` is False says in ``reason`` why nothing could be pooled (one
-    study only, or studies without events).
+    The rows come from :func:`~mscteach.stats.binary_outcomes`; each group is
+    pooled by :func:`~mscteach.stats.meta_analysis` (random effects on the log
+    scale, normal 95% CI).
+
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator.
+
+    Returns
+    -------
+    list of (str, str, MetaAnalysisResult)
+        ``(outcome, timepoint, result)`` sorted by outcome, then time point; a
+        result whose ``pooled`` is False says in ``reason`` why nothing could
+        be pooled (one study only, or studies without events).
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown measure or method (only when there is an outcome to pool).
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> pooled = pool_outcomes(mscteach.load("outcomes"), mscteach.load("clinical_studies"))
+    >>> [(outcome, timepoint, result.pooled) for outcome, timepoint, result in pooled]
+    [('HCC', '24 weeks', False), ('severe infection', 'time point not stated', False)]
     """
     wide = binary_outcomes(outcomes, clinical)
     return [(outcome, timepoint, meta_analysis(rows, measure, method))
@@ -25,7 +53,26 @@ def pool_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str =
 
 
 def poolable_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`binary_outcomes` whose outcome and time point have a pooled estimate."""
+    """Rows of :func:`binary_outcomes` whose outcome and time point have a pooled estimate.
+
+    Pooling is by :func:`pool_outcomes` with its defaults (risk ratio, DerSimonian-Laird).
+
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+
+    Returns
+    -------
+    DataFrame
+        :func:`binary_outcomes`' columns, with a fresh index; empty when nothing can be pooled.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> len(poolable_outcomes(mscteach.load("outcomes"), mscteach.load("clinical_studies")))  # one study each
+    0
+    """
     wide = binary_outcomes(outcomes, clinical)
     pooled = {(o, t) for o, t, result in pool_outcomes(outcomes, clinical) if result.pooled}
     keep = [(o, t) in pooled for o, t in zip(wide["outcome"], wide["timepoint"])]
@@ -36,9 +83,33 @@ def pooling_overview(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: st
                      method: str = "DL", lang: str | None = None) -> pd.DataFrame:
     """What can be pooled: one row per binary outcome and time point, with the pooled estimate or why not.
 
-    Columns: ``outcome``, ``timepoint``, ``studies`` (reporting it in both
-    arms), ``pooled`` (bool), ``result`` (the summary line, or the reason, in ``lang``) and
-    ``warnings``.
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator.
+    lang : str, optional
+        The language of ``result``; by default the one figures are shown in (:mod:`mscteach.i18n`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``outcome``, ``timepoint``, ``studies`` (reporting it in both
+        arms), ``pooled`` (bool), ``result`` (:meth:`MetaAnalysisResult.summary
+        <mscteach.stats.MetaAnalysisResult.summary>`: the summary line, or the
+        reason) and ``warnings`` (joined by "; "); in the order of :func:`pool_outcomes`.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> overview = pooling_overview(mscteach.load("outcomes"), mscteach.load("clinical_studies"), lang="en")
+    >>> overview[["outcome", "studies", "pooled"]]
+                outcome  studies  pooled
+    0               HCC        1   False
+    1  severe infection        1   False
     """
     rows = [{"outcome": o, "timepoint": t, "studies": len(r.studies), "pooled": r.pooled,
              "result": r.summary(lang), "warnings": "; ".join(r.warnings)}
@@ -49,7 +120,21 @@ def pooling_overview(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: st
 def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, lang: str | None = None) -> str:
     """A sentence (Markdown) saying what the data let one pool, computed from the data.
 
-    ``lang`` is the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+    Pooling is by :func:`pooling_overview` with its defaults (risk ratio,
+    DerSimonian-Laird, normal 95% CI).
+
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+    lang : str, optional
+        The language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+
+    Returns
+    -------
+    str
+        One Markdown sentence: how many outcomes can be pooled, each with its
+        pooled estimate; or that nothing can and what is reported.
 
     Examples
     --------

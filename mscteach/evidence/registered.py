@@ -45,7 +45,30 @@ def registered_counts(trials: pd.DataFrame, by: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``label`` and ``trials``; only values that occur.
+        ``label`` and ``trials``; only values that occur. A phase or status
+        outside the registers' vocabulary (:data:`mscteach.registry.PHASE_LABELS`,
+        :data:`~mscteach.registry.STATUS_LABELS`) is not counted.
+
+    Raises
+    ------
+    UnknownNameError
+        For a ``by`` outside :data:`REGISTERED_BY`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trials = pd.DataFrame({"registry_id": ["NCT01", "NCT02", "NCT03"],
+    ...                        "status": ["RECRUITING", "COMPLETED", None],
+    ...                        "phase_registered": ["PHASE2", "PHASE1|PHASE2", "PHASE2"],
+    ...                        "start_date": ["2021-03", "2019-01-05", None],
+    ...                        "enrolment": [60, 20, 100], "enrolment_type": ["ESTIMATED", "ACTUAL", None],
+    ...                        "disease": ["ACLF", "cirrhosis", "ACLF"], "cell_type": ["UC-MSC", "BM-MSC", "UC-MSC"]})
+    >>> registered_counts(trials, "phase")
+           label  trials
+    0  phase 1/2       1
+    1    phase 2       2
+    >>> registered_counts(trials, "start year")["label"].tolist()
+    ['2019', '2021', 'not given']
     """
     from ..registry import PHASE_LABELS, STATUS_LABELS
 
@@ -63,14 +86,56 @@ def registered_counts(trials: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def ongoing(trials: pd.DataFrame) -> pd.Series:
-    """Whether each registered trial is under way or about to start (not yet recruiting ... active, not recruiting)."""
+    """Whether each registered trial is under way or about to start (not yet recruiting ... active, not recruiting).
+
+    Parameters
+    ----------
+    trials : DataFrame
+        :func:`mscteach.registry.registered_trials`, or a selection (``status`` is used).
+
+    Returns
+    -------
+    Series of bool
+        True where ``status`` is in :data:`mscteach.registry.ONGOING`; False for any other
+        status or none. With ``trials``' index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ongoing(pd.DataFrame({"status": ["RECRUITING", "COMPLETED", None]})).tolist()
+    [True, False, False]
+    """
     from ..registry import ONGOING
 
     return trials["status"].isin(ONGOING).fillna(False).astype(bool)
 
 
 def registered_overview(trials: pd.DataFrame) -> pd.DataFrame:
-    """Registered trials for readers: id, title, disease, cells, phase, status, enrolment, start, published study."""
+    """Registered trials for readers: id, title, disease, cells, phase, status, enrolment, start, published study.
+
+    Parameters
+    ----------
+    trials : DataFrame
+        :func:`mscteach.registry.registered_trials`, or a selection.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``registry id``, ``title``, ``disease``, ``cells``, ``phase`` and
+        ``status`` (readable labels), ``enrolment`` (e.g. ``"60 (ESTIMATED)"``,
+        empty when not given), ``start`` and ``published as`` (the study of the
+        review, when the table has ``published_study_id``); fresh index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trials = pd.DataFrame({"registry_id": ["NCT01"], "title": ["UC-MSC in ACLF"], "disease": ["ACLF"],
+    ...                        "cell_type": ["UC-MSC"], "phase_registered": ["PHASE1|PHASE2"],
+    ...                        "status": ["RECRUITING"], "enrolment": [60], "enrolment_type": ["ESTIMATED"],
+    ...                        "start_date": ["2021-03"], "published_study_id": [None]})
+    >>> registered_overview(trials).loc[0, ["phase", "status", "enrolment"]].tolist()
+    ['phase 1/2', 'recruiting', '60 (ESTIMATED)']
+    """
     from ..registry import PHASE_LABELS, STATUS_LABELS
 
     def enrolment(n: Any, kind: Any) -> str:
@@ -96,8 +161,29 @@ def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None 
                        lang: str | None = None) -> str:
     """The registered trials in numbers, in words (Markdown): how many, how many ongoing, how many published.
 
-    ``last_import`` is :func:`mscteach.registry.last_import` (its PRISMA counts are stated when given);
-    ``lang`` the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+    Parameters
+    ----------
+    trials : DataFrame
+        :func:`mscteach.registry.registered_trials` (published results are
+        counted from ``published_study_id`` when it is there).
+    last_import : dict, optional
+        :func:`mscteach.registry.last_import`: its PRISMA counts (``imported_on``,
+        ``records_read``, ``duplicates_removed``, ``excluded``, ``included``) are stated when given.
+    lang : str, optional
+        The language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+
+    Returns
+    -------
+    str
+        One or two Markdown sentences.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(registered_summary(pd.DataFrame({"status": ["RECRUITING", "COMPLETED"]}), lang="en"))
+    The data folder holds **2 registered trials** of cell therapies in liver disease; 1 is ongoing (not yet
+    recruiting, recruiting or active). **0 of 2** have published results in the data (a study of the review
+    whose `registry_id` names the trial).
     """
     n = len(trials)
     published = int(trials["published_study_id"].notna().sum()) if "published_study_id" in trials else 0
@@ -122,9 +208,36 @@ def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None 
 def ongoing_against_target(trials: pd.DataFrame, per_arm: int) -> pd.DataFrame:
     """Ongoing phase 2, 2/3 and 3 trials' enrolment against a powered two-arm trial (``2 × per_arm`` patients).
 
-    Returns ``trial`` (registry id), ``phase``, ``status``, ``enrolment``,
-    ``enrolment_type`` and ``share_of_target`` (enrolment ÷ 2 × per_arm), smallest share first; trials that
-    give no enrolment are left out.
+    Phase 1/2 trials test safety and dose, so only phase 2, 2/3 and 3 trials are
+    held to a powered comparison.
+
+    Parameters
+    ----------
+    trials : DataFrame
+        :func:`mscteach.registry.registered_trials`, or a selection.
+    per_arm : int
+        The patients per arm a powered trial needs (e.g. from :func:`mscteach.stats.trial_size`).
+
+    Returns
+    -------
+    DataFrame
+        ``trial`` (registry id), ``phase``, ``status``, ``enrolment``,
+        ``enrolment_type`` and ``share_of_target`` (enrolment ÷ (2 × per_arm), 2
+        decimals), smallest share first, then by id; ongoing trials that give no
+        enrolment are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trials = pd.DataFrame({"registry_id": ["NCT01", "NCT02", "NCT03"],
+    ...                        "status": ["RECRUITING", "COMPLETED", None],
+    ...                        "phase_registered": ["PHASE2", "PHASE1|PHASE2", "PHASE2"],
+    ...                        "start_date": ["2021-03", "2019-01-05", None],
+    ...                        "enrolment": [60, 20, 100], "enrolment_type": ["ESTIMATED", "ACTUAL", None],
+    ...                        "disease": ["ACLF", "cirrhosis", "ACLF"], "cell_type": ["UC-MSC", "BM-MSC", "UC-MSC"]})
+    >>> ongoing_against_target(trials, per_arm=93)[["trial", "enrolment", "share_of_target"]]
+       trial  enrolment  share_of_target
+    0  NCT01         60             0.32
     """
     from ..registry import PHASE_LABELS, STATUS_LABELS
 
@@ -144,7 +257,40 @@ def ongoing_against_target(trials: pd.DataFrame, per_arm: int) -> pd.DataFrame:
 
 def matching_registered(trials: pd.DataFrame, disease: Any = ALL, cell_type: Any = ALL,
                         status: str = ALL) -> pd.DataFrame:
-    """Registered trials matching a question's disease and cells; ``status`` "ongoing", "finished" or "all"."""
+    """Registered trials matching a question's disease and cells; ``status`` "ongoing", "finished" or "all".
+
+    Parameters
+    ----------
+    trials : DataFrame
+        :func:`mscteach.registry.registered_trials`, or a selection.
+    disease, cell_type : str or list of str, default "all"
+        Filters as in :func:`~mscteach.evidence.choose`.
+    status : {"all", "ongoing", "finished"}, default "all"
+        "ongoing" keeps the trials :func:`ongoing` marks; "finished" every other
+        one (completed, terminated, withdrawn, unknown, or no status given).
+
+    Returns
+    -------
+    DataFrame
+        The matching trials in the table's order, with a fresh index.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown ``status``, or a table without ``disease`` or ``cell_type``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> trials = pd.DataFrame({"registry_id": ["NCT01", "NCT02", "NCT03"],
+    ...                        "status": ["RECRUITING", "COMPLETED", None],
+    ...                        "phase_registered": ["PHASE2", "PHASE1|PHASE2", "PHASE2"],
+    ...                        "start_date": ["2021-03", "2019-01-05", None],
+    ...                        "enrolment": [60, 20, 100], "enrolment_type": ["ESTIMATED", "ACTUAL", None],
+    ...                        "disease": ["ACLF", "cirrhosis", "ACLF"], "cell_type": ["UC-MSC", "BM-MSC", "UC-MSC"]})
+    >>> matching_registered(trials, disease="ACLF", status="finished")["registry_id"].tolist()
+    ['NCT03']
+    """
     chosen = choose(trials, disease=disease, cell_type=cell_type)
     one_of(status, ["ongoing", "finished"], "status")
     if status == "ongoing":

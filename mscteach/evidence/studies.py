@@ -36,8 +36,26 @@ __all__ = [
 def outcome_matrix(animal: pd.DataFrame) -> pd.DataFrame:
     """Preclinical studies counted by species (rows) and disease (columns).
 
-    Each cell is a string such as ``"2 benefit\n1 harm"``; an empty string
-    means no study. Species not stated are shown as ``"(not stated)"``.
+    Each cell is a string such as ``"2 benefit\\n1 harm"`` (one line per
+    outcome, outcomes in sorted order); an empty string means no study.
+    Species not stated are shown as ``"(not stated)"``.
+
+    Parameters
+    ----------
+    animal : DataFrame
+        The ``animal_studies`` table (``species``, ``disease``, ``outcome``), or a selection.
+
+    Returns
+    -------
+    DataFrame
+        Species as the index (sorted), diseases as columns (sorted), strings as cells.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> matrix = outcome_matrix(mscteach.load("animal_studies"))
+    >>> matrix.loc["(not stated)", "HCC"]
+    '1 benefit\\n1 neutral'
     """
     frame = animal.assign(species=animal["species"].fillna("(not stated)"))
     counts = frame.groupby(["species", "disease", "outcome"]).size()
@@ -47,12 +65,45 @@ def outcome_matrix(animal: pd.DataFrame) -> pd.DataFrame:
 
 
 def design_order() -> list[str]:
-    """Study designs strongest first: the order of ``clinical_studies.design`` in the schema."""
+    """Study designs strongest first: the order of ``clinical_studies.design`` in the schema.
+
+    Returns
+    -------
+    list of str
+        The design vocabulary of the data folder's schema, in its order.
+
+    Examples
+    --------
+    >>> design_order()
+    ['RCT', 'non-randomised controlled', 'cohort', 'single-arm', 'case report', 'meta-analysis']
+    """
     return vocabulary("clinical_studies", "design")
 
 
 def design_rank(design: pd.Series) -> pd.Series:
-    """Position of each design in the schema's evidence order (RCT first; meta-analyses last)."""
+    """Position of each design in the schema's evidence order (RCT first; meta-analyses last).
+
+    Parameters
+    ----------
+    design : Series
+        ``clinical_studies.design`` values; missing values stay missing.
+
+    Returns
+    -------
+    Series
+        Positions in :func:`design_order`, 0 first (nullable ``Int64``), with ``design``'s index.
+
+    Raises
+    ------
+    UnknownNameError
+        For a design outside the schema's vocabulary (the first, alphabetically).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> design_rank(pd.Series(["cohort", "RCT", None])).tolist()
+    [2, 0, <NA>]
+    """
     order = design_order()
     unknown = set(design.dropna()) - set(order)
     if unknown:
@@ -61,7 +112,24 @@ def design_rank(design: pd.Series) -> pd.Series:
 
 
 def primary(clinical: pd.DataFrame) -> pd.Series:
-    """Whether each study is a primary study (a ranked design), not one that pools others (a meta-analysis)."""
+    """Whether each study is a primary study (a ranked design), not one that pools others (a meta-analysis).
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection.
+
+    Returns
+    -------
+    Series of bool
+        True where ``design`` is in :func:`evidence_levels`, with ``clinical``'s index.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> int(primary(mscteach.load("clinical_studies")).sum())  # 17 studies, 2 of them meta-analyses
+    15
+    """
     return clinical["design"].isin(list(evidence_levels())).astype(bool)
 
 
@@ -75,6 +143,16 @@ def dose_shown(clinical: pd.DataFrame) -> pd.Series:
     misprints it, ``dose_as_published`` holds the dose the study's published
     report gives, and the two are shown together, so a misprint is never
     shown bare.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection; ``dose_as_published`` may be absent.
+
+    Returns
+    -------
+    Series
+        Named ``dose``, string dtype, with ``clinical``'s index; ``<NA>`` where no dose is given.
 
     Examples
     --------
@@ -92,9 +170,29 @@ def dose_shown(clinical: pd.DataFrame) -> pd.Series:
 def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
     """A compact view of clinical studies: one row per study, strongest designs first.
 
-    Columns: ``study`` (author year), ``disease``, ``cell_type``,
-    ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose`` (see
-    :func:`dose_shown`), ``follow_up_weeks``, ``ref_ids``.
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``study`` (author year), ``disease``, ``cell_type``,
+        ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose`` (see
+        :func:`dose_shown`), ``follow_up_weeks``, ``ref_ids``; sorted by design
+        (:func:`design_rank`), then year, then study, with a fresh index.
+
+    Raises
+    ------
+    UnknownNameError
+        For a design outside the schema's vocabulary.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> trial_overview(mscteach.load("clinical_studies"))["study"].head(3).tolist()
+    ['Shi 2012', 'Zhang 2012', 'Mohamadnejad 2013']
     """
     view = clinical.assign(study=clinical["first_author"] + " " + clinical["year"].astype(str),
                            dose=dose_shown(clinical), _rank=design_rank(clinical["design"]))
@@ -125,6 +223,13 @@ def check_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> pd.Da
     ------
     UnknownNameError
         If a condition is not one of the criteria.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> checked = check_exclusions(mscteach.load("exclusion_criteria"), ["Pregnancy or lactation"])
+    >>> checked.loc[checked["applies"], "criterion"].tolist()
+    ['Pregnancy or lactation']
     """
     names = criteria["criterion"].tolist()
     for condition in conditions:
@@ -140,6 +245,16 @@ def evidence_levels() -> dict[str, int]:
     The level is the design's position in ``clinical_studies.design``'s
     vocabulary, leaving out the designs the schema marks ``unranked``
     (meta-analyses, which pool other studies).
+
+    Returns
+    -------
+    dict of str to int
+        Design to level, strongest (1) first.
+
+    Examples
+    --------
+    >>> evidence_levels()
+    {'RCT': 1, 'non-randomised controlled': 2, 'cohort': 3, 'single-arm': 4, 'case report': 5}
     """
     unranked = set(field_schema("clinical_studies", "design").get("unranked", []))
     return {d: i for i, d in enumerate((d for d in design_order() if d not in unranked), start=1)}
@@ -157,10 +272,25 @@ def evidence_level(design: str) -> int | None:
     cohort > single-arm study > case report. Meta-analyses pool other studies
     and are ranked apart (see :func:`evidence_levels`).
 
+    Parameters
+    ----------
+    design : str
+        A ``clinical_studies.design`` value.
+
+    Returns
+    -------
+    int or None
+        The level, 1 strongest; None for a design the schema marks ``unranked``.
+
     Raises
     ------
     UnknownNameError
         For a design outside the schema's vocabulary.
+
+    Examples
+    --------
+    >>> evidence_level("cohort"), evidence_level("meta-analysis")
+    (3, None)
     """
     levels, order = evidence_levels(), design_order()
     if design not in order:
@@ -177,6 +307,35 @@ def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
     treated patients), ``short_follow_up`` (follow-up shorter than
     ``short_follow_up`` weeks) and ``flags`` (a readable summary). Unknown
     sizes or follow-up are flagged as unknown, never as fine.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection.
+    small_sample : int, default SMALL_SAMPLE (50)
+        Treated patients below which a study is flagged as small.
+    short_follow_up : int, default SHORT_FOLLOW_UP (52)
+        Weeks of follow-up below which a study is flagged as short.
+
+    Returns
+    -------
+    DataFrame
+        ``clinical``'s columns and the five above, sorted by level (meta-analyses
+        last), year and ``study_id``, with a fresh index. For meta-analyses
+        ``controlled`` is False, the two flag columns ``<NA>`` and ``flags``
+        "pools other studies".
+
+    Raises
+    ------
+    UnknownNameError
+        For a design outside the schema's vocabulary.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> table = evidence_table(mscteach.load("clinical_studies")).set_index("study_id")
+    >>> int(table.loc["lin2017", "evidence_level"]), table.loc["lin2017", "flags"]
+    (1, 'short follow-up (<52 weeks)')
     """
     table = clinical.copy()
     levels = evidence_levels()
@@ -216,12 +375,32 @@ def _flag(value: Any, yes: str, unknown: str) -> str:
 def reported_proportions(outcomes: pd.DataFrame, study_id: str, outcome: str) -> pd.Series:
     """A study's reported percentages for one outcome as proportions, indexed by ``arm_role``.
 
-    For example the 24-week survival of Lin 2017: ``control`` 0.556, ``treated`` 0.732.
+    Parameters
+    ----------
+    outcomes : DataFrame
+        The ``outcomes`` table.
+    study_id : str
+        The study, e.g. ``"lin2017"``.
+    outcome : str
+        The outcome, e.g. ``"survival"``.
+
+    Returns
+    -------
+    Series of float
+        ``percent / 100`` for each arm that reports one, indexed by ``arm_role``, in the table's order.
 
     Raises
     ------
     UnknownNameError
-        If the study reports no percentage for that outcome.
+        If the study reports no percentage for that outcome (listing the ones it does report).
+
+    Examples
+    --------
+    The 24-week survival of Lin 2017:
+
+    >>> import mscteach
+    >>> reported_proportions(mscteach.load("outcomes"), "lin2017", "survival").to_dict()
+    {'treated': 0.732, 'control': 0.556}
     """
     rows = outcomes[(outcomes["study_id"] == study_id) & (outcomes["outcome"] == outcome) & outcomes["percent"].notna()]
     if rows.empty:
@@ -233,8 +412,28 @@ def reported_proportions(outcomes: pd.DataFrame, study_id: str, outcome: str) ->
 def trials_against_target(clinical: pd.DataFrame, per_arm: int) -> pd.DataFrame:
     """Each controlled study's arm sizes beside the patients per arm a powered trial needs.
 
-    Returns ``study``, ``design``, ``n_treated``, ``n_control``, ``smaller_arm``
-    and ``share_of_target`` (smaller arm ÷ target, so 1.0 means powered).
+    A controlled study is a primary study (:func:`primary`) with a control arm size.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table, or a selection.
+    per_arm : int
+        The patients per arm a powered trial needs (e.g. from :func:`mscteach.stats.trial_size`).
+
+    Returns
+    -------
+    DataFrame
+        ``study``, ``design``, ``n_treated``, ``n_control``, ``smaller_arm``
+        and ``share_of_target`` (smaller arm ÷ target rounded to 2 decimals, so
+        1.0 means powered), smallest share first, with a fresh index.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> sizes = trials_against_target(mscteach.load("clinical_studies"), per_arm=93)
+    >>> sizes.loc[sizes["study"] == "Lin 2017", ["smaller_arm", "share_of_target"]].values.tolist()
+    [[54, 0.58]]
     """
     controlled = clinical[clinical["n_control"].notna() & primary(clinical)]
     view = controlled.assign(study=controlled["first_author"] + " " + controlled["year"].astype(str))

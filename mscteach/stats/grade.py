@@ -49,18 +49,68 @@ DECISIONS = {"not serious": 0, "serious": 1, "very serious": 2}
 FIRST_PASS = "Rule-based first pass (see mscteach.grade); the certainty is a judgement: check and override it."
 
 def certainty_symbols(level: str) -> str:
-    """GRADE's symbols for a certainty level: ⊕⊕⊕⊕ High ... ⊕◯◯◯ Very low."""
+    """GRADE's symbols for a certainty level: ⊕⊕⊕⊕ High ... ⊕◯◯◯ Very low.
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`LEVELS`: ``"Very low"``, ``"Low"``, ``"Moderate"``, ``"High"``.
+
+    Returns
+    -------
+    str
+        Four symbols, one filled circle (⊕) per level from Very low up, empty (◯) for the rest.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not one of :data:`LEVELS`.
+
+    Examples
+    --------
+    >>> certainty_symbols("Moderate"), certainty_symbols("Very low")
+    ('⊕⊕⊕◯', '⊕◯◯◯')
+    """
     filled = LEVELS.index(level) + 1
     return "⊕" * filled + "◯" * (4 - filled)
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
-    """A teacher's ``grade_overrides`` CSV, validated (Frictionless) before use.
+    """A teacher's ``grade_overrides`` CSV, validated before use.
+
+    The file is read by :func:`mscteach.data.read_user_table` against the
+    shipped ``grade_overrides`` Table Schema: exactly the columns
+    ``outcome``, ``domain``, ``decision``, ``reason``, every cell filled,
+    ``domain`` one of :data:`DOMAINS` and ``decision`` one of
+    :data:`DECISIONS`. Rows with every cell empty are skipped.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (UTF-8, with or without a byte-order mark).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``outcome``, ``domain``, ``decision``, ``reason`` (strings, object dtype), one row
+        per override in the file's order; pass it as ``overrides`` to :func:`summary_of_findings`.
 
     Raises
     ------
-    MscteachError
-        Naming the file, row and column of the first problems, with the allowed values.
+    DataValidationError
+        Listing every problem, each naming the file, row, field, value and the allowed values
+        (also when the file is missing, empty or not UTF-8). A subclass of
+        :class:`~mscteach.errors.MscteachError`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "grade_overrides.csv"
+    >>> _ = path.write_text("outcome,domain,decision,reason\\n"
+    ...                     "severe infection,risk of bias,serious,open-label trial\\n", encoding="utf-8")
+    >>> read_overrides(path)
+                outcome        domain decision            reason
+    0  severe infection  risk of bias  serious  open-label trial
     """
     rows = read_user_table(path, "grade_overrides", what="grade overrides")
     cols = ["outcome", "domain", "decision", "reason"]
@@ -88,18 +138,33 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
                         overrides: pd.DataFrame | None = None) -> pd.DataFrame:
     """A GRADE summary-of-findings table for the two-arm binary outcomes in the data.
 
+    Each outcome and time point is pooled with :func:`~mscteach.stats.meta_analysis`
+    (random effects, normal-approximation CI on the log-ratio scale, shown back on
+    the ratio scale) when two or more studies report it, or shown as the one
+    study's own ratio. The absolute effect applies the relative effect and its
+    CI to the control arms' pooled risk. The certainty follows the rules in
+    this module's introduction; which designs count as randomised is read
+    from the schema (:func:`mscteach.data.randomised_designs`, of the default
+    data folder).
+
     Parameters
     ----------
     outcomes, clinical : DataFrame
         The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
     disease : str, optional
         The question's population: studies of other diseases count as indirect.
-    measure, method : str
-        The relative effect (``"RR"`` or ``"OR"``) and the τ² estimator.
-    relative_risk_reduction : float
-        The effect the optimal information size is computed for (GRADE's default 0.25).
-    alpha, power : float
-        Of the optimal-information-size calculation.
+        By default (None), studies of several diseases pooled for one outcome do.
+    measure : {"RR", "OR"}, default "RR"
+        The relative effect: risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator of the random-effects model (see :func:`~mscteach.stats.meta_analysis`).
+    relative_risk_reduction : float, default 0.25
+        The effect the optimal information size is computed for (GRADE's default), in (0, 1).
+    alpha : float, default 0.05
+        1 - confidence level of the intervals, and the two-sided significance level of the
+        optimal-information-size calculation.
+    power : float, default 0.8
+        Of the optimal-information-size calculation (:func:`~mscteach.stats.trial_size`, both arms).
     overrides : DataFrame, optional
         From :func:`read_overrides`: (outcome, domain, decision, reason) rows that replace the rules' decision.
 
@@ -110,6 +175,22 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         ``n_control``, ``relative_effect``, ``control_risk_per_1000``, ``absolute_effect``,
         ``certainty`` (symbols and words), ``level``, a column per domain (its decision and why),
         ``reasons`` (every step down) and ``assessment`` (rule-based first pass, or with overrides).
+
+    Raises
+    ------
+    MscteachError
+        If ``relative_risk_reduction`` is not between 0 and 1, or (from the pooling) for
+        counts that cannot be pooled or an ``alpha`` outside (0, 1).
+    UnknownNameError
+        For an unknown ``measure``; for an unknown ``method`` only once an outcome has two or
+        more studies to pool.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> sof = summary_of_findings(mscteach.load("outcomes"), mscteach.load("clinical_studies"))
+    >>> sof.set_index("outcome").loc["severe infection", ["relative_effect", "certainty"]].tolist()
+    ['RR 0.48 (0.24 to 0.98)', '⊕⊕⊕◯ Moderate']
     """
     if not 0 < relative_risk_reduction < 1:
         raise MscteachError(f"relative_risk_reduction must be between 0 and 1, got {relative_risk_reduction!r}")

@@ -48,26 +48,58 @@ TIMEPOINT_NOT_STATED = "time point not stated"
 class MetaAnalysisResult:
     """A pooled estimate of a ratio measure from two-arm binary outcomes.
 
-    Estimates and confidence limits are on the ratio scale (``estimate``,
-    ``ci_low``, ``ci_high`` for the random-effects model; ``fixed_*`` for the
-    fixed-effect, inverse-variance model); ``log_estimate`` and ``se`` are on
-    the log scale. ``tau2`` is the between-study variance (never negative),
-    ``i2`` the share of variability due to heterogeneity in percent (0-100),
-    ``q`` and ``q_pvalue`` Cochran's Q test; ``k`` counts the studies pooled.
-    ``ci_method`` says how the random-effects interval was made (``"z"`` or
-    ``"hksj"``; ``se`` is the standard error that interval uses), and
-    ``pi_low``/``pi_high`` give the prediction interval for the effect in
-    a new study (NaN for fewer than three studies). ``alpha`` is 1 - the
-    confidence level of every interval (0.05: 95% intervals).
-
-    ``studies`` holds one row per study given, with its own effect and CI,
-    ``included`` (whether it was pooled), ``excluded_reason`` and its weights
-    (percent of the pooled studies; empty for a study left out).
+    Made by :func:`meta_analysis`; frozen. Estimates and confidence limits are
+    on the ratio scale, ``log_estimate`` and ``se`` on the log scale.
 
     When fewer than two studies carry information, nothing is pooled: the
     estimates are NaN and ``reason`` says why (``pooled`` is False).
-    ``warnings`` lists what a reader should know about a pooled result (for
-    example, studies of different diseases).
+
+    Parameters
+    ----------
+    measure : {"RR", "OR"}
+        The ratio pooled: risk ratio or odds ratio (treated vs control).
+    method : {"DL", "PM", "REML"}
+        The τ² estimator of the random-effects model.
+    k : int
+        The number of studies pooled (those with information on the ratio).
+    estimate, ci_low, ci_high : float
+        The random-effects estimate and its confidence limits (ratio scale).
+    log_estimate, se : float
+        The random-effects estimate on the log scale and the standard error the
+        interval uses (Wald, or Hartung-Knapp-Sidik-Jonkman for ``ci_method="hksj"``).
+    fixed_estimate, fixed_ci_low, fixed_ci_high : float
+        The fixed-effect (inverse-variance) estimate and its Wald limits (ratio scale).
+    fixed_log_estimate, fixed_se : float
+        The fixed-effect estimate and its standard error on the log scale.
+    tau2 : float
+        The between-study variance on the log scale (never negative).
+    i2 : float
+        The share of variability due to heterogeneity, in percent (0-100).
+    q, q_pvalue : float
+        Cochran's Q and its p-value (χ² with k - 1 degrees of freedom).
+    studies : DataFrame
+        One row per study given (see :func:`study_effects`), with ``weight_fixed`` and
+        ``weight_random`` in percent of the pooled studies (empty for a study left out).
+    continuity_correction : str
+        Which studies got 0.5 added to every cell, or ``"none needed"``.
+    excluded : tuple of (str, str), default ()
+        The studies left out, each with why.
+    reason : str, optional
+        Why there is no pooled estimate; None when there is one.
+    warnings : tuple of str, default ()
+        What a reader should know about a pooled result (e.g. studies of different diseases).
+    ci_method : {"z", "hksj"}, default "z"
+        How the random-effects interval was made: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
+    pi_low, pi_high : float, default NaN
+        The prediction interval for the effect in a new study (ratio scale; NaN for fewer
+        than three studies).
+    alpha : float, default 0.05
+        1 - the confidence level of every interval (0.05: 95% intervals).
+
+    Attributes
+    ----------
+    pooled : bool
+        Whether there is a pooled estimate (``reason`` is None).
     """
 
     measure: str
@@ -99,13 +131,42 @@ class MetaAnalysisResult:
 
     @property
     def pooled(self) -> bool:
-        """Whether there is a pooled estimate."""
+        """Whether there is a pooled estimate.
+
+        Returns
+        -------
+        bool
+            True unless fewer than two studies carried information (then ``reason`` says why).
+        """
         return self.reason is None
 
     def summary(self, lang: str | None = None) -> str:
         """One line: the random-effects estimate with its CI and heterogeneity, or why there is none.
 
-        ``lang`` is the language (default: the one figures are shown in, :mod:`mscteach.i18n`).
+        The confidence level shown is ``1 - alpha`` (95% for the default 0.05), for
+        the estimate's and the prediction interval alike.
+
+        Parameters
+        ----------
+        lang : str, optional
+            The language of the line; by default the one figures are shown in
+            (:func:`mscteach.i18n.language`).
+
+        Returns
+        -------
+        str
+            The ratio with its CI (marked HKSJ for a Hartung-Knapp-Sidik-Jonkman interval),
+            the number of studies, the τ² estimator, I² and τ², then the prediction interval
+            and the studies left out when there are any; or ``"No pooled ..."`` and why.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> table = pd.DataFrame([["A 2010", 9, 56, 18, 54], ["B 2012", 4, 40, 10, 41]], columns=BINARY_COLUMNS)
+        >>> meta_analysis(table).summary("en")
+        'RR 0.46 (95% CI 0.25-0.83), 2 studies, random effects (DL); I² = 0%, τ² = 0.000'
+        >>> meta_analysis(table.iloc[:1]).summary("en")
+        'No pooled RR: a pooled estimate needs at least two studies with information on the RR; 1 of 1 given'
         """
         if not self.pooled:
             reason = self.reason if (lang or i18n.language()) == "en" else \
@@ -144,6 +205,10 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
                   alpha: float = 0.05, ci: str = "z") -> MetaAnalysisResult:
     """Pool two-arm binary outcomes: inverse-variance fixed effect and random effects.
 
+    Each study's log risk ratio or log odds ratio (:func:`study_effects`) is
+    pooled on the log scale by :func:`pool`, and the estimates and limits are
+    taken back to the ratio scale.
+
     Parameters
     ----------
     table : DataFrame
@@ -152,15 +217,15 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         ``outcome``, ``timepoint`` and ``measure`` must hold one value across
         the rows (only like is pooled with like); a ``disease`` column with
         several values adds a warning.
-    measure : {"RR", "OR"}
+    measure : {"RR", "OR"}, default "RR"
         Risk ratio or odds ratio (treated vs control).
-    method : {"DL", "PM", "REML"}
+    method : {"DL", "PM", "REML"}, default "DL"
         Between-study variance estimator for the random-effects model:
         DerSimonian-Laird, Paule-Mandel or restricted maximum likelihood, all
         truncated at zero.
-    alpha : float
+    alpha : float, default 0.05
         1 - confidence level, in (0, 1).
-    ci : {"z", "hksj"}
+    ci : {"z", "hksj"}, default "z"
         The random-effects confidence interval: normal (Wald), or
         Hartung-Knapp-Sidik-Jonkman (see :func:`pool`).
 
@@ -177,7 +242,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         outside 0..n, an alpha outside (0, 1), or rows of different outcomes,
         time points or measures. The message names the study and the field.
     UnknownNameError
-        For an unknown measure or method.
+        For an unknown measure, method or ``ci``.
 
     Notes
     -----
@@ -196,6 +261,18 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
     statsmodels' ``combine_effects`` is not used for the pooling because it
     does not truncate the DerSimonian-Laird τ² at zero (it gives negative
     weights when Q < k - 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame([["A 2010", 9, 56, 18, 54], ["B 2012", 4, 40, 10, 41], ["C 2015", 12, 60, 15, 58]],
+    ...                      columns=BINARY_COLUMNS)
+    >>> result = meta_analysis(table)
+    >>> result.k, round(result.estimate, 3), round(result.ci_low, 3), round(result.ci_high, 3), result.tau2
+    (3, 0.577, 0.371, 0.899, 0.0)
+    >>> hksj = meta_analysis(table, ci="hksj")
+    >>> round(hksj.estimate, 3), round(hksj.ci_low, 2), round(hksj.ci_high, 2)  # same estimate, wider interval
+    (0.577, 0.26, 1.29)
     """
     if method not in METHODS:
         raise UnknownNameError("method", method, list(METHODS))
@@ -241,30 +318,50 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
 def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05) -> dict[str, Any]:
     """Inverse-variance pooling of estimates ``y`` with sampling variances ``v`` (on the analysis scale).
 
+    The fixed-effect estimate weights each study by 1/v; the random-effects
+    one by 1/(v + τ²), with τ² from DerSimonian-Laird, Paule-Mandel or REML
+    (Fisher scoring), truncated at zero.
+
     Parameters
     ----------
     y, v : array-like
         One estimate (e.g. a log risk ratio) and its variance per study; two or more studies.
-    method : {"DL", "PM", "REML"}
+    method : {"DL", "PM", "REML"}, default "DL"
         The τ² estimator (truncated at zero).
-    ci : {"z", "hksj"}
+    ci : {"z", "hksj"}, default "z"
         ``"z"``: μ ± z·SE with SE = √(1/Σw*). ``"hksj"``: the Hartung-Knapp-Sidik-Jonkman
         interval μ ± t(k-1)·SE_HK with SE_HK² = Σw*(y - μ)² / ((k - 1)·Σw*), not truncated
         (as metafor's ``test="knha"``).
-    alpha : float
-        1 - confidence level.
+    alpha : float, default 0.05
+        1 - confidence level, in (0, 1).
 
     Returns
     -------
     dict
         ``mu``, ``se`` (Wald), ``se_ci`` (the one the interval uses), ``ci_low``, ``ci_high``,
         ``pi_low``, ``pi_high``, ``mu_fixed``, ``se_fixed``, ``tau2``, ``q``, ``q_pvalue``,
-        ``i2``, and the weights ``w_fixed``, ``w_random``.
+        ``i2``, and the weights ``w_fixed``, ``w_random``, all on the scale of ``y``.
+
+    Raises
+    ------
+    MscteachError
+        For fewer than two estimates, ``y`` and ``v`` of different lengths, or an alpha outside (0, 1).
+    UnknownNameError
+        For an unknown ``method`` or ``ci``.
 
     Notes
     -----
     The prediction interval is Higgins, Thompson & Spiegelhalter (2009): μ ± t(k-2)·√(τ² + SE²)
     with the Wald SE, for k ≥ 3 (NaN otherwise). metafor's ``predict()`` uses other quantiles.
+
+    Examples
+    --------
+    Two estimates 1 apart with variance 0.1 each: Q = 5, so the DerSimonian-Laird
+    τ² is (Q - 1) / (Σw - Σw²/Σw) = 4 / 10.
+
+    >>> result = pool([0.0, 1.0], [0.1, 0.1])
+    >>> float(result["mu"]), float(result["tau2"]), float(result["q"]), float(result["i2"])
+    (0.5, 0.4, 5.0, 80.0)
     """
     from scipy import stats
 
@@ -372,6 +469,21 @@ def cumulative_meta_analysis(table: pd.DataFrame, order: str = "year", measure: 
     each step is :func:`meta_analysis` of the studies so far. A study with no
     information on the ratio is added but changes nothing.
 
+    Parameters
+    ----------
+    table : DataFrame
+        The columns :func:`meta_analysis` takes, and the ``order`` column.
+    order : str, default "year"
+        The column the studies are added in (ascending).
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator.
+    ci : {"z", "hksj"}, default "z"
+        The random-effects interval: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
+    alpha : float, default 0.05
+        1 - confidence level.
+
     Returns
     -------
     DataFrame
@@ -382,7 +494,21 @@ def cumulative_meta_analysis(table: pd.DataFrame, order: str = "year", measure: 
     Raises
     ------
     MscteachError
-        If ``order`` is not a column of the table.
+        If ``order`` is not a column of the table, or (from :func:`meta_analysis`) for counts
+        that cannot be pooled or an alpha outside (0, 1).
+    UnknownNameError
+        For an unknown measure, method or ``ci``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame([["C 2015", 12, 60, 15, 58, 2015], ["A 2010", 9, 56, 18, 54, 2010],
+    ...                       ["B 2012", 4, 40, 10, 41, 2012]], columns=[*BINARY_COLUMNS, "year"])
+    >>> cumulative_meta_analysis(table)[["study", "k", "estimate"]].round(3)
+        study  k  estimate
+    0  A 2010  1     0.482
+    1  B 2012  2     0.459
+    2  C 2015  3     0.577
     """
     if order not in table.columns:
         raise MscteachError(f"cannot order studies by {order!r}: the table's columns are {', '.join(table.columns)}")
@@ -417,6 +543,33 @@ def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05)
     continuity correction), ``included`` and ``excluded_reason``: a study with
     no events in either arm (or events in every patient of both arms) has no
     ratio, so its effect columns are empty and the reason says why.
+
+    ``log_effect`` and ``se`` are on the log scale (statsmodels'
+    ``effectsize_2proportions``); ``effect`` and its Wald CI on the ratio scale.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per study with ``study``, ``events_treated``, ``n_treated``,
+        ``events_control``, ``n_control`` (whole numbers, events within 0..n, n at least 1).
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio (treated vs control).
+    alpha : float, default 0.05
+        1 - confidence level of each study's CI.
+
+    Returns
+    -------
+    DataFrame
+        The count columns, then the table's other columns, then the columns above; one row
+        per study in the table's order, with a fresh index.
+
+    Raises
+    ------
+    MscteachError
+        For a missing column or count, a count that is not a whole number, an arm with no
+        patients, events outside 0..n, or an alpha outside (0, 1). The message names the study.
+    UnknownNameError
+        For an unknown measure.
 
     Examples
     --------
@@ -481,9 +634,42 @@ def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
 def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> pd.DataFrame:
     """Sensitivity analysis: the pooled estimate with each study left out in turn.
 
-    Returns one row per omitted study with ``omitted``, ``estimate``,
-    ``ci_low``, ``ci_high``, ``i2``, ``tau2`` and ``reason`` (why a subset
-    could not be pooled; empty when it was). Needs at least three studies.
+    Each subset is pooled by :func:`meta_analysis` (random effects, normal 95%
+    CI, on the ratio scale). Columns other than the counts are not used.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The count columns :func:`meta_analysis` takes; three or more studies.
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator.
+
+    Returns
+    -------
+    DataFrame
+        One row per omitted study with ``omitted``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``i2``, ``tau2`` and ``reason`` (why a subset could not be
+        pooled; empty when it was).
+
+    Raises
+    ------
+    MscteachError
+        For fewer than three studies, or counts that cannot be pooled.
+    UnknownNameError
+        For an unknown measure or method.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame([["A 2010", 9, 56, 18, 54], ["B 2012", 4, 40, 10, 41], ["C 2015", 12, 60, 15, 58]],
+    ...                      columns=BINARY_COLUMNS)
+    >>> leave_one_out(table)[["omitted", "estimate"]].round(3)
+      omitted  estimate
+    0  A 2010     0.648
+    1  B 2012     0.619
+    2  C 2015     0.459
     """
     data = _binary_table(table)
     if len(data) < 3:
@@ -503,6 +689,32 @@ def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFr
     for both a treated and a control arm, with ``outcome``, ``timepoint``,
     ``study`` (author year), ``study_id`` and ``disease`` besides the count
     columns.
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        The ``outcomes`` table (or a selection): rows with ``outcome_type`` binary
+        and both ``events`` and ``total`` are used; ``arm_role`` says treated or control.
+    clinical : DataFrame
+        The ``clinical_studies`` table, for each study's ``first_author``, ``year`` and ``disease``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``outcome``, ``timepoint`` (:data:`TIMEPOINT_NOT_STATED` when empty),
+        ``study_id``, then :data:`BINARY_COLUMNS`, then ``disease``; in the order the
+        treated arms appear in ``outcomes``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> clinical = pd.DataFrame([{"study_id": "lin2017", "first_author": "Lin", "year": 2017, "disease": "ACLF"}])
+    >>> outcomes = pd.DataFrame({"study_id": "lin2017", "outcome": "severe infection", "timepoint": None,
+    ...                          "outcome_type": "binary", "arm_role": ["treated", "control"],
+    ...                          "events": [9, 18], "total": [56, 54]})
+    >>> print(binary_outcomes(outcomes, clinical)[["timepoint", *BINARY_COLUMNS]].to_string())
+                   timepoint     study  events_treated  n_treated  events_control  n_control
+    0  time point not stated  Lin 2017               9         56              18         54
     """
     binary = outcomes[(outcomes["outcome_type"] == "binary") & outcomes["events"].notna() & outcomes["total"].notna()]
     binary = binary.assign(timepoint=binary["timepoint"].fillna(TIMEPOINT_NOT_STATED))

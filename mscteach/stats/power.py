@@ -18,12 +18,12 @@ def trial_size(p_control: float, p_treatment: float, alpha: float = 0.05, power:
     Parameters
     ----------
     p_control, p_treatment : float
-        Expected proportion with the outcome (e.g. survival) in each arm, in (0, 1).
-    alpha : float
-        Two-sided significance level.
-    power : float
-        Probability of detecting the difference if it is real.
-    ratio : float
+        Expected proportion with the outcome (e.g. survival) in each arm, in (0, 1); not equal.
+    alpha : float, default 0.05
+        Two-sided significance level, in (0, 1).
+    power : float, default 0.8
+        Probability of detecting the difference if it is real, in (0, 1).
+    ratio : float, default 1.0
         Patients in the treated arm per patient in the control arm.
 
     Returns
@@ -36,6 +36,15 @@ def trial_size(p_control: float, p_treatment: float, alpha: float = 0.05, power:
     ------
     MscteachError
         If a proportion is outside (0, 1), the two are equal, or alpha/power are out of range.
+
+    Examples
+    --------
+    Survival of 50% without treatment, 70% hoped for with it:
+
+    >>> trial_size(0.5, 0.7)
+    93
+    >>> trial_size(0.5, 0.7, ratio=2)  # control arm; the treated arm needs 140
+    70
     """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
