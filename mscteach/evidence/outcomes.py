@@ -4,9 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import i18n
-from ..i18n import say
+from ..i18n import say, say_n
 from ..stats import TIMEPOINT_NOT_STATED, MetaAnalysisResult, binary_outcomes, meta_analysis
-from .words import plural
 
 __all__ = ["pool_outcomes", "poolability_statement", "poolable_outcomes", "pooling_overview"]
 
@@ -150,16 +149,16 @@ def poolability_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, lang: 
                    "treated and a control arm.", lang)
     separator = say("; ", lang)
     if pooled.empty:
-        listed = separator.join(say("{outcome}: {studies} {study_word}", lang,
-                                    outcome=_outcome_label(r.outcome, r.timepoint, lang), studies=r.studies,
-                                    study_word=plural(r.studies, "study", "studies")) for r in overview.itertuples())
+        listed = separator.join(say_n("{outcome}: {n} study", "{outcome}: {n} studies", r.studies, lang,
+                                      outcome=_outcome_label(r.outcome, r.timepoint, lang))
+                                for r in overview.itertuples())
         return say("**Nothing can be pooled**: a pooled estimate needs the same outcome, at the same time point, "
                    "counted as events out of patients in both arms by at least two studies with events. "
                    "Outcomes reported that way: {listed}.", lang, listed=listed)
     listed = separator.join(f"{_outcome_label(r.outcome, r.timepoint, lang)}: {r.result}"
                             for r in pooled.itertuples())
-    return say("**{n} {outcome_word} can be pooled**: {listed}.", lang, n=len(pooled),
-               outcome_word=plural(len(pooled), "outcome", "outcomes"), listed=listed)
+    return say_n("**{n} outcome can be pooled**: {listed}.", "**{n} outcomes can be pooled**: {listed}.", len(pooled),
+                 lang, listed=listed)
 
 
 def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str:
