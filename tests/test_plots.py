@@ -204,3 +204,12 @@ def test_the_package_offers_every_figure_by_the_name_chapters_and_widgets_use():
     assert set(plots.__all__) == used
     for name in used - {"PALETTE"}:
         assert getattr(plots, name).__annotations__["return"] in ("Figure", MplFigure), name
+
+
+def test_registered_trials_figure_says_when_there_are_none():
+    import pandas as pd
+
+    columns = ["registry_id", "status", "phase_registered", "start_date", "enrolment", "enrolment_type"]
+    fig = plots.registered_trials_figure(pd.DataFrame(columns=columns))
+    assert [" ".join(x.get_text() for x in ax.texts) for ax in fig.axes] == ["No registered trials"] * 3
+    assert fig.get_suptitle().endswith("(0)")

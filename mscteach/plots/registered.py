@@ -20,7 +20,8 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
     trials : DataFrame
         :func:`mscteach.registry.registered_trials`, all of it or a
         selection; each panel is :func:`mscteach.evidence.registered_counts`
-        by one of :data:`mscteach.evidence.REGISTERED_BY`.
+        by one of :data:`mscteach.evidence.REGISTERED_BY`. With no rows each
+        panel says so.
 
     Returns
     -------
@@ -38,13 +39,14 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
             ax.bar(counts["label"], counts["trials"], color=colour)
             ax.tick_params(axis="x", labelrotation=90, labelsize=9)
             ax.set_ylabel("trials")
+            ax.yaxis.get_major_locator().set_params(integer=True)
         else:
             y = np.arange(len(counts))[::-1]
             ax.barh(y, counts["trials"], color=colour)
             ax.set_yticks(y, counts["label"], fontsize=9)
             ax.set_xlabel("trials")
+            ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_title(f"by {by}", fontsize=10)
-        (ax.yaxis if by == "start year" else ax.xaxis).get_major_locator().set_params(integer=True)
         sns.despine(ax=ax)
     fig.suptitle(f"Registered trials of cell therapies in liver disease ({len(trials)})")
     return fig
