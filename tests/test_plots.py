@@ -213,3 +213,17 @@ def test_registered_trials_figure_says_when_there_are_none():
     fig = plots.registered_trials_figure(pd.DataFrame(columns=columns))
     assert [" ".join(x.get_text() for x in ax.texts) for ax in fig.axes] == ["No registered trials"] * 3
     assert fig.get_suptitle().endswith("(0)")
+
+
+def test_forest_plot_states_the_confidence_level_the_meta_analysis_used():
+    import pandas as pd
+
+    from mscteach import stats
+
+    table = pd.DataFrame({"study": ["A", "B", "C"], "events_treated": [3, 5, 2], "n_treated": [20, 30, 15],
+                          "events_control": [6, 9, 3], "n_control": [20, 30, 15]})
+    for alpha, level in ((0.05, "95%"), (0.1, "90%")):
+        ax = plots.forest_plot(stats.meta_analysis(table, alpha=alpha)).axes[0]
+        texts = [x.get_text() for x in ax.texts] + [x.get_text() for x in ax.get_yticklabels()]
+        assert f"RR [{level} CI]  weight" in texts and f"{level} prediction interval" in texts
+        assert not any(other in text for text in texts for other in {"95%", "90%"} - {level})

@@ -17,10 +17,10 @@ def forest_plot(result, title: str | None = None) -> Figure:
     """Forest plot of a meta-analysis.
 
     One row per pooled study: a square sized by its random-effects weight and
-    its 95% CI; the pooled random-effects (and fixed-effect) diamonds at the
-    bottom, with the 95% prediction interval (three or more studies) as a bar
-    on its own row; a line of no effect at 1; a log axis; and the numbers at
-    the right.
+    its confidence interval; the pooled random-effects (and fixed-effect)
+    diamonds at the bottom, with the prediction interval (three or more
+    studies) as a bar on its own row; a line of no effect at 1; a log axis; and the numbers at
+    the right. The intervals' level is the result's (95% for ``alpha`` 0.05).
     Studies left out of the pooling are named under the axis with the reason;
     a result with no pooled estimate draws no diamond and says why.
 
@@ -50,6 +50,7 @@ def forest_plot(result, title: str | None = None) -> Figure:
     """
     studies = result.studies[result.studies["included"]].reset_index(drop=True)
     k = len(studies)
+    level = f"{100 * (1 - result.alpha):g}%"
     fig = new_figure(0.42 * (k + 3) + 1.3 + 0.25 * len(result.excluded))
     ax = fig.subplots()
     y = np.arange(k)[::-1] + 2.5
@@ -76,7 +77,7 @@ def forest_plot(result, title: str | None = None) -> Figure:
             ax.vlines([result.pi_low, result.pi_high], 0.8, 1.1, color=PALETTE[3], lw=1.5, zorder=3)
             ax.annotate(f"[{result.pi_low:.2f}, {result.pi_high:.2f}]", (1.02, 0.95),
                         xycoords=("axes fraction", "data"), va="center", fontsize=9, family="monospace")
-            labels.append("95% prediction interval")
+            labels.append(f"{level} prediction interval")
             ticks.append(0.95)
     else:
         ax.annotate(textwrap.fill(f"No pooled estimate: {result.reason}", 90), (0.5, 0.6),
@@ -91,7 +92,7 @@ def forest_plot(result, title: str | None = None) -> Figure:
         xlabel += "\n" + "\n".join(f"Left out: {s} ({why})" for s, why in result.excluded)
     ax.set_xlabel(xlabel)
     ax.set_title(title or textwrap.fill(f"Forest plot: {result.summary()}", 100), fontsize=10)
-    ax.annotate(f"{result.measure} [95% CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
+    ax.annotate(f"{result.measure} [{level} CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
                 xycoords=("axes fraction", "data"), fontsize=9, weight="bold")
     sns.despine(ax=ax, left=True)
     return fig
