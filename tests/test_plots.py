@@ -5,7 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import mscteach
-from mscteach import analysis, plots
+from mscteach import evidence, plots
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,13 @@ def t():
 def _figures(t, trials, animals):
     mech = t["mechanisms"]
     return {
-        "timeline": plots.timeline_figure(analysis.timeline_between(t["timeline"])),
+        "timeline": plots.timeline_figure(evidence.timeline_between(t["timeline"])),
         "reference_years": plots.reference_years_figure(t["references"], [7, 8]),
         "stance": plots.evidence_stance_figure(t["differentiation"]),
-        "sources": plots.studies_per_source_figure(analysis.studies_per_source(trials, animals)),
-        "heatmap": plots.mediator_target_heatmap(analysis.mediator_target_matrix(mech)),
+        "sources": plots.studies_per_source_figure(evidence.studies_per_source(trials, animals)),
+        "heatmap": plots.mediator_target_heatmap(evidence.mediator_target_matrix(mech)),
         "targets": plots.mechanism_targets_figure(mech, ["innate immunity", "adaptive immunity"]),
-        "ecm": plots.ecm_balance_figure(analysis.ecm_balance(), 4),
+        "ecm": plots.ecm_balance_figure(evidence.ecm_balance(), 4),
         "outcome_heatmap": plots.outcome_heatmap(animals),
         "outcomes": plots.outcomes_by_disease_figure(animals),
         "sample_size": plots.sample_size_figure(trials),
@@ -66,13 +66,13 @@ def test_dose_figure_uses_a_log_axis_and_counts_studies_without_a_dose(t):
 
 
 def test_sample_size_bars_match_the_data(t):
-    fig = plots.sample_size_figure(analysis.choose(t["clinical_studies"], study_id="lin2017"))
+    fig = plots.sample_size_figure(evidence.choose(t["clinical_studies"], study_id="lin2017"))
     widths = sorted(round(p.get_width()) for p in fig.axes[0].patches)
     assert widths == [54, 56]
 
 
 def test_ecm_figure_is_labelled_as_illustrative():
-    fig = plots.ecm_balance_figure(analysis.ecm_balance())
+    fig = plots.ecm_balance_figure(evidence.ecm_balance())
     assert "not fitted to data" in fig.axes[0].get_title()
 
 
@@ -124,7 +124,7 @@ def test_mechanism_targets_match_a_crosstab_of_the_review_data(t):
 
 
 def test_figure_text_is_computed_from_the_arguments(t):
-    comparison = analysis.trials_against_target(t["clinical_studies"], 200)
+    comparison = evidence.trials_against_target(t["clinical_studies"], 200)
     fig = plots.trial_size_figure(comparison, 200, 0.5, 0.6, power=0.9, alpha=0.01)
     title = fig.axes[0].get_title()
     assert "90% power" in title and "α = 0.01" in title and "50.0% vs 60.0%" in title
@@ -156,3 +156,74 @@ def test_the_dose_figure_marks_doses_taken_from_published_sources(t):
     labels = [x.get_text() for x in fig.axes[0].get_yticklabels()]
     assert "Lin 2017 † (BM-MSC)" in labels and "Shi 2012 (UC-MSC)" in labels  # Shi's dose is the review's
     assert "† dose from the study's published report" in fig.axes[0].get_xlabel()
+
+
+# ------------------------------------------------------------------ outcome colours come from the schema
+def test_an_outcome_the_colours_do_not_know_still_gets_its_bar():
+    import pandas as pd
+
+    animal = pd.DataFrame({"disease": ["ALF", "ALF", "HCC", "HCC"], "outcome": ["benefit", "unclear", "unclear", "harm"]})
+    ax = plots.outcomes_by_disease_figure(animal).axes[0]
+    drawn = _bars(ax)
+    assert drawn[("ALF", "unclear")] == 1 and drawn[("HCC", "unclear")] == 1
+    assert sum(drawn.values()) == len(animal)
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert legend == ["benefit", "harm", "unclear"]  # the schema's outcomes first, in its order
+    colours = {c.get_label(): c.patches[0].get_facecolor() for c in ax.containers}
+    assert len(set(colours.values())) == 3  # the unknown outcome is not drawn in another outcome's colour
+
+
+def test_outcome_colours_follow_the_schema(data_copy, monkeypatch):
+    import json
+
+    from mscteach.plots.common import outcome_colours
+
+    shipped = outcome_colours()
+    assert list(shipped) == mscteach.vocabulary("animal_studies", "outcome")
+    descriptor_path = data_copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    animal = next(r for r in descriptor["resources"] if r["name"] == "animal_studies")
+    outcome = next(f for f in animal["schema"]["fields"] if f["name"] == "outcome")
+    outcome["constraints"]["enum"].insert(1, "unclear")
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setenv(mscteach.ENV_VAR, str(data_copy))
+    extended = outcome_colours()
+    assert list(extended) == ["benefit", "unclear", "harm", "mixed", "neutral"]
+    assert all(extended[o] == shipped[o] for o in shipped)  # today's outcomes keep their colours
+    assert extended["unclear"] not in shipped.values()
+
+
+def test_the_package_offers_every_figure_by_the_name_chapters_and_widgets_use():
+    from matplotlib.figure import Figure as MplFigure
+
+    used = {"PALETTE", "challenges_figure", "cumulative_figure", "design_disease_heatmap", "dose_figure",
+            "ecm_balance_figure", "evidence_stance_figure", "evidence_map_figure", "follow_up_figure", "forest_plot",
+            "mechanism_targets_figure", "mediator_target_heatmap", "outcome_heatmap", "outcomes_by_disease_figure",
+            "reference_years_figure", "registered_target_figure", "registered_trials_figure", "sample_size_figure",
+            "studies_per_source_figure", "timeline_figure", "trial_size_figure"}
+    assert set(plots.__all__) == used
+    for name in used - {"PALETTE"}:
+        assert getattr(plots, name).__annotations__["return"] in ("Figure", MplFigure), name
+
+
+def test_registered_trials_figure_says_when_there_are_none():
+    import pandas as pd
+
+    columns = ["registry_id", "status", "phase_registered", "start_date", "enrolment", "enrolment_type"]
+    fig = plots.registered_trials_figure(pd.DataFrame(columns=columns))
+    assert [" ".join(x.get_text() for x in ax.texts) for ax in fig.axes] == ["No registered trials"] * 3
+    assert fig.get_suptitle().endswith("(0)")
+
+
+def test_forest_plot_states_the_confidence_level_the_meta_analysis_used():
+    import pandas as pd
+
+    from mscteach import stats
+
+    table = pd.DataFrame({"study": ["A", "B", "C"], "events_treated": [3, 5, 2], "n_treated": [20, 30, 15],
+                          "events_control": [6, 9, 3], "n_control": [20, 30, 15]})
+    for alpha, level in ((0.05, "95%"), (0.1, "90%")):
+        ax = plots.forest_plot(stats.meta_analysis(table, alpha=alpha)).axes[0]
+        texts = [x.get_text() for x in ax.texts] + [x.get_text() for x in ax.get_yticklabels()]
+        assert f"RR [{level} CI]  weight" in texts and f"{level} prediction interval" in texts
+        assert not any(other in text for text in texts for other in {"95%", "90%"} - {level})

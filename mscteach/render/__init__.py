@@ -18,13 +18,39 @@ __all__ = ["environment", "loader", "render", "template_source"]
 
 
 def template_source(name: str) -> str | None:
-    """The text of the shipped template ``name`` (None if there is no such template)."""
+    """The text of the shipped template ``name`` (None if there is no such template).
+
+    Parameters
+    ----------
+    name : str
+        A file name in the package's ``templates`` folder, e.g.
+        ``"paragraph.html.j2"``.
+
+    Returns
+    -------
+    str or None
+        The template's text, or None (Jinja2's :class:`~jinja2.FunctionLoader`
+        then raises :class:`~jinja2.TemplateNotFound`).
+
+    Examples
+    --------
+    >>> template_source("paragraph.html.j2")
+    '<p>{{ text }}</p>\\n'
+    >>> template_source("no such template") is None
+    True
+    """
     path = importlib.resources.files(__name__).joinpath("templates", name)
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def loader() -> jinja2.BaseLoader:
-    """A Jinja2 loader for the shipped templates (nbconvert's exporter takes it as an extra loader)."""
+    """A Jinja2 loader for the shipped templates (nbconvert's exporter takes it as an extra loader).
+
+    Returns
+    -------
+    jinja2.BaseLoader
+        A :class:`~jinja2.FunctionLoader` over :func:`template_source`.
+    """
     import jinja2
 
     return jinja2.FunctionLoader(template_source)
@@ -32,14 +58,49 @@ def loader() -> jinja2.BaseLoader:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The package's template environment: autoescaped, templates from :func:`template_source`."""
+    """The package's template environment: autoescaped, templates from :func:`template_source`.
+
+    Returns
+    -------
+    jinja2.Environment
+        One environment for the process (cached): autoescaped, with
+        :class:`~jinja2.StrictUndefined` (a value a template uses but is not
+        given raises instead of showing as empty).
+    """
     import jinja2
 
     return jinja2.Environment(loader=loader(), autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def render(template: str, /, **values: Any) -> str:
-    """Fill the shipped ``template`` (e.g. ``"paragraph.html.j2"``) with ``values``; the result is markup."""
+    """Fill the shipped ``template`` (e.g. ``"paragraph.html.j2"``) with ``values``; the result is markup.
+
+    Parameters
+    ----------
+    template : str
+        The name of a shipped template (positional only).
+    **values
+        The values the template uses; each is escaped unless it is
+        :class:`~markupsafe.Markup`.
+
+    Returns
+    -------
+    markupsafe.Markup
+        The filled template (a str subclass that later templates do not
+        escape again).
+
+    Raises
+    ------
+    jinja2.TemplateNotFound
+        If no template has that name.
+    jinja2.UndefinedError
+        If the template uses a value not given.
+
+    Examples
+    --------
+    >>> render("paragraph.html.j2", text="ALT fell to <ULN")
+    Markup('<p>ALT fell to &lt;ULN</p>')
+    """
     from markupsafe import Markup
 
     return Markup(environment().get_template(template).render(**values))

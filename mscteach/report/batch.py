@@ -18,7 +18,17 @@ __all__ = ["BatchResult", "write_batch"]
 
 @dataclass
 class BatchResult:
-    """Where a batch wrote its briefs and which failed."""
+    """Where a batch wrote its briefs and which failed.
+
+    Parameters
+    ----------
+    written : list of Path, optional
+        The HTML file of every brief written (sorted), also when only its
+        JSON or PDF was kept.
+    failed : list of tuple of (str, str), optional
+        ``(html file, error message)`` for every brief whose run failed
+        (sorted).
+    """
 
     written: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -41,6 +51,48 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     Every parameter set is validated before any kernel starts; one bad set
     stops the batch with a :class:`ReportParameterError` naming it. PDFs are
     printed after the kernels are done, by one headless Chromium for the batch.
+
+    Parameters
+    ----------
+    grid : iterable of mapping of str to object
+        One parameter set per brief (:func:`~mscteach.report.expand_grid`,
+        :func:`~mscteach.report.read_grid`). Each brief's files are named by
+        :func:`~mscteach.report.report_name` of its set as given.
+    out_dir : Path
+        The folder for the briefs (made if needed).
+    jobs : int, default 2
+        Briefs run at once, in worker processes (at least 1).
+    progress : bool, default True
+        Show a progress bar.
+    data : Path, optional
+        The data folder (default: the one in use, ``$MSCTEACH_DATA_DIR`` or
+        the packaged data).
+    formats : iterable of str, default ("html", "json")
+        Which files to write for each brief
+        (:func:`~mscteach.report.writers.check_formats`); with ``"pdf"`` and
+        without ``"html"`` the HTML is written for printing, then removed.
+    paper : {"A4", "Letter"}, default "A4"
+        The PDFs' paper size.
+
+    Returns
+    -------
+    BatchResult
+        The briefs written and those that failed; a failed brief (its
+        template failed or its files could not be written) does not stop
+        the others.
+
+    Raises
+    ------
+    ReportParameterError
+        Before any kernel starts, for a bad parameter set ("brief N of the
+        grid: ...").
+    ReportOutputError
+        Before any kernel starts, for an unknown format or paper size, or PDF
+        without a printer.
+    MscteachError
+        Before any kernel starts, for an empty grid, ``jobs`` below 1, two
+        sets with the same file name, or a folder that cannot be written to;
+        afterwards if the PDFs cannot be printed.
     """
     from tqdm.auto import tqdm
 

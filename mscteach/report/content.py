@@ -23,7 +23,44 @@ __all__ = ["EvidenceBrief", "evidence_brief", "generated_at", "load_brief", "pla
 
 @dataclass
 class EvidenceBrief:
-    """Everything an evidence brief shows, computed from the data for one set of parameters."""
+    """Everything an evidence brief shows, computed from the data for one set of parameters.
+
+    Made by :func:`evidence_brief`; the tables keep the data's columns.
+
+    Parameters
+    ----------
+    parameters : dict of str to object
+        The checked parameters (:func:`~mscteach.report.check_parameters`).
+    clinical : DataFrame
+        The matching clinical studies, with their evidence levels and flags.
+    animal : DataFrame
+        The related preclinical studies (none if they were left out).
+    mechanisms : DataFrame
+        The mechanisms the review relates to the disease.
+    effects : DataFrame
+        Per-study risk ratios of the binary outcomes (``effect``, ``ci_low``,
+        ``ci_high``, ``corrected``, ``included``, ``excluded_reason``).
+    pooled : dict, optional
+        JSON-ready pooled estimates by "outcome (timepoint)", for every
+        outcome and timepoint with at least two studies.
+    pooled_results : list, optional
+        ``(outcome, timepoint, MetaAnalysisResult)`` for the same analyses.
+    challenges : DataFrame, optional
+        The review's challenges (every row: the brief picks the caveats).
+    references : DataFrame, optional
+        The references the shown tables cite.
+    poolability : str, optional
+        Which outcomes can be pooled, as a sentence with ``**bold**`` parts.
+    findings : DataFrame, optional
+        The GRADE summary of findings (:func:`mscteach.stats.summary_of_findings`).
+    preclinical_note : str, optional
+        Why the preclinical studies shown used other cells (English only).
+    registered : DataFrame or None, optional
+        Registered trials matching the disease and cells; None when no
+        registry export was imported into the data folder.
+    registered_on : str, optional
+        When the registry export was imported ("" without one).
+    """
 
     parameters: dict[str, Any]
     clinical: pd.DataFrame
@@ -48,6 +85,13 @@ class EvidenceBrief:
 
     @property
     def counts(self) -> dict[str, Any]:
+        """How many studies and patients answer the question.
+
+        A dict with ``clinical_studies``, ``patients_treated`` and
+        ``patients_total`` (both over primary studies only, a missing count
+        as 0), ``designs`` (studies by design, sorted by design) and
+        ``preclinical_studies``.
+        """
         primary = self.clinical[evidence.primary(self.clinical)]
         return {
             "clinical_studies": int(len(self.clinical)),
@@ -58,7 +102,18 @@ class EvidenceBrief:
         }
 
     def summary(self) -> dict[str, Any]:
-        """A JSON-ready summary: parameters, counts, study ids, pooled estimates, references."""
+        """A JSON-ready summary: parameters, counts, study ids, pooled estimates, references.
+
+        Returns
+        -------
+        dict of str to object
+            ``parameters``, ``counts``, ``clinical_study_ids``,
+            ``preclinical_study_ids``, ``per_study_effects`` (risk ratios to 4
+            decimals, or None with the reason), ``pooled``,
+            ``summary_of_findings``, ``registered_trials`` (None without a
+            registry export), ``reference_ids`` and ``source`` (the review).
+            Ready for :func:`json.dumps` (:func:`~mscteach.report.write_brief` writes it so).
+        """
         return {
             "parameters": self.parameters,
             "counts": self.counts,
@@ -90,8 +145,37 @@ class EvidenceBrief:
 def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> EvidenceBrief:
     """Compute the content of an evidence brief (validating the parameters first).
 
-    ``data`` is the data folder (default: the one in use, ``$MSCTEACH_DATA_DIR``
-    or the packaged data).
+    A pure function of the data and the parameters: the parent process calls
+    it once, and the template's kernel displays what it returns.
+
+    Parameters
+    ----------
+    parameters : mapping of str to object
+        Report parameters, as :func:`~mscteach.report.check_parameters`
+        takes them (missing ones take their defaults).
+    data : Path, optional
+        The data folder (default: the one in use, ``$MSCTEACH_DATA_DIR`` or
+        the packaged data).
+
+    Returns
+    -------
+    EvidenceBrief
+        The studies matching the question (clinical studies by disease,
+        cells, origin, design and years; preclinical ones by the related
+        models, years and, where any match, the same cells), their effects,
+        pooled estimates, GRADE findings, caveats, references and registered
+        trials.
+
+    Raises
+    ------
+    ReportParameterError
+        For a bad parameter (:func:`~mscteach.report.check_parameters`).
+
+    Examples
+    --------
+    >>> brief = evidence_brief({"disease": "ACLF", "design": "RCT"})
+    >>> brief.counts["clinical_studies"], brief.counts["designs"]
+    (2, {'RCT': 2})
     """
     p = check_parameters(parameters, data)
     every_study, every_outcome = load("clinical_studies", data), load("outcomes", data)
@@ -153,7 +237,28 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
 
 
 def plain_language(brief: EvidenceBrief) -> str:
-    """What the evidence means, in plain words, generated from the brief's own numbers."""
+    """What the evidence means, in plain words, generated from the brief's own numbers.
+
+    Parameters
+    ----------
+    brief : EvidenceBrief
+        A computed brief; its language is the brief's.
+
+    Returns
+    -------
+    str
+        Plain text: how many studies, patients and randomised trials; for
+        each rated outcome its absolute effect and certainty; whether
+        anything could be pooled; and a closing caution.
+
+    Examples
+    --------
+    >>> print(plain_language(evidence_brief({"disease": "NAFLD"})))
+    1 clinical study matches this question, with 7 patients given cells; none are randomised trials.
+    No study reports an outcome counted in both arms, so no effect can be estimated. No outcome could
+    be pooled across studies. Small, short and often uncontrolled studies cannot show that the therapy
+    works: treat these results as preliminary.
+    """
     plural, lang = evidence.plural, brief.lang
     c = brief.counts
     if not c["clinical_studies"]:
@@ -190,19 +295,46 @@ def plain_language(brief: EvidenceBrief) -> str:
 
 
 def generated_at() -> str:
-    """When a brief is generated (UTC, to the minute)."""
+    """When a brief is generated (UTC, to the minute).
+
+    Returns
+    -------
+    str
+        The current time as ``"YYYY-MM-DD HH:MM UTC"``.
+    """
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def save_brief(brief: EvidenceBrief, path: Path) -> None:
-    """Keep a computed brief for the template's kernel (a file in the run's own temporary folder)."""
+    """Keep a computed brief for the template's kernel (a file in the run's own temporary folder).
+
+    Parameters
+    ----------
+    brief : EvidenceBrief
+        The brief to keep.
+    path : Path
+        The file to write (a pickle; replaced if it exists).
+    """
     import pickle
 
     Path(path).write_bytes(pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load_brief(path: Path | str) -> EvidenceBrief:
-    """The brief :func:`save_brief` kept (trusted: written by this package's own parent process)."""
+    """The brief :func:`save_brief` kept (trusted: written by this package's own parent process).
+
+    Never give it a file from elsewhere: unpickling runs code.
+
+    Parameters
+    ----------
+    path : Path or str
+        The file :func:`save_brief` wrote.
+
+    Returns
+    -------
+    EvidenceBrief
+        The brief as it was computed.
+    """
     import pickle
 
     return pickle.loads(Path(path).read_bytes())

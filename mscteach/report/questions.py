@@ -29,12 +29,45 @@ VOCABULARY = {"disease": ("clinical_studies", "disease"), "cell_type": ("clinica
 def check_parameters(parameters: Mapping[str, Any], data: Path | None = None) -> dict[str, Any]:
     """Validate and complete report parameters; return them with defaults filled in.
 
+    Called before any kernel starts, so a bad parameter costs no notebook run.
+
+    Parameters
+    ----------
+    parameters : mapping of str to object
+        Some of the names in :data:`DEFAULTS`: ``disease``, ``cell_type``,
+        ``cell_origin`` and ``design`` take ``"all"`` or a value of the
+        schema's vocabulary for that field of ``clinical_studies``;
+        ``year_from`` and ``year_to`` an int or a string of one;
+        ``include_preclinical`` a bool or ``"true"``/``"yes"``/``"1"``,
+        ``"false"``/``"no"``/``"0"`` (any case); ``title`` and ``author`` a
+        str; ``lang`` one of :data:`mscteach.i18n.LANGUAGES`.
+    data : Path, optional
+        The data folder whose schema gives the vocabularies (default: the one
+        in use, ``$MSCTEACH_DATA_DIR`` or the packaged data).
+
+    Returns
+    -------
+    dict of str to object
+        Every name of :data:`DEFAULTS`, the defaults under the values given;
+        years as int and ``include_preclinical`` as bool.
+
     Raises
     ------
     ReportParameterError
         For an unknown parameter name, a value outside the schema's vocabulary
-        (naming the allowed values and the closest match), or a value of the
-        wrong type.
+        (naming the allowed values and the closest match), a value of the
+        wrong type, or ``year_from`` after ``year_to``.
+
+    Examples
+    --------
+    >>> values = check_parameters({"disease": "ACLF", "year_from": "2010", "include_preclinical": "no"})
+    >>> values["disease"], values["year_from"], values["include_preclinical"], values["design"]
+    ('ACLF', 2010, False, 'all')
+    >>> check_parameters({"desease": "ACLF"})
+    Traceback (most recent call last):
+    ...
+    mscteach.errors.ReportParameterError: unknown parameter 'desease'; available: disease, cell_type, cell_origin,
+    design, year_from, year_to, include_preclinical, title, author, lang (did you mean 'disease'?)
     """
     unknown = [name for name in parameters if name not in DEFAULTS]
     if unknown:
@@ -79,17 +112,75 @@ def _as_bool(value: Any) -> bool:
 
 
 def term(value: Any, lang: str) -> str:
-    """A vocabulary value (a disease, a design) in the language, from the figures' catalogue."""
+    """A vocabulary value (a disease, a design) in the language, from the figures' catalogue.
+
+    Parameters
+    ----------
+    value : object
+        The value as the data writes it (turned into a str).
+    lang : str
+        A language code of :data:`mscteach.i18n.LANGUAGES`.
+
+    Returns
+    -------
+    str
+        Its translation, or the value as written where the catalogue has none
+        (names and abbreviations such as "ACLF" stay as they are).
+
+    Examples
+    --------
+    >>> term("RCT", "en")
+    'RCT'
+    """
     return i18n.text(str(value), lang)
 
 
 def shown_title(p: Mapping[str, Any]) -> str:
-    """The brief's title: the one given, or (for the default) one that states the question."""
+    """The brief's title: the one given, or (for the default) one that states the question.
+
+    Parameters
+    ----------
+    p : mapping of str to object
+        Checked parameters (:func:`check_parameters`).
+
+    Returns
+    -------
+    str
+        ``p["title"]`` as given (plain text, not escaped) unless it is the
+        default title; then :func:`question_title`.
+
+    Examples
+    --------
+    >>> shown_title(check_parameters({"title": "Ward round, 3 May"}))
+    'Ward round, 3 May'
+    >>> shown_title(check_parameters({"disease": "ACLF"}))
+    'Evidence brief: MSC therapy for ACLF'
+    """
     return question_title(p) if p["title"] == DEFAULTS["title"] else p["title"]
 
 
 def question_title(p: Mapping[str, Any]) -> str:
-    """A title that states the question, e.g. "MSC therapy for ACLF: UC-MSC, randomised trials" (plain text)."""
+    """A title that states the question, in the brief's language (plain text, not escaped).
+
+    Parameters
+    ----------
+    p : mapping of str to object
+        Checked parameters (:func:`check_parameters`); ``lang`` defaults to
+        ``"en"`` when missing.
+
+    Returns
+    -------
+    str
+        "Evidence brief: MSC therapy for" the disease (or "liver disease"),
+        then in brackets the non-default cells, origin, design and years.
+
+    Examples
+    --------
+    >>> question_title(check_parameters({"disease": "ACLF", "cell_type": "UC-MSC", "design": "RCT"}))
+    'Evidence brief: MSC therapy for ACLF (UC-MSC, RCT studies)'
+    >>> question_title(check_parameters({}))
+    'Evidence brief: MSC therapy for liver disease'
+    """
     lang = p.get("lang", "en")
     parts = [] if p["cell_type"] == "all" else [str(p["cell_type"])]
     if p["cell_origin"] != "all":
@@ -107,7 +198,26 @@ def question_title(p: Mapping[str, Any]) -> str:
 
 
 def question_text(p: Mapping[str, Any]) -> str:
-    """The question a brief answers, in words (HTML: the parameters are escaped, as they may hold any text)."""
+    """The question a brief answers, in words (HTML: the parameters are escaped, as they may hold any text).
+
+    Parameters
+    ----------
+    p : mapping of str to object
+        Checked parameters (:func:`check_parameters`); ``lang`` defaults to
+        ``"en"`` when missing.
+
+    Returns
+    -------
+    str
+        An HTML fragment naming every parameter of the question, its values
+        in ``<b>``.
+
+    Examples
+    --------
+    >>> question_text(check_parameters({"disease": "ACLF", "include_preclinical": False}))
+    'disease: <b>ACLF</b>; cells: <b>all</b>; origin: <b>all</b>; design: <b>all</b>; years:
+    <b>1900-2100</b>; preclinical studies: <b>left out</b>'
+    """
     lang = p.get("lang", "en")
 
     def shown(name: str) -> str:
@@ -121,7 +231,32 @@ def question_text(p: Mapping[str, Any]) -> str:
 
 
 def report_name(parameters: Mapping[str, Any]) -> str:
-    """A file name for a brief from its non-default parameters, e.g. ``disease-ACLF_cell-type-UC-MSC``."""
+    """A file name for a brief from its non-default parameters, e.g. ``disease-ACLF_cell-type-UC-MSC``.
+
+    Parameters
+    ----------
+    parameters : mapping of str to object
+        Report parameters; only the question's (disease, cells, origin,
+        design, years, preclinical studies) and ``lang`` count, each compared
+        with its default as given, without conversion (the string ``"1900"``
+        is not the default ``year_from``).
+
+    Returns
+    -------
+    str
+        ``name-value`` parts joined by ``_`` (underscores in names become
+        hyphens, and so does any run of characters other than letters, digits,
+        ``.`` and ``-`` in values); ``"all"`` when every parameter is a default.
+
+    Examples
+    --------
+    >>> report_name({"disease": "ACLF", "cell_type": "UC-MSC"})
+    'disease-ACLF_cell-type-UC-MSC'
+    >>> report_name({"disease": "liver failure", "lang": "fa"})
+    'disease-liver-failure_lang-fa'
+    >>> report_name({"title": "Any title"})
+    'all'
+    """
     parts = []
     for name in ("disease", "cell_type", "cell_origin", "design", "year_from", "year_to", "include_preclinical",
                  "lang"):

@@ -29,7 +29,34 @@ SOURCE_MARK = "†"
 
 
 def header_html(p: Mapping[str, Any], generated: str) -> str:
-    """The brief's title block; title and author are escaped, so any text shows as text."""
+    """The brief's title block; title and author are escaped, so any text shows as text.
+
+    Parameters
+    ----------
+    p : mapping of str to object
+        Checked parameters (:func:`~mscteach.report.check_parameters`): the
+        title (:func:`~mscteach.report.questions.shown_title`), the author
+        ("Prepared by" is left out when it is empty), the question and
+        ``lang`` (default ``"en"``).
+    generated : str
+        When the brief was generated, as
+        :func:`~mscteach.report.content.generated_at` gives it (written in the
+        language's digits).
+
+    Returns
+    -------
+    str
+        HTML: an ``<h1>`` title, the author, the question and the date.
+
+    Examples
+    --------
+    >>> from mscteach.report import check_parameters
+    >>> header_html(check_parameters({"disease": "ACLF", "author": "A <b>"}), "2025-01-02 10:00 UTC")
+    '<h1>Evidence brief: MSC therapy for ACLF</h1><p>Prepared by A &lt;b&gt;</p><p><i>Question</i>:
+    disease: <b>ACLF</b>; cells: <b>all</b>; origin: <b>all</b>; design: <b>all</b>; years: <b>1900-2100</b>;
+    preclinical studies: <b>included</b>.<br><i>Generated</i>: 2025-01-02 10:00 UTC from the mscteach
+    evidence tables.</p>'
+    """
     lang = p.get("lang", "en")
     prepared_by = Markup(say("Prepared by {author}", lang, author=escape(p["author"]))) if p["author"] else ""
     question_and_date = Markup(say("<i>Question</i>: {question}.<br><i>Generated</i>: {generated} from the mscteach "
@@ -265,7 +292,36 @@ SECTIONS: dict[str, Callable[[EvidenceBrief], list]] = {
 
 
 def section(brief: EvidenceBrief, name: str) -> list:
-    """The displayable items of one section of a brief (the template shows them in order)."""
+    """The displayable items of one section of a brief (the template shows them in order).
+
+    Parameters
+    ----------
+    brief : EvidenceBrief
+        The computed brief (:func:`~mscteach.report.evidence_brief`).
+    name : str
+        A key of :data:`SECTIONS`: ``"counts"``, ``"meaning"``,
+        ``"clinical"``, ``"effects"``, ``"certainty"``, ``"preclinical"``,
+        ``"mechanisms"``, ``"registered"``, ``"caveats"`` or
+        ``"references"``.
+
+    Returns
+    -------
+    list
+        Objects for :func:`IPython.display.display`: HTML paragraphs and
+        tables (every value from the data escaped) and, for ``"effects"``,
+        forest plots (matplotlib figures).
+
+    Raises
+    ------
+    UnknownNameError
+        For any other name (listing the sections, with the closest match).
+
+    Examples
+    --------
+    >>> from mscteach.report import evidence_brief
+    >>> section(evidence_brief({"disease": "NAFLD"}), "meaning")
+    [<IPython.core.display.HTML object>]
+    """
     if name not in SECTIONS:
         raise UnknownNameError("section", name, list(SECTIONS))
     return SECTIONS[name](brief)

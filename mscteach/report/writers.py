@@ -30,7 +30,20 @@ TEMPLATE_PAGE = "evidence_brief"
 
 
 def template_path() -> Path:
-    """The report template notebook: the workspace's, the installed copy, or the checkout's."""
+    """The report template notebook: the workspace's, the installed copy, or the checkout's.
+
+    Returns
+    -------
+    Path
+        ``evidence_brief.ipynb`` in the ``reports`` folder that
+        :func:`mscteach.resources.course_folder` chooses (not checked to
+        exist).
+
+    Raises
+    ------
+    MscteachError
+        If there is no workspace, installed or checkout copy of the reports.
+    """
     from ..resources import course_folder
 
     return course_folder("reports") / "evidence_brief.ipynb"
@@ -39,10 +52,30 @@ def template_path() -> Path:
 def check_output(path: Path) -> Path:
     """A brief's output must be an ``.html`` file name; its JSON summary is written beside it.
 
+    Parameters
+    ----------
+    path : Path
+        The output the user gave (a str is accepted too).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`, if its suffix is ``.html`` (any case).
+
     Raises
     ------
     ReportOutputError
         For any other suffix (``brief.json`` would be overwritten by its own summary).
+
+    Examples
+    --------
+    >>> check_output("briefs/aclf.html").as_posix()
+    'briefs/aclf.html'
+    >>> check_output("brief.json")
+    Traceback (most recent call last):
+    ...
+    mscteach.errors.ReportOutputError: the output must be an .html file (the JSON summary is written beside it,
+    as brief.json); got 'brief.json': try -o brief.html
     """
     path = Path(path)
     if path.suffix.lower() != ".html":
@@ -55,10 +88,29 @@ def check_output(path: Path) -> Path:
 def check_formats(formats: Iterable[str], paper: str = "A4") -> tuple[str, ...]:
     """The output formats asked for (a non-empty subset of html, pdf, json), checked before any kernel starts.
 
+    Parameters
+    ----------
+    formats : iterable of str
+        Format names from :data:`FORMATS`, in any case and with spaces
+        around them; empty names are ignored, repeats kept once.
+    paper : {"A4", "Letter"}, default "A4"
+        The PDF paper size (checked even without ``"pdf"``).
+
+    Returns
+    -------
+    tuple of str
+        The formats in lower case, in the order first given.
+
     Raises
     ------
     ReportOutputError
-        For an unknown format or paper size, or PDF without a printer (Chromium and playwright).
+        For an unknown format or paper size, no format at all, or PDF
+        without a printer (Chromium and playwright).
+
+    Examples
+    --------
+    >>> check_formats(["JSON", " html", "json", ""])
+    ('json', 'html')
     """
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -92,6 +144,23 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     file is replaced only by a complete new one. ``data`` is the data folder
     (the template's kernel reads the same one).
 
+    Parameters
+    ----------
+    parameters : mapping of str to object
+        Report parameters (:func:`~mscteach.report.check_parameters`).
+    out : Path
+        The HTML file; the JSON and PDF take its name with their suffix. Its
+        folder is made if needed.
+    template : Path, optional
+        A template notebook of one's own (default: :func:`template_path`).
+    data : Path, optional
+        The data folder (default: the one in use, ``$MSCTEACH_DATA_DIR`` or
+        the packaged data).
+    formats : iterable of str, default ("html", "json")
+        Which files to write (:func:`check_formats`).
+    paper : {"A4", "Letter"}, default "A4"
+        The PDF's paper size.
+
     Returns
     -------
     dict
@@ -102,9 +171,11 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     ReportParameterError
         Before any kernel starts, for a bad parameter.
     ReportOutputError
-        Before any kernel starts, for an output that is not an .html file.
+        Before any kernel starts, for an output that is not an .html file, an
+        unknown format or paper size, or PDF without a printer.
     MscteachError
-        If the output cannot be written.
+        If the output cannot be written (also before any kernel starts for a
+        folder that cannot be written to, or an output that is a folder).
     NotebookFailure
         If the template fails.
     """
@@ -134,7 +205,24 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
 
 
 def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
-    """An executed template as a standalone page without code, in the brief's language, asking no server for anything."""
+    """An executed template as a standalone page without code, in the brief's language, asking no server for anything.
+
+    Parameters
+    ----------
+    executed : Path
+        The executed template notebook.
+    values : mapping of str to object
+        The checked parameters: ``lang`` chooses the markdown cells'
+        translation, the page's language and direction (and, right to left,
+        the embedded Persian font); the title is
+        :func:`~mscteach.report.questions.shown_title`.
+
+    Returns
+    -------
+    str
+        The page's HTML (nbconvert's lab template through ``brief_page.html.j2``,
+        without inputs or prompts).
+    """
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
@@ -168,7 +256,15 @@ def _translate_markdown(notebook: Any, lang: str) -> None:
 
 
 def translate_headings(notebook: Path, lang: str) -> None:
-    """Translate an executed brief's markdown cells (headings, introductions) in place (untranslated ones stay English)."""
+    """Translate an executed brief's markdown cells (headings, introductions) in place (untranslated ones stay English).
+
+    Parameters
+    ----------
+    notebook : Path
+        The executed notebook, rewritten in place.
+    lang : str
+        The language of the catalogue :data:`TEMPLATE_PAGE` to translate with.
+    """
     import nbformat
 
     nb = nbformat.read(str(notebook), as_version=4)
@@ -178,7 +274,20 @@ def translate_headings(notebook: Path, lang: str) -> None:
 
 @lru_cache(maxsize=2)
 def font_css(family: str = "Vazirmatn") -> str:
-    """@font-face rules carrying the Persian font inside the page (a brief is one file; PDF needs the font too)."""
+    """@font-face rules carrying the Persian font inside the page (a brief is one file; PDF needs the font too).
+
+    Parameters
+    ----------
+    family : str, default "Vazirmatn"
+        The font-family name the rules declare.
+
+    Returns
+    -------
+    str
+        One ``@font-face`` rule a line, per weight of
+        :data:`mscteach.i18n.FONT_FILES`, the WOFF2 file inlined as base64
+        (cached).
+    """
     import base64
 
     from ..i18n import FONT_FILES
