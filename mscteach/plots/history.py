@@ -89,7 +89,7 @@ def reference_years_figure(references: pd.DataFrame, highlight: Sequence[int] = 
     """
     fig = new_figure(3.2)
     ax = fig.subplots()
-    bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5)
+    bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5).tolist()
     years = references["year"].astype(float)
     ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=f"all {len(references)} references")
     if len(highlight):

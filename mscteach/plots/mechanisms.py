@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import evidence
 from .common import PALETTE, category_colours, count_heatmap, new_figure, note_empty_selection, stacked_barh
@@ -69,7 +70,9 @@ def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
         sns.barplot(data=counts, y="cell_type", x="studies", hue="evidence", ax=ax,
                     palette={"clinical": PALETTE[0], "preclinical": PALETTE[1]}, orient="h")
         ax.legend(title="evidence", frameon=False)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        locator = ax.xaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator: whole studies only
+            locator.set_params(integer=True)
     ax.set_xlabel("studies described in the review")
     ax.set_ylabel("cells given")
     ax.set_title("Which cells have been studied?")

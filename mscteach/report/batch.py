@@ -34,7 +34,7 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _write_one(parameters: dict[str, Any], out: str, data: str | None,
+def _write_one(parameters: Mapping[str, Any], out: str, data: str | None,
                formats: tuple[str, ...] = ("html", "json")) -> tuple[str, str | None]:
     try:
         write_brief(parameters, Path(out), data=Path(data) if data else None, formats=formats)
