@@ -540,6 +540,11 @@ class SelfCheckView(w.VBox):
     The feedback comes from :func:`mscteach.selfchecks.check_answer`; on the
     course site (no kernel) the check is shown as the question with its answer
     in a toggle (:meth:`static_html`).
+
+    Parameters
+    ----------
+    check : mscteach.selfchecks.SelfCheck
+        The question, its options or number, answer and language.
     """
 
     def __init__(self, check: selfchecks.SelfCheck) -> None:
