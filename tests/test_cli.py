@@ -82,14 +82,14 @@ def _leaf_commands() -> list[list[str]]:
     """Every command path the parser knows, e.g. ['tables'], ['exercises', 'grade']."""
     import argparse
 
-    from mscteach.cli import _parser
+    from mscteach.cli.grammar import parser
 
     def walk(parser, path):
         subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         if not subs:
             return [path]
         return [leaf for name, child in subs[0].choices.items() for leaf in walk(child, [*path, name])]
-    return walk(_parser(), [])
+    return walk(parser(), [])
 
 
 def test_the_command_list_is_complete():
@@ -118,38 +118,38 @@ def test_every_command_documents_its_exit_status_and_refuses_unknown_options_wit
 
 @pytest.mark.parametrize("command", _leaf_commands(), ids=" ".join)
 def test_every_command_takes_data_before_or_after_its_name(command):
-    from mscteach.cli import _parser
+    from mscteach.cli.grammar import parser
 
     needs = REQUIRED.get(" ".join(command), [])
-    after = _parser().parse_args([*command, *needs, "--data", "my-data"])
-    before = _parser().parse_args(["--data", "my-data", *command, *needs])
+    after = parser().parse_args([*command, *needs, "--data", "my-data"])
+    before = parser().parse_args(["--data", "my-data", *command, *needs])
     assert after.data == before.data == "my-data"
-    assert _parser().parse_args([*command, *needs]).data is None
+    assert parser().parse_args([*command, *needs]).data is None
 
 
 def test_old_option_names_still_work_for_one_release_and_say_what_to_write(data_copy):
     result = run("validate", str(data_copy))
     assert result.returncode == 0 and "all tables valid" in result.stdout
     assert "`mscteach validate DIR` is deprecated; use `mscteach validate --data DIR`" in result.stderr
-    from mscteach.cli import _parser
+    from mscteach.cli.grammar import parser
 
     import contextlib
     import io
 
     with contextlib.redirect_stderr(io.StringIO()) as err:
-        args = _parser().parse_args(["exercises", "grade", "SET", "a.ipynb", "--csv", "g.csv", "--format", "canvas"])
+        args = parser().parse_args(["exercises", "grade", "SET", "a.ipynb", "--csv", "g.csv", "--format", "canvas"])
     assert (args.out, args.layout) == ("g.csv", "canvas")
     assert "--csv is deprecated; use -o/--out" in err.getvalue()
     assert "--format is deprecated; use --layout" in err.getvalue()
 
 
 def test_lang_is_read_the_same_way_by_every_command():
-    from mscteach.cli import _chosen_languages, _parser
+    from mscteach.cli.grammar import chosen_languages, parser
 
     for command in (["build"], ["report"], ["translations", "status"]):
-        args = _parser().parse_args([*command, "--lang", "fa", "--lang", "en,fa"])
-        assert _chosen_languages(args.lang, ["x"]) == ["fa", "en"]
-        assert _chosen_languages(_parser().parse_args(command).lang, ["x"]) == ["x"]
+        args = parser().parse_args([*command, "--lang", "fa", "--lang", "en,fa"])
+        assert chosen_languages(args.lang, ["x"]) == ["fa", "en"]
+        assert chosen_languages(parser().parse_args(command).lang, ["x"]) == ["x"]
 
 
 def test_an_unknown_command_exits_2():

@@ -103,3 +103,9 @@ def test_the_package_type_checks():
 def test_the_package_says_it_is_typed():
     assert (PACKAGE / "py.typed").is_file()
 
+
+def test_no_module_is_longer_than_600_lines():
+    """One job per module: a module that grows past this is doing two."""
+    long = {str(p.relative_to(REPO)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}

@@ -97,7 +97,7 @@ def test_every_explorer_builds_with_a_default_view_and_a_stable_repr(t):
 
 def test_show_without_a_browser_displays_plain_results(t, monkeypatch):
     shown = []
-    monkeypatch.setattr(widgets, "display", shown.append)
+    monkeypatch.setattr(widgets.core, "display", shown.append)  # Explorer.show displays through its own module
     explorer = widgets.exclusion_checker(t["exclusion_criteria"], ["Substance abuse"])
     explorer.show(interactive=False)
     assert isinstance(shown[0], Markdown) and isinstance(shown[1], pd.DataFrame)

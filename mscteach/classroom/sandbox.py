@@ -41,6 +41,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cgroups import make_cgroups, oom_killed, remove_cgroups
+from .limits import SHM_MB, Limits
+
 __all__ = ["Isolation", "Limits", "Outcome", "UNSANDBOXED", "probe", "run"]
 
 HOME = "/home/student"
@@ -52,7 +55,6 @@ REPLY_LIMIT = 8 * 1024 * 1024
 #: Characters of the sandbox's own standard output and error kept for messages.
 KEPT_LOG = 4000
 _UID_BASE = 1_900_000_000  # well above any real account
-SHM_MB = 64
 
 
 @dataclass(frozen=True)
@@ -85,31 +87,6 @@ USER_LABEL = ("bubblewrap sandbox in a user namespace with no capabilities: read
               "only its own scratch folder")
 UNSANDBOXED = ("NO SANDBOX (--allow-unsandboxed): the code ran as you, in a separate process with time and "
                "memory limits only; it could read your files")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use.
-
-    Parameters
-    ----------
-    timeout : float, default 180.0
-        Seconds of wall-clock time.
-    memory_mb : int, default 3072
-        Address space per process, and resident memory of all its processes together.
-    processes : int, default 32
-        Processes at once (the kernel's own cap, on tasks, is twice this).
-    file_mb : int, default 64
-        The largest file it may write.
-    scratch_mb : int, default 256
-        Size of its home folder and of ``/tmp``, each.
-    """
-
-    timeout: float = 180.0          # seconds of wall-clock time
-    memory_mb: int = 3072           # address space per process, and resident memory of all its processes
-    processes: int = 32             # processes at once (the kernel's own cap, on tasks, is twice this)
-    file_mb: int = 64               # largest file it may write
-    scratch_mb: int = 256           # its home folder and /tmp, each
 
 
 @dataclass
@@ -225,74 +202,6 @@ def _limited(command: list[str], limits: Limits, processes: int, cgroups: Sequen
     executable = command[0] if os.path.isabs(command[0]) else shutil.which(command[0]) or command[0]
     return [sys.executable, "-I", "-S", "-c", _LIMITER, ",".join(caps), ",".join(map(str, caps.values())),
             ",".join(map(str, cgroups)), executable, *command[1:]]
-
-
-# --------------------------------------------------------------------------- a cgroup: all its memory, counted
-_CGROUP = Path("/sys/fs/cgroup")
-
-
-def _make_cgroups(name: str, limits: Limits) -> tuple[list[Path], list[Path]]:
-    """Memory and process cgroups for one submission, where this process may make them (root; cgroup v1 or
-    v2): (files to join them by, folders to remove afterwards). Empty where none can be made.
-
-    A memory cgroup counts everything the submission keeps in memory, files in memory (memfd, tmpfs, shared
-    memory) included, which per-process limits and resident sizes do not see.
-    """
-    # room above the per-process limit for what the cgroup also counts: its in-memory folders and the page
-    # cache of the files it reads (at exactly the limit, a process near it would thrash instead of failing)
-    memory = str((limits.memory_mb + 2 * limits.scratch_mb + SHM_MB + 256) * 1024 * 1024)
-    pids = str(2 * limits.processes)
-    made: list[Path] = []
-    try:
-        if (_CGROUP / "cgroup.controllers").is_file():  # v2
-            if "memory" not in (_CGROUP / "cgroup.subtree_control").read_text().split():
-                return [], []
-            folder = _CGROUP / name
-            folder.mkdir()
-            made.append(folder)
-            (folder / "memory.max").write_text(memory)
-            for optional, value in (("memory.swap.max", "0"), ("pids.max", pids)):
-                if (folder / optional).exists():
-                    (folder / optional).write_text(value)
-            return [folder / "cgroup.procs"], made
-        if (_CGROUP / "memory" / "memory.limit_in_bytes").is_file():  # v1
-            joins = []
-            folder = _CGROUP / "memory" / name
-            folder.mkdir()
-            made.append(folder)
-            (folder / "memory.limit_in_bytes").write_text(memory)
-            if (folder / "memory.memsw.limit_in_bytes").exists():
-                (folder / "memory.memsw.limit_in_bytes").write_text(memory)
-            joins.append(folder / "cgroup.procs")
-            if (_CGROUP / "pids").is_dir():
-                folder = _CGROUP / "pids" / name
-                folder.mkdir()
-                made.append(folder)
-                (folder / "pids.max").write_text(pids)
-                joins.append(folder / "cgroup.procs")
-            return joins, made
-    except OSError:
-        _remove_cgroups(made)
-    return [], []
-
-
-def _remove_cgroups(folders: list[Path]) -> None:
-    for folder in reversed(folders):
-        for _ in range(50):  # the kernel empties a cgroup a moment after its last process ends
-            try:
-                folder.rmdir()
-                break
-            except FileNotFoundError:
-                break
-            except OSError:
-                time.sleep(0.1)
-
-
-def cgroups_available() -> bool:
-    """Whether grading here puts each submission in a memory cgroup of its own."""
-    joins, made = _make_cgroups(f"mscteach-probe-{os.getpid()}", Limits())
-    _remove_cgroups(made)
-    return bool(joins)
 
 
 # --------------------------------------------------------------------------- can we isolate here?
@@ -439,7 +348,7 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
         scratch.mkdir(parents=True, exist_ok=True)
         command, cwd, env = runner, scratch, _plain_environment(data_dir, scratch)
         processes = 2 * limits.processes + _own_processes()
-    joins, cgroups = _make_cgroups(f"mscteach-{os.getpid()}-{slot}", limits)
+    joins, cgroups = make_cgroups(f"mscteach-{os.getpid()}-{slot}", limits)
     reply_read, reply_write = os.pipe()
     job["reply_fd"] = reply_write  # passed down with its number: bubblewrap and setpriv keep open descriptors
     try:
@@ -447,31 +356,18 @@ def run(job: dict, isolation: Isolation, data_dir: Path, limits: Limits, slot: i
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    pass_fds=(reply_write,), start_new_session=True)
     except BaseException:
-        _remove_cgroups(cgroups)
+        remove_cgroups(cgroups)
         raise
     finally:
         os.close(reply_write)
     try:
         outcome = _collect(process, job, reply_read, limits)
-        if outcome.status in ("ran", "failed") and _oom_killed(cgroups):
+        if outcome.status in ("ran", "failed") and oom_killed(cgroups):
             outcome = Outcome("out of memory", f"used more than the {limits.memory_mb} MB allowed (files kept in "
                                                "memory count too)", last_cell=outcome.last_cell)
         return outcome
     finally:
-        _remove_cgroups(cgroups)
-
-
-def _oom_killed(cgroups: list[Path]) -> bool:
-    """Whether the kernel stopped a process of these cgroups for using more memory than allowed."""
-    for folder in cgroups:
-        for name, key in (("memory.events", "oom_kill"), ("memory.oom_control", "oom_kill")):
-            try:
-                lines = (folder / name).read_text().splitlines()
-            except OSError:
-                continue
-            if any(line.split()[:1] == [key] and int(line.split()[1]) > 0 for line in lines if len(line.split()) == 2):
-                return True
-    return False
+        remove_cgroups(cgroups)
 
 
 def _collect(process: subprocess.Popen, job: dict, reply_read: int, limits: Limits) -> Outcome:

@@ -5,7 +5,9 @@ or runs a notebook (an import-linter contract in pyproject.toml says so).
 Heavy libraries are imported inside the functions that use them.
 
 ==========================  =====================================================
-:mod:`.meta_analysis`       each study's ratio, pooling, cumulative, leave-one-out
+:mod:`.effects`             each study's ratio (RR or OR) and its variance
+:mod:`.meta_analysis`       inverse-variance pooling, fixed and random effects
+:mod:`.sensitivity`         cumulative and leave-one-out pooling
 :mod:`.power`               patients per arm for a two-arm trial
 :mod:`.grade`               GRADE summary of findings (a rule-based first pass)
 :mod:`.values`              what counts as a missing table cell
@@ -13,9 +15,9 @@ Heavy libraries are imported inside the functions that use them.
 """
 from .grade import (DECISIONS, DOMAINS, LEVELS, certainty_symbols, read_overrides,
                     summary_of_findings)
-from .meta_analysis import (BINARY_COLUMNS, CI_METHODS, MEASURES, METHODS, SAME_ACROSS_STUDIES, TIMEPOINT_NOT_STATED,
-                            MetaAnalysisResult, binary_outcomes, cumulative_meta_analysis, leave_one_out, meta_analysis,
-                            pool, study_effects)
+from .effects import BINARY_COLUMNS, MEASURES, TIMEPOINT_NOT_STATED, binary_outcomes, study_effects
+from .meta_analysis import CI_METHODS, METHODS, SAME_ACROSS_STUDIES, MetaAnalysisResult, meta_analysis, pool
+from .sensitivity import cumulative_meta_analysis, leave_one_out
 from .power import trial_size
 from .values import is_missing
 

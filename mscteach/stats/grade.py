@@ -37,7 +37,8 @@ import pandas as pd
 
 from ..data import randomised_designs, read_user_table
 from ..errors import MscteachError
-from .meta_analysis import binary_outcomes, meta_analysis, study_effects
+from .effects import binary_outcomes, study_effects
+from .meta_analysis import meta_analysis
 from .power import trial_size
 
 __all__ = ["DOMAINS", "DECISIONS", "LEVELS", "certainty_symbols", "read_overrides", "summary_of_findings"]

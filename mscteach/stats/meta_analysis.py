@@ -1,4 +1,4 @@
-"""The meta-analysis engine: each study's ratio, inverse-variance pooling, cumulative and leave-one-out views.
+"""The meta-analysis engine: inverse-variance pooling of the studies' ratios (fixed and random effects).
 
 Tables in, results out; nothing is drawn or read from disk. The conventions
 (continuity correction, τ² truncation, intervals) are metafor's and RevMan's,
@@ -16,32 +16,16 @@ import pandas as pd
 from .. import i18n
 from ..errors import MscteachError, UnknownNameError
 from ..i18n import say
+from .effects import BINARY_COLUMNS, MEASURES, TIMEPOINT_NOT_STATED, check_alpha, normal_quantile, study_effects  # noqa: F401 (BINARY_COLUMNS: the examples)
 from .values import is_missing
 
-__all__ = [
-    "BINARY_COLUMNS",
-    "CI_METHODS",
-    "MEASURES",
-    "METHODS",
-    "SAME_ACROSS_STUDIES",
-    "TIMEPOINT_NOT_STATED",
-    "MetaAnalysisResult",
-    "binary_outcomes",
-    "cumulative_meta_analysis",
-    "leave_one_out",
-    "meta_analysis",
-    "pool",
-    "study_effects",
-]
-
-MEASURES = {"RR": "risk-ratio", "OR": "odds-ratio"}
+__all__ = ["CI_METHODS", "MEASURES", "METHODS", "SAME_ACROSS_STUDIES", "TIMEPOINT_NOT_STATED", "MetaAnalysisResult",
+           "meta_analysis", "pool"]
 METHODS = {"DL": "DerSimonian-Laird", "PM": "Paule-Mandel", "REML": "restricted maximum likelihood"}
 #: How the confidence interval of a random-effects estimate is made: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
 CI_METHODS = {"z": "normal (Wald)", "hksj": "Hartung-Knapp-Sidik-Jonkman"}
-BINARY_COLUMNS = ["study", "events_treated", "n_treated", "events_control", "n_control"]
 #: Columns that must hold one value across the studies pooled: pooling mixes nothing else.
 SAME_ACROSS_STUDIES = ["outcome", "timepoint", "measure"]
-TIMEPOINT_NOT_STATED = "time point not stated"
 
 
 @dataclass(frozen=True)
@@ -278,7 +262,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
         raise UnknownNameError("method", method, list(METHODS))
     if ci not in CI_METHODS:
         raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
-    _check_alpha(alpha)
+    check_alpha(alpha)
     _check_like_with_like(table)
     studies = study_effects(table, measure, alpha)
     informative = studies[studies["included"]]
@@ -298,7 +282,7 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
             excluded=excluded, reason=reason, warnings=warnings, ci_method=ci, alpha=alpha)
     y, v = informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2
     pooled = pool(y, v, method, ci, alpha)
-    z = _z(alpha)
+    z = normal_quantile(alpha)
     weights = pd.DataFrame({"weight_fixed": 100 * pooled["w_fixed"] / pooled["w_fixed"].sum(),
                             "weight_random": 100 * pooled["w_random"] / pooled["w_random"].sum()},
                            index=informative.index)
@@ -372,11 +356,11 @@ def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05)
         raise UnknownNameError("method", method, list(METHODS))
     if ci not in CI_METHODS:
         raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
-    _check_alpha(alpha)
+    check_alpha(alpha)
     pooled = _inverse_variance(y, v, method)
     k, mu, se = len(y), pooled["mu"], pooled["se"]
     if ci == "z":
-        half = _z(alpha) * se
+        half = normal_quantile(alpha) * se
         se_ci = se
     else:
         w = pooled["w_random"]
@@ -429,12 +413,6 @@ def _inverse_variance(y: np.ndarray, v: np.ndarray, method: str) -> dict[str, An
             "w_random": w_random, "tau2": tau2, "q": q, "q_pvalue": float(stats.chi2.sf(q, df)),
             "i2": 100 * max(0.0, (q - df) / q) if q > 0 else 0.0}
 
-
-def _check_alpha(alpha: Any) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0 < alpha < 1:
-        raise MscteachError(f"alpha must be a number between 0 and 1 (exclusive); got {alpha!r}")
-
-
 def _check_like_with_like(table: pd.DataFrame) -> None:
     for column in SAME_ACROSS_STUDIES:
         if column in table.columns:
@@ -451,279 +429,3 @@ def _pooling_warnings(table: pd.DataFrame) -> tuple[str, ...]:
             return (f"the studies are of different diseases ({', '.join(diseases)}): a pooled estimate assumes "
                     "the effect is comparable across them",)
     return ()
-
-
-def _z(alpha: float) -> float:
-    from scipy import stats
-
-    return float(stats.norm.isf(alpha / 2))
-
-
-def cumulative_meta_analysis(table: pd.DataFrame, order: str = "year", measure: str = "RR", method: str = "DL",
-                             ci: str = "z", alpha: float = 0.05) -> pd.DataFrame:
-    """The pooled estimate as studies accrue: the view a living review uses.
-
-    Studies are added one at a time in the order of the column ``order``
-    (ties keep the table's order), as metafor's ``cumul()``. Step 1 is the
-    first study alone (its own estimate and interval); from two studies on,
-    each step is :func:`meta_analysis` of the studies so far. A study with no
-    information on the ratio is added but changes nothing.
-
-    Parameters
-    ----------
-    table : DataFrame
-        The columns :func:`meta_analysis` takes, and the ``order`` column.
-    order : str, default "year"
-        The column the studies are added in (ascending).
-    measure : {"RR", "OR"}, default "RR"
-        Risk ratio or odds ratio.
-    method : {"DL", "PM", "REML"}, default "DL"
-        The τ² estimator.
-    ci : {"z", "hksj"}, default "z"
-        The random-effects interval: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
-    alpha : float, default 0.05
-        1 - confidence level.
-
-    Returns
-    -------
-    DataFrame
-        One row per step: ``step``, ``study`` (the one added), ``order`` value,
-        ``k`` (studies pooled), ``estimate``, ``ci_low``, ``ci_high``,
-        ``pi_low``, ``pi_high``, ``tau2`` and ``i2``, on the ratio scale.
-
-    Raises
-    ------
-    MscteachError
-        If ``order`` is not a column of the table, or (from :func:`meta_analysis`) for counts
-        that cannot be pooled or an alpha outside (0, 1).
-    UnknownNameError
-        For an unknown measure, method or ``ci``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame([["C 2015", 12, 60, 15, 58, 2015], ["A 2010", 9, 56, 18, 54, 2010],
-    ...                       ["B 2012", 4, 40, 10, 41, 2012]], columns=[*BINARY_COLUMNS, "year"])
-    >>> cumulative_meta_analysis(table)[["study", "k", "estimate"]].round(3)
-        study  k  estimate
-    0  A 2010  1     0.482
-    1  B 2012  2     0.459
-    2  C 2015  3     0.577
-    """
-    if order not in table.columns:
-        raise MscteachError(f"cannot order studies by {order!r}: the table's columns are {', '.join(table.columns)}")
-    ordered = table.sort_values(order, kind="stable").reset_index(drop=True)
-    own = study_effects(ordered, measure, alpha)
-    rows = []
-    for step in range(1, len(ordered) + 1):
-        first = ordered.iloc[:step]
-        result = meta_analysis(first, measure, method, alpha, ci) if step > 1 else None
-        row = {"step": step, "study": ordered["study"].iloc[step - 1], order: ordered[order].iloc[step - 1]}
-        if result is not None and result.pooled:
-            row.update(k=result.k, estimate=result.estimate, ci_low=result.ci_low, ci_high=result.ci_high,
-                       pi_low=result.pi_low, pi_high=result.pi_high, tau2=result.tau2, i2=result.i2)
-        else:
-            included = own.iloc[:step][own["included"].iloc[:step]]
-            single = included.iloc[0] if len(included) else None
-            nan = float("nan")
-            row.update(k=len(included), estimate=single["effect"] if single is not None else nan,
-                       ci_low=single["ci_low"] if single is not None else nan,
-                       ci_high=single["ci_high"] if single is not None else nan,
-                       pi_low=nan, pi_high=nan, tau2=nan, i2=nan)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05) -> pd.DataFrame:
-    """Each study's own ratio (RR or OR, treated vs control) with its CI, without pooling.
-
-    Takes the same columns as :func:`meta_analysis` (other columns are kept)
-    and works for one study. Adds ``log_effect``, ``se``, ``effect``,
-    ``ci_low``, ``ci_high``, ``corrected`` (a zero cell got the 0.5
-    continuity correction), ``included`` and ``excluded_reason``: a study with
-    no events in either arm (or events in every patient of both arms) has no
-    ratio, so its effect columns are empty and the reason says why.
-
-    ``log_effect`` and ``se`` are on the log scale (statsmodels'
-    ``effectsize_2proportions``); ``effect`` and its Wald CI on the ratio scale.
-
-    Parameters
-    ----------
-    table : DataFrame
-        One row per study with ``study``, ``events_treated``, ``n_treated``,
-        ``events_control``, ``n_control`` (whole numbers, events within 0..n, n at least 1).
-    measure : {"RR", "OR"}, default "RR"
-        Risk ratio or odds ratio (treated vs control).
-    alpha : float, default 0.05
-        1 - confidence level of each study's CI.
-
-    Returns
-    -------
-    DataFrame
-        The count columns, then the table's other columns, then the columns above; one row
-        per study in the table's order, with a fresh index.
-
-    Raises
-    ------
-    MscteachError
-        For a missing column or count, a count that is not a whole number, an arm with no
-        patients, events outside 0..n, or an alpha outside (0, 1). The message names the study.
-    UnknownNameError
-        For an unknown measure.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> one = pd.DataFrame([["A", 9, 56, 18, 54]], columns=BINARY_COLUMNS)
-    >>> round(float(study_effects(one)["effect"].iloc[0]), 3)  # (9/56) / (18/54)
-    0.482
-    """
-    from statsmodels.stats.meta_analysis import effectsize_2proportions
-
-    if measure not in MEASURES:
-        raise UnknownNameError("measure", measure, list(MEASURES))
-    _check_alpha(alpha)
-    data = _binary_table(table)
-    e1, n1, e2, n2 = (data[c].to_numpy(dtype=float) for c in BINARY_COLUMNS[1:])
-    no_events = (e1 == 0) & (e2 == 0)
-    all_events = (e1 == n1) & (e2 == n2)
-    included = ~(no_events | all_events)
-    reason = np.where(no_events, "no events in either arm", np.where(all_events, "every patient had the event in "
-                                                                                  "both arms", ""))
-    zero = included & ((e1 == 0) | (e1 == n1) | (e2 == 0) | (e2 == n2))
-    # 0.5 to each cell (events and non-events) of the studies with a zero cell only.
-    # statsmodels' own zero_correction adds 0.5 to the events of *every* study, which
-    # would bias studies without zeros, so the correction is applied here instead.
-    e1, e2 = e1 + 0.5 * zero, e2 + 0.5 * zero
-    n1, n2 = n1 + 1.0 * zero, n2 + 1.0 * zero
-    with np.errstate(divide="ignore", invalid="ignore"):
-        eff, var = effectsize_2proportions(e1, n1, e2, n2, statistic=MEASURES[measure])
-    eff = np.where(included, eff, np.nan)
-    se, z = np.where(included, np.sqrt(np.where(included, var, 1.0)), np.nan), _z(alpha)
-    others = [c for c in table.columns if c not in BINARY_COLUMNS]  # keep e.g. outcome, study_id
-    return pd.concat([data, table[others].reset_index(drop=True)], axis=1).assign(
-        log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
-        corrected=zero, included=included, excluded_reason=reason)
-
-
-def _binary_table(table: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in BINARY_COLUMNS if c not in table.columns]
-    if missing:
-        raise MscteachError(f"the table needs columns {', '.join(BINARY_COLUMNS)}; missing: {', '.join(missing)}")
-    data = table[BINARY_COLUMNS].reset_index(drop=True).copy()
-    for i, row in data.iterrows():
-        study = row["study"]
-        for column in BINARY_COLUMNS[1:]:
-            value = row[column]
-            if is_missing(value):
-                raise MscteachError(f"study {study}: {column} is missing (every study needs all four counts)")
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-                    or not float(value).is_integer():
-                raise MscteachError(f"study {study}: {column} must be a whole number; got {value!r}")
-        for events, total in (("events_treated", "n_treated"), ("events_control", "n_control")):
-            if row[total] < 1:
-                raise MscteachError(f"study {study}: {total} must be at least 1; got {row[total]}")
-            if not 0 <= row[events] <= row[total]:
-                raise MscteachError(f"study {study}: {events} must be between 0 and {total} ({row[total]}); "
-                                    f"got {row[events]}")
-    for column in BINARY_COLUMNS[1:]:
-        data[column] = data[column].astype("int64")
-    return data
-
-
-def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> pd.DataFrame:
-    """Sensitivity analysis: the pooled estimate with each study left out in turn.
-
-    Each subset is pooled by :func:`meta_analysis` (random effects, normal 95%
-    CI, on the ratio scale). Columns other than the counts are not used.
-
-    Parameters
-    ----------
-    table : DataFrame
-        The count columns :func:`meta_analysis` takes; three or more studies.
-    measure : {"RR", "OR"}, default "RR"
-        Risk ratio or odds ratio.
-    method : {"DL", "PM", "REML"}, default "DL"
-        The τ² estimator.
-
-    Returns
-    -------
-    DataFrame
-        One row per omitted study with ``omitted``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``i2``, ``tau2`` and ``reason`` (why a subset could not be
-        pooled; empty when it was).
-
-    Raises
-    ------
-    MscteachError
-        For fewer than three studies, or counts that cannot be pooled.
-    UnknownNameError
-        For an unknown measure or method.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame([["A 2010", 9, 56, 18, 54], ["B 2012", 4, 40, 10, 41], ["C 2015", 12, 60, 15, 58]],
-    ...                      columns=BINARY_COLUMNS)
-    >>> leave_one_out(table)[["omitted", "estimate"]].round(3)
-      omitted  estimate
-    0  A 2010     0.648
-    1  B 2012     0.619
-    2  C 2015     0.459
-    """
-    data = _binary_table(table)
-    if len(data) < 3:
-        raise MscteachError(f"leave-one-out needs at least three studies; got {len(data)}")
-    rows = []
-    for i, study in enumerate(data["study"]):
-        res = meta_analysis(data.drop(index=i), measure, method)
-        rows.append({"omitted": study, "estimate": res.estimate, "ci_low": res.ci_low, "ci_high": res.ci_high,
-                     "i2": res.i2, "tau2": res.tau2, "reason": res.reason or ""})
-    return pd.DataFrame(rows)
-
-
-def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
-    """Two-arm binary outcomes in the wide layout :func:`meta_analysis` takes.
-
-    One row per study, outcome and time point that reports events and totals
-    for both a treated and a control arm, with ``outcome``, ``timepoint``,
-    ``study`` (author year), ``study_id`` and ``disease`` besides the count
-    columns.
-
-    Parameters
-    ----------
-    outcomes : DataFrame
-        The ``outcomes`` table (or a selection): rows with ``outcome_type`` binary
-        and both ``events`` and ``total`` are used; ``arm_role`` says treated or control.
-    clinical : DataFrame
-        The ``clinical_studies`` table, for each study's ``first_author``, ``year`` and ``disease``.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``outcome``, ``timepoint`` (:data:`TIMEPOINT_NOT_STATED` when empty),
-        ``study_id``, then :data:`BINARY_COLUMNS`, then ``disease``; in the order the
-        treated arms appear in ``outcomes``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> clinical = pd.DataFrame([{"study_id": "lin2017", "first_author": "Lin", "year": 2017, "disease": "ACLF"}])
-    >>> outcomes = pd.DataFrame({"study_id": "lin2017", "outcome": "severe infection", "timepoint": None,
-    ...                          "outcome_type": "binary", "arm_role": ["treated", "control"],
-    ...                          "events": [9, 18], "total": [56, 54]})
-    >>> print(binary_outcomes(outcomes, clinical)[["timepoint", *BINARY_COLUMNS]].to_string())
-                   timepoint     study  events_treated  n_treated  events_control  n_control
-    0  time point not stated  Lin 2017               9         56              18         54
-    """
-    binary = outcomes[(outcomes["outcome_type"] == "binary") & outcomes["events"].notna() & outcomes["total"].notna()]
-    binary = binary.assign(timepoint=binary["timepoint"].fillna(TIMEPOINT_NOT_STATED))
-    keys = ["study_id", "outcome", "timepoint"]
-    arms = {role: binary[binary["arm_role"] == role][[*keys, "events", "total"]] for role in ("treated", "control")}
-    wide = arms["treated"].merge(arms["control"], on=keys, suffixes=("_t", "_c"), how="inner")
-    names = clinical.set_index("study_id")
-    wide["study"] = [f"{names.loc[s, 'first_author']} {names.loc[s, 'year']}" for s in wide["study_id"]]
-    wide["disease"] = [names.loc[s, "disease"] for s in wide["study_id"]]
-    wide = wide.rename(columns={"events_t": "events_treated", "total_t": "n_treated",
-                                "events_c": "events_control", "total_c": "n_control"})
-    return wide[["outcome", "timepoint", "study_id", *BINARY_COLUMNS, "disease"]].reset_index(drop=True)

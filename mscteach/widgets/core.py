@@ -1,0 +1,238 @@
+"""The explorer: controls, an output area and a render function of the data; the controls every explorer uses."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import HTML, Image, Markdown, display
+from matplotlib.figure import Figure
+
+from .. import evidence, i18n
+from .. import display as display_helpers
+from ..data import vocabulary
+from ..i18n import say
+from ..i18n.messages import live_note
+from ..render import render
+
+__all__ = ["Explorer", "STYLE", "WIDE"]
+
+WIDE = w.Layout(width="95%")
+STYLE = {"description_width": "140px"}
+
+
+class Explorer(w.VBox):
+    """A titled set of controls whose output is ``render(**values)``.
+
+    Parameters
+    ----------
+    name : str
+        Shown in the title and in ``repr`` (which stays the same on every run,
+        so stored notebook outputs do not change).
+    controls : dict of str to Widget
+        Keyword name of each value for ``render``, and its control.
+    render : callable
+        ``render(**values) -> list`` of displayable objects.
+    help : str
+        One line telling the student what to try.
+    """
+
+    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str) -> None:
+        from .. import i18n
+
+        name, help = i18n.text(name), i18n.text(help)
+        if i18n.language() != "en":  # labels in the reader's language; the values stay what render() expects
+            for control in controls.values():
+                control.description = i18n.text(control.description)
+                options = getattr(control, "options", None)
+                if options and all(isinstance(o, str) for o in options):
+                    value = control.value
+                    control.options = [(i18n.text(o), o) for o in options]
+                    control.value = value
+        self.name = name
+        self.help = help
+        self.controls = controls
+        self.render = render
+        self.output = w.Output()
+        header = w.HTML(f"<b>{name}</b> &mdash; {help}")
+        super().__init__([header, *controls.values(), self.output])
+        for control in controls.values():
+            control.observe(self._update, names="value")
+        self._update()
+
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by keyword.
+
+        Returns
+        -------
+        dict of str to object
+            The keyword arguments :meth:`results` gives ``render``.
+        """
+        return {key: control.value for key, control in self.controls.items()}
+
+    def results(self) -> list:
+        """What the explorer shows for the current values.
+
+        Returns
+        -------
+        list
+            ``render(**self.values())``: DataFrames, Figures, Markdown.
+        """
+        return self.render(**self.values())
+
+    def _update(self, change: dict | None = None) -> None:
+        # Set the Output widget's content through its state rather than by capturing
+        # display messages: the result is then the same under JupyterLab, papermill and
+        # nbval, which route captured messages differently.
+        # The new outputs replace the old ones in one assignment, so a browser never sees
+        # an empty or half-drawn explorer in between.
+        from IPython.core.interactiveshell import InteractiveShell
+
+        formatter = InteractiveShell.instance().display_formatter
+        assert formatter is not None  # an InteractiveShell always has one
+        outputs = []
+        for item in self.results():
+            data, metadata = formatter.format(as_png(item) if isinstance(item, Figure) else item)
+            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+        self.output.outputs = tuple(outputs)
+
+    def show(self, interactive: bool = True) -> None:
+        """Display the live widget, or (``interactive=False``) its current results as plain outputs.
+
+        When the chapter runs for the course site (no kernel will be there to
+        answer the controls), the explorer shows a static copy instead: its
+        default view and precomputed views of its main control, switched in
+        the page without a kernel or network (:meth:`static_html`).
+
+        Parameters
+        ----------
+        interactive : bool, default True
+            False shows the results as ordinary outputs (papermill, CI).
+        """
+        if not interactive:
+            for item in self.results():
+                display(item)
+        elif display_helpers.site_build():
+            display(HTML(self.static_html()))
+        else:
+            display(self)
+
+    def static_views(self) -> list[tuple[str, dict[str, Any]]]:
+        """(label, control values) for each precomputed view: the main (first) control's values, defaults first.
+
+        Returns
+        -------
+        list of tuple of (str, dict)
+            The current view first, then every other option of the main
+            control (for a multiple choice, each option added or, when all
+            are chosen, left out; for a slider, a few positions across its
+            range); repeated labels are dropped. The other controls keep
+            their values.
+        """
+        key, control = next(iter(self.controls.items()))
+        current = self.values()
+        views: list[tuple[str, dict[str, Any]]] = []
+        for value in positions(control):
+            label = f"{control.description}: {shown_value(value)}"
+            if all(label != existing for existing, _ in views):
+                views.append((label, {**current, key: value}))
+        return views
+
+    def static_html(self) -> str:
+        """The explorer as a static page fragment: a chooser over :meth:`static_views` and one panel per view.
+
+        Returns
+        -------
+        str
+            HTML with the figures inlined as PNG, needing no kernel or network.
+        """
+        from markupsafe import Markup
+
+        views = self.static_views()
+        # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
+        shown = [{"label": label, "body": Markup("").join(static_item(item, dpi=None if i == 0 else 96)
+                                                          for item in self.render(**values))}
+                 for i, (label, values) in enumerate(views)]
+        ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
+        return str(render("explorer.html.j2", views=shown, name=self.name, help=self.help, ident=ident,
+                          main=next(iter(self.controls.values())).description,
+                          live_note=Markup(live_note(len(views)))))
+
+    def __repr__(self) -> str:
+        return f"<{self.name} explorer: {len(self.controls)} controls>"
+
+
+def positions(control: w.ValueWidget) -> list[Any]:
+    """The values a static copy precomputes for a control: every option, or a handful of positions."""
+    current = control.value
+    values = list(getattr(control, "_options_values", getattr(control, "options", ())))  # (label, value) options
+    if isinstance(control, w.SelectMultiple):
+        options = values
+        if set(current) == set(options):  # all chosen: the view without each one in turn
+            return [tuple(current)] + [tuple(o for o in options if o != left) for left in options]
+        return [tuple(current)] + [tuple(dict.fromkeys([*current, added])) for added in options if added not in current]
+    if hasattr(control, "options"):
+        return [current] + [o for o in values if o != current]
+    if isinstance(control, w.IntRangeSlider):
+        low, high = control.min, control.max
+        third = (high - low) // 3
+        return [tuple(current), (low, high), (low, low + third), (low + third, high - third), (high - third, high)]
+    if isinstance(control, (w.FloatSlider, w.IntSlider)):
+        steps = [control.min + (control.max - control.min) * k / 4 for k in range(5)]
+        if isinstance(control, w.IntSlider):
+            steps = [int(round(v)) for v in steps]
+        else:
+            steps = [round(round(v / control.step) * control.step, 10) for v in steps]
+        return [current] + [v for v in steps if v != current]
+    return [current]
+
+
+def shown_value(value: Any) -> str:
+    """A control value as a static view's label names it (in the language of :mod:`mscteach.i18n`)."""
+    from .. import i18n
+
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return ", ".join(map(i18n.text, value)) if value else i18n.text("none")
+    if isinstance(value, tuple):
+        return "-".join(i18n.digits(v) for v in value)
+    return i18n.text(str(value))
+
+
+def static_item(item: Any, dpi: float | None = None) -> str:
+    """One displayable result as static HTML (figures inline, so the page needs nothing else)."""
+    import base64
+
+    from markupsafe import Markup
+
+    if isinstance(item, Figure):
+        data, metadata = display_helpers.figure_png(item, dpi=dpi)
+        return render("figure.html.j2", png=base64.b64encode(data).decode(), width=metadata.get("width"),
+                      alt=metadata["alt"], caption=metadata["caption"])
+    if isinstance(item, pd.DataFrame):
+        return Markup(display_helpers.table_html(item, index=item.index.name is not None))
+    if isinstance(item, Markdown):
+        return Markup(display_helpers.markdown_html(item.data))
+    return render("preformatted.html.j2", text=str(item))
+
+
+def as_png(fig: Figure) -> Image:
+    """A figure as a PNG image, so the widget shows it whatever matplotlib backend is active."""
+    data, metadata = display_helpers.figure_png(fig)
+    return Image(data=data, format="png", metadata=metadata)
+
+
+def options_of(table: str, field: str) -> list[str]:
+    return [evidence.ALL, *vocabulary(table, field)]
+
+
+def dropdown(description: str, options: Sequence[str], value: str = evidence.ALL) -> w.Dropdown:
+    return w.Dropdown(description=description, options=list(options), value=value, style=STYLE)
+
+
+def no_match(what: str) -> Markdown:
+    return Markdown(say("*No {what} match this selection.* Widen a filter (choose **all**) to see more.",
+                        what=i18n.text(what)))
+
+
+# --------------------------------------------------------------------------- 1 history
