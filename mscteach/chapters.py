@@ -279,6 +279,8 @@ def check_parameters(chapter: str, **values: Any) -> None:
     ...
     mscteach.errors.ParameterError: 01_history: parameter year_from must be a whole number (a year); got 'abc'
     """
+    if chapter not in CHAPTERS:  # also when no value is given, so the error is ours, not a KeyError
+        raise UnknownNameError("chapter", chapter, list(CHAPTERS))
     for name, value in values.items():
         check_value(chapter, name, value)
     missing = sorted(set(CHAPTERS[chapter]) - set(values))

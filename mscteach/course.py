@@ -176,7 +176,8 @@ def lesson(path: Path) -> Lesson:
     import re
 
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    header = "".join(next(c for c in nb["cells"] if c["cell_type"] == "markdown")["source"])
+    first = next((c for c in nb["cells"] if c["cell_type"] == "markdown"), None)
+    header = "".join(first["source"]) if first else ""
     title = re.search(r"^# (\d+)\. (.+)$", header, re.M)
     if title is None:
         raise MscteachError(f"{Path(path).name}: the first cell must start with '# N. Title'")

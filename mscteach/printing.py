@@ -70,8 +70,6 @@ def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms
         If ``paper`` is not a known size, or Chromium or playwright is missing
         (see :func:`printer`).
     """
-    from playwright.sync_api import sync_playwright
-
     from .atomic import write_atomically
 
     pages = list(pages)
@@ -79,7 +77,8 @@ def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms
         return
     if paper not in PAPERS:
         raise MscteachError(f"unknown paper size {paper!r}: choose {' or '.join(PAPERS)}")
-    browser_path = printer()
+    browser_path = printer()  # before importing playwright: without it, the clear "install ..." error
+    from playwright.sync_api import sync_playwright
     footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
               '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
     with sync_playwright() as p:

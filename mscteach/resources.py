@@ -233,7 +233,8 @@ def init(target: Path, instructor: bool = False) -> list[Path]:
     ------
     MscteachError
         If ``target`` exists and is not empty, the instructor's files are
-        not available here, or copying fails (``target`` is then removed).
+        not available here, or copying fails (what was copied is then removed,
+        and ``target`` too unless it existed, empty, before).
     """
     from importlib.metadata import version
 
@@ -253,6 +254,7 @@ def init(target: Path, instructor: bool = False) -> list[Path]:
                 "from that checkout")
         parts.update({"exercises/masters": root / "exercises" / "masters",
                       "exercises/autograder": root / "exercises" / "autograder", "reports": root / "reports"})
+    existed = target.is_dir()  # an empty folder the user made stays; only what init made is removed
     target.mkdir(parents=True, exist_ok=True)
     written = []
     try:
@@ -266,6 +268,10 @@ def init(target: Path, instructor: bool = False) -> list[Path]:
         (target / MARKER).write_text(json.dumps({"role": "instructor" if instructor else "student",
                                                  "mscteach": __version__}, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:  # leave nothing half made
-        shutil.rmtree(target, ignore_errors=True)
+        if existed:
+            for made in target.iterdir():
+                shutil.rmtree(made, ignore_errors=True) if made.is_dir() else made.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(target, ignore_errors=True)
         raise MscteachError(f"cannot make the workspace {str(target)!r}: {exc}") from None
     return written

@@ -95,13 +95,13 @@ def parse_value(text: str) -> Any:
     (2010, 0.5, True, False)
     >>> parse_value('["cirrhosis", "ACLF"]')
     ['cirrhosis', 'ACLF']
-    >>> parse_value("ACLF")
-    'ACLF'
+    >>> parse_value("ACLF"), parse_value("NaN")
+    ('ACLF', 'NaN')
     """
     if text in ("True", "False"):
         return text == "True"
-    try:
-        return json.loads(text)
+    try:  # JSON's NaN and Infinity are not numbers a chapter takes: they stay the words typed
+        return json.loads(text, parse_constant=str)
     except json.JSONDecodeError:
         return text
 

@@ -111,7 +111,7 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
             # is a link to that page of the site, so it stays as it is
     if failure:
         warning = f":::{{warning}}\nThis page could not be built completely: {failure}\n:::\n"
-        first = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
+        first = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)
         nb["cells"].insert(first + 1, {"cell_type": "markdown", "id": "site-failure", "metadata": {},
                                        "source": warning})
     if contents is not None:

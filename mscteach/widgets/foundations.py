@@ -1,6 +1,7 @@
 """Explorers of chapters 1-5: the history timeline, cell sources, mechanisms, the fibrosis (ECM) model, animal studies."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -213,8 +214,8 @@ def ecm_explorer(scenario: evidence.EcmScenario = evidence.EcmScenario()) -> Exp
     Parameters
     ----------
     scenario : EcmScenario, default EcmScenario()
-        The sliders' first values; its ``weeks`` is the last week MSCs can
-        be given, and it is not passed on (the model runs its default weeks).
+        The sliders' first values; its ``weeks`` is both the model's length and
+        the last week MSCs can be given.
 
     Returns
     -------
@@ -232,7 +233,8 @@ def ecm_explorer(scenario: evidence.EcmScenario = evidence.EcmScenario()) -> Exp
         "msc_week": w.IntSlider(description="MSCs given at week", value=scenario.msc_week, min=0, max=scenario.weeks,
                                 style=STYLE, layout=WIDE, continuous_update=False),
     }
-    return Explorer("ECM balance (illustrative model, not fitted to data)", controls, render_ecm,
+    return Explorer("ECM balance (illustrative model, not fitted to data)", controls,
+                    functools.partial(render_ecm, weeks=scenario.weeks),  # the slider's last week is the model's
                     "move the sliders to see how blocking synthesis or boosting degradation changes scar tissue.")
 
 
