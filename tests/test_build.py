@@ -76,7 +76,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_the_others_are_kept(tmp_p
 def test_an_unknown_parameter_is_refused_before_any_kernel_starts(tmp_path):
     out = tmp_path / "site"
     result = run("--out", str(out), "-p", "diseas", "ACLF")
-    assert result.returncode == 1
+    assert result.returncode == 2  # an unknown name is a usage error
     assert "unknown parameter 'diseas'" in result.stderr and "did you mean 'disease'" in result.stderr
     assert not out.exists()
 
