@@ -36,6 +36,10 @@ def test_the_site_opens_on_the_course_index(site):
     table = re.search(r"<table[^>]*>.*?</table>", home[home.index('id="chapters"'):], re.S)
     assert table and "Questions" in table.group(0) and table.group(0).count("<tr") == 8, home[:0]
     assert "| # | Chapter" not in home
+    # every page's footer names its data: the fixture's copy has shi2012's dose changed, and nothing else
+    assert "Data (my-data): modified: 1 row changed in clinical_studies (data " in home
+    assert all('<p class="mscteach-data">Data (my-data): modified: ' in p.read_text(encoding="utf-8")
+               for p in _pages(out))
 
 
 @pytest.fixture(scope="module")

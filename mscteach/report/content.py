@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import load
+from ..data.provenance import Provenance, provenance_of
 from ..i18n import say, say_n
 from .questions import check_parameters, term
 
@@ -60,6 +61,10 @@ class EvidenceBrief:
         registry export was imported into the data folder.
     registered_on : str, optional
         When the registry export was imported ("" without one).
+    provenance : Provenance, optional
+        The data the brief was made from, compared with the packaged data
+        (:func:`mscteach.data.provenance.provenance_of`); None for a brief
+        made without it.
     """
 
     parameters: dict[str, Any]
@@ -77,6 +82,7 @@ class EvidenceBrief:
     #: registered trials matching the disease and cells (None: no registry export imported into the data folder)
     registered: pd.DataFrame | None = None
     registered_on: str = ""
+    provenance: Provenance | None = None
 
     @property
     def lang(self) -> str:
@@ -111,7 +117,11 @@ class EvidenceBrief:
             ``preclinical_study_ids``, ``per_study_effects`` (risk ratios to 4
             decimals, or None with the reason), ``pooled``,
             ``summary_of_findings``, ``registered_trials`` (None without a
-            registry export), ``reference_ids`` and ``source`` (the review).
+            registry export), ``reference_ids``, ``source`` (the review) and
+            ``data`` (the data folder, ``"packaged"`` or its path; its
+            content hash; "the review's curated data" or what was added,
+            changed and removed against it, with each table's keys:
+            :meth:`~mscteach.data.provenance.Provenance.as_json`).
             Ready for :func:`json.dumps` (:func:`~mscteach.report.write_brief` writes it so).
         """
         return {
@@ -139,6 +149,7 @@ class EvidenceBrief:
                 for r in self.registered.astype(object).where(self.registered.notna(), None).to_dict("records")],
             "reference_ids": self.references["ref_id"].tolist(),
             "source": "Moudi B, Karbalaie-Harofteh M, Moudi M. Razi J Med Sci. 2025;32:43 (CC BY-NC-SA 4.0)",
+            "data": None if self.provenance is None else self.provenance.as_json(),
         }
 
 
@@ -163,8 +174,8 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
         The studies matching the question (clinical studies by disease,
         cells, origin, design and years; preclinical ones by the related
         models, years and, where any match, the same cells), their effects,
-        pooled estimates, GRADE findings, caveats, references and registered
-        trials.
+        pooled estimates, GRADE findings, caveats, references, registered
+        trials, and which data made them.
 
     Raises
     ------
@@ -233,7 +244,8 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
     return EvidenceBrief(p, clinical.reset_index(drop=True), animal.reset_index(drop=True), mechanisms,
                          effects.reset_index(drop=True), pooled, results, challenges, references,
                          evidence.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
-                         preclinical_note, registered, imported["imported_on"] if imported else "")
+                         preclinical_note, registered, imported["imported_on"] if imported else "",
+                         provenance_of(data))
 
 
 def plain_language(brief: EvidenceBrief) -> str:

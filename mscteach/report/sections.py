@@ -275,12 +275,35 @@ def caveats(brief: EvidenceBrief) -> list:
     return items + [_html(render("brief_caveats.html.j2", heading=heading, caveats=listed))]
 
 
+def _data_note(brief: EvidenceBrief) -> str:
+    """Which data made the brief, and whose its reference numbers are (the review's only for the packaged data)."""
+    made, lang = brief.provenance, brief.lang
+    if made is None:  # a brief computed without its provenance
+        return ""
+    if made.packaged:
+        return say("Numbers are the review's own. Data: {summary}.", lang, summary=escape(made.summary(lang)))
+    # a teacher's folder is named, not its path: a brief is shared beyond the computer that made it
+    note = say("Data ({folder}): {summary}.", lang, folder=escape(made.folder.name), summary=escape(made.summary(lang)))
+    cited = set(brief.references["ref_id"]) if not brief.references.empty else set()
+    added = [k for k in made.added("references") if k in cited]
+    if added:
+        note += " " + say_n("Reference {refs} was added to this course's data; it is not one of the review's.",
+                            "References {refs} were added to this course's data; they are not the review's.",
+                            len(added), lang, refs=i18n.digits(", ".join(map(str, added)), lang))
+    return note
+
+
 def references(brief: EvidenceBrief) -> list:
-    """The references cited, under the review's own numbers."""
+    """The references cited, under their numbers; which data made the brief, and which references it added."""
+    note = _data_note(brief)
+    items = [_paragraph(Markup(note))] if note else []
     if brief.references.empty:
-        return [_paragraph(Markup(say("No references.", brief.lang)))]
-    listed = [{"number": int(r.ref_id), "citation": _esc(r.citation)} for r in brief.references.itertuples()]
-    return [_html(render("brief_references.html.j2", references=listed))]
+        return items + [_paragraph(Markup(say("No references.", brief.lang)))]
+    added = set(brief.provenance.added("references")) if brief.provenance is not None else set()
+    listed = [{"number": int(r.ref_id), "citation": _esc(r.citation),
+               "added": Markup(say("added to this course's data", brief.lang)) if r.ref_id in added else ""}
+              for r in brief.references.itertuples()]
+    return items + [_html(render("brief_references.html.j2", references=listed))]
 
 
 #: The template's sections, in the order it shows them: name -> builder of its displayable items.

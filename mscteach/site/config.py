@@ -67,6 +67,9 @@ def sphinx_config(repository: str | None = None, hub: str | None = None) -> dict
             "use_download_button": False,
             "show_toc_level": 2,
             "navigation_with_keys": False,
+            # every page names the data it was made from (html_context's mscteach_data), after the licence
+            "footer_content_items": ["author.html", "copyright.html", "last-updated.html", "extra-footer.html",
+                                     "mscteach-data.html"],
         },
         "html_context": {"default_mode": "auto"},  # light or dark as the reader's system says; a toggle switches
         "html_show_sourcelink": False,

@@ -7,10 +7,84 @@ from pathlib import Path
 
 from .config import API_MODULES
 
-__all__ = ["API_PAGE", "api_page", "localise_page", "md_escape", "site_pages"]
+__all__ = ["ADDED", "API_PAGE", "api_page", "data_footer", "localise_page", "md_escape", "references_intro",
+           "site_pages"]
 
 #: The API reference's page name; only the English edition has it (the docstrings are English).
 API_PAGE = "api"
+#: How the references page marks a reference a teacher added (not one of the review's).
+ADDED = "added to this course's data"
+# the references page's introduction, whatever the data: a line the figures' catalogue translates
+_INTRO = re.compile(r"^(All |The review's |\d+ of the review's |The \d+ references of this course's data)")
+
+
+def references_intro(total: int, added: int | None, removed: int = 0) -> str:
+    """The references page's introduction: how many references are the review's and how many a teacher added.
+
+    Parameters
+    ----------
+    total : int
+        References in the data folder.
+    added : int or None
+        How many of them are not the packaged data's (a teacher's); None
+        when there is no packaged data to tell the review's references by.
+    removed : int, default 0
+        How many of the packaged data's references the folder no longer has.
+
+    Returns
+    -------
+    str
+        One line of Markdown, in English (:func:`localise_page` translates it).
+
+    Examples
+    --------
+    >>> references_intro(103, 0)[:48]
+    "The review's 103 references, with the review's o"
+    >>> references_intro(104, 1)[:60]
+    "The review's 103 references, and 1 added to this course's da"
+    """
+    link = "A citation such as [26] in a chapter links to its entry here."
+    if added is None:
+        return f"The {total} references of this course's data, with their own numbers. {link}"
+    review = total - added + removed
+    whose = f"{review - removed} of the review's {review}" if removed else f"The review's {review}"
+    whose += " references"
+    if not added:
+        return f"{whose}, with the review's own numbers. {link}"
+    return (f"{whose}, and {added} added to this course's data ({total}). The review's references keep the "
+            f"review's numbers; added ones are marked as added. {link}")
+
+
+def data_footer(data: Path | None = None, lang: str = "en") -> str:
+    """The line every page of the course site ends with: which data made it.
+
+    Parameters
+    ----------
+    data : Path, optional
+        The data folder (default: the one in use, see :func:`mscteach.data.data_dir`).
+    lang : str, default "en"
+        The edition's language.
+
+    Returns
+    -------
+    str
+        Plain text: "Data: the review's curated data (data 1a2b3c4d5e6f)." for
+        the packaged data; for a folder of one's own its name and, when it
+        differs from the packaged data, what was added, changed or removed
+        (:meth:`mscteach.data.provenance.Provenance.summary`).
+
+    Raises
+    ------
+    DataDirectoryError
+        If the data folder does not exist.
+    """
+    from ..data.provenance import provenance_of
+    from ..i18n import say
+
+    made = provenance_of(data)
+    if made.shipped:
+        return say("Data: {summary}.", lang, summary=made.summary(lang))
+    return say("Data ({folder}): {summary}.", lang, folder=made.folder.name, summary=made.summary(lang))
 
 
 def site_pages(data: Path | None = None) -> dict[str, str]:
@@ -18,7 +92,9 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
 
     The glossary is a MyST ``glossary`` directive (terms, abbreviations and
     the Persian term where the review prints one); each reference gets the
-    label ``ref-N`` that citations in the chapters link to; the data page
+    label ``ref-N`` that citations in the chapters link to, and the page says
+    how many are the review's and marks the ones a teacher added (found by
+    comparing with the packaged data, :func:`references_intro`); the data page
     describes every table and its fields from ``datapackage.json``, with the
     curation notes of the data folder's ``README.md`` when it has them.
 
@@ -39,6 +115,7 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         If the data folder does not exist or has no ``datapackage.json``.
     """
     from ..data import package_descriptor, data_dir, format_citation, list_tables, load
+    from ..data.provenance import provenance_of
 
     folder = data_dir(data)
     glossary = load("glossary", folder)
@@ -57,11 +134,15 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         lines.append("")
     lines.append(":::")
     references = load("references", folder)
+    # which references are the review's is known only against the packaged data, never from a count
+    changes = provenance_of(folder).changes
+    added = set(changes.table("references").added) if changes is not None else set()
     refs = ["# References", "",
-            f"The review's {len(references)} references, with the review's own numbers. A citation such as "
-            "[26] in a chapter links to its entry here.", ""]
+            references_intro(len(references), None if changes is None else len(added),
+                             0 if changes is None else len(changes.table("references").removed)), ""]
     for row in references.itertuples():
-        refs += [f"(ref-{row.ref_id})=", f"**[{row.ref_id}]** {md_escape(format_citation(row._asdict()))}", ""]
+        mark = f" *({ADDED})*" if row.ref_id in added else ""
+        refs += [f"(ref-{row.ref_id})=", f"**[{row.ref_id}]** {md_escape(format_citation(row._asdict()))}{mark}", ""]
     descriptor = package_descriptor(folder)
     about = ["# About the data", "", md_escape(descriptor.get("description", "")), ""]
     licences = descriptor.get("licenses", [])
@@ -119,8 +200,10 @@ def localise_page(page: str, lang: str) -> str:
     for number, line in enumerate(page.split("\n")):
         if line.startswith("# "):
             line = "# " + text(line[2:], lang)
-        elif number == 2 and line.startswith(("All ", "The review's ")):  # the glossary's and references' introduction
+        elif number == 2 and _INTRO.match(line):  # the glossary's and references' introduction
             line = text(line, lang)
+        elif line.startswith("**[") and line.endswith(f" *({ADDED})*"):  # a reference a teacher added
+            line = line[:-len(f" *({ADDED})*")] + f" *({text(ADDED, lang)})*"
         elif line.startswith("## `"):  # a table on the about-the-data page: its name stays, its title is translated
             name, _, title = line.partition(": ")
             line = f"{name}: {text(title.replace(chr(92), ''), lang)}" if title else line

@@ -25,7 +25,7 @@ from ..errors import MscteachError
 from ..lessons import lesson_blocks
 
 from .config import CONF_DIR, PAGES, sphinx_config
-from .pages import API_PAGE, api_page, localise_page, site_pages
+from .pages import API_PAGE, api_page, data_footer, localise_page, site_pages
 
 __all__ = ["clean", "mark_direction", "prepare", "render", "site_notebook", "source_hash", "write_if_changed"]
 
@@ -257,7 +257,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         # the package's hash in a comment: Sphinx reads the page again, with fresh docstrings, when the code changes
         write_if_changed(src / f"{API_PAGE}.rst", api_page() + f"\n.. mscteach source {source_hash()}\n")
     warnings = io.StringIO()
-    context = dict(sphinx_config()["html_context"])
+    context = dict(sphinx_config()["html_context"], mscteach_data=data_footer(data, lang))
     if other_edition:
         other, href = other_edition
         context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGE_NAMES[other],
