@@ -67,6 +67,9 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"  - {p}", file=sys.stderr)
         return 1
     print(f"{folder}: all tables valid")
+    from ..data.provenance import provenance_of
+
+    print(f"{folder}: {provenance_of(folder).summary()}")  # the same words as the site's footer and the briefs'
     return 0
 
 
