@@ -6,6 +6,7 @@ is run the way a teacher meets it, at the command line.
 """
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from .conftest import DATA, set_cell
+from .conftest import DATA, read_rows, set_cell
 
 
 @dataclass
@@ -55,6 +56,26 @@ def _broken_notebooks(tmp: Path) -> list[str]:
                       metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbformat.write(nb, str(folder / "01_broken.ipynb"))
     return ["build", "--no-progress", "--notebooks", str(folder), "--out", str(tmp / "site")]
+
+
+def _issue_total(data: Path) -> None:
+    """zhang2012 (row 3) with issue 23's numbers: a total of 12 beside arms of 60 and 60."""
+    for field, value in (("n_total", "12"), ("n_treated", "60"), ("n_control", "60")):
+        set_cell(data / "clinical_studies.csv", 3, field, value)
+
+
+def _on_bad_data(*command: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        _issue_total(_data(tmp))
+        return ["--data", str(tmp / "data"), *command]
+    return setup
+
+
+def _semicolons(data: Path) -> None:
+    path = data / "clinical_studies.csv"
+    rows = read_rows(path)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";", lineterminator="\n").writerows(rows)
 
 
 def _drop_column(data: Path) -> None:
@@ -93,6 +114,21 @@ CASES = [
          ("data/references.csv", "row 10", "field 'title'", "a value is required")),
     Case("non-utf8", _corrupt(lambda d: (d / "glossary.csv").write_bytes(b"term,abbreviation\n\xe9t\xe9,x\n")), 1,
          ("data/glossary.csv", "not UTF-8")),
+    Case("semicolon-separated", _corrupt(_semicolons), 1,
+         ("data/clinical_studies.csv, row 1: the file is separated by ';', not commas; "
+          "save it as comma-separated CSV", "1 problem(s)")),
+    Case("total-not-sum-of-arms", _corrupt(_issue_total), 1,
+         ("data/clinical_studies.csv, row 3, field 'n_total': n_total 12 is not n_treated + n_control "
+          "(60 + 60 = 120)",)),
+    # build and report check the data before any kernel starts: one message, nothing written
+    Case("build-on-bad-data", _on_bad_data("build", "--no-progress", "--out", "site"), 1,
+         ("before building the site", "1 problem(s)", "data/clinical_studies.csv, row 3, field 'n_total': "
+          "n_total 12 is not n_treated + n_control (60 + 60 = 120)"), no_output="site"),
+    Case("report-on-bad-data", _on_bad_data("report", "--disease", "ACLF", "-o", "b.html"), 1,
+         ("before writing a brief", "data/clinical_studies.csv, row 3, field 'n_total'"), no_output="b.html"),
+    Case("report-batch-on-bad-data", _on_bad_data("report", "--disease", "ACLF", "--disease", "NAFLD", "-o",
+                                                  "briefs"), 1,
+         ("before writing the briefs", "data/clinical_studies.csv, row 3, field 'n_total'"), no_output="briefs"),
     Case("unknown-table", lambda tmp: ["describe", "clinical_trials"], 2,
          ("unknown table 'clinical_trials'", "clinical_studies")),
     Case("data-folder-missing", lambda tmp: ["--data", str(tmp / "nowhere"), "tables"], 1,
@@ -148,8 +184,30 @@ def test_html_in_text_parameters_is_shown_as_text(tmp_path):
                              '<img src=x onerror="alert(1)">', "-o", str(out)], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    page = out.read_text(encoding="utf-8")
-    assert '<img src=x onerror="alert(1)">' not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.handlers: list[tuple[str, str]] = []
+            self.headings: list[str] = []
+            self._in_h1 = False
+
+        def handle_starttag(self, tag, attrs):
+            self.handlers += [(tag, name) for name, _ in attrs if name.startswith("on")]
+            self._in_h1 = self._in_h1 or tag == "h1"
+
+        def handle_endtag(self, tag):
+            self._in_h1 = self._in_h1 and tag != "h1"
+
+        def handle_data(self, data):
+            if self._in_h1:
+                self.headings.append(data)
+
+    page = Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert page.handlers == []  # no element carries an event handler: the title was not read as HTML
+    assert '<img src=x onerror="alert(1)">' in page.headings  # it is shown, as text, as its heading
 
 
 def test_an_interrupted_batch_keeps_complete_briefs_and_leaves_nothing_half_written(tmp_path):
