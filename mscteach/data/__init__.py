@@ -34,7 +34,7 @@ from __future__ import annotations
 from .citations import cite, format_citation
 from .tables import TableInfo, describe
 from .locate import ENV_VAR, data_dir
-from .provenance import Provenance, content_hash, provenance_of
+from .provenance import DataChanges, Provenance, TableChanges, compare_data, content_hash, provenance_of
 from .read import load
 from .schema import (check_choice, dependencies, field_schema, is_randomised, list_tables, package_descriptor,
                      randomised_designs, vocabulary)
@@ -61,6 +61,9 @@ __all__ = [
     "format_citation",
     "is_randomised",
     "provenance_of",
+    "compare_data",
+    "DataChanges",
+    "TableChanges",
     "randomised_designs",
     "read_user_table",
     "user_schema",
