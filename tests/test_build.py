@@ -45,7 +45,8 @@ def test_pages_show_figures_tables_and_static_explorers_without_tracebacks(site)
     assert page.count('<img alt="') >= 3 and "_images/" in page
     assert '<table class="mscteach-table"' in page and "Lin 2017" in page
     assert 'class="mscteach-explorer"' in page and "widget-state+json" not in page
-    for html in out.glob("*.html"):
+    # the pages the chapters' runs made (the API reference quotes tracebacks in its examples, on purpose)
+    for html in [out / "index.html", *(out / f"{nb.stem}.html" for nb in (REPO / "notebooks").glob("0[1-9]_*.ipynb"))]:
         text = html.read_text(encoding="utf-8")
         assert "Traceback" not in text and "stderr" not in text
 
