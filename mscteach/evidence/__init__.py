@@ -14,8 +14,10 @@ filter", a string selects one value, and a list selects any of several.
 :mod:`.mechanisms`          cells used, mediators and targets
 :mod:`.ecm`                 the illustrative ECM balance model of fibrosis
 :mod:`.outcomes`            what the binary outcomes let one pool, in words
+:mod:`.sources_summary`     which cells the studies gave, in words
 :mod:`.registered`          registered trials: counts, ongoing, summaries
 :mod:`.words`               English words for counts
+:mod:`.narrative`           the chapters' data-dependent sentences, in Markdown
 ==========================  =====================================================
 """
 from ..stats import binary_outcomes
@@ -23,9 +25,12 @@ from .ecm import EcmScenario, ecm_balance, ecm_summary
 from .filters import (ALL, caveats_for, choose, distinct_items, filter_values, further_reading, in_schema_order,
                       one_of, references_cited, related, split_items, timeline_between, year_span)
 from .mechanisms import mechanisms_matching, mediator_target_matrix, studies_per_source
+from .narrative import (REVIEW_REFERENCES, added_references, certainty_paragraph,
+                        evidence_strength_note, reference_list, reference_numbers_note, reference_years_sentence)
 from .outcomes import pool_outcomes, poolability_statement, poolable_outcomes, pooling_overview
 from .registered import (REGISTERED_BY, matching_registered, ongoing, ongoing_against_target, registered_counts,
                          registered_overview, registered_summary)
+from .sources_summary import studies_per_source_statement
 from .studies import (MISPRINT_MARK, SHORT_FOLLOW_UP, SMALL_SAMPLE, check_exclusions, design_order, design_rank,
                       dose_shown, evidence_level, evidence_levels, evidence_table, outcome_matrix, primary,
                       reported_proportions, trial_overview, trials_against_target)
@@ -35,11 +40,14 @@ __all__ = [
     "ALL",
     "MISPRINT_MARK",
     "REGISTERED_BY",
+    "REVIEW_REFERENCES",
     "SHORT_FOLLOW_UP",
     "SMALL_SAMPLE",
     "EcmScenario",
+    "added_references",
     "binary_outcomes",
     "caveats_for",
+    "certainty_paragraph",
     "check_exclusions",
     "choose",
     "design_order",
@@ -50,6 +58,7 @@ __all__ = [
     "ecm_summary",
     "evidence_level",
     "evidence_levels",
+    "evidence_strength_note",
     "evidence_table",
     "filter_values",
     "further_reading",
@@ -67,6 +76,9 @@ __all__ = [
     "poolable_outcomes",
     "pooling_overview",
     "primary",
+    "reference_list",
+    "reference_numbers_note",
+    "reference_years_sentence",
     "references_cited",
     "registered_counts",
     "registered_overview",
@@ -75,6 +87,7 @@ __all__ = [
     "reported_proportions",
     "split_items",
     "studies_per_source",
+    "studies_per_source_statement",
     "timeline_between",
     "trial_overview",
     "trials_against_target",
