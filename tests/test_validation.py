@@ -1,6 +1,7 @@
 """Corrupted copies of data/: validate(), load() and the CLI all name file, row and field."""
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -36,6 +37,13 @@ def _drop_column(path: Path, column: str) -> None:
 def _append_row(path: Path, row_of: int) -> None:
     rows = read_rows(path)
     write_rows(path, rows + [rows[row_of - 1]])
+
+
+def _resave(path: Path, separator: str) -> None:
+    """Save a table as a spreadsheet set to another separator would."""
+    rows = read_rows(path)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=separator, lineterminator="\n").writerows(rows)
 
 
 def _latin1(folder: Path) -> None:
@@ -90,6 +98,23 @@ CASES = [
     Case("not-utf8", "timeline",
          _latin1,
          "data/timeline.csv", None, None, "UTF-8"),
+    # the rules across fields (rowRules): the values compared are the row's, as the CSV has them
+    Case("total-not-sum-of-arms", "clinical_studies",  # zhang2012: 30 treated + 15 control
+         lambda d: set_cell(d / "clinical_studies.csv", 3, "n_total", "12"),
+         "data/clinical_studies.csv", 3, "n_total", "n_total 12 is not n_treated + n_control (30 + 15 = 45)"),
+    Case("more-events-than-patients", "outcomes",  # lin2017's treated arm: 56 patients
+         lambda d: set_cell(d / "outcomes.csv", 2, "events", "60"),
+         "data/outcomes.csv", 2, "events", "events 60 is more than total 56"),
+    Case("confidence-interval-above-estimate", "outcomes",  # lin2017's survival 73.2%
+         lambda d: set_cell(d / "outcomes.csv", 4, "percent_ci_low", "80"),
+         "data/outcomes.csv", 4, "percent_ci_low", "percent_ci_low 80 is more than percent 73.2"),
+    Case("span-ending-before-it-starts", "timeline",  # Friedenstein, 1960-1970
+         lambda d: set_cell(d / "timeline.csv", 9, "year_end", "1950"),
+         "data/timeline.csv", 9, "year_end", "year_end 1950 is less than year 1960"),
+    Case("semicolon-separated", "clinical_studies",
+         lambda d: _resave(d / "clinical_studies.csv", ";"),
+         "data/clinical_studies.csv", 1, None,
+         "the file is separated by ';', not commas; save it as comma-separated CSV"),
 ]
 
 

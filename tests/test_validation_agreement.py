@@ -6,6 +6,7 @@ in that table or in a table it depends on, and both name the same rows, fields a
 """
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,16 @@ def _text(name: str, edit: Callable[[str], str]) -> Callable[[Path], None]:
     def corrupt(folder: Path) -> None:
         path = folder / f"{name}.csv"
         path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return corrupt
+
+
+def _resave(name: str, separator: str = ",", bom: bool = False, line_end: str = "\n") -> Callable[[Path], None]:
+    """Save a table as a spreadsheet or an editor set otherwise would: another separator, a BOM, CRLF."""
+    def corrupt(folder: Path) -> None:
+        path = folder / f"{name}.csv"
+        rows = read_rows(path)
+        with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            csv.writer(f, delimiter=separator, lineterminator=line_end).writerows(rows)
     return corrupt
 
 
@@ -93,14 +104,31 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "boolean-digit": _cell("registry_interventions", 4, "cell_therapy", "0"),
     "registry-rule-outside-vocabulary": _cell("registry_interventions", 10, "cell_type", "adipose MSC"),
     "registry-id-pattern": _cell("clinical_studies", 6, "registry_id", "NCT 0347"),
+    # dialects: Frictionless would guess any of these separators; both refuse them, naming it
+    "semicolon-separated": _resave("clinical_studies", ";"),
+    "tab-separated": _resave("glossary", "\t"),
+    "pipe-separated": _resave("timeline", "|"),
+    "byte-order-mark": _resave("references", bom=True),
+    "crlf-line-ends": lambda folder: [_resave(p.stem, line_end="\r\n")(folder) for p in folder.glob("*.csv")],
+    "bom-and-crlf": _resave("outcomes", bom=True, line_end="\r\n"),
+    # the rules across fields (rowRules)
+    "total-not-sum-of-arms": _cell("clinical_studies", 3, "n_total", "12"),
+    "events-above-total": _cell("outcomes", 2, "events", "60"),
+    "year-end-before-year": _cell("timeline", 9, "year_end", "1950"),
+    "dose-low-above-high": _cell("clinical_studies", 14, "dose_low_cells_per_kg", "2e6"),
+    "rule-beside-an-unreadable-cell": _cell("clinical_studies", 3, "n_treated", "thirty"),
+    "rule-beside-a-cell-out-of-range": _cell("clinical_studies", 3, "n_control", "0"),
+    "rule-where-an-arm-is-not-given": _cell("clinical_studies", 2, "n_total", "9"),
 }
 
 
 #: Inputs both accept, as Frictionless does: columns in any order, spaces around numbers and
 #: around a header label, a text cell holding a space (a value, not an empty cell), a table
-#: with a header and no rows, and 0 for false.
+#: with a header and no rows, 0 for false, a byte-order mark, CRLF line ends, and a total
+#: beside an arm that is not given (the rule needs every term).
 ACCEPTED = {"clean", "columns-reordered", "every-table-reordered", "spaces-around-integer", "space-in-list",
-            "header-with-spaces", "required-space-only", "header-only", "boolean-digit"}
+            "header-with-spaces", "required-space-only", "header-only", "boolean-digit", "byte-order-mark",
+            "crlf-line-ends", "bom-and-crlf", "rule-where-an-arm-is-not-given"}
 
 
 def _dependency_files(folder: Path, name: str) -> set[str]:
@@ -165,3 +193,33 @@ def test_a_blank_row_is_reported_and_still_counts_in_row_numbers(data_copy):
     CORRUPTIONS["blank-row"](data_copy)
     set_cell(data_copy / "exclusion_criteria.csv", 6, "detail", "")
     assert [(p.row, p.field) for p in mscteach.validate(data_copy)] == [(4, None), (6, "detail")]
+
+
+@pytest.mark.parametrize("name, file, separator", [("semicolon-separated", "clinical_studies", "';'"),
+                                                   ("tab-separated", "glossary", "tabs"),
+                                                   ("pipe-separated", "timeline", "'|'")])
+def test_a_file_separated_otherwise_is_one_problem_naming_the_separator_in_both(name, file, separator, data_copy):
+    CORRUPTIONS[name](data_copy)
+    (problem,) = mscteach.validate(data_copy)
+    assert (problem.file, problem.row, problem.field) == (f"data/{file}.csv", 1, None)
+    assert problem.message == f"the file is separated by {separator}, not commas; save it as comma-separated CSV"
+    with pytest.raises(DataValidationError) as info:
+        mscteach.load(file, data_copy)
+    assert info.value.problems == [problem]
+
+
+def test_a_byte_order_mark_and_crlf_load_the_same_values(data_copy):
+    CORRUPTIONS["bom-and-crlf"](data_copy)
+    assert (data_copy / "outcomes.csv").read_bytes().startswith(b"\xef\xbb\xbfoutcome_row,")
+    assert mscteach.load("outcomes", data_copy).equals(mscteach.load("outcomes"))
+
+
+@pytest.mark.parametrize("name, field, message", [
+    ("rule-beside-an-unreadable-cell", "n_treated", "'thirty' is not an integer"),
+    ("rule-beside-a-cell-out-of-range", "n_control", "0 is out of range (minimum 1)"),
+])
+def test_a_cell_wrong_on_its_own_is_reported_once_not_again_by_a_rule(name, field, message, data_copy):
+    CORRUPTIONS[name](data_copy)
+    (problem,) = mscteach.validate(data_copy)  # zhang2012's n_total 45 is not compared with it
+    assert (problem.file, problem.row, problem.field, problem.message) == (
+        "data/clinical_studies.csv", 3, field, message)

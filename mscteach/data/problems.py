@@ -6,7 +6,8 @@ from typing import Any
 from ..errors import Problem
 
 __all__ = ["BLANK_ROW", "DUPLICATE_COLUMN", "EMPTY_FILE", "MISSING_COLUMN", "NOT_UTF8", "constraint_message",
-           "duplicate_message", "extra_cell", "missing_cell", "problem_order", "type_message", "unknown_column"]
+           "duplicate_message", "extra_cell", "missing_cell", "problem_order", "separated_by", "type_message",
+           "unknown_column"]
 
 MISSING_COLUMN = "column is missing from the header"
 DUPLICATE_COLUMN = "column appears more than once in the header"
@@ -86,6 +87,29 @@ def constraint_message(field: dict[str, Any], constraint: str, raw: str) -> str:
     if constraint in ("minimum", "maximum"):
         return f"{raw.strip()} is out of range ({constraint} {cons[constraint]})"
     return f"{raw!r} breaks the {constraint} constraint"
+
+
+def separated_by(separator: str) -> str:
+    """The message for a file whose columns are separated by something other than commas.
+
+    Parameters
+    ----------
+    separator : str
+        The separator found (``;``, a tab or ``|``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> separated_by(";")
+    "the file is separated by ';', not commas; save it as comma-separated CSV"
+    >>> separated_by(chr(9))  # a tab
+    'the file is separated by tabs, not commas; save it as comma-separated CSV'
+    """
+    shown = "tabs" if separator == "\t" else repr(separator)
+    return f"the file is separated by {shown}, not commas; save it as comma-separated CSV"
 
 
 def duplicate_message(shown: object, first_row: int) -> str:

@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataValidationError, Problem
 from .locate import data_dir
 from .problems import (BLANK_ROW, DUPLICATE_COLUMN, EMPTY_FILE, MISSING_COLUMN, NOT_UTF8, constraint_message,
-                       duplicate_message, extra_cell, missing_cell, problem_order, type_message, unknown_column)
+                       duplicate_message, extra_cell, missing_cell, problem_order, separated_by, type_message,
+                       unknown_column)
+from .rules import row_rule_problems
 from .schema import dependencies, enums, file_stamp, foreign_keys, package_descriptor, resource, targets, unique_keys
 
 if TYPE_CHECKING:  # pandas is imported when a table is first loaded
     import pandas as pd
 
-__all__ = ["FALSE_VALUES", "TRUE_VALUES", "Table", "broken_constraints", "cross_table_problems", "load", "read_table",
+__all__ = ["FALSE_VALUES", "OTHER_SEPARATORS", "TRUE_VALUES", "Table", "broken_constraints", "cross_table_problems", "load", "read_table",
            "read_value"]
 
 # The reader mirrors Frictionless's value readers exactly, so load() and validate() say the
@@ -41,7 +43,13 @@ __all__ = ["FALSE_VALUES", "TRUE_VALUES", "Table", "broken_constraints", "cross_
 #  * header labels are stripped and matched to fields by name, in any order
 #    ("fieldsMatch": "equal" in every schema);
 #  * a row of empty cells is a "blank row" problem, and rows are numbered by their
-#    position in the file (the header is row 1), blank rows included.
+#    position in the file (the header is row 1), blank rows included;
+#  * a byte-order mark and CRLF line ends are read as Frictionless reads them. Frictionless
+#    would also guess another separator (";", tab, "|"), but a spreadsheet's or a script's
+#    reader would not: such a file is refused by both, with one problem naming the separator.
+
+#: The separators Frictionless would guess besides a comma; the data is comma-separated only.
+OTHER_SEPARATORS = (";", "\t", "|")
 
 #: Frictionless's default spellings of a boolean.
 TRUE_VALUES = ("true", "True", "TRUE", "1")
@@ -164,6 +172,9 @@ class Table:
         Problems found in this file alone.
     header_ok : bool
         Whether the header matched the schema (only then are rows read).
+    separator : str, optional
+        The separator the file uses instead of commas (then ``problems`` is
+        that one problem).
     """
 
     rel: str
@@ -172,6 +183,7 @@ class Table:
     rows: list[int] = dataclass_field(default_factory=list)  # the file row number of each data row kept
     problems: list[Problem] = dataclass_field(default_factory=list)
     header_ok: bool = False
+    separator: str | None = None
 
 
 def _decode(file: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -195,12 +207,23 @@ def _header_problems(rel: str, header: list[str], names: list[str]) -> list[Prob
     return problems
 
 
+def _separator(first_line: str, header: list[str], names: list[str]) -> str | None:
+    """The separator other than a comma that makes more of the first line the schema's labels, if any."""
+    def matched(labels: list[str]) -> int:
+        return sum(label.strip() in names for label in labels)
+
+    counts = {sep: matched(next(csv.reader([first_line], delimiter=sep), [])) for sep in OTHER_SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > matched(header) else None
+
+
 def read_table(folder: Path, resource: dict[str, Any]) -> Table:
     """Read and check one table against its schema (everything but cross-table checks).
 
     Checks the encoding, the header, every cell's type and constraints, and
     unique and primary keys. Reading stops after the header if it does not
-    match the schema.
+    match the schema; a file separated by ``;``, tabs or ``|`` instead of
+    commas is then one problem naming the separator.
 
     Parameters
     ----------
@@ -230,6 +253,9 @@ def read_table(folder: Path, resource: dict[str, Any]) -> Table:
     header = [label.strip() for label in records[0]]
     table.problems = _header_problems(rel, header, names)
     if table.problems:
+        table.separator = _separator(text.splitlines()[0], header, names)
+        if table.separator:  # one problem, not one per column: the columns are all there
+            table.problems = [Problem(rel, row=1, message=separated_by(table.separator), value=table.separator)]
         return table
     table.header_ok = True
     position = {n: header.index(n) for n in names}
@@ -345,7 +371,7 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
     res = resource(root, name)
     schema = res["schema"]
     table = read_table(root, res)
-    problems = list(table.problems)
+    problems = table.problems + row_rule_problems(table.rel, schema, table.rows, table.columns, table.problems, name)
     known, invalid = {}, []
     for target, key in sorted(set(targets(schema))):
         if target == name:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data.validation import require_valid
 from ..errors import MscteachError, ReportParameterError
 from ..printing import print_pdfs
 from ..runner import NotebookFailure, ensure_writable_folder, skip_unused_format_checkers, worker_pool
@@ -83,6 +84,8 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
 
     Raises
     ------
+    DataValidationError
+        Before any kernel starts, if the data folder has problems (nothing is written).
     ReportParameterError
         Before any kernel starts, for a bad parameter set ("brief N of the
         grid: ...").
@@ -103,6 +106,7 @@ def write_batch(grid: Iterable[Mapping[str, Any]], out_dir: Path, jobs: int = 2,
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
     formats = check_formats(formats, paper)
+    require_valid(data, "writing the briefs")
     for i, params in enumerate(grid, 1):
         try:
             check_parameters(params, data)

@@ -168,6 +168,8 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
 
     Raises
     ------
+    DataValidationError
+        Before anything else, if the data folder has problems (nothing is written).
     ReportParameterError
         Before any kernel starts, for a bad parameter.
     ReportOutputError
@@ -179,6 +181,9 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     NotebookFailure
         If the template fails.
     """
+    from ..data.validation import require_valid
+
+    require_valid(data, "writing a brief")
     skip_unused_format_checkers()
     values = check_parameters(parameters, data)
     out = check_output(Path(out))

@@ -344,6 +344,8 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     UnknownNameError, ParameterError
         For a parameter or value no chapter accepts, or an unknown language
         (before any kernel starts).
+    DataValidationError
+        Before any kernel starts, if the data folder has problems (nothing is written).
     MscteachError
         If ``jobs`` is below 1, ``folder`` holds no notebooks, the output or
         cache folder cannot be written, or Sphinx fails.
@@ -352,11 +354,13 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
 
     from .links import repository_url
 
+    from ..data.validation import require_valid
     from ..i18n import check_language
 
     if jobs < 1:
         raise MscteachError(f"--jobs must be at least 1, got {jobs}")
     langs = list(dict.fromkeys(check_language(lang) for lang in langs)) or ["en"]
+    require_valid(data, "building the site")
     skip_unused_format_checkers()
     paths = notebooks(folder)
     if not paths:
@@ -471,9 +475,17 @@ def refresh_in_place(folder: Path | None = None, jobs: int = 2, progress: bool =
     -------
     list of NotebookFailure
         The notebooks that failed (left unchanged), in the order they finished.
+
+    Raises
+    ------
+    DataValidationError
+        Before any kernel starts, if the data folder has problems (no notebook is changed).
     """
     from tqdm.auto import tqdm
 
+    from ..data.validation import require_valid
+
+    require_valid(data, "refreshing the notebooks")
     skip_unused_format_checkers()
     paths = notebooks(folder)
     failures = []
