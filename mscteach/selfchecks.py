@@ -200,7 +200,7 @@ def _history(lang: str) -> list[SelfCheck]:
 def _differentiation(lang: str) -> list[SelfCheck]:
     sources = load("cell_sources")
     evidence = load("differentiation")
-    options = ("LDL uptake", "Transdifferentiation rate below 3%", "Glucose (glycogen) storage")
+    options = ("LDL uptake", "Transdifferentiation below 3% of liver mass", "Glucose storage")
     against = [o for o in options if (evidence.loc[evidence["item"] == o, "stance"] == "against").any()]
     if len(against) != 1:
         raise MscteachError(f"self-check 02/2 needs exactly one option against, found {against}")
@@ -211,8 +211,9 @@ def _differentiation(lang: str) -> list[SelfCheck]:
                   hint=say("Count the rows of the table shown above.", lang), lang=lang),
         SelfCheck("02_differentiation", 2, say("Which of these findings argues *against* MSCs becoming true "
                                                "hepatocytes?", lang), "choice", _letter(options, against[0]),
-                  say("Fewer than 3% of MSCs transdifferentiate; the other two are functions of hepatocyte-like "
-                      "cells that support differentiation.", lang), _shown(options, lang),
+                  say("Only a small fraction of MSCs transdifferentiated into hepatocytes: less than 3% of total "
+                      "liver mass. The other two are liver functions that fully differentiated MSCs may have, which "
+                      "supports differentiation.", lang), _shown(options, lang),
                   hint=say("Look at the evidence marked 'against' in the figure.", lang), lang=lang),
     ]
 

@@ -25,7 +25,7 @@ EXPECTED = {
     ("01_history", 1): "b",   # Friedenstein's studies: 1960 (timeline)
     ("01_history", 2): 52,    # first marrow-transplant case report 1939; "mesenchymal stem cells" 1991
     ("02_differentiation", 1): 9,  # nine sources in cell_sources.csv
-    ("02_differentiation", 2): "b",  # "transdifferentiation rate below 3%" is the 'against' item
+    ("02_differentiation", 2): "b",  # "transdifferentiation below 3% of liver mass" is the 'against' item
     ("03_immunomodulation", 1): "a",  # M1 -> M2 conversion is PGE2-dependent
     ("03_immunomodulation", 2): 6,    # mechanisms M003-M008 target "T cell"
     ("04_fibrosis", 1): "b",  # TGF-beta1, "a primary mediator of liver fibrosis"
