@@ -66,8 +66,8 @@ def test_a_2026_study_citing_reference_104_follows_the_readme(tmp_path):
                 field["constraints"]["maximum"] = 2026
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     # step 4: the command the README gives, run from the folder holding the copy
-    assert "`mscteach validate my-data`" in steps
-    result = _mscteach("validate", "my-data", cwd=tmp_path)
+    assert "`mscteach validate --data my-data`" in steps
+    result = _mscteach("validate", "--data", "my-data", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "all tables valid" in result.stdout
     # step 5: the copy is used, and the shipped data is untouched
