@@ -163,3 +163,11 @@ def test_translating_an_explorers_note_changes_only_its_sentences():
     translated = document.astext()
     # the note is in Persian; a bold line that is not a self-check's heading, and the rest, stay as written
     assert translated == fragment.replace(note, messages.live_note(3, "fa"))
+
+
+def test_the_glossary_shows_a_note_beside_a_persian_term():
+    """Terms whose Persian the review prints garbled keep the review's form in a note, shown with the term."""
+    page = site.site_pages()["glossary"]
+    entry = page[page.index("Oncostatin M"):]
+    entry = entry[:entry.index("\n\n", entry.index("Persian:"))]
+    assert "آنکوستاتین M" in entry and 'The review prints "آنکوستاتین (OSM) M"' in entry

@@ -127,10 +127,12 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         lines += names
         definition = row.definition.strip()
         lines.append(f"  {definition}")
-        if isinstance(row.term_fa, str) and row.term_fa:
-            lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>"]
-        elif isinstance(getattr(row, "term_fa_note", None), str) and row.term_fa_note:  # older data: no column
-            lines += ["", f"  Persian: none. {row.term_fa_note}"]
+        note = getattr(row, "term_fa_note", None)  # older data: no column
+        note = note if isinstance(note, str) and note else ""
+        if isinstance(row.term_fa, str) and row.term_fa:  # a note beside a term says how the review prints it
+            lines += ["", f"  Persian: <span lang=\"fa\" dir=\"rtl\">{row.term_fa}</span>" + (f" ({note})" if note else "")]
+        elif note:
+            lines += ["", f"  Persian: none. {note}"]
         lines.append("")
     lines.append(":::")
     references = load("references", folder)
