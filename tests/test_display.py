@@ -82,3 +82,88 @@ def test_a_persian_table_writes_its_numbers_and_reference_numbers_in_persian_dig
                                     "corrected": [False]}), lang="fa")
     assert '<td class="number">۵۶</td>' in html and "<td>۲۶, ۱۰۰</td>" in html
     assert "<td>Lin 2017</td>" in html and "<td>خیر</td>" in html  # a name keeps its digits; "no" in Persian
+
+
+# ------------------------------------------------------------------ alt text: every category accounted for
+def _bars(values: dict[str, float], horizontal: bool = True) -> Figure:
+    fig = Figure()
+    ax = fig.subplots()
+    (ax.barh if horizontal else ax.bar)(list(values), list(values.values()))
+    ax.set_xlabel("patients") if horizontal else ax.set_ylabel("trials")
+    ax.set_title("Patients per study")
+    return fig
+
+
+def test_alt_text_of_many_bars_counts_them_and_names_the_largest_and_smallest():
+    # 15 studies, s01 .. s15, with 10, 20, ..., 150 patients, drawn in a shuffled order
+    values = {f"s{i:02d}": 10.0 * i for i in (7, 3, 15, 1, 9, 12, 2, 14, 5, 11, 4, 13, 6, 10, 8)}
+    alt = display.figure_alt(_bars(values))
+    assert alt == ("Patients per study. A bar chart of patients for each category, 15 in all; the largest: "
+                   "s15 (150), s14 (140), s13 (130); the smallest: s01 (10), s02 (20), s03 (30).")
+
+
+def test_alt_text_of_a_few_bars_lists_each_with_its_value_from_the_top_down():
+    # barh draws the first category at the bottom: a reader meets the last one first
+    alt = display.figure_alt(_bars({"Lin 2017": 110, "Peng 2011": 158, "Guo 2019": 568.5}))
+    assert alt == ("Patients per study. A bar chart of patients for each category: Guo 2019 (568.5), "
+                   "Peng 2011 (158), Lin 2017 (110).")
+
+
+def test_stacked_bars_are_read_as_their_totals():
+    fig = Figure()
+    ax = fig.subplots()
+    ax.barh([0, 1], [5, 30], color="C0", label="treated")
+    ax.barh([0, 1], [7, 25], left=[5, 30], color="C1", label="control")
+    ax.set_yticks([0, 1], ["A 2001", "B 2002"])
+    ax.set_xlabel("patients")
+    ax.legend()
+    assert display.figure_alt(fig) == ("A figure. A bar chart of patients for each category: B 2002 (55), "
+                                       "A 2001 (12). Colours: treated, control.")
+
+
+def test_vertical_bars_over_years_read_the_years_not_the_count_axis():
+    alt = display.figure_alt(_bars({"2021": 1, "2023": 1, "2024": 2}, horizontal=False))
+    assert alt.endswith("A bar chart of trials for each category: 2021 (1), 2023 (1), 2024 (2).")
+
+
+def test_the_registered_trials_start_year_panel_reads_years(data_copy):
+    from mscteach import plots, registry
+
+    from .test_registry import JANUARY
+
+    registry.import_exports(JANUARY, data_copy, today="2026-01-15")
+    alt = display.figure_alt(plots.registered_trials_figure(registry.registered_trials(data_copy)))
+    # the January fixtures' start dates (tests/fixtures/registry/README.md): 2021, 2023, 2024 twice, 2025, 2026
+    assert "by start year: A bar chart of trials for each category: 2021 (1), 2023 (1), 2024 (2), 2025 (1), " \
+           "2026 (1)." in alt
+
+
+def test_a_histogram_is_not_read_as_categories():
+    fig = Figure()
+    ax = fig.subplots()
+    ax.hist([1990, 1995, 1996, 2005], bins=[1990, 2000, 2010])
+    ax.set_xlabel("year")
+    ax.set_ylabel("references")
+    assert display.figure_alt(fig) == "A figure. A bar chart of references for each year."
+
+
+def test_a_grid_with_many_rows_says_how_many_it_does_not_name():
+    import pandas as pd
+
+    from mscteach.plots.common import count_heatmap
+
+    fig = Figure()
+    ax = fig.subplots()
+    count_heatmap(ax, pd.DataFrame({"x": range(1, 15)}, index=[f"r{i}" for i in range(1, 15)]), "Blues")
+    ax.set_xlabel("target")
+    ax.set_ylabel("mediator")
+    assert display.figure_alt(fig) == ("A figure. A grid of counts: mediator in rows (r1, r2, r3, r4, r5, r6, r7, "
+                                       "r8, r9, r10, r11, r12 and 2 more) by target in columns (x).")
+
+
+def test_persian_alt_text_writes_values_in_persian_digits():
+    few = display.figure_alt(display.localise_figure(_bars({"Lin 2017": 110, "Peng 2011": 158}), "fa"))
+    assert few.endswith(": Peng 2011 (۱۵۸)، Lin 2017 (۱۱۰).") and "A bar chart" not in few
+    many = display.figure_alt(display.localise_figure(_bars({f"s{i:02d}": i for i in range(1, 16)}), "fa"))
+    assert "۱۵ در مجموع" in many and "s15 (۱۵)، s14 (۱۴)، s13 (۱۳)" in many and "s01 (۱)" in many
+    assert "A bar chart" not in many

@@ -183,6 +183,8 @@ def test_reimporting_a_newer_export_updates_rows_and_says_what_changed(data_copy
         ("status", "NCT90000002", "not yet recruiting", "recruiting"),
         ("enrolment", "NCT90000001", "120 anticipated", "118 actual"),
         ("other", "NCT90000001", "completion date 2026-12", "2026-05-20"),
+        # January's CSV and ICTRP trials are not in June's JSON: listed, as `registry diff` lists them, and kept
+        *{("absent", rid, "", registry.ABSENT) for rid in ("NCT90000007", "ChiCTR9900000001", "IRCT99000000001N1")},
     }
     trials = _rows(data_copy, "registered_trials")
     assert len(trials) == 7  # the six of January (those not in June's export are kept) and one new
@@ -216,7 +218,9 @@ def test_diff_compares_two_exports_without_writing(data_copy):
         ("new", "NCT90000008"), ("status", "NCT90000001"), ("status", "NCT90000002"), ("enrolment", "NCT90000001"),
         ("other", "NCT90000001")]
     assert _snapshot(data_copy) == before
-    assert registry.diff([JSON_JUN], [JSON_JAN], data_copy)[-1].kind == "removed"  # NCT90000008 is gone
+    # NCT90000008 is gone from the older export, not excluded by it: an import would keep it
+    assert [(c.kind, c.registry_id) for c in registry.diff([JSON_JUN], [JSON_JAN], data_copy)][-1] == \
+        ("absent", "NCT90000008")
 
 
 def test_a_published_study_naming_the_registry_id_marks_the_trial_published(data_copy):
@@ -471,3 +475,148 @@ def test_cli_import_uses_the_workspace_data_by_default(tmp_path):
     result = _cli("registry", "import", str(JSON_JAN), cwd=home)
     assert result.returncode == 0, result.stderr
     assert (home / "data" / "registered_trials.csv").is_file()
+
+
+# ------------------------------------------------------------------ a newer export's blanks, and diff = import
+JSON_JUN_CSV_JUL = FIXTURES / "synthetic-ctgov-2026-07.csv"
+#: Counted by hand from June's JSON and July's CSV (tests/fixtures/registry/README.md), by heading.
+JUNE_TO_JULY = {
+    "new trials": ["NCT90000010"],
+    "status changed": ["NCT90000008"],
+    "enrolment changed": ["NCT90000008"],  # 40 anticipated -> 45: the type of the new number is not known
+    "no longer included": ["NCT90000003", "NCT90000002"],  # excluded (exosomes), then not in July's export
+    "known values kept where the newer export is blank": ["NCT90000001"],  # its enrolment type, actual
+}
+
+
+def test_a_blank_in_a_newer_export_keeps_the_known_value_and_is_counted(data_copy):
+    registry.import_exports([JSON_JUN], data_copy, today="2026-06-15")
+    result = registry.import_exports([JSON_JUN_CSV_JUL], data_copy, today="2026-07-15")
+    trials = _rows(data_copy, "registered_trials")
+    assert (trials["NCT90000001"]["enrolment"], trials["NCT90000001"]["enrolment_type"]) == (118, "actual")
+    assert [(c.kind, c.before, c.after) for c in result.changes if c.registry_id == "NCT90000001"] == [
+        ("blank", "enrolment type", "actual")]  # kept, and not shown as "118 actual -> 118"
+    assert (trials["NCT90000008"]["enrolment"], trials["NCT90000008"]["enrolment_type"]) == (45, None)
+    assert "NCT90000002" in trials and "NCT90000003" not in trials
+    lines = result.lines()
+    assert "known values kept where the newer export is blank (1):" in lines
+    assert "  NCT90000001  enrolment type actual  SYNTHETIC: Umbilical Cord MSCs for HBV-related Acute-on-chronic " \
+           "Liver…" in lines
+    assert not [line for line in lines if line.startswith("  NCT90000001  118")]
+
+
+def _listed(output: str) -> dict[str, list[str]]:
+    """The registry ids under each heading of printed changes."""
+    listed: dict[str, list[str]] = {}
+    heading = None
+    for line in output.splitlines():
+        match = re.fullmatch(r"(\S.*) \(\d+\):", line)
+        if match:
+            heading = listed.setdefault(match.group(1), [])
+        elif line.startswith("  ") and heading is not None and not line.startswith(("  duplicate", "  excluded")):
+            heading.append(line.split()[0])
+        else:
+            heading = None
+    return listed
+
+
+def test_diff_and_import_list_the_same_trials_under_the_same_headings(data_copy):
+    assert _cli("registry", "import", str(JSON_JUN), "--data", str(data_copy)).returncode == 0
+    imported = _cli("registry", "import", str(JSON_JUN_CSV_JUL), "--data", str(data_copy))
+    compared = _cli("registry", "diff", str(JSON_JUN), str(JSON_JUN_CSV_JUL), "--data", str(data_copy))
+    assert imported.returncode == 0 and compared.returncode == 0, imported.stderr + compared.stderr
+    assert _listed(imported.stdout) == _listed(compared.stdout) == JUNE_TO_JULY
+    assert "  NCT90000002  SYNTHETIC: Adipose-derived MSCs in Decompensated Cirrhosis: not in the newer export (an " \
+           "import keeps it" in imported.stdout
+    assert "NCT90000002" in _rows(data_copy, "registered_trials")
+
+
+# ------------------------------------------------------------------ a killed import leaves nothing for long
+def _finished_process_id() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_the_next_import_removes_what_a_killed_one_left(data_copy):
+    leftovers = [data_copy.parent / ".mscteach-import-k1x2y3z4",  # named before names carried a process id
+                 data_copy.parent / f".mscteach-import-{_finished_process_id()}-a1b2c3"]
+    for scratch in leftovers:
+        shutil.copytree(data_copy, scratch / "data")
+    (data_copy / ".registered_trials.csv.part").write_text("registry_id\nNCT9")
+    registry.import_exports([JSON_JAN], data_copy, today="2026-01-15")
+    assert not [p for p in data_copy.parent.iterdir() if p.name.startswith(".mscteach-import-")]
+    assert not list(data_copy.glob(".*.part")) and mscteach.validate(data_copy) == []
+
+
+def test_a_running_imports_scratch_copy_is_left_alone(data_copy):
+    running = data_copy.parent / f".mscteach-import-{os.getpid()}-r1s2t3"  # this process runs
+    (running / "data").mkdir(parents=True)
+    registry.import_exports([JSON_JAN], data_copy, today="2026-01-15")
+    assert running.is_dir()
+
+
+_WAITING_IMPORT = """
+import os, sys
+from mscteach import registry
+from mscteach.registry import store
+
+real_validate, real_replace = store.validate, os.replace
+where = sys.argv[3]
+
+def wait(what):
+    print(what, flush=True)
+    sys.stdin.readline()  # until the test has sent its signal (and, if the import goes on, says so)
+
+def validate(folder):
+    if where == "copy":
+        wait(folder)
+    return real_validate(folder)
+
+def replace(source, target):
+    if where == "replace" and not os.environ.get("REPLACED"):
+        os.environ["REPLACED"] = "1"
+        wait(source)
+    real_replace(source, target)
+
+store.validate = validate
+os.replace = replace
+registry.import_exports([sys.argv[1]], sys.argv[2], today="2026-01-15")
+"""
+
+
+def _import_killed(data_copy: Path, where: str, signum: int) -> subprocess.CompletedProcess:
+    """Run an import in a process of its own that waits at ``where``; send it ``signum`` there."""
+    import signal
+    child = subprocess.Popen([sys.executable, "-c", _WAITING_IMPORT, str(JSON_JAN), str(data_copy), where],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        waiting_at = Path(child.stdout.readline().strip())  # printed once the import waits
+        assert waiting_at.exists() and signal.Signals(signum)
+        child.send_signal(signum)
+        out, err = child.communicate("go on\n", timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_an_import_removes_its_scratch_copy_and_changes_nothing(name, data_copy):
+    import signal
+    signum = getattr(signal, name)
+    before = _snapshot(data_copy)
+    stopped = _import_killed(data_copy, "copy", signum)
+    assert stopped.returncode == -signum, stopped.stderr  # the signal still ends the process, as it would have
+    assert not [p for p in data_copy.parent.iterdir() if p.name.startswith(".mscteach-import-")]
+    assert _snapshot(data_copy) == before
+
+
+def test_a_signal_while_the_files_are_replaced_waits_until_all_are(data_copy):
+    import signal
+    stopped = _import_killed(data_copy, "replace", signal.SIGTERM)
+    assert stopped.returncode == -signal.SIGTERM, stopped.stderr
+    assert not [p for p in data_copy.parent.iterdir() if p.name.startswith(".mscteach-import-")]
+    assert not list(data_copy.glob(".*.part"))
+    # every file of the import is in: the folder is valid and holds January's trials
+    assert mscteach.validate(data_copy) == [] and len(_rows(data_copy, "registered_trials")) == 3

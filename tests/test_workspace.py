@@ -72,3 +72,14 @@ def test_init_refuses_a_folder_in_use_and_leaves_it_alone(tmp_path):
     with pytest.raises(MscteachError, match="already exists and is not empty"):
         resources.init(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_prints_a_next_step_that_a_shell_runs_even_with_a_space_in_the_folder(tmp_path, capsys):
+    home = tmp_path / "my course"
+    assert cli.main(["init", str(home)]) == 0
+    next_step = capsys.readouterr().out.splitlines()[-1]
+    assert next_step == f"next: cd '{home}' && mscteach lab"
+    # the shell reads it back as one folder: `cd` there and print where it is
+    shown = subprocess.run(["sh", "-c", next_step.removeprefix("next: ").replace("mscteach lab", "pwd")],
+                           capture_output=True, text=True, check=True)
+    assert Path(shown.stdout.strip()) == home.resolve()

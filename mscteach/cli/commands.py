@@ -303,7 +303,9 @@ def _init(args: argparse.Namespace) -> int:
     target = written[0].parent
     print(f"made {'an instructor' if args.instructor else 'a student'} workspace in {target}: "
           f"{', '.join(p.relative_to(target).as_posix() for p in written)}")
-    print(f"next: cd {target} && mscteach lab")
+    import shlex
+
+    print(f"next: cd {shlex.quote(str(target))} && mscteach lab")  # a line to paste into a shell, spaces and all
     return 0
 
 

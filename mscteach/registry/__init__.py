@@ -18,7 +18,9 @@ PRISMA-style (read, duplicates removed, excluded with a reason, included).
 tables (``registered_trials``, ``registry_excluded``, ``registry_imports``)
 and their schemas in ``datapackage.json``. It works on a copy, validates the
 copy, and only then replaces the changed files, so a failed import leaves the
-folder exactly as it was. :func:`diff` says what changed between two exports.
+folder exactly as it was (a killed import's scratch copy is removed by the next one). :func:`diff` says what
+changed between two exports, from the same comparison (:func:`compare`) the import prints: a value a newer
+export leaves blank is kept, not changed.
 
 The package, one job per module: :mod:`.schema` (the import's tables and the registers' vocabularies, read
 from ``datapackage.json``), :mod:`.parsers` (the three export formats), :mod:`.screening`, :mod:`.changes`
@@ -27,7 +29,8 @@ from ``datapackage.json``), :mod:`.parsers` (the three export formats), :mod:`.s
 from __future__ import annotations
 
 from ..errors import RegistryError
-from .changes import CHANGE_HEADINGS, PHASE_LABELS, STATUS_LABELS, Change, change_lines, changes_between, diff
+from .changes import (ABSENT, CHANGE_HEADINGS, PHASE_LABELS, STATUS_LABELS, Change, Comparison, change_lines,
+                      changes_between, compare, diff)
 from .parsers import (COMPARED, CTGOV_CSV_COLUMNS, FORMAT_NAMES, ICTRP_COLUMNS, ICTRP_STATUS, PRECEDENCE, Record,
                       read_export, read_exports)
 from .schema import (ALLOCATIONS, COURSE_PHASE, ENROLMENT_TYPES, ONGOING, PHASES, REGISTERED_TRIALS,
@@ -37,11 +40,13 @@ from .store import ImportResult, import_exports, last_import, registered_trials
 
 __all__ = [
     "Change",
+    "Comparison",
     "ImportResult",
     "Record",
     "RegistryError",
     "Screening",
     "TABLES",
+    "compare",
     "diff",
     "import_exports",
     "read_export",

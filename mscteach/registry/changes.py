@@ -7,40 +7,48 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data import data_dir
-from .parsers import read_exports
-from .screening import read_rules, screen, trial_row
+from .parsers import COMPARED, read_exports
+from .schema import COURSE_PHASE
+from .screening import Screening, read_rules, screen, trial_row
 
 __all__ = [
+    "ABSENT",
     "CHANGE_HEADINGS",
     "Change",
+    "Comparison",
     "PHASE_LABELS",
     "STATUS_LABELS",
     "change_lines",
     "changes_between",
+    "compare",
     "diff",
 ]
 
 
 @dataclass(frozen=True)
 class Change:
-    """One change to a registered trial: ``kind`` is new, status, enrolment, other or removed.
+    """One change to a registered trial: ``kind`` is new, status, enrolment, other, removed, absent or blank.
 
     ``str()`` gives the line the command line prints under the kind's heading
     (:data:`CHANGE_HEADINGS`).
 
     Parameters
     ----------
-    kind : {"new", "status", "enrolment", "other", "removed"}
-        What changed.
+    kind : {"new", "status", "enrolment", "other", "removed", "absent", "blank"}
+        What changed: "removed" is a trial the newer export excludes (an
+        import removes it), "absent" one the newer export does not hold (an
+        import keeps it), "blank" a known value the newer export leaves
+        blank (an import keeps it).
     registry_id : str
         The trial's registry id.
     title : str
         The trial's title (shortened to 70 characters when shown).
     before : str, default ""
-        The old value in words (for "other", the field's name and old value).
+        The old value in words (for "other", the field's name and old value;
+        for "blank", the field's name).
     after : str, default ""
         The new value in words; for "new" the trial's status, for "removed"
-        why it is no longer included.
+        and "absent" why it is no longer included, for "blank" the value kept.
 
     Examples
     --------
@@ -57,13 +65,22 @@ class Change:
     def __str__(self) -> str:
         if self.kind == "new":
             return f"{self.registry_id}  {self.after}  {_short(self.title)}"
-        if self.kind == "removed":
+        if self.kind in ("removed", "absent"):
             return f"{self.registry_id}  {_short(self.title)}: {self.after}"
+        if self.kind == "blank":
+            return f"{self.registry_id}  {self.before} {self.after}  {_short(self.title)}"
         return f"{self.registry_id}  {self.before} -> {self.after}  {_short(self.title)}"
 
 
+#: The heading each kind of change is listed under, in the order they are listed; trials an import removes
+#: and trials it keeps are both no longer in the newer export's list, so they share a heading.
 CHANGE_HEADINGS = {"new": "new trials", "status": "status changed", "enrolment": "enrolment changed",
-                   "other": "other fields changed", "removed": "no longer included"}
+                   "other": "other fields changed", "removed": "no longer included", "absent": "no longer included",
+                   "blank": "known values kept where the newer export is blank"}
+#: Why a trial the newer export does not hold is listed, and what an import does with it.
+ABSENT = "not in the newer export (an import keeps it: only an export that excludes a trial removes it)"
+#: The fields an export gives (the rest of a row is worked out from them, or is bookkeeping).
+_EXPORTED = tuple(k for k in COMPARED if k != "registry_id")
 #: Fields whose change is news, not a re-import: where and when the record was read.
 _BOOKKEEPING = ("source_file", "imported_on")
 
@@ -131,6 +148,10 @@ def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str
     for rid, reason in sorted((removed or {}).items()):
         if rid in before:
             changes.append(Change("removed", rid, before[rid]["title"], after=reason))
+    return _in_order(changes)
+
+
+def _in_order(changes: Sequence[Change]) -> list[Change]:
     kinds = list(CHANGE_HEADINGS)
     return sorted(changes, key=lambda c: (kinds.index(c.kind), c.registry_id))  # stable: one field after another
 
@@ -170,8 +191,8 @@ def change_lines(changes: Sequence[Change]) -> list[str]:
     if not changes:
         return ["no changes to the registered trials"]
     lines = []
-    for kind, heading in CHANGE_HEADINGS.items():
-        chosen = [c for c in changes if c.kind == kind]
+    for heading in dict.fromkeys(CHANGE_HEADINGS.values()):
+        chosen = [c for c in changes if CHANGE_HEADINGS[c.kind] == heading]
         if chosen:
             lines.append(f"{heading} ({len(chosen)}):")
             lines += [f"  {c}" for c in chosen]
@@ -226,9 +247,79 @@ def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[
     older = read_exports(old)
     rules = read_rules(data_dir(data))  # once for both exports
     before, after = screen(older, rules=rules), screen(read_exports(new), rules=rules)
-    rows_before = {r.registry_id: trial_row(r, v, "") for r, v in before.included}
-    rows_after = {r.registry_id: trial_row(r, v, "") for r, v in after.included}
-    gone = {r.registry_id: reason for r, reason in after.excluded}
-    present = {r.registry_id for r, _ in after.included} | set(gone)
-    gone.update({rid: "not in the newer export" for rid in rows_before if rid not in present})
-    return changes_between(rows_before, rows_after, gone)
+    return compare({r.registry_id: trial_row(r, v, "") for r, v in before.included}, after).changes
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a newer export makes of the registered trials known before it (see :func:`compare`).
+
+    Parameters
+    ----------
+    rows : dict of str to dict
+        The newer export's included trials as rows, by registry id, with the
+        known values it leaves blank kept.
+    changes : list of Change
+        Everything that differs, in the order of :func:`changes_between`,
+        with the trials the newer export does not hold ("absent") and the
+        known values kept ("blank").
+    """
+
+    rows: dict[str, dict[str, Any]]
+    changes: list[Change]
+
+
+def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str = "") -> Comparison:
+    """The one comparison behind both ``registry diff`` and ``registry import``, so they list the same trials.
+
+    A value the newer export leaves blank is not news: the older, known value
+    stays (an enrolment type only while the enrolment itself is unchanged, as
+    it describes that number), and is listed as kept.
+
+    Parameters
+    ----------
+    before : dict of str to dict
+        The known rows (the data folder's ``registered_trials``, or the older
+        export's included trials), by registry id.
+    screening : Screening
+        The newer export, screened.
+    today : str, default ""
+        The newer rows' ``imported_on``.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> from mscteach.registry import Record, Verdict
+    >>> old = Record("NCT01", "ClinicalTrials.gov", "MSC for cirrhosis", status="COMPLETED", enrolment=85,
+    ...              enrolment_type="actual")
+    >>> new = Record("NCT01", "ClinicalTrials.gov", "MSC for cirrhosis", status="COMPLETED", enrolment=85)
+    >>> verdict = Verdict(True, "cirrhosis", "MSC", "")
+    >>> result = compare({"NCT01": trial_row(old, verdict, "")}, Screening(1, included=[(new, verdict)]))
+    >>> result.rows["NCT01"]["enrolment_type"], [str(c) for c in result.changes]
+    ('actual', ['NCT01  enrolment type actual  MSC for cirrhosis'])
+    """
+    rows = {record.registry_id: trial_row(record, verdict, today) for record, verdict in screening.included}
+    kept = [change for rid, row in rows.items() if rid in before for change in _keep_known(before[rid], row)]
+    excluded = {record.registry_id: reason for record, reason in screening.excluded}
+    absent = [Change("absent", rid, row["title"], after=ABSENT) for rid, row in before.items()
+              if rid not in rows and rid not in excluded]
+    return Comparison(rows, _in_order([*changes_between(before, rows, excluded), *absent, *kept]))
+
+
+def _keep_known(old: dict[str, Any], row: dict[str, Any]) -> list[Change]:
+    """Put back into ``row`` the values of ``old`` it leaves blank; one "blank" change for each."""
+    kept = []
+    for field in _EXPORTED:  # enrolment before its type
+        if _comparable(row.get(field)) is not None or _comparable(old.get(field)) is None:
+            continue
+        if field == "enrolment_type" and _comparable(old.get("enrolment")) != _comparable(row.get("enrolment")):
+            continue  # the old type described another number
+        value = old[field]
+        row[field] = list(value) if isinstance(value, (list, tuple)) else value
+        if field == "phase_registered":
+            row["phase"] = COURSE_PHASE.get(value)
+        kept.append(Change("blank", row["registry_id"], row["title"], field.replace("_", " "), _value_text(value)))
+    return kept

@@ -3,7 +3,9 @@
 :func:`import_exports` reads what the folder holds once, screens the exports with the folder's rules,
 writes the result into a copy of the folder, validates the copy (the one validation of the command:
 the folder's own problems are looked for only when something fails) and only then replaces the changed
-files, so a failed import leaves the folder exactly as it was.
+files, so a failed import leaves the folder exactly as it was. SIGTERM and SIGINT stop an import only once its
+scratch copy is gone (and never halfway through replacing the files); what a killed one (SIGKILL) leaves is
+removed by the next import.
 """
 from __future__ import annotations
 
@@ -13,8 +15,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import data_dir, load, package_descriptor, validate
 from ..errors import DataValidationError, RegistryError
-from .changes import Change, change_lines, changes_between
+from .changes import Change, change_lines, compare
 from .parsers import read_exports
 from .schema import REGISTERED_TRIALS, REGISTRY_EXCLUDED, REGISTRY_IMPORTS, TABLE_NAMES, TABLES, TODAY_PATTERN, \
     shipped_data
-from .screening import Screening, excluded_row, plural, read_rules, screen, trial_row
+from .screening import Screening, excluded_row, plural, read_rules, screen
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -164,6 +170,7 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
         raise RegistryError("give at least one export file")
     folder = data_dir(data)
     _refuse_course_data(folder)
+    _remove_leftovers(folder)
     today = (today if isinstance(today, str) else (today or date.today()).isoformat())
     if not re.fullmatch(TODAY_PATTERN, today):
         raise RegistryError(f"import date {today!r} is not YYYY-MM-DD")
@@ -182,14 +189,13 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
     except (RegistryError, DataValidationError):
         _refuse_invalid_folder(folder)  # the folder's own problems are named first, whatever else is wrong
         raise
-    new_rows = {record.registry_id: trial_row(record, verdict, today) for record, verdict in screening.included}
+    comparison = compare(old, screening, today)  # what `registry diff` lists, from the same function
+    new_rows, changes = comparison.rows, comparison.changes
     now_excluded = {record.registry_id: excluded_row(record, reason, today) for record, reason in screening.excluded}
     merged = {rid: row for rid, row in old.items() if rid not in now_excluded}
     merged.update(new_rows)
     excluded = {rid: row for rid, row in old_excluded.items() if rid not in new_rows}
     excluded.update(now_excluded)
-    changes = changes_between({k: v for k, v in old.items() if k in new_rows or k in now_excluded}, new_rows,
-                              {rid: row["reason"] for rid, row in now_excluded.items()})
     counts = screening.counts()
     log.append({"import_number": len(log) + 1, "imported_on": today, "files": names, **counts,
                 "new_trials": sum(c.kind == "new" for c in changes),
@@ -211,8 +217,14 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
 
 def _commit(folder: Path, contents: dict[str, bytes]) -> None:
     """Write ``contents`` into a copy of ``folder``, validate the copy, then replace the files in ``folder``."""
+    with _stopped_cleanly() as guard:
+        _commit_guarded(folder, contents, guard)
+
+
+def _commit_guarded(folder: Path, contents: dict[str, bytes], guard: "_Guard") -> None:
     parent = folder.parent if os.access(folder.parent, os.W_OK) else None
-    scratch = Path(tempfile.mkdtemp(prefix=".mscteach-import-", dir=parent))
+    # the process id in the name tells a later import whether the one that made it still runs
+    scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-", dir=parent))
     try:
         trial = scratch / folder.name
         shutil.copytree(folder, trial)
@@ -228,14 +240,107 @@ def _commit(folder: Path, contents: dict[str, bytes]) -> None:
         for name in contents:  # the validated files, next to the ones they replace
             shutil.copyfile(trial / name, folder / f".{name}.part")
             os.chmod(folder / f".{name}.part", _mode(folder / name))
-        for name in sorted(contents, key=lambda n: n == "datapackage.json"):
-            os.replace(folder / f".{name}.part", folder / name)
+        with guard.held():  # all the files, or (stopped before) none
+            for name in sorted(contents, key=lambda n: n == "datapackage.json"):
+                os.replace(folder / f".{name}.part", folder / name)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        for name in contents:
-            leftover = folder / f".{name}.part"
-            if leftover.exists():
-                leftover.unlink()
+        with guard.held():
+            shutil.rmtree(scratch, ignore_errors=True)
+            for name in contents:
+                leftover = folder / f".{name}.part"
+                if leftover.exists():
+                    leftover.unlink()
+
+
+#: How the scratch copies of an import are named (then the importing process's id, then a random part).
+_SCRATCH = ".mscteach-import-"
+#: Where a process cannot be asked whether it runs (not POSIX), a scratch copy this old (seconds) is a leftover.
+_STALE = 3600
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove what a killed import left beside ``folder`` (its scratch copy) and in it (half-copied files).
+
+    A scratch copy whose import still runs is left alone: two data folders may share a parent.
+    """
+    running = False
+    for scratch in folder.parent.glob(f"{_SCRATCH}*"):
+        if not scratch.is_dir():
+            continue
+        if _import_runs(scratch):
+            running = True
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if running:  # its half-copied files may be on their way in
+        return
+    for name in [t["path"] for t in TABLES] + ["datapackage.json"]:
+        (folder / f".{name}.part").unlink(missing_ok=True)
+
+
+def _import_runs(scratch: Path) -> bool:
+    """Whether the import that made ``scratch`` still runs (by the process id in its name)."""
+    pid = scratch.name[len(_SCRATCH):].split("-")[0]
+    if not pid.isdigit():  # named before names carried the process id
+        return False
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return time.time() - scratch.stat().st_mtime < _STALE
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+class _Guard:
+    """The import's signal handler: stop the import at once or, while it holds (replaces files), just after."""
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.holding = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.pending = signum
+        if not self.holding:  # raised where the import is, so that its cleanup runs (SIGTERM's too)
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Defer a signal until the block ends (the block's own work is never left half-done)."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+
+
+@contextmanager
+def _stopped_cleanly() -> Iterator[_Guard]:
+    """Run an import's write under :class:`_Guard`; once it has cleaned up, a signal does what it would have
+    done without it (SIGTERM ends the process, SIGINT raises KeyboardInterrupt)."""
+    guard = _Guard()
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():  # only there can Python handle signals
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            handler = signal.getsignal(signum)
+            if handler not in (signal.SIG_IGN, None):  # ignored, or handled outside Python: left so
+                previous[signum] = handler
+                signal.signal(signum, guard)
+    stopped = False
+    try:
+        yield guard
+    except KeyboardInterrupt:
+        if guard.pending is None:  # not from a signal the guard caught
+            raise
+        stopped = True
+    finally:
+        for caught, handler in previous.items():
+            signal.signal(caught, handler)
+        if guard.pending is not None:
+            signal.raise_signal(guard.pending)
+    if stopped:  # the signal's own handler let the process go on
+        raise RegistryError("the import was stopped by a signal; the data folder was left as it was")
 
 
 def _mode(path: Path) -> int:
