@@ -221,5 +221,5 @@ def test_babel_finds_say_n_sentences_as_plural_pairs(tmp_path, monkeypatch):
 
     found = pages.package_sentences()
     pairs = [key for key in found if isinstance(key, tuple)]
-    assert all(len(pair) == 2 and all(isinstance(p, str) and "{n}" in p for p in pair) for pair in pairs)
+    assert pairs and all(len(pair) == 2 and all(isinstance(p, str) and p for p in pair) for pair in pairs)
     assert all(isinstance(key, str) for key in found if not isinstance(key, tuple))
