@@ -124,9 +124,11 @@ def study_effects(table: pd.DataFrame, measure: str = "RR", alpha: float = 0.05)
     eff = np.where(included, eff, np.nan)
     se, z = np.where(included, np.sqrt(np.where(included, var, 1.0)), np.nan), normal_quantile(alpha)
     others = [c for c in table.columns if c not in BINARY_COLUMNS]  # keep e.g. outcome, study_id
-    return pd.concat([data, table[others].reset_index(drop=True)], axis=1).assign(
-        log_effect=eff, se=se, effect=np.exp(eff), ci_low=np.exp(eff - z * se), ci_high=np.exp(eff + z * se),
-        corrected=zero, included=included, excluded_reason=reason)
+    rest = table[others].reset_index(drop=True)  # Series keep their dtypes
+    columns = {**{c: data[c] for c in BINARY_COLUMNS}, **{c: rest[c] for c in others},
+               "log_effect": eff, "se": se, "effect": np.exp(eff), "ci_low": np.exp(eff - z * se),
+               "ci_high": np.exp(eff + z * se), "corrected": zero, "included": included, "excluded_reason": reason}
+    return pd.DataFrame(columns)
 
 def binary_table(table: pd.DataFrame) -> pd.DataFrame:
     """The :data:`BINARY_COLUMNS` of ``table``, checked: whole counts, at least one patient per arm, events ≤ patients.
@@ -150,7 +152,8 @@ def binary_table(table: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise MscteachError(f"the table needs columns {', '.join(BINARY_COLUMNS)}; missing: {', '.join(missing)}")
     data = table[BINARY_COLUMNS].reset_index(drop=True).copy()
-    for i, row in data.iterrows():
+    for values in data.to_numpy(object):  # the cells as iterrows gives them, without a Series per row
+        row = dict(zip(BINARY_COLUMNS, values))
         study = row["study"]
         for column in BINARY_COLUMNS[1:]:
             value = row[column]
@@ -165,9 +168,7 @@ def binary_table(table: pd.DataFrame) -> pd.DataFrame:
             if not 0 <= row[events] <= row[total]:
                 raise MscteachError(f"study {study}: {events} must be between 0 and {total} ({row[total]}); "
                                     f"got {row[events]}")
-    for column in BINARY_COLUMNS[1:]:
-        data[column] = data[column].astype("int64")
-    return data
+    return data.astype({column: "int64" for column in BINARY_COLUMNS[1:]})
 
 def binary_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame) -> pd.DataFrame:
     """Two-arm binary outcomes in the wide layout :func:`meta_analysis` takes.

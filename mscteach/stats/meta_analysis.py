@@ -19,11 +19,18 @@ from ..i18n import say
 from .effects import BINARY_COLUMNS, MEASURES, TIMEPOINT_NOT_STATED, check_alpha, normal_quantile, study_effects  # noqa: F401 (BINARY_COLUMNS: the examples)
 from .values import is_missing
 
-__all__ = ["CI_METHODS", "MEASURES", "METHODS", "SAME_ACROSS_STUDIES", "TIMEPOINT_NOT_STATED", "MetaAnalysisResult",
-           "meta_analysis", "pool"]
+__all__ = ["CI_METHODS", "I2_DEFINITION", "MEASURES", "METHODS", "REML_MAX_ITERATIONS", "REML_TOLERANCE",
+           "SAME_ACROSS_STUDIES", "TIMEPOINT_NOT_STATED", "MetaAnalysisResult", "meta_analysis", "pool"]
 METHODS = {"DL": "DerSimonian-Laird", "PM": "Paule-Mandel", "REML": "restricted maximum likelihood"}
 #: How the confidence interval of a random-effects estimate is made: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
 CI_METHODS = {"z": "normal (Wald)", "hksj": "Hartung-Knapp-Sidik-Jonkman"}
+#: I² is Higgins & Thompson's (2002) share of Q beyond its degrees of freedom for every τ² estimator (metafor
+#: uses 100·τ²/(τ² + s²): equal for DL, not for REML or PM; tests/test_metafor_agreement.py asserts both).
+I2_DEFINITION = "100 * max(0, (Q - (k - 1)) / Q)"
+#: REML's fixed-point iteration stops when τ² changes by less than this (metafor's default threshold is 1e-5).
+REML_TOLERANCE = 1e-12
+#: ... or refuses after this many steps (none of the differential tests' datasets needs 100).
+REML_MAX_ITERATIONS = 1000
 #: Columns that must hold one value across the studies pooled: pooling mixes nothing else.
 SAME_ACROSS_STUDIES = ["outcome", "timepoint", "measure"]
 
@@ -241,7 +248,10 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
       random-effects result equals the fixed-effect one. The Paule-Mandel τ²
       solves the generalised Q equation Σ w_i (y_i - μ)² = k - 1.
 
-    I² is Higgins and Thompson's (Q - (k - 1)) / Q, floored at 0.
+    I² is Higgins and Thompson's (Q - (k - 1)) / Q, floored at 0, whatever the
+    τ² estimator (:data:`I2_DEFINITION`; as RevMan and R's meta). metafor's
+    ``rma()`` reports 100·τ²/(τ² + s²) instead, s² the typical within-study
+    variance, which is the same number for DL but follows the τ² of REML or PM.
     statsmodels' ``combine_effects`` is not used for the pooling because it
     does not truncate the DerSimonian-Laird τ² at zero (it gives negative
     weights when Q < k - 1).
@@ -283,10 +293,10 @@ def meta_analysis(table: pd.DataFrame, measure: str = "RR", method: str = "DL",
     y, v = informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2
     pooled = pool(y, v, method, ci, alpha)
     z = normal_quantile(alpha)
-    weights = pd.DataFrame({"weight_fixed": 100 * pooled["w_fixed"] / pooled["w_fixed"].sum(),
-                            "weight_random": 100 * pooled["w_random"] / pooled["w_random"].sum()},
-                           index=informative.index)
-    studies = studies.join(weights)
+    rows = studies["included"].to_numpy()
+    for column, w in (("weight_fixed", pooled["w_fixed"]), ("weight_random", pooled["w_random"])):
+        studies[column] = np.nan
+        studies.loc[rows, column] = 100 * w / w.sum()
     re_, se, fe, se_fe = pooled["mu"], pooled["se_ci"], pooled["mu_fixed"], pooled["se_fixed"]
     return MetaAnalysisResult(
         measure=measure, method=method, k=len(informative),
@@ -304,7 +314,7 @@ def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05)
 
     The fixed-effect estimate weights each study by 1/v; the random-effects
     one by 1/(v + τ²), with τ² from DerSimonian-Laird, Paule-Mandel or REML
-    (Fisher scoring), truncated at zero.
+    (Viechtbauer's 2005 fixed-point iteration to :data:`REML_TOLERANCE`), truncated at zero.
 
     Parameters
     ----------
@@ -329,14 +339,18 @@ def pool(y: Any, v: Any, method: str = "DL", ci: str = "z", alpha: float = 0.05)
     Raises
     ------
     MscteachError
-        For fewer than two estimates, ``y`` and ``v`` of different lengths, or an alpha outside (0, 1).
+        For fewer than two estimates, ``y`` and ``v`` of different lengths, an alpha outside (0, 1),
+        or a REML iteration that does not converge (:data:`REML_MAX_ITERATIONS`).
     UnknownNameError
         For an unknown ``method`` or ``ci``.
 
     Notes
     -----
     The prediction interval is Higgins, Thompson & Spiegelhalter (2009): μ ± t(k-2)·√(τ² + SE²)
-    with the Wald SE, for k ≥ 3 (NaN otherwise). metafor's ``predict()`` uses other quantiles.
+    with the Wald SE whatever ``ci``, for k ≥ 3 (NaN otherwise): metafor's
+    ``predict(rma(..., test="z"), pi.type="riley")``. metafor's default ``predict()`` uses the
+    normal quantile (``test="z"``), or t(k-1) and the HKSJ SE (``test="knha"``), and gives an
+    interval for k = 2 too.
 
     Examples
     --------
@@ -384,16 +398,18 @@ def _inverse_variance(y: np.ndarray, v: np.ndarray, method: str) -> dict[str, An
     c = w.sum() - (w ** 2).sum() / w.sum()
     if method == "DL":
         tau2 = max(0.0, (q - df) / c)
-    elif method == "REML":  # Fisher scoring from the DL value (Viechtbauer 2005), truncated at zero
+    elif method == "REML":  # Viechtbauer's (2005) fixed-point iteration from the DL value, truncated at zero
         tau2 = max(0.0, (q - df) / c)
-        for _ in range(1000):
+        for _ in range(REML_MAX_ITERATIONS):
             wt = 1 / (v + tau2)
             mu = (wt * y).sum() / wt.sum()
             new = max(0.0, float((wt ** 2 * ((y - mu) ** 2 - v)).sum() / (wt ** 2).sum() + 1 / wt.sum()))
-            if abs(new - tau2) < 1e-12:
-                tau2 = new
+            change, tau2 = abs(new - tau2), new
+            if change < REML_TOLERANCE:
                 break
-            tau2 = new
+        else:
+            raise MscteachError(f"the REML estimate of tau² did not converge in {REML_MAX_ITERATIONS} iterations "
+                                f"(last change {change:.1e}): try method='PM' or 'DL'")
     else:  # Paule-Mandel: the tau² at which the generalised Q equals its expectation k - 1
         def excess(t2: float) -> float:
             wt = 1 / (v + t2)

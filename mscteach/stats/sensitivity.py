@@ -84,11 +84,15 @@ def cumulative_meta_analysis(table: pd.DataFrame, order: str = "year", measure: 
         rows.append(row)
     return pd.DataFrame(rows)
 
-def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") -> pd.DataFrame:
+def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL", ci: str = "z",
+                  alpha: float = 0.05) -> pd.DataFrame:
     """Sensitivity analysis: the pooled estimate with each study left out in turn.
 
-    Each subset is pooled by :func:`meta_analysis` (random effects, normal 95%
-    CI, on the ratio scale). Columns other than the counts are not used.
+    Each subset is pooled by :func:`meta_analysis` (random effects, on the
+    ratio scale), as metafor's ``leave1out()``. Columns other than the counts
+    are not used. Leaving out a study that carries no information on the ratio
+    (no events, or all events, in both arms) gives the pooled result of all
+    studies; metafor gives no row for it.
 
     Parameters
     ----------
@@ -98,6 +102,10 @@ def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") 
         Risk ratio or odds ratio.
     method : {"DL", "PM", "REML"}, default "DL"
         The τ² estimator.
+    ci : {"z", "hksj"}, default "z"
+        The random-effects interval: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
+    alpha : float, default 0.05
+        1 - confidence level.
 
     Returns
     -------
@@ -109,9 +117,9 @@ def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") 
     Raises
     ------
     MscteachError
-        For fewer than three studies, or counts that cannot be pooled.
+        For fewer than three studies, counts that cannot be pooled, or an alpha outside (0, 1).
     UnknownNameError
-        For an unknown measure or method.
+        For an unknown measure, method or ``ci``.
 
     Examples
     --------
@@ -129,7 +137,7 @@ def leave_one_out(table: pd.DataFrame, measure: str = "RR", method: str = "DL") 
         raise MscteachError(f"leave-one-out needs at least three studies; got {len(data)}")
     rows = []
     for i, study in enumerate(data["study"]):
-        res = meta_analysis(data.drop(index=i), measure, method)
+        res = meta_analysis(data.drop(index=i), measure, method, alpha, ci)
         rows.append({"omitted": study, "estimate": res.estimate, "ci_low": res.ci_low, "ci_high": res.ci_high,
                      "i2": res.i2, "tau2": res.tau2, "reason": res.reason or ""})
     return pd.DataFrame(rows)

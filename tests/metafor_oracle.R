@@ -1,0 +1,90 @@
+# The test oracle for tests/test_metafor_agreement.py: metafor's answers for a batch of two-arm binary datasets.
+#
+#   Rscript tests/metafor_oracle.R IN.json OUT.json
+#
+# IN.json: {"datasets": [{"id", "measure" ("RR"|"OR"), "e1", "n1", "e2", "n2", "sensitivity": [method, test] or null}]}
+# OUT.json: per dataset, escalc's yi/vi, then one fit per method (FE, DL, REML, PM) and test (z, knha):
+# estimate, se, CI, tau2, I2, Q, the default prediction interval and pi.type="riley" (Higgins 2009), or the
+# error metafor stopped with; and, when "sensitivity" is given, cumul() and leave1out() of that fit.
+# R and metafor are a test oracle only: mscteach never calls them.
+suppressPackageStartupMessages({
+  library(metafor)
+  library(jsonlite)
+})
+options(na.action = "na.pass")  # cumul()/leave1out() rows line up with the studies, NA for a dropped one
+
+args <- commandArgs(trailingOnly = TRUE)
+batch <- fromJSON(args[[1]], simplifyVector = FALSE)
+# Iterative estimators (REML's Fisher scoring, PM's uniroot) run to far tighter limits than metafor's
+# defaults (threshold 1e-5, tol ~1.2e-4) so that the comparison can be at 1e-6 and below.
+tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)
+
+# Where REML's Fisher scoring overshoots and does not converge, metafor's own remedy (help(rma): a smaller
+# step, stepadj) is applied, and the answer says so ("remedy").
+halved <- c(tight, list(stepadj = 0.5))
+
+num <- function(x) as.numeric(unlist(x))
+fit <- function(dat, method, test) {
+  fit_with <- function(control) tryCatch(
+    suppressWarnings(rma(yi, vi, data = dat, method = method, test = test, control = control)),
+    error = function(e) conditionMessage(e))
+  res <- fit_with(tight)
+  if (is.character(res) && grepl("did not converge", res)) {
+    retried <- fit_with(halved)
+    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
+    res <- retried
+  }
+  res
+}
+fit_one <- function(dat, method, test) {
+  res <- fit(dat, method, test)
+  if (is.character(res)) return(list(error = res))
+  out <- list(k = res$k, remedy = attr(res, "remedy"), estimate = as.numeric(res$beta), se = res$se,
+              ci_low = res$ci.lb, ci_high = res$ci.ub,
+              tau2 = res$tau2, i2 = res$I2, q = res$QE, q_pvalue = res$QEp, error = NULL)
+  if (method != "FE") {
+    p <- suppressWarnings(predict(res))
+    out$pi_low <- p$pi.lb
+    out$pi_high <- p$pi.ub
+    r <- suppressWarnings(predict(res, pi.type = "riley"))
+    out$riley_low <- r$pi.lb
+    out$riley_high <- r$pi.ub
+  }
+  out
+}
+sensitivity <- function(dat, method, test) {
+  res <- fit(dat, method, test)
+  if (is.character(res)) return(list(error = res))
+  pick <- function(x, subsets) {
+    out <- list(estimate = x$estimate, se = x$se, ci_low = x$ci.lb, ci_high = x$ci.ub, tau2 = x$tau2, i2 = x$I2,
+                q = x$Q, remedied = integer(0))
+    # cumul()/leave1out() give NA where a subset's fit fails (REML's Fisher scoring not converging): refit
+    # those with the remedy of fit() and say which rows were
+    for (i in which(is.na(out$estimate) & !is.na(dat$yi))) {
+      sub <- fit(dat[subsets(i), ], method, test)
+      if (is.character(sub)) next
+      out$estimate[i] <- as.numeric(sub$beta); out$se[i] <- sub$se; out$ci_low[i] <- sub$ci.lb
+      out$ci_high[i] <- sub$ci.ub; out$tau2[i] <- sub$tau2; out$i2[i] <- sub$I2; out$q[i] <- sub$QE
+      out$remedied <- c(out$remedied, i)
+    }
+    out$remedied <- I(out$remedied)  # a JSON array even for one row
+    out
+  }
+  list(cumul = pick(suppressWarnings(cumul(res)), function(i) seq_len(i)),
+       leave1out = pick(suppressWarnings(leave1out(res)), function(i) -i))
+}
+
+results <- lapply(batch$datasets, function(d) {
+  dat <- escalc(measure = d$measure, ai = num(d$e1), n1i = num(d$n1), ci = num(d$e2), n2i = num(d$n2),
+                add = 1/2, to = "only0", drop00 = TRUE)
+  fits <- list()
+  for (method in c("FE", "DL", "REML", "PM")) for (test in c("z", "knha")) {
+    if (method == "FE" && test == "knha") next
+    fits[[paste(method, test)]] <- fit_one(dat, method, test)
+  }
+  out <- list(id = d$id, yi = as.numeric(dat$yi), vi = as.numeric(dat$vi), fits = fits)
+  if (!is.null(d$sensitivity)) out$sensitivity <- sensitivity(dat, d$sensitivity[[1]], d$sensitivity[[2]])
+  out
+})
+write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
+             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
