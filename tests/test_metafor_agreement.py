@@ -38,7 +38,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from mscteach import stats
+from mscteach import MscteachError, stats
 
 ORACLE = Path(__file__).with_name("metafor_oracle.R")
 #: Random datasets (plus the hand-made edge cases of :func:`edge_datasets`).
@@ -327,3 +327,12 @@ def test_leave_one_out_agrees_with_leave1out(agreement):
     bad.verdict()
     assert rows > 300
 
+
+
+def test_reml_refuses_rather_than_stopping_unconverged(monkeypatch):
+    """metafor stops with "Fisher scoring algorithm did not converge"; mscteach too, never with a half-way τ²."""
+    from mscteach.stats import meta_analysis as engine
+
+    monkeypatch.setattr(engine, "REML_MAX_ITERATIONS", 1)
+    with pytest.raises(MscteachError, match="REML estimate of tau² did not converge in 1 iterations"):
+        engine.pool([0.0, 1.0, 3.0], [0.1, 0.2, 0.1], "REML")
