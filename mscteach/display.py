@@ -23,11 +23,19 @@ import pandas as pd
 if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
     from matplotlib.figure import Figure
 
-__all__ = ["SITE_BUILD", "column_label", "figure_alt", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
+__all__ = ["FROM_SOURCES", "SITE_BUILD", "SOURCE_MARK", "SOURCE_NOTE", "column_label", "figure_alt", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
            "table_html"]
 
 #: Set (to "1") by ``mscteach build`` in the kernels that execute the chapters for the course site.
 SITE_BUILD = "MSCTEACH_SITE_BUILD"
+
+#: The mark beside a value taken from a study's published report (the sources file) rather than the review.
+SOURCE_MARK = "†"
+#: The footnote under a table with marked values (an :func:`mscteach.i18n.say` template).
+SOURCE_NOTE = "{mark} from the study's published report (sources file), not the review"
+#: The ``DataFrame.attrs`` key naming a display table's cells from the sources file, as
+#: ``{index label: [column, ...]}``: the data's own field name (set by :func:`mscteach.evidence.mark_from_sources`).
+FROM_SOURCES = "fields_from_sources"
 
 #: Column labels a reader understands; other columns show their name with spaces.
 LABELS = {
@@ -110,6 +118,9 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     ``index=True`` keeps a meaningful index (a named index, e.g. the arms of a
     model summary) as the first column. ``lang`` is the language of the column
     labels and of the numbers' digits (default: the language of :mod:`mscteach.i18n`).
+    A table whose ``attrs`` name cells from the sources file (:data:`FROM_SOURCES`,
+    set by :func:`mscteach.evidence.mark_from_sources`) shows :data:`SOURCE_MARK`
+    beside each of them and, under the table, the footnote :data:`SOURCE_NOTE`.
 
     Parameters
     ----------
@@ -123,7 +134,8 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     Returns
     -------
     str
-        A ``<table>`` that scrolls on its own in a narrow page.
+        A ``<table>`` that scrolls on its own in a narrow page, followed by the
+        footnote when a cell is marked.
 
     Examples
     --------
@@ -136,20 +148,27 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     from . import i18n
 
     head = "".join(f'<th scope="col">{html.escape(column_label(c, lang))}</th>' for c in frame.columns)
-    rows = []
-    for row in frame.itertuples(index=False):
+    aware, marks = FROM_SOURCES in table.attrs, table.attrs.get(FROM_SOURCES) or {}
+    rows, marked = [], False
+    for label, row in zip(table.index, frame.itertuples(index=False)):
         cells = []
-        for value in row:
+        for column, value in zip(frame.columns, row):
             text, number = _cell(value)
             if isinstance(value, (bool, np.bool_)):
                 text = i18n.text(text, lang)
             elif isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
                 text = i18n.digits(text, lang)  # reference numbers, like every number of the table
-            cells.append(f'<td class="number">{i18n.digits(text, lang)}</td>' if number else f"<td>{text}</td>")
+            text = i18n.digits(text, lang) if number else text
+            if text and column in marks.get(label, ()) and SOURCE_MARK not in text:
+                text = f"{text} {SOURCE_MARK}"
+            marked = marked or (aware and SOURCE_MARK in text)
+            cells.append(f'<td class="number">{text}</td>' if number else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    note = f'\n<p class="footnote"><small>{html.escape(i18n.say(SOURCE_NOTE, lang, mark=SOURCE_MARK))}</small></p>' \
+        if marked else ""
     # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too
     return (f'<table class="mscteach-table" tabindex="0"><thead><tr>{head}</tr></thead>\n'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>{note}')
 
 
 def figure_alt(fig: Figure) -> str:

@@ -140,9 +140,48 @@ def test_chapter_6_states_the_numbers_the_table_computes(sof):
     from .conftest import REPO
 
     nb = json.loads((REPO / "notebooks" / "06_clinical_trials.ipynb").read_text(encoding="utf-8"))
-    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    # the paragraph is computed (evidence.certainty_paragraph): its stored Markdown output, beside the chapter's text
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown") + "".join(
+        "".join(o.get("data", {}).get("text/markdown", "")) for c in nb["cells"] if c["cell_type"] == "code"
+        for o in c.get("outputs", []))
     row = sof.loc["severe infection"]
-    assert f"about {row['absolute_effect'].split(' per')[0]} infections per 1000" in text  # 173 fewer
+    assert f"about {row['absolute_effect'].split(' per')[0]} per 1000 patients" in text  # 173 fewer
     ois = row["imprecision"].split("than the ")[1].split(" needed")[0]
     assert f"the {ois} a trial would need" in text
     assert row["relative_effect"].startswith("RR 0.48") and "a risk ratio of 0.48" in text
+
+
+def test_each_row_says_which_domains_were_judged_and_which_assumed(sof):
+    # Lin 2017's severe infection, by hand: one randomised trial, so inconsistency "not applicable" (one study),
+    # indirectness from its disease, imprecision from its CI and size: judged from the data. Risk of bias is not
+    # assessed (none given) and publication bias not assessable (1 study < 10): assumed, never "not serious".
+    row = sof.loc["severe infection"]
+    assert row["risk of bias"].startswith("not assessed:") and "not serious" not in row["risk of bias"]
+    assert row["judged"] == "inconsistency; indirectness; imprecision"
+    assert row["assumed"] == "risk of bias; publication bias"
+    # outcome rows 1 and 2 (9/56, 18/54): source "abstract of ref 26 (...)", not the review
+    assert row["counts_from"] == "the sources file"
+
+
+def test_a_given_domain_is_judged_not_assumed(tmp_path):
+    overrides = tmp_path / "grade_overrides.csv"
+    overrides.write_text("outcome,domain,decision,reason\nsevere infection,risk of bias,not serious,blinded "
+                         "outcome assessment\n", encoding="utf-8")
+    row = grade.summary_of_findings(mscteach.load("outcomes"), mscteach.load("clinical_studies"),
+                                    overrides=grade.read_overrides(overrides)).set_index("outcome").loc[
+        "severe infection"]
+    assert row["judged"] == "risk of bias (override); inconsistency; indirectness; imprecision"
+    assert row["assumed"] == "publication bias"
+    assert row["certainty"] == "⊕⊕⊕◯ Moderate"
+
+
+@pytest.mark.parametrize("sources, says", [
+    (["the review (Cirrhosis)"] * 4, "the review"),
+    (["abstract of ref 26 (data/source/x.md)"] * 4, "the sources file"),
+    (["the review (Cirrhosis)"] * 2 + ["abstract of ref 30 (data/source/x.md)"] * 2, "the review and the sources file"),
+])
+def test_where_the_counts_come_from(sources, says):
+    outcomes, clinical = _table([(10, 500, 40, 500), (12, 500, 45, 500)], ["RCT", "RCT"])
+    row = grade.summary_of_findings(outcomes.assign(source=sources), clinical).iloc[0]
+    assert row["counts_from"] == says
+    assert grade.summary_of_findings(outcomes, clinical).iloc[0]["counts_from"] == "not stated"  # no source column

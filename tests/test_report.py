@@ -289,7 +289,8 @@ def test_curation_notes_become_a_footnote_not_part_of_a_finding():
     # zhang2012's safety finding reads "No significant side effects in either group (source file)." in the data
     assert "source file" not in shown.lower()
     assert f"No significant side effects in either group {report.SOURCE_MARK}." in shown
-    assert "From the study&#x27;s own published abstract" in shown or "From the study's own published abstract" in shown
+    # under each table, once: the studies' table (Zhang 2012's dose from the sources file) and the findings'
+    assert shown.count("† from the study&#x27;s published report (sources file), not the review") == 2
 
 
 def test_a_brief_carries_the_summary_of_findings_and_says_what_it_means(lin2017):
@@ -304,6 +305,27 @@ def test_a_brief_carries_the_summary_of_findings_and_says_what_it_means(lin2017)
     assert ("1 clinical study matches this question, with 56 patients given cells; 1 is a randomised trial. "
             "For severe infection, 1 study (110 patients) found 173 fewer per 1000 patients with MSCs; the "
             "certainty of this evidence is moderate.") in page
+    # which domains were judged and which assumed, and whose counts: Lin 2017's are its abstract's (outcome rows
+    # 1-2, source "abstract of ref 26"); one study: inconsistency not applicable; risk of bias not assessed
+    assert ("moderate. Judged from the data: inconsistency, indirectness, imprecision. Not assessed, so assumed "
+            "not serious: risk of bias, publication bias. Its counts come from the study's published report "
+            "(sources file), not the review.") in page
+    assert (row["judged"], row["assumed"], row["counts_from"]) == (
+        "inconsistency; indirectness; imprecision", "risk of bias; publication bias", "the sources file")
+
+
+def test_what_this_means_says_what_the_rating_assumed_and_where_counts_came_from():
+    from mscteach.report.content import grade_domain
+
+    brief = report.evidence_brief(dict(disease="ACLF", cell_type="BM-MSC"))
+    text = report.plain_language(brief)
+    assert "the certainty of this evidence is moderate. Judged from the data: inconsistency, indirectness, " \
+           "imprecision. Not assessed, so assumed not serious: risk of bias, publication bias. Its counts come " \
+           "from the study's published report (sources file), not the review." in text
+    persian = report.plain_language(report.evidence_brief(dict(disease="ACLF", cell_type="BM-MSC", lang="fa")))
+    assert "ارزیابی نشده، پس جدی نبودنش فرض شده است: خطر سوگیری، سوگیری انتشار." in persian
+    assert "شمارش های آن از گزارش منتشر شده مطالعه (فایل منابع) آمده اند، نه از مقاله مروری." in persian
+    assert grade_domain("risk of bias (override)", "fa") == "خطر سوگیری (تعیین شده به دست مدرس)"
 
 
 def test_preclinical_evidence_follows_the_questions_cells_or_says_none_did():

@@ -15,8 +15,10 @@ from ..errors import UnknownNameError
 from ..stats import is_missing
 
 __all__ = [
+    "FIELDS_FROM_SOURCES",
     "MISPRINT_MARK",
     "SHORT_FOLLOW_UP",
+    "SHOWN_FROM",
     "SMALL_SAMPLE",
     "check_exclusions",
     "design_order",
@@ -25,6 +27,7 @@ __all__ = [
     "evidence_level",
     "evidence_levels",
     "evidence_table",
+    "mark_from_sources",
     "outcome_matrix",
     "primary",
     "reported_proportions",
@@ -167,6 +170,60 @@ def dose_shown(clinical: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.array(shown, dtype="string"), index=clinical.index, name="dose")
 
 
+#: Display columns made from data fields: a cell is from the sources file when one of its fields is.
+SHOWN_FROM = {"dose": ("dose_text", "dose_as_published")}
+#: The data's field naming what came from the sources file, and the ``attrs`` key of a table's marked cells
+#: (:data:`mscteach.display.FROM_SOURCES`, which this layer may not import: display draws).
+FIELDS_FROM_SOURCES = "fields_from_sources"
+
+
+def mark_from_sources(table: pd.DataFrame, fields_from_sources: pd.Series) -> pd.DataFrame:
+    """Mark the cells of a display table whose values come from a study's published report, not the review.
+
+    ``fields_from_sources`` names, for each study, the fields the curators
+    filled from the sources file (``data/source/``) instead of the review. A
+    cell is marked when its column is one of them, or is shown from one of
+    them (:data:`SHOWN_FROM`: the ``dose`` of :func:`dose_shown`). The
+    marks travel in the table's ``attrs`` (the values stay as they are, so
+    numbers stay numbers), and :func:`mscteach.display.table_html` (every
+    table of the chapters, explorers and briefs) shows
+    :data:`mscteach.display.SOURCE_MARK` beside each marked value, with the footnote "† from the study's published
+    report (sources file), not the review" under the table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table to show, one row per study.
+    fields_from_sources : Series
+        The studies' ``fields_from_sources`` (";"-separated field names, or missing), aligned with
+        ``table``'s index.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with ``attrs["fields_from_sources"]``: index label to the
+        columns marked in that row (rows without one are left out). The marks follow the index
+        labels: mark a table after its last reordering.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> clinical = mscteach.load("clinical_studies").set_index("study_id")
+    >>> shown = mark_from_sources(clinical[["n_total", "dose_cells_per_kg"]], clinical["fields_from_sources"])
+    >>> shown.attrs["fields_from_sources"]["xue2018"], shown.attrs["fields_from_sources"]["zhang2012"]
+    (['n_total'], ['dose_cells_per_kg'])
+    """
+    marks: dict[Any, list[str]] = {}
+    for label, value in fields_from_sources.reindex(table.index).items():
+        listed = set() if is_missing(value) else {f.strip() for f in str(value).split(";")}
+        columns = [str(c) for c in table.columns if str(c) in listed or listed & set(SHOWN_FROM.get(str(c), ()))]
+        if columns:
+            marks[label] = columns
+    shown = table.copy()
+    shown.attrs[FIELDS_FROM_SOURCES] = marks
+    return shown
+
+
 def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
     """A compact view of clinical studies: one row per study, strongest designs first.
 
@@ -181,7 +238,8 @@ def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
         Columns ``study`` (author year), ``disease``, ``cell_type``,
         ``cell_origin``, ``design``, ``n_treated``, ``n_control``, ``dose`` (see
         :func:`dose_shown`), ``follow_up_weeks``, ``ref_ids``; sorted by design
-        (:func:`design_rank`), then year, then study, with a fresh index.
+        (:func:`design_rank`), then year, then study, with a fresh index. Values from the
+        sources file are marked (:func:`mark_from_sources`).
 
     Raises
     ------
@@ -199,7 +257,15 @@ def trial_overview(clinical: pd.DataFrame) -> pd.DataFrame:
     view = view.sort_values(["_rank", "year", "study"], kind="stable")
     cols = ["study", "disease", "cell_type", "cell_origin", "design", "n_treated", "n_control",
             "dose", "follow_up_weeks", "ref_ids"]
-    return view[cols].reset_index(drop=True)
+    view = view.reset_index(drop=True)
+    return mark_from_sources(view[cols], _fields_from_sources(view))
+
+
+def _fields_from_sources(clinical: pd.DataFrame) -> pd.Series:
+    """The studies' ``fields_from_sources`` (all missing for a selection without the column)."""
+    if FIELDS_FROM_SOURCES in clinical:
+        return clinical[FIELDS_FROM_SOURCES]
+    return pd.Series(pd.NA, index=clinical.index, dtype="object")
 
 
 def check_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> pd.DataFrame:
@@ -323,7 +389,8 @@ def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
         ``clinical``'s columns and the five above, sorted by level (meta-analyses
         last), year and ``study_id``, with a fresh index. For meta-analyses
         ``controlled`` is False, the two flag columns ``<NA>`` and ``flags``
-        "pools other studies".
+        "pools other studies". Values from the sources file are marked
+        (:func:`mark_from_sources`), so a selection of its columns shows them.
 
     Raises
     ------
@@ -363,7 +430,8 @@ def evidence_table(clinical: pd.DataFrame, small_sample: int = SMALL_SAMPLE,
     table["_order"] = table["evidence_level"].fillna(99)
     table = table.sort_values(["_order", "year", "study_id"], kind="stable").drop(columns="_order")
     table.loc[~is_primary, ["small_sample", "short_follow_up"]] = pd.NA
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    return mark_from_sources(table, _fields_from_sources(table))
 
 
 def _flag(value: Any, yes: str, unknown: str) -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from .. import display, evidence, i18n, stats
 from ..errors import UnknownNameError
+from ..evidence.studies import mark_from_sources
 from ..i18n import say, say_n
 from ..render import render
 from .content import EvidenceBrief, plain_language
@@ -24,8 +25,9 @@ from .questions import question_text, shown_title, term
 
 __all__ = ["SECTIONS", "SOURCE_MARK", "header_html", "section"]
 
-#: Findings the curators took from a study's own abstract say so in the data; the brief shows a mark and a footnote.
-SOURCE_MARK = "†"
+#: Values the curators took from a study's own published report (the sources file) say so in the data; the brief
+#: marks them, as every table of the course does (:func:`mscteach.evidence.mark_from_sources`), with a footnote.
+SOURCE_MARK = display.SOURCE_MARK
 
 
 def header_html(p: Mapping[str, Any], generated: str) -> str:
@@ -170,13 +172,12 @@ def clinical(brief: EvidenceBrief) -> list:
     found = table[["study", "efficacy_finding", "safety_finding", "ref_ids"]].copy()
     for column in ("efficacy_finding", "safety_finding"):
         found[column] = found[column].map(_without_curation_notes)
-    marked = found[["efficacy_finding", "safety_finding"]].astype(str).apply(
-        lambda col: col.str.contains(SOURCE_MARK, regex=False)).to_numpy().any()
-    note = Markup(say("{mark} From the study's own published abstract, not the review (the data's "
-                      "<code>fields_from_sources</code> column says which fields).", lang, mark=SOURCE_MARK))
-    return [_table(table[design], lang, ["disease", "design", "route", "flags"]),
-            _paragraph(Markup("<b>{}</b>").format(Markup(say("What they found", lang)))), _table(found, lang)] + \
-        ([_paragraph(Markup('<small class="footnote">{}</small>').format(note))] if marked else [])
+    # each table marks its values from the sources file and says so under it (display.table_html)
+    from_sources = table["fields_from_sources"]
+    return [_table(mark_from_sources(table[design], from_sources), lang,
+                   ["disease", "design", "route", "flags"]),
+            _paragraph(Markup("<b>{}</b>").format(Markup(say("What they found", lang)))),
+            _table(mark_from_sources(found, from_sources), lang)]
 
 
 def effects(brief: EvidenceBrief) -> list:

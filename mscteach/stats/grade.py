@@ -24,6 +24,12 @@ The rules (GRADE handbook, Schünemann et al. 2013, sections 5.1-5.2):
 * **Publication bias** (5.2.5): not assessable with fewer than 10 studies; not
   assessed with more (look at a funnel plot), so no step down.
 
+A domain left "not assessed" or "not assessable" (and not overridden) is an
+assumption, never a judgement: each row lists such domains in ``assumed`` apart
+from those ``judged`` (by the rules from the data, or by an override), and says
+in ``counts_from`` whether its counts are the review's or come from the studies'
+published reports (the sources file).
+
 No rule here ever raises the certainty (GRADE's large-effect and dose-response
 upgrades are left to the reader).
 """
@@ -37,14 +43,19 @@ import pandas as pd
 
 from ..data import randomised_designs, read_user_table
 from ..errors import MscteachError
-from .effects import binary_outcomes, study_effects
+from .effects import TIMEPOINT_NOT_STATED, binary_outcomes, study_effects
 from .meta_analysis import meta_analysis
 from .power import trial_size
 
-__all__ = ["DOMAINS", "DECISIONS", "LEVELS", "certainty_symbols", "read_overrides", "summary_of_findings"]
+__all__ = ["COUNTS_FROM", "DOMAINS", "DECISIONS", "LEVELS", "UNJUDGED", "certainty_symbols", "read_overrides",
+           "summary_of_findings"]
 
 LEVELS = ["Very low", "Low", "Moderate", "High"]
 DOMAINS = ["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias"]
+#: A domain's decision that is no judgement: it counts as no step down, and the row lists it as assumed.
+UNJUDGED = ("not assessed", "not assessable")
+#: Where a summary's counts come from (``counts_from``), by whether the outcome rows' ``source`` is the review.
+COUNTS_FROM = {(True,): "the review", (False,): "the sources file", (False, True): "the review and the sources file"}
 #: What an override may decide for a domain, and how many steps down each means.
 DECISIONS = {"not serious": 0, "serious": 1, "very serious": 2}
 FIRST_PASS = "Rule-based first pass (see mscteach.grade); the certainty is a judgement: check and override it."
@@ -128,6 +139,17 @@ def _absolute(control_risk: float, ratio: float) -> float:
     return 1000 * control_risk * (ratio - 1)
 
 
+def _counts_from(outcomes: pd.DataFrame, outcome: str, timepoint: str, study_ids: pd.Series) -> str:
+    """Whether the counts pooled for one outcome and time point are the review's, the sources file's, or both."""
+    if "source" not in outcomes:
+        return "not stated"
+    timepoints = outcomes["timepoint"].fillna(TIMEPOINT_NOT_STATED)
+    rows = outcomes[(outcomes["outcome"] == outcome) & (timepoints == timepoint)
+                    & outcomes["study_id"].isin(list(study_ids)) & outcomes["events"].notna()]
+    from_review = tuple(sorted({str(s).strip().lower().startswith("the review") for s in rows["source"]}))
+    return COUNTS_FROM.get(from_review, "not stated")
+
+
 def _per_1000(value: float) -> str:
     n = round(abs(value))
     return "no difference" if n == 0 else f"{n} {'fewer' if value < 0 else 'more'}"
@@ -175,7 +197,13 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         One row per outcome and time point: ``outcome``, ``timepoint``, ``studies``, ``n_treated``,
         ``n_control``, ``relative_effect``, ``control_risk_per_1000``, ``absolute_effect``,
         ``certainty`` (symbols and words), ``level``, a column per domain (its decision and why),
-        ``reasons`` (every step down) and ``assessment`` (rule-based first pass, or with overrides).
+        ``reasons`` (every step down), ``assessment`` (rule-based first pass, or with overrides),
+        ``judged`` (the domains decided from the data, or by an override: "risk of bias
+        (override)"), ``assumed`` (the domains not assessed nor overridden, counted as no step
+        down: "risk of bias; publication bias", or "none"; both "; "-separated in :data:`DOMAINS`'
+        order) and ``counts_from`` (:data:`COUNTS_FROM`: "the review" when every outcome row's
+        ``source`` starts with "the review", "the sources file" when none does; "not stated"
+        for outcomes without a ``source``).
 
     Raises
     ------
@@ -279,7 +307,13 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         row.update({domain: f"{d[0]}: {d[2]}" for domain, d in domains.items()})
         row["reasons"] = "; ".join(reasons) or "none"
         row["assessment"] = "rule-based first pass, with overrides" if overridden else "rule-based first pass"
+        given = {domain for domain in DOMAINS if (outcome, domain) in chosen}
+        row["judged"] = "; ".join(d + (" (override)" if d in given else "") for d in DOMAINS
+                                  if d in given or domains[d][0] not in UNJUDGED) or "none"
+        row["assumed"] = "; ".join(d for d in DOMAINS if d not in given and domains[d][0] in UNJUDGED) or "none"
+        row["counts_from"] = _counts_from(outcomes, outcome, timepoint, studies["study_id"])
         rows.append(row)
     columns = ["outcome", "timepoint", "studies", "n_treated", "n_control", "relative_effect",
-               "control_risk_per_1000", "absolute_effect", "certainty", "level", *DOMAINS, "reasons", "assessment"]
+               "control_risk_per_1000", "absolute_effect", "certainty", "level", *DOMAINS, "reasons", "assessment",
+               "judged", "assumed", "counts_from"]
     return pd.DataFrame(rows, columns=columns)
