@@ -146,6 +146,7 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     """
     frame = table.reset_index() if index else table
     from . import i18n
+    from .i18n import say
 
     head = "".join(f'<th scope="col">{html.escape(column_label(c, lang))}</th>' for c in frame.columns)
     aware, marks = FROM_SOURCES in table.attrs, table.attrs.get(FROM_SOURCES) or {}
@@ -164,8 +165,9 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
             marked = marked or (aware and SOURCE_MARK in text)
             cells.append(f'<td class="number">{text}</td>' if number else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    note = f'\n<p class="footnote"><small>{html.escape(i18n.say(SOURCE_NOTE, lang, mark=SOURCE_MARK))}</small></p>' \
-        if marked else ""
+    # the template written out, not SOURCE_NOTE: Babel finds a sentence for the catalogue only as a literal
+    footnote = say("{mark} from the study's published report (sources file), not the review", lang, mark=SOURCE_MARK)
+    note = f'\n<p class="footnote"><small>{html.escape(footnote)}</small></p>' if marked else ""
     # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too
     return (f'<table class="mscteach-table" tabindex="0"><thead><tr>{head}</tr></thead>\n'
             f'<tbody>{"".join(rows)}</tbody></table>{note}')
@@ -275,12 +277,15 @@ def _bar_categories(ax: Any) -> tuple[bool, list[tuple[str, float]]] | None:
     # the formatter, not the Text objects: those hold the labels only once the figure has been drawn
     names = formatter.format_ticks(locations)
     totals: dict[float, float] = {}
+    ordered = sorted(locations)
+    # a bar belongs to the tick it stands on, or (bars side by side, one per colour) the nearest within half a step
+    half_step = min((b - a for a, b in zip(ordered, ordered[1:])), default=1.0) / 2
     for container in containers:
         for patch in container.patches:
             size = patch.get_height() if horizontal else patch.get_width()
             centre = (patch.get_y() if horizontal else patch.get_x()) + size / 2
-            tick = next((loc for loc in locations if abs(loc - centre) <= size / 100), None)
-            if tick is None:
+            tick = min(locations, key=lambda loc: abs(loc - centre)) if locations else None
+            if tick is None or abs(tick - centre) > half_step:
                 return None
             totals[tick] = totals.get(tick, 0.0) + float(patch.get_width() if horizontal else patch.get_height())
     labelled = {loc: name for loc, name in zip(locations, names) if loc in totals}

@@ -167,3 +167,25 @@ def test_persian_alt_text_writes_values_in_persian_digits():
     many = display.figure_alt(display.localise_figure(_bars({f"s{i:02d}": i for i in range(1, 16)}), "fa"))
     assert "۱۵ در مجموع" in many and "s15 (۱۵)، s14 (۱۴)، s13 (۱۳)" in many and "s01 (۱)" in many
     assert "A bar chart" not in many
+
+
+def test_alt_text_of_bars_side_by_side_names_each_category_with_its_total():
+    """Bars of two colours side by side (seaborn's hue) stand beside their tick, not on it: each is read with it."""
+    import matplotlib
+    import pandas as pd
+    import seaborn as sns
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from mscteach.display import figure_alt
+
+    table = pd.DataFrame({"cell": ["A", "A", "B", "B", "C"], "arm": ["x", "y", "x", "y", "x"],
+                          "studies": [7, 6, 5, 3, 1]})
+    fig = Figure()
+    ax = fig.subplots()
+    sns.barplot(data=table, y="cell", x="studies", hue="arm", orient="h", ax=ax)
+    ax.set_title("Studies by cell")
+    text = figure_alt(fig)
+    assert "A bar chart of studies for each cell: A (13), B (8), C (1)." in text, text  # 7+6, 5+3, 1
+    assert "Colours: x, y." in text

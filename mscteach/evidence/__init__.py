@@ -32,8 +32,8 @@ from .registered import (REGISTERED_BY, matching_registered, ongoing, ongoing_ag
                          registered_overview, registered_summary)
 from .sources_summary import studies_per_source_statement
 from .studies import (MISPRINT_MARK, SHORT_FOLLOW_UP, SMALL_SAMPLE, check_exclusions, design_order, design_rank,
-                      dose_shown, evidence_level, evidence_levels, evidence_table, outcome_matrix, primary,
-                      reported_proportions, trial_overview, trials_against_target)
+                      dose_shown, evidence_level, evidence_levels, evidence_table, mark_from_sources, outcome_matrix,
+                      primary, reported_proportions, trial_overview, trials_against_target)
 from .words import plural
 
 __all__ = [
@@ -90,6 +90,7 @@ __all__ = [
     "studies_per_source_statement",
     "timeline_between",
     "trial_overview",
+    "mark_from_sources",
     "trials_against_target",
     "year_span",
 ]

@@ -9,6 +9,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from .. import evidence
+from ..display import SOURCE_MARK
 from .common import PALETTE, WIDTH, count_heatmap, new_figure, note_empty_selection, stacked_barh, wrap_xticklabels
 
 __all__ = [
@@ -98,7 +99,7 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
         note_empty_selection(ax, "No dose in cells/kg for the current selection")
     else:
         from_sources = [_dose_from_sources(value) for value in shown["fields_from_sources"]]
-        labels = [f"{a} {y}" + (" †" if marked else "")
+        labels = [f"{a} {y}" + (f" {SOURCE_MARK}" if marked else "")
                   for a, y, marked in zip(shown["first_author"], shown["year"], from_sources)]
         for i, row in enumerate(shown.itertuples()):
             colour = PALETTE[0] if row.cell_type == "UC-MSC" else PALETTE[1]
@@ -116,7 +117,7 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
     missing = len(clinical) - len(shown)
     xlabel = f"cells per kg per infusion (log scale); {missing} studies give no dose per kg"
     if not shown.empty and any(_dose_from_sources(v) for v in shown["fields_from_sources"]):
-        xlabel += "\n† dose from the study's published report, not the review (see the data's notes)"
+        xlabel += f"\n{SOURCE_MARK} dose from the study's published report, not the review (see the data's notes)"
     ax.set_xlabel(xlabel)
     ax.set_title("Doses used in clinical studies")
     sns.despine(ax=ax)

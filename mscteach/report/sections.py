@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .. import display, evidence, i18n, stats
 from ..errors import UnknownNameError
-from ..evidence.studies import mark_from_sources
+from ..evidence import mark_from_sources
 from ..i18n import say, say_n
 from ..render import render
 from .content import EvidenceBrief, plain_language
