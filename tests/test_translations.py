@@ -163,6 +163,8 @@ def test_every_persian_page_states_the_numbers_of_its_english_page(editions):
         if english.stem == API_PAGE:  # the API reference is English only: the docstrings are
             assert not (out / "fa" / english.name).exists()
             continue
+        if english.stem == "genindex":  # Sphinx's index lists the API reference's entries: English only
+            continue
         persian = out / "fa" / english.name
         assert stated_numbers(persian.read_text(encoding="utf-8")) == \
             stated_numbers(english.read_text(encoding="utf-8")), english.name

@@ -25,7 +25,7 @@ def cite(ref_id: int, data: str | os.PathLike[str] | None = None) -> str:
     Returns
     -------
     str
-        ``[n] `` followed by :func:`format_citation` of the reference.
+        ``[n]``, a space, then :func:`format_citation` of the reference.
 
     Raises
     ------
