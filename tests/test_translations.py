@@ -151,6 +151,19 @@ def test_the_persian_edition_is_right_to_left_and_linked_to_the_english_one(edit
         assert f'href="fa/{page.name}" hreflang="fa"' in html
 
 
+def test_every_edition_link_leads_to_a_page_the_other_edition_has(editions):
+    """The English-only API reference offers no Persian edition (there is no fa/api.html to go to)."""
+    out, _ = editions
+    links = 0
+    for page in [*out.glob("*.html"), *(out / "fa").glob("*.html")]:
+        for href in re.findall(r'<a class="btn btn-sm mscteach-edition" href="([^"]+)"', page.read_text("utf-8")):
+            assert (page.parent / href).resolve().is_file(), f"{page.relative_to(out)} links to missing {href}"
+            links += 1
+    assert links >= 8
+    assert (out / "api.html").is_file() and not (out / "fa" / "api.html").exists()
+    assert "mscteach-edition" not in (out / "api.html").read_text("utf-8")
+
+
 def test_every_persian_page_states_the_numbers_of_its_english_page(editions):
     """Narrative, computed sentences, tables, self-checks, reference lists: the same numbers, digit for digit."""
     from .test_persian_briefs import stated_numbers

@@ -261,7 +261,9 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     if other_edition:
         other, href = other_edition
         context.update(mscteach_edition_lang=check_language(other), mscteach_edition_name=LANGUAGE_NAMES[other],
-                       mscteach_edition_href=href)
+                       mscteach_edition_href=href,
+                       # the API reference (docstrings are English) and its module index exist in English only
+                       mscteach_one_edition_pages=[API_PAGE, "py-modindex"])
     from ..i18n import say, text as localised
 
     config = sphinx_config()
