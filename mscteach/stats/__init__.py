@@ -8,6 +8,7 @@ Heavy libraries are imported inside the functions that use them.
 :mod:`.effects`             each study's ratio (RR or OR) and its variance
 :mod:`.meta_analysis`       inverse-variance pooling, fixed and random effects
 :mod:`.sensitivity`         cumulative and leave-one-out pooling
+:mod:`.moderators`          subgroup analysis and meta-regression
 :mod:`.power`               patients per arm for a two-arm trial
 :mod:`.grade`               GRADE summary of findings (a rule-based first pass)
 :mod:`.values`              what counts as a missing table cell
@@ -18,6 +19,8 @@ from .grade import (DECISIONS, DOMAINS, LEVELS, certainty_symbols, read_override
 from .effects import BINARY_COLUMNS, MEASURES, TIMEPOINT_NOT_STATED, binary_outcomes, study_effects
 from .meta_analysis import CI_METHODS, METHODS, SAME_ACROSS_STUDIES, MetaAnalysisResult, meta_analysis, pool
 from .sensitivity import cumulative_meta_analysis, leave_one_out
+from .moderators import (REGRESSION_METHODS, STUDIES_PER_TERM, MetaRegressionResult, SubgroupResult, meta_regression,
+                         subgroup_analysis)
 from .power import trial_size
 from .values import is_missing
 
@@ -32,15 +35,21 @@ __all__ = [
     "SAME_ACROSS_STUDIES",
     "TIMEPOINT_NOT_STATED",
     "MetaAnalysisResult",
+    "MetaRegressionResult",
+    "REGRESSION_METHODS",
+    "STUDIES_PER_TERM",
+    "SubgroupResult",
     "binary_outcomes",
     "certainty_symbols",
     "cumulative_meta_analysis",
     "is_missing",
     "leave_one_out",
     "meta_analysis",
+    "meta_regression",
     "pool",
     "read_overrides",
     "study_effects",
+    "subgroup_analysis",
     "summary_of_findings",
     "trial_size",
 ]

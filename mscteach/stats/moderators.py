@@ -1,0 +1,644 @@
+"""Does the effect differ between studies? Subgroup analysis and meta-regression on study characteristics.
+
+Tables in, results out, as :mod:`.meta_analysis`. The conventions are metafor's
+(``rma(yi, vi, mods = ~ ...)``) for meta-regression and RevMan's (the Cochrane
+Handbook's chapter 10.11) for the test for subgroup differences; each is stated
+where it is used, and ``tests/test_metafor_moderators.py`` checks both against metafor.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MscteachError, ParameterError, UnknownNameError
+from ..i18n import say, say_n
+from .effects import BINARY_COLUMNS, check_alpha, normal_quantile, study_effects
+from .meta_analysis import CI_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, MetaAnalysisResult, meta_analysis, pool
+from .values import is_missing
+
+__all__ = ["REGRESSION_METHODS", "STUDIES_PER_TERM", "MetaRegressionResult", "SubgroupResult", "meta_regression",
+           "subgroup_analysis"]
+
+#: The τ² estimators of :func:`meta_regression` (``"FE"``: no τ², a fixed-effect meta-regression).
+REGRESSION_METHODS = {"FE": "fixed effect", "DL": "DerSimonian-Laird", "REML": "restricted maximum likelihood",
+                      "ML": "maximum likelihood", "PM": "Paule-Mandel"}
+#: The Cochrane Handbook (10.11.5.1): meta-regression "should generally not be considered when there are
+#: fewer than ten studies" per characteristic; fewer studies than this per term draw a warning.
+STUDIES_PER_TERM = 10
+
+
+@dataclass(frozen=True)
+class SubgroupResult:
+    """Pooled estimates per subgroup and the test for subgroup differences (made by :func:`subgroup_analysis`).
+
+    Parameters
+    ----------
+    by : str
+        The column the studies were grouped by.
+    measure, method, ci_method : str
+        As given to :func:`subgroup_analysis`.
+    alpha : float
+        1 - the confidence level of the intervals.
+    subgroups : DataFrame
+        One row per subgroup (sorted): ``subgroup``, ``k``, ``estimate``, ``ci_low``, ``ci_high``
+        (ratio scale), ``log_estimate``, ``se`` (the random-effects Wald SE the test uses), ``tau2``,
+        ``i2``, ``q``, ``q_pvalue``. A subgroup of one study has the study's own estimate and Wald
+        interval, with τ², I² and Q undefined (NaN); one of no informative study has NaN estimates
+        and takes no part in the test.
+    q_between, df, p_value : float, int, float
+        The test for subgroup differences: Q between subgroups, its degrees of freedom (subgroups
+        tested - 1) and its χ² p-value.
+    i2_between : float
+        The share of Q between subgroups beyond its degrees of freedom, 100·max(0, (Q - df)/Q), in percent.
+    overall : MetaAnalysisResult
+        All the studies of the subgroups pooled together.
+    dropped : tuple of (str, str)
+        Studies left out before grouping (no value in ``by``), each with why.
+    warnings : tuple of str
+        What a reader should know (few studies for the number of subgroups, a subgroup of one study).
+    """
+
+    by: str
+    measure: str
+    method: str
+    ci_method: str
+    alpha: float
+    subgroups: pd.DataFrame
+    q_between: float
+    df: int
+    p_value: float
+    i2_between: float
+    overall: MetaAnalysisResult
+    dropped: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def summary(self, lang: str | None = None) -> str:
+        """One line per subgroup, then the test for subgroup differences, then what was left out.
+
+        Parameters
+        ----------
+        lang : str, optional
+            The language (default: :func:`mscteach.i18n.language`).
+
+        Returns
+        -------
+        str
+            Lines separated by newlines.
+        """
+        level = 100 * (1 - self.alpha)
+        lines = []
+        for row in self.subgroups.itertuples(index=False):
+            if row.estimate == row.estimate:
+                lines.append(say_n("{subgroup}: {measure} {estimate:.2f} ({level:g}% CI {low:.2f}-{high:.2f}), "
+                                   "{n} study", "{subgroup}: {measure} {estimate:.2f} ({level:g}% CI "
+                                   "{low:.2f}-{high:.2f}), {n} studies", int(row.k), lang, subgroup=row.subgroup,
+                                   measure=self.measure, estimate=row.estimate, level=level, low=row.ci_low,
+                                   high=row.ci_high))
+            else:
+                lines.append(say("{subgroup}: no study with information on the {measure}", lang,
+                                 subgroup=row.subgroup, measure=self.measure))
+        lines.append(say("Test for subgroup differences ({by}): Q = {q:.2f}, df = {df}, p = {p:.3g}; I² = {i2:.0f}%",
+                         lang, by=self.by, q=self.q_between, df=self.df, p=self.p_value, i2=self.i2_between))
+        if self.dropped:
+            lines.append(say("Left out: {studies}", lang, studies=", ".join(f"{s} ({w})" for s, w in self.dropped)))
+        return "\n".join(lines + list(self.warnings))
+
+
+@dataclass(frozen=True)
+class MetaRegressionResult:
+    """A meta-regression of the studies' log ratios on moderators (made by :func:`meta_regression`).
+
+    Parameters
+    ----------
+    measure, method, ci_method : str
+        As given to :func:`meta_regression`.
+    alpha : float
+        1 - the confidence level of the intervals.
+    moderators : tuple of str
+        The moderator columns, in the order given.
+    k : int
+        The number of studies in the model.
+    coefficients : DataFrame
+        One row per term (``intercept``, a numeric moderator by its name, a level of a categorical one
+        as ``name[level]``): ``term``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``statistic``
+        (z, or t with k - p df under HKSJ) and ``p``, on the log scale.
+    vcov : DataFrame
+        The coefficients' covariance matrix, rows and columns named by term.
+    tau2 : float
+        The residual between-study variance (0 for ``"FE"``).
+    tau2_no_moderators : float
+        τ² of the same studies without moderators (same estimator), for R²; NaN for ``"FE"``.
+    i2 : float
+        Residual I², in percent: metafor's 100·τ²/(τ² + s²) with s² = (k - p)/tr(P), P the
+        fixed-effect projection residual matrix; for ``"FE"``, 100·max(0, (QE - (k - p))/QE).
+    r2 : float
+        The share of τ² the moderators account for, in percent: metafor's
+        100·max(0, (τ²_RE - τ²)/τ²_RE), 0 when τ²_RE is 0; for ``"FE"``, metafor's adjusted R²
+        of the weighted least-squares fit.
+    qm, qm_df, qm_pvalue : float, tuple of int, float
+        The omnibus test of the moderators (every coefficient but the intercept is 0): Wald χ² with
+        ``qm_df = (m,)``, or under HKSJ an F statistic with ``qm_df = (m, k - p)``.
+    qe, qe_df, qe_pvalue : float, int, float
+        The test for residual heterogeneity (fixed-effect weights, χ² with k - p df).
+    studies : DataFrame
+        The studies in the model: ``study``, ``log_effect``, ``variance``, the moderators, ``weight``
+        (percent of 1/(v + τ²)) and ``fitted`` (log scale).
+    categories : dict of str to tuple of str
+        The levels of each categorical moderator, the reference first.
+    dropped : tuple of (str, str)
+        Studies left out (no information on the ratio, or a missing moderator value), each with why.
+    warnings : tuple of str
+        What a reader should know (too few studies per term).
+    """
+
+    measure: str
+    method: str
+    ci_method: str
+    alpha: float
+    moderators: tuple[str, ...]
+    k: int
+    coefficients: pd.DataFrame
+    vcov: pd.DataFrame
+    tau2: float
+    tau2_no_moderators: float
+    i2: float
+    r2: float
+    qm: float
+    qm_df: tuple[int, ...]
+    qm_pvalue: float
+    qe: float
+    qe_df: int
+    qe_pvalue: float
+    studies: pd.DataFrame
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dropped: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def predict(self, values: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+        """The model's mean effect, with its confidence interval, at given moderator values.
+
+        Parameters
+        ----------
+        values : mapping of str to sequence
+            One sequence per moderator, all of the same length (a categorical moderator takes its levels).
+
+        Returns
+        -------
+        DataFrame
+            ``log_prediction``, ``se``, then ``prediction``, ``ci_low``, ``ci_high`` on the ratio scale
+            (the interval uses z, or t with k - p df under HKSJ).
+
+        Raises
+        ------
+        ParameterError
+            For a moderator missing from ``values``, or a level the model does not know.
+        """
+        from scipy import stats
+
+        missing = [m for m in self.moderators if m not in values]
+        if missing:
+            raise ParameterError(f"predict needs a value for every moderator; missing: {', '.join(missing)} "
+                                 f"(moderators: {', '.join(self.moderators)})")
+        frame = pd.DataFrame({m: list(values[m]) for m in self.moderators})
+        x, _, _ = _design(frame, self.moderators, self.categories)
+        beta = self.coefficients["estimate"].to_numpy(float)
+        mean = x @ beta
+        se = np.sqrt(np.einsum("ij,jk,ik->i", x, self.vcov.to_numpy(float), x))
+        crit = (normal_quantile(self.alpha) if self.ci_method == "z"
+                else float(stats.t.isf(self.alpha / 2, self.k - len(beta))))
+        return pd.DataFrame({"log_prediction": mean, "se": se, "prediction": np.exp(mean),
+                             "ci_low": np.exp(mean - crit * se), "ci_high": np.exp(mean + crit * se)})
+
+    def summary(self, lang: str | None = None) -> str:
+        """The model, the residual heterogeneity, the test of moderators and each coefficient, a line each.
+
+        Parameters
+        ----------
+        lang : str, optional
+            The language (default: :func:`mscteach.i18n.language`).
+
+        Returns
+        -------
+        str
+            Lines separated by newlines; coefficients on the log scale.
+        """
+        lines = [say_n("Meta-regression of the log {measure} on {moderators}: {n} study, {method}",
+                       "Meta-regression of the log {measure} on {moderators}: {n} studies, {method}", self.k, lang,
+                       measure=self.measure, moderators=", ".join(self.moderators), method=self.method),
+                 say("Residual heterogeneity: τ² = {tau2:.4f}, I² = {i2:.1f}%, R² = {r2:.1f}%; "
+                     "QE = {qe:.2f} (df = {df}), p = {p:.3g}", lang, tau2=self.tau2, i2=self.i2, r2=self.r2,
+                     qe=self.qe, df=self.qe_df, p=self.qe_pvalue)]
+        if self.ci_method == "z":
+            lines.append(say("Test of moderators: QM = {qm:.2f} (df = {df}), p = {p:.3g}", lang, qm=self.qm,
+                             df=self.qm_df[0], p=self.qm_pvalue))
+        else:
+            lines.append(say("Test of moderators (HKSJ): F = {f:.2f} (df = {df1}, {df2}), p = {p:.3g}", lang,
+                             f=self.qm, df1=self.qm_df[0], df2=self.qm_df[1], p=self.qm_pvalue))
+        level = 100 * (1 - self.alpha)
+        for row in self.coefficients.itertuples(index=False):
+            lines.append(say("{term}: {estimate:.4f} (SE {se:.4f}; {level:g}% CI {low:.4f} to {high:.4f}), "
+                             "p = {p:.3g}", lang, term=row.term, estimate=row.estimate, se=row.se, level=level,
+                             low=row.ci_low, high=row.ci_high, p=row.p))
+        if self.dropped:
+            lines.append(say("Left out: {studies}", lang, studies=", ".join(f"{s} ({w})" for s, w in self.dropped)))
+        return "\n".join(lines + list(self.warnings))
+
+
+def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method: str = "DL", ci: str = "z",
+                      alpha: float = 0.05) -> SubgroupResult:
+    """Pool each subgroup of studies on its own, and test whether the subgroups' effects differ.
+
+    Each subgroup (a value of the column ``by``) is pooled by :func:`meta_analysis` with its own τ².
+    The test for subgroup differences is RevMan's (Cochrane Handbook 10.11.3.1): Cochran's Q of the
+    subgroups' random-effects estimates around their inverse-variance mean, each weighted by
+    1/SE², with the Wald SE whatever ``ci``, χ² with (subgroups - 1) df. In metafor that is
+    ``rma(estimates, sei = ses, method = "FE")$QE``; it is not the QM of ``rma(yi, vi, mods = ~ factor(g))``,
+    which assumes one τ² common to all subgroups.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The columns :func:`meta_analysis` takes, and ``by``.
+    by : str
+        The column whose values define the subgroups; a study without a value is left out (``dropped``).
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"DL", "PM", "REML"}, default "DL"
+        The τ² estimator within each subgroup.
+    ci : {"z", "hksj"}, default "z"
+        The subgroups' intervals: normal (Wald) or Hartung-Knapp-Sidik-Jonkman.
+    alpha : float, default 0.05
+        1 - confidence level.
+
+    Returns
+    -------
+    SubgroupResult
+
+    Raises
+    ------
+    UnknownNameError
+        For a ``by`` that is not a column (the message lists the columns), or an unknown measure,
+        method or ``ci``.
+    MscteachError
+        For fewer than two subgroups with an estimate, or counts that cannot be pooled.
+
+    Notes
+    -----
+    A subgroup of one informative study takes part in the test with the study's own estimate and
+    Wald SE, as in RevMan.
+
+    Examples
+    --------
+    >>> from mscteach.datasets import bcg
+    >>> result = subgroup_analysis(bcg.load(), by="allocation")
+    >>> result.subgroups[["subgroup", "k"]].values.tolist()
+    [['alternate', 2], ['random', 7], ['systematic', 4]]
+    >>> round(result.q_between, 2), result.df
+    (1.54, 2)
+    """
+    _check_choices(method, ci, alpha, {"DL": "", "PM": "", "REML": ""})
+    _check_columns(table, [by], "subgroup column")
+    keep = np.array([not is_missing(v) for v in table[by]], dtype=bool)
+    dropped = tuple((str(s), say("no {column}", None, column=by)) for s in table.loc[~keep, "study"])
+    used = table.loc[keep].reset_index(drop=True)
+    labels = used[by].astype(str)
+    rows, warnings = [], []
+    for name in sorted(set(labels)):
+        rows.append(_subgroup_row(name, used.loc[labels == name], measure, method, ci, alpha))
+    groups = pd.DataFrame(rows)
+    tested = groups[groups["se"].notna()]
+    if len(tested) < 2:
+        raise MscteachError(f"a test for subgroup differences needs two or more subgroups of {by!r} with an "
+                            f"estimate; got {len(tested)} ({', '.join(map(str, tested['subgroup'])) or 'none'})")
+    y, v = tested["log_estimate"].to_numpy(float), tested["se"].to_numpy(float) ** 2
+    between = pool(y, v, "DL", "z", alpha)
+    q, df = float(between["q"]), len(tested) - 1
+    overall = meta_analysis(used, measure, method, alpha, ci)
+    if overall.k < STUDIES_PER_TERM * df:
+        warnings.append(say("{k} studies for {groups} subgroups: the Cochrane Handbook (10.11.5.1) advises about "
+                            "ten studies per characteristic, so the test for subgroup differences has little power",
+                            None, k=overall.k, groups=len(tested)))
+    singles = groups.loc[groups["k"] == 1, "subgroup"].tolist()
+    if singles:
+        warnings.append(say("subgroups of one study (their own estimate, no τ²): {groups}", None,
+                            groups=", ".join(singles)))
+    return SubgroupResult(by=by, measure=measure, method=method, ci_method=ci, alpha=alpha, subgroups=groups,
+                          q_between=q, df=df, p_value=float(between["q_pvalue"]),
+                          i2_between=100 * max(0.0, (q - df) / q) if q > 0 else 0.0, overall=overall,
+                          dropped=dropped, warnings=tuple(warnings))
+
+
+def _subgroup_row(name: str, rows: pd.DataFrame, measure: str, method: str, ci: str, alpha: float) -> dict[str, Any]:
+    """One subgroup pooled (or its single study as it is), with the Wald SE the test for differences uses."""
+    result = meta_analysis(rows, measure, method, alpha, ci)
+    nan = float("nan")
+    row = {"subgroup": name, "k": result.k, "estimate": result.estimate, "ci_low": result.ci_low,
+           "ci_high": result.ci_high, "log_estimate": result.log_estimate, "se": result.se, "tau2": result.tau2,
+           "i2": result.i2, "q": result.q, "q_pvalue": result.q_pvalue}
+    if result.pooled and ci != "z":  # the interval's SE is HKSJ's; the test takes the Wald one
+        row["se"] = meta_analysis(rows, measure, method, alpha, "z").se
+    elif not result.pooled and result.k == 1:
+        single = result.studies[result.studies["included"]].iloc[0]
+        row.update(estimate=float(single["effect"]), ci_low=float(single["ci_low"]), ci_high=float(single["ci_high"]),
+                   log_estimate=float(single["log_effect"]), se=float(single["se"]))
+    elif not result.pooled:
+        row.update(se=nan)
+    return row
+
+
+def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str = "RR", method: str = "REML",
+                    ci: str = "z", alpha: float = 0.05) -> MetaRegressionResult:
+    """Regress the studies' log ratios on study characteristics (mixed-effects meta-regression).
+
+    The model is metafor's ``rma(yi, vi, mods = ~ ...)``: y_i = x_i'β + u_i + e_i with
+    u_i ~ N(0, τ²) and e_i ~ N(0, v_i), fitted by weighted least squares with weights
+    1/(v_i + τ²), τ² the residual between-study variance.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The columns :func:`meta_analysis` takes, and the moderator columns.
+    moderators : sequence of str
+        Moderator columns. A numeric column enters as it is; any other is categorical, dummy-coded with
+        its first level (sorted) as the reference, as R's ``factor()``. An intercept is always included.
+    measure : {"RR", "OR"}, default "RR"
+        Risk ratio or odds ratio.
+    method : {"REML", "ML", "DL", "PM", "FE"}, default "REML"
+        The residual τ² estimator (:data:`REGRESSION_METHODS`), truncated at 0; ``"FE"`` fits no τ².
+    ci : {"z", "hksj"}, default "z"
+        ``"z"``: Wald tests and intervals, QM a χ² test. ``"hksj"``: Knapp & Hartung's, as metafor's
+        ``test="knha"``: the covariance scaled by Σw(y - ŷ)²/(k - p) (not truncated), t tests with
+        k - p df and QM an F test with (m, k - p) df. Not for ``"FE"``.
+    alpha : float, default 0.05
+        1 - confidence level.
+
+    Returns
+    -------
+    MetaRegressionResult
+        With ``warnings`` when there are fewer than :data:`STUDIES_PER_TERM` studies per
+        moderator term (Cochrane Handbook 10.11.5.1).
+
+    Raises
+    ------
+    UnknownNameError
+        For a moderator that is not a column (the message lists the columns), or an unknown measure,
+        method or ``ci``.
+    ParameterError
+        For no moderators, a moderator given twice, or ``ci="hksj"`` with ``method="FE"``.
+    MscteachError
+        For no more studies than parameters, moderators that are collinear (or a categorical one with a
+        single level), counts that cannot be pooled, or an iteration that does not converge.
+
+    Notes
+    -----
+    Studies without information on the ratio, and studies with a missing moderator value (as R's
+    ``na.omit``), are left out; ``dropped`` says which and why. REML and ML use metafor's Fisher
+    scoring from the Hedges estimate, halving a step that would make τ² negative, to
+    :data:`~mscteach.stats.meta_analysis.REML_TOLERANCE`; DL is the closed form with the residual
+    Q; PM solves Σw(y - ŷ)² = k - p. τ²_RE for R² is :func:`meta_analysis`'s τ² of the same studies
+    (for ML, the intercept-only ML fit).
+
+    Examples
+    --------
+    >>> from mscteach.datasets import bcg
+    >>> result = meta_regression(bcg.load(), ["latitude"])
+    >>> result.coefficients[["term", "estimate"]].round(4).values.tolist()
+    [['intercept', 0.2515], ['latitude', -0.0291]]
+    >>> round(result.tau2, 4), round(result.qm, 2), round(result.r2, 2)
+    (0.0763, 16.36, 75.63)
+    """
+    _check_choices(method, ci, alpha, REGRESSION_METHODS)
+    if method == "FE" and ci != "z":
+        raise ParameterError("ci='hksj' is for random-effects models; a fixed-effect meta-regression "
+                             "(method='FE') takes ci='z'")
+    if isinstance(moderators, str) or not len(moderators):
+        raise ParameterError(f"moderators must be a list of column names, e.g. ['latitude']; got {moderators!r}")
+    moderators = list(moderators)
+    if len(set(moderators)) < len(moderators):
+        raise ParameterError(f"a moderator is given twice: {moderators}")
+    _check_columns(table, moderators, "moderator column")
+    studies = study_effects(table, measure, alpha)
+    dropped = [(str(s), str(r)) for s, r in
+               studies.loc[~studies["included"], ["study", "excluded_reason"]].itertuples(index=False)]
+    keep = studies["included"].to_numpy(bool).copy()
+    for m in moderators:
+        missing = keep & np.array([is_missing(v) for v in table[m]], dtype=bool)
+        dropped += [(str(s), say("no {column}", None, column=m)) for s in studies.loc[missing, "study"]]
+        keep &= ~missing
+    used = studies.loc[keep].reset_index(drop=True)
+    x, terms, categories = _design(used, moderators, None)
+    k, p = x.shape
+    if k <= p:
+        raise MscteachError(f"a meta-regression with {p} parameters ({', '.join(terms)}) needs more than {p} "
+                            f"studies with information and moderator values; got {k}")
+    if np.linalg.matrix_rank(x) < p:
+        raise MscteachError(f"the moderators {', '.join(moderators)} are collinear in these {k} studies "
+                            f"(one is a combination of the others): leave one out")
+    y, v = used["log_effect"].to_numpy(float), used["se"].to_numpy(float) ** 2
+    fit = _fit(y, v, x, method, ci, alpha)
+    re_tau2 = float("nan")
+    if method in ("DL", "PM", "REML"):
+        re_tau2 = meta_analysis(table.loc[table.index[keep]], measure, method, alpha).tau2
+    elif method == "ML":
+        re_tau2 = _tau2(y, v, np.ones((k, 1)), "ML")
+    else:
+        meta_analysis(table.loc[table.index[keep]], measure, "DL", alpha)  # only like is pooled with like
+    if method == "FE":
+        r2 = _adjusted_r2(y, v, fit["fitted"], p)
+    else:
+        r2 = 0.0 if re_tau2 == 0 else 100 * max(0.0, (re_tau2 - fit["tau2"]) / re_tau2)
+    warnings = []
+    if k < STUDIES_PER_TERM * (p - 1):
+        warnings.append(say("{k} studies for {terms} moderator terms: the Cochrane Handbook (10.11.5.1) advises "
+                            "about ten studies per term, so these estimates are unreliable", None, k=k, terms=p - 1))
+    w = 1 / (v + fit["tau2"])
+    shown = used[["study", "log_effect"]].assign(variance=v)
+    shown = pd.concat([shown, used[moderators]], axis=1).assign(weight=100 * w / w.sum(), fitted=fit["fitted"])
+    coefficients = pd.DataFrame({"term": terms, "estimate": fit["beta"], "se": fit["se"], "ci_low": fit["ci_low"],
+                                 "ci_high": fit["ci_high"], "statistic": fit["statistic"], "p": fit["p"]})
+    return MetaRegressionResult(
+        measure=measure, method=method, ci_method=ci, alpha=alpha, moderators=tuple(moderators), k=k,
+        coefficients=coefficients, vcov=pd.DataFrame(fit["vcov"], index=terms, columns=terms), tau2=fit["tau2"],
+        tau2_no_moderators=re_tau2, i2=fit["i2"], r2=r2, qm=fit["qm"], qm_df=fit["qm_df"], qm_pvalue=fit["qm_p"],
+        qe=fit["qe"], qe_df=k - p, qe_pvalue=fit["qe_p"], studies=shown, categories=categories,
+        dropped=tuple(dropped), warnings=tuple(warnings))
+
+
+def _check_choices(method: str, ci: str, alpha: float, methods: Mapping[str, str]) -> None:
+    if method not in methods:
+        raise UnknownNameError("method", method, list(methods))
+    if ci not in CI_METHODS:
+        raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
+    check_alpha(alpha)
+
+
+def _check_columns(table: pd.DataFrame, columns: Sequence[str], kind: str) -> None:
+    allowed = [str(c) for c in table.columns if c not in BINARY_COLUMNS]
+    for column in columns:
+        if column not in allowed:
+            raise UnknownNameError(kind, column, allowed)
+
+
+def _design(data: pd.DataFrame, moderators: Sequence[str],
+            categories: Mapping[str, tuple[str, ...]] | None) -> tuple[np.ndarray, list[str], dict[str, tuple[str, ...]]]:
+    """The design matrix (intercept, numeric columns as they are, dummies for categories), its terms and levels.
+
+    ``categories`` None learns the levels from ``data`` (sorted); otherwise the model's levels are used."""
+    columns, terms, levels = [np.ones(len(data))], ["intercept"], {}
+    for m in moderators:
+        values = data[m]
+        numeric = categories is None and pd.api.types.is_numeric_dtype(values) \
+            and not pd.api.types.is_bool_dtype(values)
+        if numeric or (categories is not None and m not in categories):
+            try:
+                columns.append(values.to_numpy(float))
+            except (TypeError, ValueError) as error:
+                raise ParameterError(f"moderator {m!r} is numeric in the model; got {list(values)!r}") from error
+            terms.append(m)
+            continue
+        text = values.astype(str)
+        known = tuple(sorted(set(text))) if categories is None else categories[m]
+        unknown = sorted(set(text) - set(known))
+        if unknown:
+            raise ParameterError(f"moderator {m!r} has no level {unknown[0]!r} in the model; levels: {', '.join(known)}")
+        if len(known) < 2:
+            raise MscteachError(f"the categorical moderator {m!r} has a single value ({known[0]}) in the studies "
+                                f"modelled: it cannot explain differences between them")
+        levels[m] = known
+        for level in known[1:]:
+            columns.append((text == level).to_numpy(float))
+            terms.append(f"{m}[{level}]")
+    return np.column_stack(columns), terms, levels
+
+
+def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted least squares: (X'WX)⁻¹, β and the residuals y - Xβ."""
+    inverse = np.linalg.inv(x.T @ (w[:, None] * x))
+    beta = inverse @ (x.T @ (w * y))
+    return inverse, beta, y - x @ beta
+
+
+def _tau2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> float:
+    """The residual τ² (truncated at 0) of the meta-regression of ``y`` on ``x``.
+
+    No k×k matrix is formed: with P = W - WX(X'WX)⁻¹X'W, Py = W·r (r the WLS residuals), so
+    y'PPy = Σ(w r)², tr P = Σw - tr(A⁻¹X'W²X) and tr PP = Σw² - 2 tr(A⁻¹X'W³X) + tr((A⁻¹X'W²X)²)."""
+    from scipy import optimize
+
+    k, p = x.shape
+    if method == "FE":
+        return 0.0
+    if method == "DL":
+        w = 1 / v
+        inverse, _, r = _wls(y, x, w)
+        trace = w.sum() - np.trace(inverse @ (x.T @ ((w ** 2)[:, None] * x)))
+        return max(0.0, float(((w * r ** 2).sum() - (k - p)) / trace))
+    if method == "PM":
+        def excess(t2: float) -> float:
+            w = 1 / (v + t2)
+            return float((w * _wls(y, x, w)[2] ** 2).sum() - (k - p))
+
+        if excess(0.0) <= 0:
+            return 0.0
+        high = max(float(np.var(y)), float(v.max()), 1e-8)
+        while excess(high) > 0:
+            high *= 2
+        return float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=4 * np.finfo(float).eps))
+    # REML / ML: Fisher scoring from the Hedges (HE) estimate, as metafor's rma()
+    ols_inverse = np.linalg.inv(x.T @ x)
+    residual = y - x @ (ols_inverse @ (x.T @ y))
+    trace_pv = v.sum() - np.trace(ols_inverse @ (x.T @ (v[:, None] * x)))
+    tau2 = max(0.0, float(((residual ** 2).sum() - trace_pv) / (k - p)))
+    for _ in range(REML_MAX_ITERATIONS):
+        step = _scoring_step(y, v, x, tau2, method)
+        if tau2 + step < 0:
+            if _scoring_step(y, v, x, 0.0, method) <= 0:  # the likelihood falls from τ² = 0 on: the maximum is 0
+                step = -tau2
+            while tau2 + step < 0:  # metafor halves a step that would leave the parameter space
+                step /= 2
+        tau2, change = tau2 + step, abs(step)
+        if change < REML_TOLERANCE:
+            break
+    else:
+        raise MscteachError(f"the {method} estimate of tau² did not converge in {REML_MAX_ITERATIONS} iterations "
+                            f"(last change {change:.1e}): try method='DL' or 'PM'")
+    if tau2 > 0 and _log_likelihood(y, v, x, 0.0, method) > _log_likelihood(y, v, x, tau2, method) + 1e-12:
+        tau2 = 0.0  # as metafor: a stationary point below the likelihood at τ² = 0 is not the maximum
+    return tau2
+
+
+def _scoring_step(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, method: str) -> float:
+    """One Fisher scoring step for τ²: (y'PPy - tr P) / tr PP for REML, (y'PPy - Σw) / Σw² for ML."""
+    w = 1 / (v + tau2)
+    inverse, _, r = _wls(y, x, w)
+    score = float(((w * r) ** 2).sum())
+    if method == "ML":
+        return (score - float(w.sum())) / float((w ** 2).sum())
+    b2 = inverse @ (x.T @ ((w ** 2)[:, None] * x))
+    trace_p = w.sum() - np.trace(b2)
+    trace_pp = (w ** 2).sum() - 2 * np.trace(inverse @ (x.T @ ((w ** 3)[:, None] * x))) + np.trace(b2 @ b2)
+    return float((score - trace_p) / trace_pp)
+
+
+def _log_likelihood(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, method: str) -> float:
+    """The (restricted) log-likelihood at τ², constants as metafor's."""
+    w = 1 / (v + tau2)
+    inverse, _, r = _wls(y, x, w)
+    k, p = x.shape
+    rss = float((w * r ** 2).sum())
+    if method == "ML":
+        return -0.5 * k * np.log(2 * np.pi) - 0.5 * float(np.log(v + tau2).sum()) - 0.5 * rss
+    return (-0.5 * (k - p) * np.log(2 * np.pi) - 0.5 * float(np.log(v + tau2).sum())
+            + 0.5 * float(np.linalg.slogdet(inverse)[1]) - 0.5 * rss)
+
+
+def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alpha: float) -> dict[str, Any]:
+    """Coefficients, their tests and intervals, QM, QE and the residual I² of one meta-regression."""
+    from scipy import stats
+
+    k, p = x.shape
+    tau2 = _tau2(y, v, x, method)
+    w = 1 / (v + tau2)
+    vcov, beta, r = _wls(y, x, w)
+    if ci == "hksj":  # Knapp & Hartung: scale by the weighted residual variance; metafor gives 0 for a perfect fit
+        rss = float((w * r ** 2).sum())
+        vcov = vcov * (rss / (k - p) if rss > np.finfo(float).eps else 0.0)
+    se = np.sqrt(np.diag(vcov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = beta / se
+    m = p - 1
+    tested = beta[1:]
+    qm = float(tested @ np.linalg.solve(vcov[1:, 1:], tested))
+    if ci == "z":
+        crit, pvalue = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(statistic))
+        qm_df: tuple[int, ...] = (m,)
+        qm_p = float(stats.chi2.sf(qm, m))
+    else:
+        crit, pvalue = float(stats.t.isf(alpha / 2, k - p)), 2 * stats.t.sf(np.abs(statistic), k - p)
+        qm, qm_df = qm / m, (m, k - p)
+        qm_p = float(stats.f.sf(qm, m, k - p))
+    w_fixed = 1 / v
+    inverse_fixed, _, r_fixed = _wls(y, x, w_fixed)
+    qe = max(0.0, float((w_fixed * r_fixed ** 2).sum()))
+    if method == "FE":
+        i2 = 100 * max(0.0, (qe - (k - p)) / qe) if qe > 0 else 0.0
+    else:
+        trace = w_fixed.sum() - np.trace(inverse_fixed @ (x.T @ ((w_fixed ** 2)[:, None] * x)))
+        i2 = 100 * tau2 / ((k - p) / trace + tau2)
+    return {"tau2": tau2, "beta": beta, "vcov": vcov, "se": se, "statistic": statistic, "p": pvalue,
+            "ci_low": beta - crit * se, "ci_high": beta + crit * se, "qm": qm, "qm_df": qm_df, "qm_p": qm_p,
+            "qe": qe, "qe_p": float(stats.chi2.sf(qe, k - p)), "i2": float(i2), "fitted": x @ beta}
+
+
+def _adjusted_r2(y: np.ndarray, v: np.ndarray, fitted: np.ndarray, p: int) -> float:
+    """metafor's R² of a fixed-effect meta-regression: the adjusted R² of the weighted least-squares fit, ≥ 0."""
+    w = 1 / v
+    total = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum())
+    if np.var(y) == 0 or total == 0:
+        return 0.0
+    r2 = 1 - float((w * (y - fitted) ** 2).sum()) / total
+    return 100 * max(0.0, 1 - (1 - r2) * (len(y) - 1) / (len(y) - p))
