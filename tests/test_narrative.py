@@ -95,7 +95,11 @@ def test_certainty_paragraph_follows_the_summary_of_findings():
         "Lin 2017's severe infection: 9 of 56 treated patients against 18 of 54 controls, a risk ratio of 0.48, "
         "or about 173 fewer per 1000 patients. One randomised trial starts at High; it loses one step for "
         "imprecision (110 patients are fewer than the 930 a trial would need), so a rule-based first pass rates "
-        "it Moderate.")
+        "it Moderate. Judged from the data: inconsistency, indirectness, imprecision. Not assessed, so assumed "
+        "not serious: risk of bias, publication bias. Its counts come from the study's published report (sources "
+        "file), not the review.")
+    # the review gives no infection counts for Lin 2017 [26]: outcomes.csv's rows say source = the sources file
+    assert all(s.startswith("abstract of ref 26") for s in t["outcomes"].loc[t["outcomes"]["study_id"] == "lin2017", "source"])
 
 
 def test_certainty_paragraph_in_persian():
@@ -143,7 +147,7 @@ def test_the_grade_paragraph_follows_a_teachers_second_trial(teacher):
     assert "2 randomised trials start at High" in paragraph
     # the teacher's RR is 1 and Lin's 0.48: the pooled interval crosses 1, so two steps down for imprecision
     assert "includes no effect and 230 patients are fewer than the 930 a trial would need" in paragraph
-    assert paragraph.endswith("rates it Low.")
+    assert "so a rule-based first pass rates it Low. Judged from the data: " in paragraph
     assert "110 patients" not in paragraph and "Moderate" not in paragraph
 
 

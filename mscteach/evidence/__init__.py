@@ -18,6 +18,7 @@ filter", a string selects one value, and a list selects any of several.
 :mod:`.registered`          registered trials: counts, ongoing, summaries
 :mod:`.words`               English words for counts
 :mod:`.narrative`           the chapters' data-dependent sentences, in Markdown
+:mod:`.chapter_notes`       the same for chapters 3, 5, 6 and 7
 ==========================  =====================================================
 """
 from ..stats import binary_outcomes
@@ -25,8 +26,11 @@ from .ecm import EcmScenario, ecm_balance, ecm_summary
 from .filters import (ALL, caveats_for, choose, distinct_items, filter_values, further_reading, in_schema_order,
                       one_of, references_cited, related, split_items, timeline_between, year_span)
 from .mechanisms import mechanisms_matching, mediator_target_matrix, studies_per_source
-from .narrative import (REVIEW_REFERENCES, added_references, certainty_paragraph,
-                        evidence_strength_note, reference_list, reference_numbers_note, reference_years_sentence)
+from .chapter_notes import (RODENTS, animal_evidence_note, mechanism_evidence_note, proportions_sentence,
+                            survival_reporting_sentence, trials_against_target_sentence, uncited_challenges_sentence)
+from .narrative import (REVIEW_REFERENCES, added_references, certainty_paragraph, counts_source_sentence,
+                        evidence_strength_note, grade_domain, grade_domains_sentence, reference_list,
+                        reference_numbers_note, reference_years_sentence)
 from .outcomes import pool_outcomes, poolability_statement, poolable_outcomes, pooling_overview
 from .registered import (REGISTERED_BY, matching_registered, ongoing, ongoing_against_target, registered_counts,
                          registered_overview, registered_summary)
@@ -41,15 +45,18 @@ __all__ = [
     "MISPRINT_MARK",
     "REGISTERED_BY",
     "REVIEW_REFERENCES",
+    "RODENTS",
     "SHORT_FOLLOW_UP",
     "SMALL_SAMPLE",
     "EcmScenario",
     "added_references",
+    "animal_evidence_note",
     "binary_outcomes",
     "caveats_for",
     "certainty_paragraph",
     "check_exclusions",
     "choose",
+    "counts_source_sentence",
     "design_order",
     "design_rank",
     "distinct_items",
@@ -62,8 +69,12 @@ __all__ = [
     "evidence_table",
     "filter_values",
     "further_reading",
+    "grade_domain",
+    "grade_domains_sentence",
     "in_schema_order",
+    "mark_from_sources",
     "matching_registered",
+    "mechanism_evidence_note",
     "mechanisms_matching",
     "mediator_target_matrix",
     "one_of",
@@ -76,6 +87,7 @@ __all__ = [
     "poolable_outcomes",
     "pooling_overview",
     "primary",
+    "proportions_sentence",
     "reference_list",
     "reference_numbers_note",
     "reference_years_sentence",
@@ -88,9 +100,11 @@ __all__ = [
     "split_items",
     "studies_per_source",
     "studies_per_source_statement",
+    "survival_reporting_sentence",
     "timeline_between",
     "trial_overview",
-    "mark_from_sources",
     "trials_against_target",
+    "trials_against_target_sentence",
+    "uncited_challenges_sentence",
     "year_span",
 ]

@@ -19,8 +19,8 @@ from ..stats import binary_outcomes, meta_analysis, study_effects, trial_size
 from ..stats.grade import summary_of_findings
 from .filters import split_items
 
-__all__ = ["REVIEW_REFERENCES", "added_references", "certainty_paragraph",
-           "evidence_strength_note", "reference_list", "reference_numbers_note", "reference_years_sentence"]
+__all__ = ["REVIEW_REFERENCES", "added_references", "certainty_paragraph", "counts_source_sentence",
+           "evidence_strength_note", "grade_domain", "grade_domains_sentence", "reference_list", "reference_numbers_note", "reference_years_sentence"]
 
 #: How many references the review lists (its numbered list ends at 103; seed file, "References").
 REVIEW_REFERENCES = 103
@@ -202,6 +202,101 @@ def evidence_strength_note(clinical: pd.DataFrame, lang: str | None = None) -> s
     return opening + "\n" + closing
 
 
+def grade_domains_sentence(judged: str, assumed: str, lang: str | None = None) -> str:
+    """Which GRADE domains a rating judged (from the data or an override) and which it assumed, not assessed.
+
+    Parameters
+    ----------
+    judged, assumed : str
+        A summary of findings row's ``judged`` and ``assumed`` (domains joined by "; ", or "none"), as
+        :func:`mscteach.stats.summary_of_findings` gives them.
+    lang : str, optional
+        The language (default: the one figures are shown in).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> grade_domains_sentence("imprecision", "risk of bias; publication bias", "en")
+    'Judged from the data: imprecision. Not assessed, so assumed not serious: risk of bias, publication bias.'
+    """
+    def named(domains: str) -> str:
+        return say(", ", lang).join(grade_domain(d, lang) for d in domains.split("; ") if d != "none")
+
+    if assumed == "none":
+        return say("Judged from the data: {judged}.", lang, judged=named(judged))
+    if judged == "none":
+        return say("Not assessed, so assumed not serious: {assumed}.", lang, assumed=named(assumed))
+    return say("Judged from the data: {judged}. Not assessed, so assumed not serious: {assumed}.", lang,
+               judged=named(judged), assumed=named(assumed))
+
+
+def counts_source_sentence(counts_from: str, studies: int, lang: str | None = None) -> str:
+    """Where a rated outcome's counts come from, when not (only) from the review.
+
+    Parameters
+    ----------
+    counts_from : str
+        A summary of findings row's ``counts_from`` (:data:`mscteach.stats.grade.COUNTS_FROM`).
+    studies : int
+        How many studies the row counts (the sentence's singular or plural).
+    lang : str, optional
+        The language (default: the one figures are shown in).
+
+    Returns
+    -------
+    str
+        The sentence with a leading space, or "" when every count is the review's.
+
+    Examples
+    --------
+    >>> counts_source_sentence("the sources file", 1, "en")
+    " Its counts come from the study's published report (sources file), not the review."
+    >>> counts_source_sentence("the review", 2, "en")
+    ''
+    """
+    if counts_from == "the sources file":
+        return " " + say_n("Its counts come from the study's published report (sources file), not the review.",
+                           "Its counts come from the studies' published reports (sources file), not the review.",
+                           studies, lang)
+    if counts_from == "the review and the sources file":
+        return " " + say("Some of its counts come from the studies' published reports (sources file), not the "
+                         "review.", lang)
+    return ""
+
+
+def grade_domain(domain: str, lang: str | None = None) -> str:
+    """A GRADE domain's name in the language (an override's marked as such).
+
+    Parameters
+    ----------
+    domain : str
+        One of :data:`mscteach.stats.grade.DOMAINS`, as ``judged`` and
+        ``assumed`` of :func:`mscteach.stats.summary_of_findings` list them
+        (an override's ending in " (override)").
+    lang : str, optional
+        A language code of :data:`mscteach.i18n.LANGUAGES`.
+
+    Returns
+    -------
+    str
+        The name, or the value as given for a name outside the domains.
+
+    Examples
+    --------
+    >>> grade_domain("risk of bias", "en"), grade_domain("imprecision (override)", "en")
+    ('risk of bias', 'imprecision (override)')
+    """
+    if domain.endswith(" (override)"):
+        return say("{domain} (override)", lang, domain=grade_domain(domain[:-len(" (override)")], lang))
+    names = {"risk of bias": say("risk of bias", lang), "inconsistency": say("inconsistency", lang),
+             "indirectness": say("indirectness", lang), "imprecision": say("imprecision", lang),
+             "publication bias": say("publication bias", lang)}
+    return names.get(domain, domain)
+
+
 def _level(level: str, lang: str | None) -> str:
     # each level its own sentence entry, so that the catalogue translates the word the rules chose
     words = {"High": say("High", lang), "Moderate": say("Moderate", lang), "Low": say("Low", lang),
@@ -340,5 +435,7 @@ def certainty_paragraph(outcomes: pd.DataFrame, clinical: pd.DataFrame, outcome:
                     reasons=reasons, level=level) if total == 1 else
                 say("; it loses {n} steps for {reasons}, so a rule-based first pass rates it {level}.", lang,
                     n=total, reasons=reasons, level=level))
-    return first + " " + start + rest
+    # what the rating did not judge, and counts that are not the review's, said where the verdict is
+    return (first + " " + start + rest + " " + grade_domains_sentence(g["row"]["judged"], g["row"]["assumed"], lang)
+            + counts_source_sentence(g["row"]["counts_from"], len(wide), lang))
 

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import evidence, stats
 from ..data import load
 from ..data.provenance import Provenance, provenance_of
+from ..evidence.narrative import counts_source_sentence, grade_domain, grade_domains_sentence
 from ..i18n import say, say_n
 from .questions import check_parameters, term
 
@@ -304,7 +305,7 @@ def plain_language(brief: EvidenceBrief) -> str:
                           effect=term(row.absolute_effect.split(" (")[0].replace(" per 1000", " per 1000 patients"),
                                        lang),
                           certainty=term(row.level.lower(), lang))
-        text += " " + _domains_sentence(row.judged, row.assumed, lang) + _counts_sentence(row.counts_from,
+        text += " " + grade_domains_sentence(row.judged, row.assumed, lang) + counts_source_sentence(row.counts_from,
                                                                                            row.studies, lang)
     if rated.empty:
         text += " " + say("No study reports an outcome counted in both arms, so no effect can be estimated.", lang)
@@ -312,61 +313,6 @@ def plain_language(brief: EvidenceBrief) -> str:
         text += " " + say("No outcome could be pooled across studies.", lang)
     return text + " " + say("Small, short and often uncontrolled studies cannot show that the therapy works: treat "
                             "these results as preliminary.", lang)
-
-
-def _domains_sentence(judged: str, assumed: str, lang: str) -> str:
-    """Which GRADE domains a rating judged (from the data or an override) and which it assumed, not assessed."""
-    def named(domains: str) -> str:
-        return say(", ", lang).join(grade_domain(d, lang) for d in domains.split("; ") if d != "none")
-
-    if assumed == "none":
-        return say("Judged from the data: {judged}.", lang, judged=named(judged))
-    if judged == "none":
-        return say("Not assessed, so assumed not serious: {assumed}.", lang, assumed=named(assumed))
-    return say("Judged from the data: {judged}. Not assessed, so assumed not serious: {assumed}.", lang,
-               judged=named(judged), assumed=named(assumed))
-
-
-def _counts_sentence(counts_from: str, studies: int, lang: str) -> str:
-    """Where a rated outcome's counts come from, when not (only) from the review."""
-    if counts_from == "the sources file":
-        return " " + say_n("Its counts come from the study's published report (sources file), not the review.",
-                           "Its counts come from the studies' published reports (sources file), not the review.",
-                           studies, lang)
-    if counts_from == "the review and the sources file":
-        return " " + say("Some of its counts come from the studies' published reports (sources file), not the "
-                         "review.", lang)
-    return ""
-
-
-def grade_domain(domain: str, lang: str) -> str:
-    """A GRADE domain's name in the language (an override's marked as such).
-
-    Parameters
-    ----------
-    domain : str
-        One of :data:`mscteach.stats.grade.DOMAINS`, as ``judged`` and
-        ``assumed`` of :func:`mscteach.stats.summary_of_findings` list them
-        (an override's ending in " (override)").
-    lang : str
-        A language code of :data:`mscteach.i18n.LANGUAGES`.
-
-    Returns
-    -------
-    str
-        The name, or the value as given for a name outside the domains.
-
-    Examples
-    --------
-    >>> grade_domain("risk of bias", "en"), grade_domain("imprecision (override)", "en")
-    ('risk of bias', 'imprecision (override)')
-    """
-    if domain.endswith(" (override)"):
-        return say("{domain} (override)", lang, domain=grade_domain(domain[:-len(" (override)")], lang))
-    names = {"risk of bias": say("risk of bias", lang), "inconsistency": say("inconsistency", lang),
-             "indirectness": say("indirectness", lang), "imprecision": say("imprecision", lang),
-             "publication bias": say("publication bias", lang)}
-    return names.get(domain, domain)
 
 
 def generated_at() -> str:
