@@ -11,8 +11,22 @@ honours and marks as an override.
 The rules (GRADE handbook, Schünemann et al. 2013, sections 5.1-5.2):
 
 * **Start**: High when every study is a randomised trial, Low otherwise (5.1).
-* **Risk of bias** (5.2.1): not assessed from the review, so no step down,
-  unless an override says otherwise.
+* **Risk of bias** (5.2.1): read from a teacher's RoB 2 judgments when given
+  (:func:`mscteach.stats.rob2.read_judgments`; the review assessed none). GRADE
+  judges by the studies that contribute most of the information, not by an
+  average, so the rule weighs each study's *overall* RoB 2 judgment by its
+  share of the information: its random-effects weight when the outcome is
+  pooled, all of it for the one study with an estimate, its share of the
+  participants when no study gives an estimate (studies with no weight carry
+  no information). Studies at high risk carrying at least half the information:
+  very serious (two steps down); studies at some concerns or high risk carrying
+  at least half: serious (one step); otherwise not serious. "At least half"
+  (not "more than") is the conservative side of a tie. A study without a
+  judgment for the outcome is never counted as low: if the judged studies alone
+  (the others counted as low) already give a step down, that step is taken
+  ("at least"); otherwise the domain is "not assessed" (an assumption, listed in
+  ``assumed``). Without judgments the domain is "not assessed", and an override
+  decides over both.
 * **Inconsistency** (5.2.2): one step down when I² is at least 50% *and* the
   study estimates fall on both sides of no effect; not applicable to one study.
 * **Indirectness** (5.2.3): one step down when the studies are of another
@@ -42,10 +56,11 @@ from typing import Any
 import pandas as pd
 
 from ..data import randomised_designs, read_user_table
-from ..errors import MscteachError
+from ..errors import MscteachError, ParameterError
 from .effects import TIMEPOINT_NOT_STATED, binary_outcomes, study_effects
 from .meta_analysis import meta_analysis
 from .power import trial_size
+from .rob2 import JUDGMENTS
 
 __all__ = ["COUNTS_FROM", "DOMAINS", "DECISIONS", "LEVELS", "UNJUDGED", "certainty_symbols", "read_overrides",
            "summary_of_findings"]
@@ -150,6 +165,67 @@ def _counts_from(outcomes: pd.DataFrame, outcome: str, timepoint: str, study_ids
     return COUNTS_FROM.get(from_review, "not stated")
 
 
+def _judgments_by_key(risk_of_bias: pd.DataFrame | None) -> dict[tuple[str, str], str] | None:
+    """The overall RoB 2 judgment by (study_id, outcome); None when no table is given."""
+    if risk_of_bias is None:
+        return None
+    missing = [c for c in ("study_id", "outcome", "overall") if c not in risk_of_bias.columns]
+    if missing:
+        raise ParameterError(f"risk_of_bias lacks the column(s) {', '.join(missing)}: pass the table "
+                             f"mscteach.stats.rob2.read_judgments reads")
+    judged = {}
+    for row in risk_of_bias.itertuples(index=False):
+        overall = str(row.overall).strip().lower()
+        if overall not in JUDGMENTS:
+            raise ParameterError(f"risk_of_bias: study {row.study_id!r}, outcome {row.outcome!r}: the overall "
+                                 f"judgment {row.overall!r} is not allowed; allowed: {', '.join(JUDGMENTS)}")
+        judged[(str(row.study_id).strip(), str(row.outcome).strip())] = overall
+    return judged
+
+
+def _information_shares(studies: pd.DataFrame, effects: pd.DataFrame, result: Any) -> tuple[dict[str, float], str]:
+    """Each study's share of the information for one outcome (those with none left out), and what the shares are."""
+    if result is not None and result.pooled:
+        weights = result.studies.set_index("study_id")["weight_random"].dropna()
+        return {str(s): float(w) / 100 for s, w in weights.items() if w > 0}, "random-effects weights"
+    informative = effects[effects["included"]]
+    if len(informative) == 1:
+        return {str(informative["study_id"].iloc[0]): 1.0}, "the one study with an estimate"
+    size = studies["n_treated"] + studies["n_control"]
+    total = float(size.sum())
+    return ({str(s): float(n) / total for s, n in zip(studies["study_id"], size) if n > 0} if total else {},
+            "shares of the participants: no study gives an estimate")
+
+
+def _risk_of_bias(judged: dict[tuple[str, str], str] | None, outcome: str, shares: dict[str, float],
+                  basis: str) -> tuple[str, int, str]:
+    """The risk-of-bias domain of one outcome from its studies' overall RoB 2 judgments (see the module's rules)."""
+    if judged is None:
+        return ("not assessed", 0, "not assessed from the review")
+    by_study = {s: judged.get((s, outcome)) for s in shares}
+    unjudged = sorted(s for s, j in by_study.items() if j is None)
+    if len(unjudged) == len(by_study):
+        return ("not assessed", 0, f"no RoB 2 judgment for {', '.join(unjudged) or 'any study'}")
+    high = sum(shares[s] for s, j in by_study.items() if j == "high")
+    concerns = high + sum(shares[s] for s, j in by_study.items() if j == "some concerns")
+    if high >= 0.5:
+        decision, steps, why = "very serious", 2, f"studies at high risk of bias carry {high:.0%} of the information"
+    elif concerns >= 0.5:
+        decision, steps, why = "serious", 1, (f"studies at some concerns or high risk of bias carry {concerns:.0%} "
+                                              f"of the information")
+    else:
+        decision, steps, why = ("not serious", 0,
+                                f"studies at low risk of bias carry {1 - concerns:.0%} of the information")
+    why += f" ({basis}; RoB 2 overall judgments)"
+    if unjudged:
+        missing = sum(shares[s] for s in unjudged)
+        note = f"no RoB 2 judgment for {', '.join(unjudged)} ({missing:.0%} of the information)"
+        if steps == 0:  # an unjudged study is never counted as low risk: nothing is known
+            return ("not assessed", 0, note)
+        why = f"at least {decision}: {why}; {note}"
+    return (decision, steps, why)
+
+
 def _per_1000(value: float) -> str:
     n = round(abs(value))
     return "no difference" if n == 0 else f"{n} {'fewer' if value < 0 else 'more'}"
@@ -158,7 +234,8 @@ def _per_1000(value: float) -> str:
 def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease: str | None = None,
                         measure: str = "RR", method: str = "DL", relative_risk_reduction: float = 0.25,
                         alpha: float = 0.05, power: float = 0.8,
-                        overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+                        overrides: pd.DataFrame | None = None,
+                        risk_of_bias: pd.DataFrame | None = None) -> pd.DataFrame:
     """A GRADE summary-of-findings table for the two-arm binary outcomes in the data.
 
     Each outcome and time point is pooled with :func:`~mscteach.stats.meta_analysis`
@@ -190,6 +267,11 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         Of the optimal-information-size calculation (:func:`~mscteach.stats.trial_size`, both arms).
     overrides : DataFrame, optional
         From :func:`read_overrides`: (outcome, domain, decision, reason) rows that replace the rules' decision.
+    risk_of_bias : DataFrame, optional
+        RoB 2 judgments, from :func:`mscteach.stats.rob2.read_judgments` (its ``study_id``, ``outcome``
+        and ``overall`` columns are read): the risk-of-bias domain is then judged from them (see this
+        module's rules). Without it, or for an outcome none of whose studies has a judgment, the
+        domain is "not assessed" and listed in ``assumed``.
 
     Returns
     -------
@@ -210,6 +292,9 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
     MscteachError
         If ``relative_risk_reduction`` is not between 0 and 1, or (from the pooling) for
         counts that cannot be pooled or an ``alpha`` outside (0, 1).
+    ParameterError
+        If ``risk_of_bias`` lacks a column it needs or holds an overall judgment that is not
+        "low", "some concerns" or "high".
     UnknownNameError
         For an unknown ``measure``; for an unknown ``method`` only once an outcome has two or
         more studies to pool.
@@ -228,6 +313,7 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
     # read once: each read parses the schema, and the rule is the same for every outcome
     randomised_kinds = randomised_designs()
     chosen = _overrides_by_key(overrides)
+    judged = _judgments_by_key(risk_of_bias)
     rows = []
     for (outcome, timepoint), studies in wide.groupby(["outcome", "timepoint"], sort=True):
         result = meta_analysis(studies, measure, method, alpha) if len(studies) > 1 else None
@@ -245,7 +331,7 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         randomised = all(designs.get(s) in randomised_kinds for s in studies["study_id"])
         start = "High" if randomised else "Low"
         domains: dict[str, tuple[str, int, str]] = {}
-        domains["risk of bias"] = ("not assessed", 0, "not assessed from the review")
+        domains["risk of bias"] = _risk_of_bias(judged, str(outcome), *_information_shares(studies, effects, result))
         k = len(informative)
         if k < 2:
             domains["inconsistency"] = ("not applicable", 0, "one study")
