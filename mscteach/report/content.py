@@ -18,7 +18,7 @@ from ..data import load
 from ..data.provenance import Provenance, provenance_of
 from ..evidence.narrative import counts_source_sentence, grade_domain, grade_domains_sentence
 from ..i18n import say, say_n
-from .questions import check_parameters, term
+from .questions import check_parameters, shown_title, term
 
 __all__ = ["EvidenceBrief", "evidence_brief", "generated_at", "grade_domain", "load_brief", "plain_language",
            "save_brief"]
@@ -115,7 +115,8 @@ class EvidenceBrief:
         Returns
         -------
         dict of str to object
-            ``parameters``, ``counts``, ``clinical_study_ids``,
+            ``parameters`` (``title`` as the heading shows it:
+            :func:`~mscteach.report.questions.shown_title`), ``counts``, ``clinical_study_ids``,
             ``preclinical_study_ids``, ``per_study_effects`` (risk ratios to 4
             decimals, or None with the reason), ``pooled``,
             ``summary_of_findings`` (with the domains ``judged`` and ``assumed`` and where the
@@ -128,7 +129,8 @@ class EvidenceBrief:
             Ready for :func:`json.dumps` (:func:`~mscteach.report.write_brief` writes it so).
         """
         return {
-            "parameters": self.parameters,
+            # the title as the brief's heading shows it (the default one names the question), not the placeholder
+            "parameters": {**self.parameters, "title": shown_title(self.parameters)},
             "counts": self.counts,
             "clinical_study_ids": self.clinical["study_id"].tolist(),
             "preclinical_study_ids": self.animal["study_id"].tolist(),

@@ -96,7 +96,17 @@ def _table(table: pd.DataFrame, lang: str = "en", translated: Sequence[str] = ()
         return _paragraph(Markup("<i>{}</i>").format(Markup(say("None.", lang))))
     if lang != "en":
         table = table.assign(**{c: table[c].map(lambda v: _phrase(v, lang)) for c in translated})
-    return _html(display.table_html(table, lang=lang))
+    return _html(_column_classes(display.table_html(table, lang=lang), list(table.columns)))
+
+
+def _column_classes(html: str, columns: Sequence[Any]) -> str:
+    """Each header cell of a table named after its column (``col-finding``), so print can size columns by kind.
+
+    The labels a reader sees are translated; the class keeps the data's name, the same in every language.
+    """
+    classes = iter(re.sub(r"[^a-z0-9_]+", "-", str(c).lower()) for c in columns)
+    return re.sub('<th scope="col">', lambda _: f'<th scope="col" class="col-{next(classes)}">', html,
+                  count=len(columns))
 
 
 def _phrase(value: Any, lang: str) -> Any:
@@ -176,7 +186,7 @@ def clinical(brief: EvidenceBrief) -> list:
     from_sources = table["fields_from_sources"]
     return [_table(mark_from_sources(table[design], from_sources), lang,
                    ["disease", "design", "route", "flags"]),
-            _paragraph(Markup("<b>{}</b>").format(Markup(say("What they found", lang)))),
+            _html(render("subheading.html.j2", text=Markup(say("What they found", lang)))),
             _table(mark_from_sources(found, from_sources), lang)]
 
 

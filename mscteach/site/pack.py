@@ -6,6 +6,7 @@ from pathlib import Path
 from ..errors import MscteachError
 from .config import CONF_DIR, sphinx_config
 from .pages import API_PAGE
+from .rendering import fresh_translations
 
 __all__ = ["render_pack"]
 
@@ -53,6 +54,7 @@ def render_pack(work: Path, target: Path, paper: str = "A4") -> Path:
     # the contents' link to the API reference then points nowhere, which is what the pack wants: not a warning
     leave_out = {"exclude_patterns": [*config["exclude_patterns"], f"{API_PAGE}.rst"],
                  "suppress_warnings": [*config["suppress_warnings"], "toc.excluded"]}
+    fresh_translations()
     try:
         with docutils_namespace():
             app = Sphinx(str(work / "src"), str(CONF_DIR), str(work / "pack"), str(work / "pack-doctrees"),

@@ -27,7 +27,8 @@ from ..lessons import lesson_blocks
 from .config import CONF_DIR, PAGES, sphinx_config
 from .pages import API_PAGE, api_page, data_footer, localise_page, site_pages
 
-__all__ = ["clean", "mark_direction", "prepare", "render", "site_notebook", "source_hash", "write_if_changed"]
+__all__ = ["PARAMETER_TAGS", "boilerplate", "clean", "fresh_translations", "mark_direction", "out_of_the_way",
+           "prepare", "render", "site_notebook", "source_hash", "write_if_changed"]
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -107,6 +108,7 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
         if cell["cell_type"] == "code":  # a reader sees results, not tracebacks or warnings
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if o.get("output_type") != "error" and o.get("name") != "stderr"]
+            out_of_the_way(cell, lang)
             # Markdown a cell printed links chapters as notebooks (``01_history.ipynb``): read as MyST, such a link
             # is a link to that page of the site, so it stays as it is
     if failure:
@@ -124,6 +126,78 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
         nb["cells"].append({"cell_type": "markdown", "id": "site-contents", "metadata": {},
                             "source": "\n".join(toc)})
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+#: Tags papermill gives the cells that set a chapter's parameters (its own, and the ones it injects for a run).
+PARAMETER_TAGS = ("parameters", "injected-parameters")
+
+
+def boilerplate(cell: Mapping) -> str | None:
+    """What a code cell is, if it is boilerplate a reader of the site or the pack need not see first.
+
+    Parameters
+    ----------
+    cell : mapping
+        A notebook cell (nbformat 4, as JSON).
+
+    Returns
+    -------
+    str or None
+        ``"parameters"`` for a cell papermill reads or writes (tagged
+        ``parameters`` or ``injected-parameters``), ``"setup"`` for a chapter's
+        setup cell (its imports and ``course.setup(...)``), None otherwise.
+
+    Examples
+    --------
+    >>> boilerplate({"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": "lang = 'fa'"})
+    'parameters'
+    >>> boilerplate({"cell_type": "code", "metadata": {}, "source": ["import mscteach\\n", "course.setup(lang)"]})
+    'setup'
+    >>> boilerplate({"cell_type": "code", "metadata": {}, "source": "plots.timeline_figure(events)"}) is None
+    True
+    """
+    if cell.get("cell_type") != "code":
+        return None
+    if set(cell.get("metadata", {}).get("tags", [])) & set(PARAMETER_TAGS):
+        return "parameters"
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    # a chapter's setup cell is the one that calls course.setup; a later cell that imports one name and shows a
+    # result is content, and stays
+    if re.search(r"^\s*(?:\w+\.)?setup\(", source, re.M) and re.search(r"^\s*(?:import|from)\s", source, re.M):
+        return "setup"
+    return None
+
+
+def out_of_the_way(cell: dict, lang: str = "en") -> None:
+    """Tag a boilerplate code cell (:func:`boilerplate`) so MyST-NB leaves it out or folds it (changed in place).
+
+    Parameter cells are removed (``remove-cell``: they show only the values the
+    page was built with, which the page states in words); a setup cell's code
+    is folded behind a toggle of its own (``hide-input``), its output, if any,
+    shown. Tags are set here, by the build, never by hand in the chapters.
+
+    Parameters
+    ----------
+    cell : dict
+        A code cell (nbformat 4, as JSON); other cells are left as they are.
+    lang : str, default "en"
+        The language of the setup toggle's words.
+    """
+    kind = boilerplate(cell)
+    if kind is None:
+        return
+    from ..i18n import say
+
+    metadata = cell.setdefault("metadata", {})
+    tags = metadata.setdefault("tags", [])
+    if kind == "parameters":
+        tags.append("remove-cell")
+        return
+    tags.append("hide-input")
+    # the site's default toggle words are the challenges' ("Show the solution"): this one says what it hides
+    metadata["mystnb"] = {**metadata.get("mystnb", {}), "code_prompt_show": say("Show the setup code", lang),
+                          "code_prompt_hide": say("Hide the setup code", lang)}
 
 
 def prepare(data: Path | None = None) -> dict[str, str]:
@@ -275,6 +349,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
                          copyright=say("code MIT; text and data CC BY-NC-SA 4.0", lang),
                          nb_code_prompt_show=say("Show the solution (code and result)", lang),
                          nb_code_prompt_hide=say("Hide the solution", lang))
+    fresh_translations()
     try:
         with docutils_namespace():
             app = Sphinx(str(src), str(CONF_DIR), str(out), str(work / "doctrees"), "html", status=None,
@@ -289,6 +364,18 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
     if lang in RTL:
         mark_direction(out, lang)
     return untranslated
+
+
+def fresh_translations() -> None:
+    """Forget the interface translations a previous Sphinx run in this process loaded.
+
+    Sphinx keeps its message catalogues in a process-wide table and merges a
+    new language into the old one, so without this the English pages (and the
+    course pack) printed after the Persian edition say "Contents" in Persian.
+    """
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
 
 
 def mark_direction(out: Path, lang: str) -> None:
