@@ -25,7 +25,11 @@ One job per module:
   files users write (rosters, GRADE overrides, report grids), against shipped
   Table Schemas;
 * :mod:`~mscteach.data.tables`, :mod:`~mscteach.data.citations`,
-  :mod:`~mscteach.data.provenance` (which data made an output).
+  :mod:`~mscteach.data.provenance` (which data made an output);
+* :mod:`~mscteach.data.localised`: :func:`in_language`, a table's free text in the
+  reader's language (the ``_fa`` twins in Persian, English where a twin is empty);
+  :mod:`~mscteach.data.language_checks` checks that each twin states its English
+  cell's numbers and names (run by :func:`validate`).
 
 All report :class:`~mscteach.errors.Problem` objects naming file, row and field.
 """
@@ -34,6 +38,7 @@ from __future__ import annotations
 from .citations import cite, format_citation
 from .tables import TableInfo, describe
 from .locate import ENV_VAR, data_dir
+from .localised import in_language, persian_twins
 from .provenance import DataChanges, Provenance, TableChanges, compare_data, content_hash, provenance_of
 from .read import load
 from .schema import (check_choice, dependencies, field_schema, is_randomised, list_tables, package_descriptor,
@@ -67,4 +72,7 @@ __all__ = [
     "randomised_designs",
     "read_user_table",
     "user_schema",
+    # the Persian twins of the free-text columns
+    "in_language",
+    "persian_twins",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import DataValidationError, Problem
 from .cache import remember_clean, was_clean, validation_key
+from .language_checks import persian_problems
 from .locate import data_dir
 from .problems import (BLANK_ROW, MISSING_COLUMN, NOT_UTF8, constraint_message, extra_cell, missing_cell,
                        problem_order, type_message, unknown_column)
@@ -34,11 +35,17 @@ def validate(data: str | os.PathLike[str] | None = None) -> list[Problem]:
     citation that do not say why in ``notes``, the rules each row must keep
     across its fields (each schema's ``rowRules``: a total that is the sum of
     its arms, no more events than patients, no year in the future; see
-    :mod:`mscteach.data.rules`), and a file separated by something other than
-    commas (which Frictionless would guess and read).
+    :mod:`mscteach.data.rules`), a file separated by something other than
+    commas (which Frictionless would guess and read), and the Persian twins of
+    the free-text columns: a filled ``_fa`` cell must state the same numbers
+    and Latin names as its English cell, and its row must say where the
+    Persian comes from (:mod:`mscteach.data.language_checks`). An empty
+    ``_fa`` cell is no problem: it is shown in English, listed as untranslated.
 
     :func:`load` reads with the same rules: it raises for a table if and only
-    if this reports a problem in that table or in a table it depends on.
+    if this reports a problem in that table or in a table it depends on, the
+    Persian twins' agreement with their English aside (``load`` returns both
+    columns as written).
 
     A folder found clean is remembered (in the user's cache folder, keyed by
     the content of every file and the versions of mscteach and Frictionless):
@@ -141,7 +148,11 @@ def _check(folder: Path, descriptor: dict[str, Any]) -> list[Problem]:
 
     for name in tables:
         clean(name)
-    problems = set(outside).union(*own.values())
+    # Added after the dependency walk: a Persian cell that disagrees with its English is this table's problem
+    # only, and load() (which shows the English) does not raise for it.
+    translations = [p for table in tables.values() if table.header_ok
+                    for p in persian_problems(table.rel, table.schema, table.rows, table.columns)]
+    problems = set(outside).union(translations, *own.values())
     return sorted(problems, key=problem_order)
 
 

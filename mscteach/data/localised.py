@@ -1,0 +1,112 @@
+"""A curated table's free text in the reader's language: the Persian twins in the Persian edition.
+
+The free-text columns (``finding``, ``effect``, ``description``, ``event``, ``definition``, ...) have
+Persian twins named with ``_fa`` (``finding_fa``): the review's own Persian sentence where it states
+the row, the curators' translation otherwise (the row's ``text_fa_origin`` says which; see
+:mod:`mscteach.data.language_checks`). :func:`in_language` puts them in place of the English, so a
+chapter, explorer or brief shows a table by its usual column names in either language.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import check_language
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["UNTRANSLATED", "in_language", "persian_twins"]
+
+#: The ``attrs`` key of :func:`in_language`'s result listing the cells left in English.
+UNTRANSLATED = "untranslated"
+
+
+def persian_twins(columns: Any) -> dict[str, str]:
+    """The English free-text columns of a table that have a Persian twin, each with its twin.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The table's columns (a DataFrame's ``columns``).
+
+    Returns
+    -------
+    dict of str to str
+        English column to Persian column (``{"finding": "finding_fa"}``), for every ``X_fa``
+        whose ``X`` is also there, in the table's order.
+
+    Examples
+    --------
+    >>> persian_twins(["study_id", "finding", "finding_fa", "notes"])
+    {'finding': 'finding_fa'}
+    """
+    names = [str(c) for c in columns]
+    return {name: f"{name}_fa" for name in names if f"{name}_fa" in names}
+
+
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:  # NaN: pandas' missing text
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def in_language(table: "pd.DataFrame", lang: str) -> "pd.DataFrame":
+    """The table with its free text in ``lang``: in Persian, each English column holds its ``_fa`` twin.
+
+    For ``"fa"``, every English free-text column that has a Persian twin (``finding`` and
+    ``finding_fa``; see :func:`persian_twins`) takes the twin's value wherever the twin is filled;
+    where it is empty (a row a teacher added without Persian), the English stays. Column names,
+    order, index, the other columns (the ``_fa`` columns themselves included) and ``attrs`` (such
+    as the sources marks of :func:`mscteach.evidence.mark_from_sources`) are kept, so code that
+    shows ``finding`` shows it in the reader's language. For ``"en"`` the table is returned as it
+    is (a copy).
+
+    The cells left in English are listed in the result's ``attrs["untranslated"]``
+    (:data:`UNTRANSLATED`): ``(index label, column)`` pairs, in table order; empty for English
+    and for a fully translated table. An English cell that is itself empty is not listed.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A curated table, or any selection of its rows and columns that keeps each English column
+        beside its ``_fa`` twin (from :func:`mscteach.load`).
+    lang : str
+        ``"en"`` or ``"fa"``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with the free text in ``lang`` and ``attrs["untranslated"]``.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``lang`` is not a language of the course.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"finding": ["Liver function improved.", "Survival rose."],
+    ...                       "finding_fa": ["عملکرد کبد بهبود یافت.", None]}, index=["a", "b"])
+    >>> shown = in_language(table, "fa")
+    >>> shown["finding"].tolist(), shown.attrs["untranslated"]
+    (['عملکرد کبد بهبود یافت.', 'Survival rose.'], [('b', 'finding')])
+    >>> in_language(table, "en")["finding"].tolist()
+    ['Liver function improved.', 'Survival rose.']
+    """
+    check_language(lang)
+    shown = table.copy()
+    untranslated: list[tuple[Any, str]] = []
+    if lang == "fa":
+        twins = persian_twins(table.columns)
+        for label, row in zip(table.index, table.itertuples(index=False, name=None)):
+            values = dict(zip(map(str, table.columns), row))
+            untranslated += [(label, english) for english, persian in twins.items()
+                             if _empty(values[persian]) and not _empty(values[english])]
+        for english, persian in twins.items():
+            filled = table[persian].map(lambda v: not _empty(v))
+            shown[english] = table[english].where(~filled, table[persian])
+    shown.attrs[UNTRANSLATED] = untranslated
+    return shown
