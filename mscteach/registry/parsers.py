@@ -27,6 +27,7 @@ __all__ = [
     "ICTRP_STATUS",
     "PRECEDENCE",
     "Record",
+    "export_paths",
     "read_export",
     "read_exports",
     "words",
@@ -181,14 +182,36 @@ def read_export(path: str | os.PathLike[str]) -> tuple[str, list[Record]]:
         "column) nor a WHO ICTRP CSV export (with a \"TrialID\" column)")
 
 
-def read_exports(paths: Iterable[str | os.PathLike[str]]) -> list[Record]:
+def export_paths(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
+    """The export files given: one path, or several.
+
+    Parameters
+    ----------
+    paths : str, path-like, or iterable of them
+        One export file, or several.
+
+    Returns
+    -------
+    list of str or path-like
+        The paths as given, in order (one path is a list of one, not of its characters).
+
+    Examples
+    --------
+    >>> export_paths("one.json"), export_paths(["a.json", "b.csv"])
+    (['one.json'], ['a.json', 'b.csv'])
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    return list(paths)
+
+
+def read_exports(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Record]:
     """Read several exports (see :func:`read_export`); the records of all of them, file by file.
 
     Parameters
     ----------
-    paths : iterable of str or path-like
-        The export files, in any of the three formats (a single path string
-        would be read character by character: pass a list).
+    paths : str, path-like, or iterable of them
+        The export files, in any of the three formats; one path is one file.
 
     Returns
     -------
@@ -202,7 +225,7 @@ def read_exports(paths: Iterable[str | os.PathLike[str]]) -> list[Record]:
         If any file cannot be read (see :func:`read_export`).
     """
     records: list[Record] = []
-    for path in paths:
+    for path in export_paths(paths):
         records += read_export(path)[1]
     return records
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..data import data_dir, load, package_descriptor, validate
 from ..errors import DataValidationError, RegistryError
 from .changes import Change, change_lines, compare
-from .parsers import read_exports
+from .parsers import export_paths, read_exports
 from .schema import REGISTERED_TRIALS, REGISTRY_EXCLUDED, REGISTRY_IMPORTS, TABLE_NAMES, TABLES, TODAY_PATTERN, \
     shipped_data
 from .screening import Screening, excluded_row, plural, read_rules, screen
@@ -133,14 +133,14 @@ class ImportResult:
 
 
 
-def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathLike[str],
+def import_exports(files: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], data: str | os.PathLike[str],
                    today: str | date | None = None) -> ImportResult:
     """Import registry exports into a writable data folder; nothing changes unless everything succeeds.
 
     Parameters
     ----------
-    files : sequence of paths
-        Exports in any of the three formats (see :func:`read_export`).
+    files : path or sequence of paths
+        Exports in any of the three formats (see :func:`read_export`); one path is one file.
     data : path
         A data folder of your own (``mscteach init DIR`` makes one); the
         course's shipped data is refused.
@@ -166,6 +166,7 @@ def import_exports(files: Sequence[str | os.PathLike[str]], data: str | os.PathL
         If the data folder is invalid before the import (fix it first), or the
         result would be.
     """
+    files = export_paths(files)
     if not files:
         raise RegistryError("give at least one export file")
     folder = data_dir(data)
