@@ -16,7 +16,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from .errors import MscteachError
+from .errors import MscteachError, UnknownNameError
 
 __all__ = ["KINDS", "MARKER", "checkout", "course_folder", "init", "notebook_dir", "notebooks", "packaged", "workspace",
            "writable_folder"]
@@ -61,8 +61,8 @@ def packaged(kind: str) -> Path | None:
 
     Raises
     ------
-    ValueError
-        If ``kind`` is not one of :data:`KINDS`.
+    UnknownNameError
+        If ``kind`` is not one of :data:`KINDS` (the message lists them).
     """
     _check_kind(kind)
     folder = importlib.resources.files("mscteach") / f"_{kind}"
@@ -101,8 +101,8 @@ def course_folder(kind: str, start: Path | None = None) -> Path:
     ------
     MscteachError
         If there is no workspace copy, installed copy or checkout.
-    ValueError
-        If ``kind`` is not one of :data:`KINDS`.
+    UnknownNameError
+        If ``kind`` is not one of :data:`KINDS` (the message lists them).
     """
     _check_kind(kind)
     home = workspace(start)
@@ -184,7 +184,7 @@ def writable_folder(kind: str, doing: str) -> Path:
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise ValueError(f"unknown course folder {kind!r}; one of {', '.join(KINDS)}")
+        raise UnknownNameError("course folder", kind, list(KINDS))
 
 
 _README = """# My mscteach workspace
