@@ -46,8 +46,9 @@ def registered_counts(trials: pd.DataFrame, by: str) -> pd.DataFrame:
     -------
     DataFrame
         ``label`` and ``trials``; only values that occur. A phase or status
-        outside the registers' vocabulary (:data:`mscteach.registry.PHASE_LABELS`,
-        :data:`~mscteach.registry.STATUS_LABELS`) is not counted.
+        without a label (:data:`mscteach.registry.PHASE_LABELS`,
+        :data:`~mscteach.registry.STATUS_LABELS`) is counted under its own
+        value, after the labelled ones (sorted), before "not given".
 
     Raises
     ------
@@ -81,7 +82,10 @@ def registered_counts(trials: pd.DataFrame, by: str) -> pd.DataFrame:
     column, labels = ("phase_registered", PHASE_LABELS) if by == "phase" else ("status", STATUS_LABELS)
     values = trials[column].astype(object).where(trials[column].notna(), None)
     counts = values.map(lambda v: "not given" if v is None else v).value_counts()
-    order = [k for k in labels if k in counts.index] + (["not given"] if "not given" in counts.index else [])
+    # a value the labels do not know (a register's newer token) is still a trial: shown as it is written
+    unlabelled = sorted((k for k in counts.index if k not in labels and k != "not given"), key=str)
+    order = ([k for k in labels if k in counts.index] + unlabelled
+             + (["not given"] if "not given" in counts.index else []))
     return pd.DataFrame({"label": [labels.get(k, k) for k in order], "trials": [int(counts[k]) for k in order]})
 
 
@@ -182,15 +186,16 @@ def registered_summary(trials: pd.DataFrame, last_import: dict[str, Any] | None 
     >>> import pandas as pd
     >>> print(registered_summary(pd.DataFrame({"status": ["RECRUITING", "COMPLETED"]}), lang="en"))
     The data folder holds **2 registered trials** of cell therapies in liver disease; 1 is ongoing (not yet
-    recruiting, recruiting or active). **0 of 2** have published results in the data (a study of the review
-    whose `registry_id` names the trial).
+    recruiting, recruiting, enrolling by invitation or active). **0 of 2** have published results in the data
+    (a study of the review whose `registry_id` names the trial).
     """
     n = len(trials)
     published = int(trials["published_study_id"].notna().sum()) if "published_study_id" in trials else 0
     going = int(ongoing(trials).sum())
     text = say("The data folder holds **{n} registered {trial_word}** of cell therapies in liver disease; {going} "
-               "{is_word} ongoing (not yet recruiting, recruiting or active). **{published} of {n}** {has_word} "
-               "published results in the data (a study of the review whose `registry_id` names the trial).", lang,
+               "{is_word} ongoing (not yet recruiting, recruiting, enrolling by invitation or active). **{published} "
+               "of {n}** {has_word} published results in the data (a study of the review whose `registry_id` names "
+               "the trial).", lang,
                n=n, trial_word=plural(n, "trial", "trials"), going=going, is_word=plural(going, "is", "are"),
                published=published, has_word=plural(published, "has", "have"))
     if last_import:
