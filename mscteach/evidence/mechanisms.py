@@ -102,13 +102,13 @@ def mediator_target_matrix(mechanisms: pd.DataFrame, categories: Any = None) -> 
     return matrix.sort_index(axis=0).sort_index(axis=1)
 
 
-def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: str | None = None,
-                        mediator: str | None = None) -> pd.DataFrame:
+def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: Any = None,
+                        mediator: Any = None) -> pd.DataFrame:
     """Mechanisms in ``category`` whose target list includes ``target`` and mediator list ``mediator``.
 
     ``target`` and ``mediator`` match one item of the ``";"``-separated lists
-    exactly (``"T cell"`` does not match ``"CD4+ T cell"``); ``None`` or
-    ``"all"`` matches everything.
+    exactly (``"T cell"`` does not match ``"CD4+ T cell"``); a list matches
+    a row naming any of its values; ``None`` or ``"all"`` matches everything.
 
     Parameters
     ----------
@@ -116,8 +116,8 @@ def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: 
         The ``mechanisms`` table.
     category : str or list of str, optional
         The ``category`` values to keep (as :func:`~mscteach.evidence.choose`); None or ``"all"`` keeps every one.
-    target, mediator : str, optional
-        One target or mediator, matched against each item of the cell's list.
+    target, mediator : str or list of str, optional
+        A target or mediator (or several: any of them), matched against each item of the cell's list.
 
     Returns
     -------
@@ -132,8 +132,9 @@ def mechanisms_matching(mechanisms: pd.DataFrame, category: Any = None, target: 
     ['IDO', 'MMP-2; MMP-9', 'PGE2', 'TGF-β1', 'cyclin D2 / p27kip1']
     """
     chosen = choose(mechanisms, category=category)
-    for column, wanted in (("target", target), ("mediator", mediator)):
-        if filter_values(wanted) is None:
+    for column, given in (("target", target), ("mediator", mediator)):
+        wanted = filter_values(given)
+        if wanted is None:
             continue
-        chosen = chosen[chosen[column].map(lambda v, wanted=wanted: wanted in split_items(v))]
+        chosen = chosen[chosen[column].map(lambda v, wanted=wanted: any(w in split_items(v) for w in wanted))]
     return chosen.reset_index(drop=True)
