@@ -10,6 +10,7 @@ course site, as the question with its answer in a toggle.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from . import i18n, stats
 from .data import load
-from .errors import MscteachError, UnknownNameError
+from .errors import MscteachError, ParameterError, UnknownNameError
 from .i18n import say
 
 __all__ = ["Feedback", "SelfCheck", "check_answer", "chapter_checks", "get"]
@@ -389,8 +390,8 @@ def get(chapter: str, number: int, lang: str | None = None) -> SelfCheck:
     ------
     UnknownNameError
         If the chapter has no self-checks.
-    MscteachError
-        If the chapter has no check with that number.
+    ParameterError
+        If ``number`` is not a whole number of a check of the chapter (the message gives the range).
 
     Examples
     --------
@@ -398,8 +399,10 @@ def get(chapter: str, number: int, lang: str | None = None) -> SelfCheck:
     'b'
     """
     checks = chapter_checks(chapter, lang)
-    if not 1 <= number <= len(checks):
-        raise MscteachError(f"{chapter} has self-checks 1 to {len(checks)}, not {number}")
+    # a bool is an int to Python, and a float (1.5, or 2.0) cannot index the list
+    whole = isinstance(number, numbers.Integral) and not isinstance(number, bool)
+    if not whole or not 1 <= number <= len(checks):
+        raise ParameterError(f"{chapter} has self-checks 1 to {len(checks)}, not {number if whole else repr(number)}")
     return checks[number - 1]
 
 
