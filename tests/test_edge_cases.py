@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -80,3 +81,74 @@ def test_the_ecm_model_runs_as_long_as_the_explorer_lets_msc_week_go():
     table = next(item for item in explorer.results() if not hasattr(item, "savefig"))
     model = evidence.ecm_balance(evidence.EcmScenario(weeks=40, msc_week=36))
     assert table.equals(evidence.ecm_summary(model))  # the 40-week model, not the default 30 weeks
+
+
+# --------------------------------------------------------------------------- found while removing duplicates
+REGISTRY_FIXTURES = Path(__file__).parent / "fixtures" / "registry"
+
+
+def test_read_exports_takes_one_path_as_one_file_not_its_characters():
+    from mscteach import registry
+
+    january = REGISTRY_FIXTURES / "synthetic-ctgov-2026-01.json"  # 6 records (fixtures/registry/README.md)
+    for given in (str(january), january):
+        records = registry.read_exports(given)
+        assert len(records) == 6
+        assert {r.source_file for r in records} == {january.name}
+    assert [r.registry_id for r in registry.read_exports(str(january))] == \
+        [r.registry_id for r in registry.read_exports([january])]
+
+
+def test_an_unknown_course_folder_kind_names_the_kinds():
+    with pytest.raises(UnknownNameError, match=r"unknown course folder 'docs'; available: data, notebooks, reports, "
+                                               r"exercises"):
+        resources.course_folder("docs")
+    with pytest.raises(UnknownNameError, match="unknown course folder 'note'"):
+        resources.packaged("note")
+
+
+def _trials(status, phase):
+    return pd.DataFrame({"registry_id": [f"NCT0{i}" for i in range(len(status))], "status": status,
+                         "phase_registered": phase})
+
+
+def test_registered_counts_keep_a_phase_or_status_without_a_label_as_it_is_written():
+    trials = _trials(["RECRUITING", "PAUSED_FOR_REVIEW", None, "PAUSED_FOR_REVIEW"],
+                     ["PHASE2", "PHASE5", "PHASE2", None])
+    status = evidence.registered_counts(trials, "status")
+    assert status.values.tolist() == [["recruiting", 1], ["PAUSED_FOR_REVIEW", 2], ["not given", 1]]
+    phase = evidence.registered_counts(trials, "phase")
+    assert phase.values.tolist() == [["phase 2", 2], ["PHASE5", 1], ["not given", 1]]
+    assert int(status["trials"].sum()) == int(phase["trials"].sum()) == len(trials)  # no trial is dropped
+
+
+def test_registered_summary_names_every_status_it_counts_as_ongoing():
+    from mscteach.registry import ONGOING, STATUS_LABELS
+
+    trials = _trials(["ENROLLING_BY_INVITATION", "COMPLETED"], ["PHASE2", "PHASE2"])
+    text = evidence.registered_summary(trials, lang="en")
+    assert "1 is ongoing" in text  # enrolling by invitation is ongoing ...
+    assert "enrolling by invitation" in text  # ... and the sentence says so
+    for status in ONGOING:  # every ongoing status is named (active: "active, not recruiting")
+        assert STATUS_LABELS[status].split(",")[0] in text, status
+
+
+def test_mechanisms_matching_takes_a_list_of_targets_or_mediators_as_any_of_them():
+    mechanisms = pd.DataFrame({"category": ["a", "a", "b", "b"],
+                               "mediator": ["IDO", "PGE2; IL-6", None, "HGF"],
+                               "target": ["T cell", "B cell; Treg", "CD4+ T cell", "T cell"]})
+    found = evidence.mechanisms_matching(mechanisms, target=["T cell", "Treg"])
+    assert found["mediator"].tolist() == ["IDO", "PGE2; IL-6", "HGF"]  # not CD4+ T cell: items match exactly
+    assert evidence.mechanisms_matching(mechanisms, mediator=["IL-6", "HGF"], category="b")["target"].tolist() == \
+        ["T cell"]
+    assert len(evidence.mechanisms_matching(mechanisms, target=["all"])) == 4
+    assert evidence.mechanisms_matching(mechanisms, target="T cell")["mediator"].tolist() == ["IDO", "HGF"]
+
+
+@pytest.mark.parametrize("number", [1.5, 2.0, True, "1"])
+def test_a_self_check_number_that_is_not_a_whole_number_is_a_clear_error(number):
+    from mscteach import selfchecks
+    from mscteach.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=rf"06_clinical_trials has self-checks 1 to 2, not {number!r}"):
+        selfchecks.get("06_clinical_trials", number, "en")
