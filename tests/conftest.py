@@ -47,6 +47,39 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
     write_rows(path, rows)
 
 
+def add_row(path: Path, values: dict[str, str]) -> None:
+    """Append a row to a CSV table: ``values`` by column name, blank for the columns it does not name."""
+    rows = read_rows(path)
+    rows.append([values.get(column, "") for column in rows[0]])
+    write_rows(path, rows)
+
+
+def make_teacher_folder(folder: Path) -> Path:
+    """Turn a copy of data/ into a teacher's: a 2025 RCT (reference 104) with severe infections 20/60 vs 20/60."""
+    # the packaged schema caps ref_id at the review's 103: a teacher adding a reference raises it
+    package = folder / "datapackage.json"
+    package.write_text(package.read_text(encoding="utf-8").replace('"maximum": 103', '"maximum": 999'),
+                       encoding="utf-8")
+    add_row(folder / "references.csv", {
+        "ref_id": "104", "authors": "Teacher A", "title": "A fictional randomised trial of MSCs in ACLF",
+        "journal": "J Test", "year": "2025", "citation_as_printed": "Teacher A. A fictional trial. J Test. 2025."})
+    add_row(folder / "clinical_studies.csv", {
+        "study_id": "teacher2025", "first_author": "Teacher", "author_as_printed": "Teacher", "year": "2025",
+        "ref_ids": "104", "disease": "ACLF", "cell_type": "UC-MSC", "cell_origin": "allogeneic", "design": "RCT",
+        "n_total": "120", "n_treated": "60", "n_control": "60", "control_type": "standard medical therapy",
+        "follow_up_weeks": "48", "efficacy_finding": "No difference in severe infection.",
+        "seed_section": "Clinical trials of MSC therapy in liver disease"})
+    rows = read_rows(folder / "outcomes.csv")
+    number = len(rows)
+    for arm, role in (("MSC", "treated"), ("standard medical therapy", "control")):
+        add_row(folder / "outcomes.csv", {
+            "outcome_row": str(number), "study_id": "teacher2025", "ref_ids": "104", "outcome": "severe infection",
+            "outcome_type": "binary", "arm": arm, "arm_role": role, "events": "20", "total": "60",
+            "source": "added by a teacher"})
+        number += 1
+    return folder
+
+
 def run_build(*args: str, cwd: Path | None = None, data: str | None = None) -> subprocess.CompletedProcess:
     """`mscteach [--data DATA] build --no-progress ARGS` in a subprocess, as a user runs it."""
     env = {k: v for k, v in os.environ.items() if k != mscteach.ENV_VAR}

@@ -12,13 +12,7 @@ import pandas as pd
 import mscteach
 from mscteach import evidence
 
-from .conftest import read_rows, write_rows
-
-
-def _add_row(path: Path, values: dict[str, str]) -> None:
-    rows = read_rows(path)
-    rows.append([values.get(column, "") for column in rows[0]])
-    write_rows(path, rows)
+from .conftest import add_row, read_rows, write_rows
 
 
 def _set(path: Path, key: str, column: str, value: str) -> None:
@@ -42,7 +36,7 @@ def test_the_mechanisms_box_counts_single_study_mechanisms_and_the_clinical_ones
 
 
 def test_the_mechanisms_box_follows_a_mechanism_a_teacher_adds(data_copy):
-    _add_row(data_copy / "mechanisms.csv", {
+    add_row(data_copy / "mechanisms.csv", {
         "mechanism_id": "M99", "category": "adaptive immunity", "mediator": "IDO", "target": "T cell",
         "effect": "A teacher's added observation in patients.", "ref_ids": "28",
         "seed_section": "Adaptive immune response and MSCs"})
@@ -66,7 +60,7 @@ def test_the_animal_box_counts_species_routes_and_outcomes():
 
 
 def test_the_animal_box_follows_a_study_a_teacher_adds(data_copy):
-    _add_row(data_copy / "animal_studies.csv", {
+    add_row(data_copy / "animal_studies.csv", {
         "study_id": "teacher2025_rat", "first_author": "Teacher", "author_as_printed": "Teacher", "year": "2025",
         "ref_ids": "74", "species": "rat", "disease": "ALF", "cell_type": "BM-MSC", "route": "intravenous",
         "setting": "in vivo", "outcome": "neutral", "finding": "No effect.", "seed_section": "Acute liver injury"})

@@ -15,42 +15,15 @@ import pytest
 import mscteach
 from mscteach import evidence
 
-from .conftest import read_rows, write_rows
+from .conftest import make_teacher_folder
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _add_row(path: Path, values: dict[str, str]) -> None:
-    rows = read_rows(path)
-    rows.append([values.get(column, "") for column in rows[0]])
-    write_rows(path, rows)
 
 
 @pytest.fixture
 def teacher(data_copy: Path) -> Path:
     """A teacher's folder: a 2025 RCT (reference 104) with severe infections 20/60 vs 20/60 counted."""
-    # the packaged schema caps ref_id at the review's 103: a teacher adding a reference raises it
-    package = data_copy / "datapackage.json"
-    package.write_text(package.read_text(encoding="utf-8").replace('"maximum": 103', '"maximum": 999'),
-                       encoding="utf-8")
-    _add_row(data_copy / "references.csv", {
-        "ref_id": "104", "authors": "Teacher A", "title": "A fictional randomised trial of MSCs in ACLF",
-        "journal": "J Test", "year": "2025", "citation_as_printed": "Teacher A. A fictional trial. J Test. 2025."})
-    _add_row(data_copy / "clinical_studies.csv", {
-        "study_id": "teacher2025", "first_author": "Teacher", "author_as_printed": "Teacher", "year": "2025",
-        "ref_ids": "104", "disease": "ACLF", "cell_type": "UC-MSC", "cell_origin": "allogeneic", "design": "RCT",
-        "n_total": "120", "n_treated": "60", "n_control": "60", "control_type": "standard medical therapy",
-        "follow_up_weeks": "48", "efficacy_finding": "No difference in severe infection.",
-        "seed_section": "Clinical trials of MSC therapy in liver disease"})
-    rows = read_rows(data_copy / "outcomes.csv")
-    number = len(rows)
-    for arm, role in (("MSC", "treated"), ("standard medical therapy", "control")):
-        _add_row(data_copy / "outcomes.csv", {
-            "outcome_row": str(number), "study_id": "teacher2025", "ref_ids": "104", "outcome": "severe infection",
-            "outcome_type": "binary", "arm": arm, "arm_role": role, "events": "20", "total": "60",
-            "source": "added by a teacher"})
-        number += 1
-    return data_copy
+    return make_teacher_folder(data_copy)
 
 
 def _tables(folder: Path | None = None) -> dict:

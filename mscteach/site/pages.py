@@ -14,6 +14,10 @@ __all__ = ["ADDED", "API_PAGE", "api_page", "data_footer", "localise_page", "md_
 API_PAGE = "api"
 #: How the references page marks a reference a teacher added (not one of the review's).
 ADDED = "added to this course's data"
+#: The about-the-data page's labels for a table's rows that differ from the packaged data (keys follow them).
+ROWS_ADDED = "Rows added to this course's data"
+ROWS_CHANGED = "Rows changed from the review's curated data"
+ROWS_REMOVED = "Rows removed from the review's curated data"
 # the references page's introduction, whatever the data: a line the figures' catalogue translates
 _INTRO = re.compile(r"^(All |The review's |\d+ of the review's |The \d+ references of this course's data)")
 
@@ -156,8 +160,14 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
         resource = next(r for r in descriptor["resources"] if r["name"] == name)
         rows = len(load(name, folder))
         about += [f"## `{name}`: {md_escape(resource.get('title', name))}", "",
-                  f"{md_escape(resource.get('description', ''))} ({rows} rows.)", "",
-                  "| column | type | description |", "|---|---|---|"]
+                  f"{md_escape(resource.get('description', ''))} ({rows} rows.)", ""]
+        if changes is not None:  # a teacher's rows are told apart from the review's, by key
+            table = changes.table(name)
+            for label, keys in ((ROWS_ADDED, table.added), (ROWS_CHANGED, table.changed),
+                                (ROWS_REMOVED, table.removed)):
+                if keys:
+                    about += [f"*{label}:* " + ", ".join(f"`{_shown_key(k)}`" for k in keys), ""]
+        about += ["| column | type | description |", "|---|---|---|"]
         for field in resource["schema"]["fields"]:
             allowed = field.get("constraints", {}).get("enum")
             extra = f" Allowed: {', '.join(map(str, allowed))}." if allowed else ""
@@ -196,7 +206,7 @@ def localise_page(page: str, lang: str) -> str:
     str
         The page in ``lang``.
     """
-    from ..i18n import text
+    from ..i18n import say, text
 
     out = []
     for number, line in enumerate(page.split("\n")):
@@ -206,6 +216,12 @@ def localise_page(page: str, lang: str) -> str:
             line = text(line, lang)
         elif line.startswith("**[") and line.endswith(f" *({ADDED})*"):  # a reference a teacher added
             line = line[:-len(f" *({ADDED})*")] + f" *({text(ADDED, lang)})*"
+        elif line.startswith(tuple(f"*{label}:* " for label in (ROWS_ADDED, ROWS_CHANGED, ROWS_REMOVED))):
+            label, _, keys = line[1:].partition(":* ")
+            words = {ROWS_ADDED: say("Rows added to this course's data", lang),
+                     ROWS_CHANGED: say("Rows changed from the review's curated data", lang),
+                     ROWS_REMOVED: say("Rows removed from the review's curated data", lang)}
+            line = f"*{words[label]}:* {keys}"
         elif line.startswith("## `"):  # a table on the about-the-data page: its name stays, its title is translated
             name, _, title = line.partition(": ")
             line = f"{name}: {text(title.replace(chr(92), ''), lang)}" if title else line
@@ -225,6 +241,11 @@ def localise_page(page: str, lang: str) -> str:
             line = f"  {label}: " + (text(rest, lang) if rest.startswith("none.") else rest)
         out.append(line)
     return "\n".join(out)
+
+
+def _shown_key(key: object) -> str:
+    """A row's key as the page shows it: its value, the values of a key of several fields joined by " / "."""
+    return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
 def md_escape(text: str) -> str:
