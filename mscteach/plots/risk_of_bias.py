@@ -84,7 +84,7 @@ def traffic_light_figure(judgments: pd.DataFrame) -> Figure:
     """
     cells = _judgments(judgments)
     labels = _row_labels(judgments)
-    fig = new_figure(0.42 * max(len(cells), 3) + 2.4)
+    fig = new_figure(0.45 * max(len(cells), 1) + 2.2)
     ax = fig.subplots()
     fig.suptitle("Risk of bias (RoB 2) by domain")
     if cells.empty:

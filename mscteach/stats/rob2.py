@@ -221,11 +221,16 @@ class _Answers:
                 raise ParameterError(f"question {qid} is not asked with these answers (it is asked only "
                                      f"{_condition(qid)}): answer NA or leave it out")
 
+        for qid in self.asked:  # in the tool's order, so the first question left open is the one named
+            self[qid]
+
     def __getitem__(self, qid: str) -> str:
         code = self.given.get(qid)
         allowed = ", ".join(c for c in RESPONSES[qid] if c != "NA")
-        if code is None or code == "NA":
-            why = "is not answered" if code is None else "is answered NA but is asked with these answers"
+        if code is None or code == "NA" or qid not in self.asked:
+            why = "is not answered" if code is None else "is answered NA"
+            if qid in CONDITIONS:  # say why it is asked: an earlier answer brought it in
+                why += f", but these answers ask it ({_condition(qid)})"
             raise ParameterError(f"{self.domain}: question {qid} {why}; answer one of {allowed}")
         return code
 

@@ -1,0 +1,235 @@
+"""Chapter 6's RoB 2 explorer: a student answers the signalling questions for a randomised trial of the data.
+
+The judgments shown are the student's answers run through the RoB 2 algorithms
+(:mod:`mscteach.stats.rob2`), never a verdict of the course: the course ships
+no RoB 2 judgment. :func:`rob2_assessment` is the logic (answers in, the
+domains' judgments and the traffic light out); :func:`rob2_explorer` only
+gathers the dropdowns' values and calls it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import Markdown
+from matplotlib.figure import Figure
+
+from .. import display as display_helpers
+from ..data import is_randomised, load
+from ..errors import MscteachError, UnknownNameError
+from ..i18n import say
+from ..plots.risk_of_bias import NOT_JUDGED, traffic_light_figure
+from ..stats.rob2 import CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment, \
+    questions_asked
+
+from .core import Explorer
+
+__all__ = ["DESCRIPTION_FIELDS", "Rob2Explorer", "randomised_trials", "render_rob2", "rob2_assessment",
+           "rob2_explorer", "trial_description"]
+
+#: The fields of ``clinical_studies`` that describe a trial to a student judging it.
+DESCRIPTION_FIELDS = ["first_author", "year", "ref_ids", "disease", "aetiology", "cell_type", "cell_origin",
+                      "design", "phase", "registry_id", "n_treated", "n_control", "control_type", "dose_text",
+                      "route", "follow_up_weeks", "efficacy_finding", "safety_finding", "notes"]
+
+
+def _clinical(data: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
+    return data if isinstance(data, pd.DataFrame) else load("clinical_studies", data)
+
+
+def randomised_trials(clinical: pd.DataFrame) -> list[str]:
+    """The study ids of the randomised trials (:func:`mscteach.data.is_randomised`), in the table's order.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table.
+
+    Returns
+    -------
+    list of str
+        Study ids.
+    """
+    return [str(s) for s, design in zip(clinical["study_id"], clinical["design"]) if is_randomised(design)]
+
+
+def _trial(clinical: pd.DataFrame, study_id: str) -> pd.Series:
+    trials = randomised_trials(clinical)
+    if study_id not in trials:
+        raise UnknownNameError("randomised trial (RoB 2 judges randomised trials only)", study_id, trials)
+    return clinical.set_index("study_id").loc[study_id]
+
+
+def trial_description(clinical: pd.DataFrame, study_id: str) -> pd.DataFrame:
+    """What the data say about one randomised trial: the fields a student reads before answering.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table.
+    study_id : str
+        A randomised trial's id (see :func:`randomised_trials`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``field`` (the reader's label) and ``value``: the :data:`DESCRIPTION_FIELDS` the
+        table has and the trial fills.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``study_id`` is not a randomised trial of the table (the message lists those that are).
+    """
+    trial = _trial(clinical, study_id)
+    rows = []
+    for field in DESCRIPTION_FIELDS:
+        value = trial.get(field)
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        rows.append((display_helpers.column_label(field), shown))
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+def rob2_assessment(study_id: str, answers: Mapping[str, object]) -> tuple[pd.DataFrame, Figure]:
+    """A student's answers to the signalling questions → each domain's judgment and the traffic light.
+
+    Each domain is judged by :func:`mscteach.stats.rob2.domain_judgment` from
+    the answers to the questions its algorithm asks (:func:`~mscteach.stats.rob2.questions_asked`);
+    answers to questions it does not ask are left aside. A domain with an
+    asked question unanswered (or answered NA) has no judgment yet, and says
+    what to answer; the overall judgment waits for all five.
+
+    Parameters
+    ----------
+    study_id : str
+        The trial judged (shown in the traffic light).
+    answers : mapping of str to str
+        Question id (``"1.1"``) to answer (``"Y"``, ``"PY"``, ``"PN"``, ``"N"``, ``"NI"``, ``"NA"``);
+        missing questions are unanswered.
+
+    Returns
+    -------
+    tuple of (DataFrame, Figure)
+        The table (columns ``domain``, ``name``, ``answers`` — the questions asked and their
+        answers — ``judgment``, ``to do``; a last row ``Overall``) and
+        :func:`mscteach.plots.risk_of_bias.traffic_light_figure` of the one row.
+
+    Raises
+    ------
+    UnknownNameError
+        For a question id that RoB 2 does not have.
+    ParameterError
+        For an answer a question does not allow (the message lists the allowed answers).
+    """
+    by_domain: dict[str, dict[str, object]] = {d: {} for d in DOMAINS}
+    for qid, value in answers.items():
+        domain = "D" + str(qid).split(".")[0]
+        if domain not in DOMAINS:
+            raise UnknownNameError("signalling question", qid, list(RESPONSES))
+        by_domain[domain][str(qid)] = value
+    rows, judged = [], {}
+    for domain, name in DOMAINS.items():
+        asked = questions_asked(domain, by_domain[domain])
+        mine = {q: by_domain[domain].get(q) for q in asked}
+        shown = ", ".join(f"{q} {str(mine[q] or '–').upper()}" for q in asked)
+        try:
+            judgment, todo = domain_judgment(domain, mine), ""
+            judged[domain] = judgment
+        except MscteachError as exc:
+            judgment, todo = NOT_JUDGED, str(exc)
+        rows.append({"domain": domain, "name": name, "answers": shown, "judgment": judgment, "to do": todo})
+    overall = overall_judgment(judged) if len(judged) == len(DOMAINS) else NOT_JUDGED
+    rows.append({"domain": "Overall", "name": "the algorithm's proposal", "answers": "", "judgment": overall,
+                 "to do": "" if judged.keys() == DOMAINS.keys() else "judge every domain first"})
+    table = pd.DataFrame(rows, columns=["domain", "name", "answers", "judgment", "to do"])
+    light = pd.DataFrame([{"study_id": study_id, **{d.lower(): judged.get(d) for d in DOMAINS},
+                           "overall": None if overall == NOT_JUDGED else overall}])
+    return table, traffic_light_figure(light)
+
+
+def render_rob2(clinical: pd.DataFrame, study_id: str, **answers: Any) -> list:
+    """The explorer's view: the trial as the data describe it, the student's judgments, the traffic light.
+
+    Parameters
+    ----------
+    clinical : DataFrame
+        The ``clinical_studies`` table.
+    study_id : str
+        A randomised trial's id.
+    **answers
+        Question id to answer, as :func:`rob2_assessment` takes them.
+
+    Returns
+    -------
+    list
+        A note (these are the student's answers, not the course's verdict), :func:`trial_description`,
+        the judgments table and the traffic light.
+    """
+    description = trial_description(clinical, study_id)
+    table, light = rob2_assessment(study_id, answers)
+    note = Markdown(say("The judgments below are **your answers** run through the RoB 2 algorithm for {study}, not "
+                        "the course's verdict: the course ships no risk-of-bias judgment. A domain with no judgment "
+                        "says which question to answer next.", study=study_id))
+    return [note, description, table, light]
+
+
+class Rob2Explorer(Explorer):
+    """An :class:`~mscteach.widgets.Explorer` whose dropdowns sit beside their questions, one tab per domain.
+
+    Parameters
+    ----------
+    name, controls, render, help
+        As :class:`~mscteach.widgets.Explorer` takes them; ``controls`` are keyed by question id.
+    """
+
+    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Any, help: str) -> None:
+        super().__init__(name, controls, render, help)
+        header = w.HTML(f"<b>{self.name}</b> &mdash; {self.help}")  # as Explorer heads itself
+        pages = []
+        for domain, questions in SIGNALLING_QUESTIONS.items():
+            lines = [w.HBox([controls[qid], w.HTML(f"<span style='font-size:90%'>{text}</span>",
+                                                   layout=w.Layout(width="75%"))]) for qid, text in questions]
+            pages.append(w.VBox(lines))
+        tabs = w.Tab(children=pages, titles=list(DOMAINS))
+        self.set_trait("children", (header, tabs, self.output))  # the questions beside their dropdowns
+
+
+def rob2_explorer(study_id: str, data: pd.DataFrame | str | os.PathLike[str] | None = None) -> Explorer:
+    """Answer RoB 2's signalling questions for a randomised trial of the data; see the judgments and traffic light.
+
+    Every question starts unanswered the honest way: ``NI`` (no information)
+    for a question always asked, ``NA`` for a conditional one, so a domain
+    whose answers ask a conditional question waits for its answer.
+
+    Parameters
+    ----------
+    study_id : str
+        A randomised trial of ``clinical_studies`` (see :func:`randomised_trials`).
+    data : DataFrame, str or path-like, optional
+        The ``clinical_studies`` table, or a data folder to load it from (default: the data
+        :func:`mscteach.load` finds).
+
+    Returns
+    -------
+    Explorer
+        Its view is :func:`render_rob2`.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``study_id`` is not a randomised trial of the data (the message lists those that are).
+    """
+    clinical = _clinical(data)
+    _trial(clinical, study_id)
+    controls: dict[str, w.ValueWidget] = {
+        qid: w.Dropdown(description=qid, options=list(RESPONSES[qid]), value="NA" if qid in CONDITIONS else "NI",
+                        style={"description_width": "40px"}, layout=w.Layout(width="130px"))
+        for questions in SIGNALLING_QUESTIONS.values() for qid, _ in questions
+    }
+    return Rob2Explorer(f"RoB 2 for {study_id}", controls, lambda **v: render_rob2(clinical, study_id, **v),
+                        "answer each question from what the data and the trial's report say; the judgments follow.")
