@@ -152,3 +152,21 @@ def test_a_self_check_number_that_is_not_a_whole_number_is_a_clear_error(number)
 
     with pytest.raises(ParameterError, match=rf"06_clinical_trials has self-checks 1 to 2, not {number!r}"):
         selfchecks.get("06_clinical_trials", number, "en")
+
+
+def test_the_registry_change_summary_is_written_in_the_language_it_is_given(monkeypatch):
+    """The lines `mscteach registry diff` prints are say() sentences: English as before, or the catalogue's."""
+    from mscteach import registry
+    from mscteach.i18n import sentences
+
+    changes = [registry.Change("status", "NCT01", "MSC for cirrhosis", "recruiting", "completed"),
+               registry.Change("status", "NCT02", "UC-MSC in ACLF", "recruiting", "completed")]
+    assert registry.change_lines(changes) == registry.change_lines(changes, "en") == [
+        "status changed (2):", "  NCT01  recruiting -> completed  MSC for cirrhosis",
+        "  NCT02  recruiting -> completed  UC-MSC in ACLF"]
+    fake = {"status changed": "STATUS", "{heading} ({n}):": "{heading}: {n}",
+            "{registry_id}  {before} -> {after}  {title}": "{title} / {registry_id}: {after} <- {before}"}
+    monkeypatch.setattr(sentences, "shipped_catalogue", lambda lang, page=None: fake)
+    assert registry.change_lines(changes, "fa") == [
+        "STATUS: \u200f۲", "  MSC for cirrhosis / NCT01: completed <- recruiting",
+        "  UC-MSC in ACLF / NCT02: completed <- recruiting"]

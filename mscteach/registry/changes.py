@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data import data_dir
+from ..i18n import digits, say
 from .parsers import COMPARED, read_exports
 from .schema import COURSE_PHASE
 from .screening import Screening, read_rules, screen, trial_row
@@ -18,6 +19,8 @@ __all__ = [
     "Comparison",
     "PHASE_LABELS",
     "STATUS_LABELS",
+    "absent_reason",
+    "change_headings",
     "change_lines",
     "changes_between",
     "compare",
@@ -30,7 +33,7 @@ class Change:
     """One change to a registered trial: ``kind`` is new, status, enrolment, other, removed, absent or blank.
 
     ``str()`` gives the line the command line prints under the kind's heading
-    (:data:`CHANGE_HEADINGS`).
+    (:data:`CHANGE_HEADINGS`), :meth:`describe` the same line in a language.
 
     Parameters
     ----------
@@ -63,22 +66,79 @@ class Change:
     after: str = ""
 
     def __str__(self) -> str:
+        return self.describe("en")
+
+    def describe(self, lang: str = "en") -> str:
+        """The change as one line (without its heading), in a language.
+
+        Parameters
+        ----------
+        lang : str, default "en"
+            The language of the line's words (:func:`mscteach.i18n.say`); ``before`` and
+            ``after`` are shown as they are.
+
+        Returns
+        -------
+        str
+        """
+        shown = {"registry_id": self.registry_id, "title": _short(self.title), "before": self.before,
+                 "after": self.after}
         if self.kind == "new":
-            return f"{self.registry_id}  {self.after}  {_short(self.title)}"
+            return say("{registry_id}  {after}  {title}", lang, **shown)
         if self.kind in ("removed", "absent"):
-            return f"{self.registry_id}  {_short(self.title)}: {self.after}"
+            return say("{registry_id}  {title}: {after}", lang, **shown)
         if self.kind == "blank":
-            return f"{self.registry_id}  {self.before} {self.after}  {_short(self.title)}"
-        return f"{self.registry_id}  {self.before} -> {self.after}  {_short(self.title)}"
+            return say("{registry_id}  {before} {after}  {title}", lang, **shown)
+        return say("{registry_id}  {before} -> {after}  {title}", lang, **shown)
 
 
-#: The heading each kind of change is listed under, in the order they are listed; trials an import removes
-#: and trials it keeps are both no longer in the newer export's list, so they share a heading.
-CHANGE_HEADINGS = {"new": "new trials", "status": "status changed", "enrolment": "enrolment changed",
-                   "other": "other fields changed", "removed": "no longer included", "absent": "no longer included",
-                   "blank": "known values kept where the newer export is blank"}
-#: Why a trial the newer export does not hold is listed, and what an import does with it.
-ABSENT = "not in the newer export (an import keeps it: only an export that excludes a trial removes it)"
+def change_headings(lang: str = "en") -> dict[str, str]:
+    """The heading each kind of change is listed under, in the order they are listed, in a language.
+
+    Trials an import removes and trials it keeps are both no longer in the
+    newer export's list, so they share a heading.
+
+    Parameters
+    ----------
+    lang : str, default "en"
+        The language (:func:`mscteach.i18n.say`).
+
+    Returns
+    -------
+    dict of str to str
+        :attr:`Change.kind` to its heading.
+
+    Examples
+    --------
+    >>> change_headings()["status"]
+    'status changed'
+    """
+    gone = say("no longer included", lang)
+    return {"new": say("new trials", lang), "status": say("status changed", lang),
+            "enrolment": say("enrolment changed", lang), "other": say("other fields changed", lang),
+            "removed": gone, "absent": gone, "blank": say("known values kept where the newer export is blank", lang)}
+
+
+def absent_reason(lang: str = "en") -> str:
+    """Why a trial the newer export does not hold is listed, and what an import does with it.
+
+    Parameters
+    ----------
+    lang : str, default "en"
+        The language (:func:`mscteach.i18n.say`).
+
+    Returns
+    -------
+    str
+        The ``after`` of an "absent" :class:`Change`.
+    """
+    return say("not in the newer export (an import keeps it: only an export that excludes a trial removes it)", lang)
+
+
+#: The heading each kind of change is listed under, in English (see :func:`change_headings`).
+CHANGE_HEADINGS = change_headings("en")
+#: Why a trial the newer export does not hold is listed, in English (see :func:`absent_reason`).
+ABSENT = absent_reason("en")
 #: The fields an export gives (the rest of a row is worked out from them, or is bookkeeping).
 _EXPORTED = tuple(k for k in COMPARED if k != "registry_id")
 #: Fields whose change is news, not a re-import: where and when the record was read.
@@ -89,19 +149,20 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _status_text(row: dict[str, Any]) -> str:
-    return STATUS_LABELS.get(row.get("status") or "", "status not given")
+def _status_text(row: dict[str, Any], lang: str) -> str:
+    # the register's status labels are its vocabulary, shown in English as the register writes them
+    return STATUS_LABELS.get(row.get("status") or "") or say("status not given", lang)
 
 
-def _enrolment_text(row: dict[str, Any]) -> str:
+def _enrolment_text(row: dict[str, Any], lang: str) -> str:
     if row.get("enrolment") is None:
-        return "not given"
+        return say("not given", lang)
     kind = row.get("enrolment_type")
-    return f"{row['enrolment']}{f' {kind}' if kind else ''}"
+    return f"{digits(row['enrolment'], lang)}{f' {kind}' if kind else ''}"
 
 
 def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]],
-                    removed: dict[str, str] | None = None) -> list[Change]:
+                    removed: dict[str, str] | None = None, lang: str = "en") -> list[Change]:
     """What changed from one set of registered-trial rows to the next (keyed by registry id).
 
     In the order they are shown: new trials, status changes, enrolment changes, other fields, trials no
@@ -118,6 +179,8 @@ def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str
     removed : dict of str to str, optional
         Why trials are no longer included, by registry id; only those in
         ``before`` are reported.
+    lang : str, default "en"
+        The language of the words the changes' values are given in ("not given", "(none)").
 
     Returns
     -------
@@ -135,14 +198,15 @@ def changes_between(before: dict[str, dict[str, Any]], after: dict[str, dict[str
     for rid, row in sorted(after.items()):
         old = before.get(rid)
         if old is None:
-            changes.append(Change("new", rid, row["title"], after=_status_text(row)))
+            changes.append(Change("new", rid, row["title"], after=_status_text(row, lang)))
             continue
         if old.get("status") != row.get("status"):
-            changes.append(Change("status", rid, row["title"], _status_text(old), _status_text(row)))
+            changes.append(Change("status", rid, row["title"], _status_text(old, lang), _status_text(row, lang)))
         if (old.get("enrolment"), old.get("enrolment_type")) != (row.get("enrolment"), row.get("enrolment_type")):
-            changes.append(Change("enrolment", rid, row["title"], _enrolment_text(old), _enrolment_text(row)))
-        changes += [Change("other", rid, row["title"], f"{k.replace('_', ' ')} {_value_text(old.get(k))}",
-                           _value_text(row.get(k)))
+            changes.append(Change("enrolment", rid, row["title"], _enrolment_text(old, lang),
+                                  _enrolment_text(row, lang)))
+        changes += [Change("other", rid, row["title"], f"{k.replace('_', ' ')} {_value_text(old.get(k), lang)}",
+                           _value_text(row.get(k), lang))
                     for k in row if k not in ("status", "enrolment", "enrolment_type", *_BOOKKEEPING)
                     and _comparable(old.get(k)) != _comparable(row.get(k))]
     for rid, reason in sorted((removed or {}).items()):
@@ -156,9 +220,9 @@ def _in_order(changes: Sequence[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: (kinds.index(c.kind), c.registry_id))  # stable: one field after another
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, lang: str) -> str:
     if value in (None, "", []):
-        return "(none)"
+        return say("(none)", lang)
     return "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
@@ -166,13 +230,15 @@ def _comparable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else (None if value in ("", []) else value)
 
 
-def change_lines(changes: Sequence[Change]) -> list[str]:
+def change_lines(changes: Sequence[Change], lang: str = "en") -> list[str]:
     """Changes grouped under headings, e.g. "status changed (1):" then one line per trial.
 
     Parameters
     ----------
     changes : sequence of Change
         The changes (from :func:`changes_between` or :func:`diff`).
+    lang : str, default "en"
+        The language of the headings and lines (:func:`change_headings`, :meth:`Change.describe`).
 
     Returns
     -------
@@ -189,13 +255,14 @@ def change_lines(changes: Sequence[Change]) -> list[str]:
     ['no changes to the registered trials']
     """
     if not changes:
-        return ["no changes to the registered trials"]
+        return [say("no changes to the registered trials", lang)]
+    headings = change_headings(lang)
     lines = []
-    for heading in dict.fromkeys(CHANGE_HEADINGS.values()):
-        chosen = [c for c in changes if CHANGE_HEADINGS[c.kind] == heading]
+    for heading in dict.fromkeys(headings.values()):
+        chosen = [c for c in changes if headings[c.kind] == heading]
         if chosen:
-            lines.append(f"{heading} ({len(chosen)}):")
-            lines += [f"  {c}" for c in chosen]
+            lines.append(say("{heading} ({n}):", lang, heading=heading, n=len(chosen)))
+            lines += [f"  {c.describe(lang)}" for c in chosen]
     return lines
 
 
@@ -212,8 +279,9 @@ PHASE_LABELS = {"EARLY_PHASE1": "early phase 1", "PHASE1": "phase 1", "PHASE1|PH
 
 
 
-def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[str]],
-         data: str | os.PathLike[str] | None = None) -> list[Change]:
+def diff(old: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+         new: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+         data: str | os.PathLike[str] | None = None, lang: str = "en") -> list[Change]:
     """What changed between an older and a newer export (nothing is written).
 
     Both are screened with the data folder's rules; the result lists trials
@@ -223,13 +291,15 @@ def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[
 
     Parameters
     ----------
-    old : sequence of str or path-like
-        The older export files (see :func:`~mscteach.registry.read_export`).
-    new : sequence of str or path-like
+    old : str, path-like, or sequence of them
+        The older export files (see :func:`~mscteach.registry.read_exports`).
+    new : str, path-like, or sequence of them
         The newer export files.
     data : str or path-like, optional
         Data folder (see :func:`~mscteach.data.data_dir`); by default
         ``$MSCTEACH_DATA_DIR``, the workspace's or the packaged data.
+    lang : str, default "en"
+        The language of the changes' words (see :func:`compare`).
 
     Returns
     -------
@@ -247,7 +317,7 @@ def diff(old: Sequence[str | os.PathLike[str]], new: Sequence[str | os.PathLike[
     older = read_exports(old)
     rules = read_rules(data_dir(data))  # once for both exports
     before, after = screen(older, rules=rules), screen(read_exports(new), rules=rules)
-    return compare({r.registry_id: trial_row(r, v, "") for r, v in before.included}, after).changes
+    return compare({r.registry_id: trial_row(r, v, "") for r, v in before.included}, after, lang=lang).changes
 
 
 @dataclass(frozen=True)
@@ -269,7 +339,7 @@ class Comparison:
     changes: list[Change]
 
 
-def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str = "") -> Comparison:
+def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str = "", lang: str = "en") -> Comparison:
     """The one comparison behind both ``registry diff`` and ``registry import``, so they list the same trials.
 
     A value the newer export leaves blank is not news: the older, known value
@@ -285,6 +355,9 @@ def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str 
         The newer export, screened.
     today : str, default ""
         The newer rows' ``imported_on``.
+    lang : str, default "en"
+        The language of the words the changes' values are given in (:func:`changes_between`,
+        :func:`absent_reason`).
 
     Returns
     -------
@@ -302,14 +375,15 @@ def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str 
     ('actual', ['NCT01  enrolment type actual  MSC for cirrhosis'])
     """
     rows = {record.registry_id: trial_row(record, verdict, today) for record, verdict in screening.included}
-    kept = [change for rid, row in rows.items() if rid in before for change in _keep_known(before[rid], row)]
+    kept = [change for rid, row in rows.items() if rid in before for change in _keep_known(before[rid], row, lang)]
     excluded = {record.registry_id: reason for record, reason in screening.excluded}
-    absent = [Change("absent", rid, row["title"], after=ABSENT) for rid, row in before.items()
+    reason = absent_reason(lang)
+    absent = [Change("absent", rid, row["title"], after=reason) for rid, row in before.items()
               if rid not in rows and rid not in excluded]
-    return Comparison(rows, _in_order([*changes_between(before, rows, excluded), *absent, *kept]))
+    return Comparison(rows, _in_order([*changes_between(before, rows, excluded, lang), *absent, *kept]))
 
 
-def _keep_known(old: dict[str, Any], row: dict[str, Any]) -> list[Change]:
+def _keep_known(old: dict[str, Any], row: dict[str, Any], lang: str) -> list[Change]:
     """Put back into ``row`` the values of ``old`` it leaves blank; one "blank" change for each."""
     kept = []
     for field in _EXPORTED:  # enrolment before its type
@@ -321,5 +395,6 @@ def _keep_known(old: dict[str, Any], row: dict[str, Any]) -> list[Change]:
         row[field] = list(value) if isinstance(value, (list, tuple)) else value
         if field == "phase_registered":
             row["phase"] = COURSE_PHASE.get(value)
-        kept.append(Change("blank", row["registry_id"], row["title"], field.replace("_", " "), _value_text(value)))
+        kept.append(Change("blank", row["registry_id"], row["title"], field.replace("_", " "),
+                           _value_text(value, lang)))
     return kept

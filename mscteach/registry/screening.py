@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import data_dir, load, package_descriptor
 from ..errors import RegistryError
+from ..i18n import say
 from .parsers import COMPARED, PRECEDENCE, Record, words
 from .schema import COURSE_PHASE
 
@@ -191,8 +192,13 @@ class Screening:
         return {"records_read": self.read, "duplicates_removed": len(self.duplicates),
                 "excluded": len(self.excluded), "included": len(self.included)}
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
         """The flow in words, then every exclusion with its reason.
+
+        Parameters
+        ----------
+        lang : str, default "en"
+            The language (:func:`mscteach.i18n.say`); the reasons are shown as the screening gave them.
 
         Returns
         -------
@@ -201,12 +207,16 @@ class Screening:
         """
         c = self.counts()
         files = len({r.source_file for r in self._records()})
-        out = [f"read {c['records_read']} {plural(c['records_read'], 'record')} from {files} "
-               f"{plural(files, 'file')}: {c['duplicates_removed']} {plural(c['duplicates_removed'], 'duplicate')} "
-               f"removed, {c['excluded']} excluded, {c['included']} included"]
-        out += [f"  duplicate {r.registry_id} ({r.source_file}, {r.where.split(' (')[0]}): the record of "
-                f"{k.source_file} was kept" for r, k in self.duplicates]
-        out += [f"  excluded {r.registry_id}: {reason}" for r, reason in self.excluded]
+        read, duplicates = c["records_read"], c["duplicates_removed"]
+        out = [say("read {read} {record_word} from {files} {file_word}: {duplicates} {duplicate_word} removed, "
+                   "{excluded} excluded, {included} included", lang, read=read, record_word=plural(read, "record"),
+                   files=files, file_word=plural(files, "file"), duplicates=duplicates,
+                   duplicate_word=plural(duplicates, "duplicate"), excluded=c["excluded"], included=c["included"])]
+        out += ["  " + say("duplicate {registry_id} ({file}, {where}): the record of {kept_file} was kept", lang,
+                           registry_id=r.registry_id, file=r.source_file, where=r.where.split(" (")[0],
+                           kept_file=k.source_file) for r, k in self.duplicates]
+        out += ["  " + say("excluded {registry_id}: {reason}", lang, registry_id=r.registry_id, reason=reason)
+                for r, reason in self.excluded]
         return out
 
     def _records(self) -> list[Record]:

@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import data_dir, load, package_descriptor, validate
 from ..errors import DataValidationError, RegistryError
+from ..i18n import say, say_n
 from .changes import Change, change_lines, compare
 from .parsers import export_paths, read_exports
 from .schema import REGISTERED_TRIALS, REGISTRY_EXCLUDED, REGISTRY_IMPORTS, TABLE_NAMES, TABLES, TODAY_PATTERN, \
     shipped_data
-from .screening import Screening, excluded_row, plural, read_rules, screen
+from .screening import Screening, excluded_row, read_rules, screen
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,6 +113,8 @@ class ImportResult:
         The files written (relative to ``folder``).
     rows : int
         How many trials ``registered_trials`` now holds.
+    lang : str, default "en"
+        The language of the changes' words (as :func:`import_exports` was given it), and of :meth:`lines`.
     """
 
     folder: Path
@@ -119,22 +122,25 @@ class ImportResult:
     changes: list[Change]
     written: list[str]
     rows: int
+    lang: str = "en"
 
     def lines(self) -> list[str]:
-        """The screening, the changes and what was written, as the command line prints them.
+        """The screening, the changes and what was written, as the command line prints them, in :attr:`lang`.
 
         Returns
         -------
         list of str
         """
-        return [*self.screening.lines(), *change_lines(self.changes),
-                f"registered_trials now holds {self.rows} {plural(self.rows, 'trial')}; wrote "
-                f"{', '.join(self.written)} in {self.folder}"]
+        lang = self.lang
+        return [*self.screening.lines(lang), *change_lines(self.changes, lang),
+                say_n("registered_trials now holds {n} trial; wrote {files} in {folder}",
+                      "registered_trials now holds {n} trials; wrote {files} in {folder}", self.rows, lang,
+                      files=say(", ", lang).join(self.written), folder=self.folder)]
 
 
 
 def import_exports(files: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], data: str | os.PathLike[str],
-                   today: str | date | None = None) -> ImportResult:
+                   today: str | date | None = None, lang: str = "en") -> ImportResult:
     """Import registry exports into a writable data folder; nothing changes unless everything succeeds.
 
     Parameters
@@ -146,6 +152,8 @@ def import_exports(files: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         course's shipped data is refused.
     today : str or date, optional
         The import's date (default: today); a string must be ``YYYY-MM-DD``.
+    lang : str, default "en"
+        The language of the changes' words and of :meth:`ImportResult.lines` (the tables written are the same).
 
     Returns
     -------
@@ -190,7 +198,7 @@ def import_exports(files: str | os.PathLike[str] | Sequence[str | os.PathLike[st
     except (RegistryError, DataValidationError):
         _refuse_invalid_folder(folder)  # the folder's own problems are named first, whatever else is wrong
         raise
-    comparison = compare(old, screening, today)  # what `registry diff` lists, from the same function
+    comparison = compare(old, screening, today, lang)  # what `registry diff` lists, from the same function
     new_rows, changes = comparison.rows, comparison.changes
     now_excluded = {record.registry_id: excluded_row(record, reason, today) for record, reason in screening.excluded}
     merged = {rid: row for rid, row in old.items() if rid not in now_excluded}
@@ -213,7 +221,7 @@ def import_exports(files: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         "datapackage.json": (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
     _commit(folder, contents)
-    return ImportResult(folder, screening, changes, list(contents), len(merged))
+    return ImportResult(folder, screening, changes, list(contents), len(merged), lang)
 
 
 def _commit(folder: Path, contents: dict[str, bytes]) -> None:
