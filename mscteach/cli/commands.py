@@ -271,8 +271,16 @@ def _lab(args: argparse.Namespace) -> int:
     return subprocess.call(command)
 
 
-def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: bool) -> list[str]:
-    """The Voilà command `mscteach voila` runs: the course's chapters, code hidden, kernels pre-run."""
+def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: bool, max_kernels: int | None = None,
+                  cull_idle: float = 30) -> list[str]:
+    """The command `mscteach voila` runs: Voilà for a class (:mod:`mscteach.classroom.voila_server`), code hidden.
+
+    ``pool`` kernels per notebook are kept with the chapter already run; at most
+    ``max_kernels`` more serve pages at once (None: as many as 80% of the memory
+    free now holds, at :data:`~mscteach.classroom.voila_server.KERNEL_MB` each; 0:
+    no cap); kernels idle ``cull_idle`` minutes are shut down (0: never).
+    """
+    from ..classroom import voila_server
     from ..resources import notebook_dir, notebooks
 
     folder = notebook_dir()
@@ -281,8 +289,23 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
         raise UnknownNameError("chapter", chapter, names)
     if pool < 0:
         raise UsageError(f"--pool must be 0 or more, got {pool}")
-    command = [sys.executable, "-m", "voila", str(folder / f"{chapter}.ipynb") if chapter else str(folder),
-               f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True"]
+    # Voilà fills a pool for every notebook it serves (all those under the folder, or the one chapter)
+    pooled = pool * (1 if chapter else sum(1 for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
+    if max_kernels is None:
+        max_kernels = voila_server.default_max_kernels(pooled)
+    command = [sys.executable, "-m", "mscteach.classroom.voila_server",
+               str(folder / f"{chapter}.ipynb") if chapter else str(folder),
+               f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True",
+               f"--VoilaConfiguration.template={voila_server.TEMPLATE}",
+               "--VoilaConfiguration.multi_kernel_manager_class=mscteach.classroom.voila_server.ClassroomKernelManager",
+               "--VoilaExporter.preprocessors=mscteach.classroom.voila_server.VoilaNotes",
+               # the widgets are all a chapter needs: other JupyterLab extensions installed beside (jupytext,
+               # ipylab) fail to start outside JupyterLab, with errors in every student's console
+               *(f"--VoilaConfiguration.extension_allowlist={name}" for name in
+                 ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")),
+               f"--ClassroomKernelManager.max_kernels={max_kernels}", f"--ClassroomKernelManager.pool_kernels={pooled}",
+               f"--MappingKernelManager.cull_idle_timeout={round(cull_idle * 60)}",
+               "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_connected=True"]
     if pool:  # Voilà runs each chapter ahead in a pool of kernels and hands a reader a finished one
         command += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={pool}"]
     if not browser:
@@ -293,7 +316,15 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
 def _voila(args: argparse.Namespace) -> int:
     import subprocess
 
-    return subprocess.call(voila_command(args.chapter, args.port, args.ip, args.pool, not args.no_browser))
+    command = voila_command(args.chapter, args.port, args.ip, args.pool, not args.no_browser, args.max_kernels,
+                            args.cull_idle)
+    from ..i18n import say
+
+    cap = int(next(a for a in command if a.startswith("--ClassroomKernelManager.max_kernels=")).split("=")[1])
+    print("mscteach voila: " + (say("up to {cap} students at once, each with a kernel, besides {pool} kept ready per "
+                                    "chapter (--max-kernels changes it).", cap=cap, pool=args.pool) if cap else
+                                say("no cap on the students served at once.")), flush=True)
+    return subprocess.call(command)
 
 
 def _init(args: argparse.Namespace) -> int:

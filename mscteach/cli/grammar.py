@@ -237,6 +237,12 @@ def parser() -> argparse.ArgumentParser:
                    "only; 0.0.0.0 lets a classroom network reach it)")
     p.add_argument("--pool", type=positive(int, 0, "a whole number of 0 or more"), default=1, metavar="N", help="kernels kept ready per chapter, each with "
                    "the chapter already run, so a chapter opens at once (default: 1; 0 turns this off)")
+    p.add_argument("--max-kernels", type=positive(int, 0, "a whole number of 0 or more"), default=None, metavar="N",
+                   help="students served at once (one kernel each, the pool besides); one more gets a 'server is "
+                   "full, retry in a minute' page (default: what 80%% of the memory free at start holds; 0: no cap)")
+    p.add_argument("--cull-idle", type=positive(float, 0, "a number of minutes, 0 or more"), default=30,
+                   metavar="MINUTES", help="shut down a kernel idle this long, its page open or not (default: 30; "
+                   "0 never); a closed page's kernel is shut down 30 s after it closed")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
     p = command(sub, "registry", help="import trial-registry exports (ClinicalTrials.gov, WHO ICTRP) you "
