@@ -129,6 +129,14 @@ def _fields(folder: Path, table: str) -> dict[str, dict[str, Any]]:
     return {f["name"]: f for f in resource(folder, table)["schema"]["fields"]}
 
 
+def _field(folder: Path, table: str, field: str) -> dict[str, Any]:
+    """The descriptor of ``table.field`` (shared with the cache); an unknown one names the table's fields."""
+    fields = _fields(folder, table)
+    if field not in fields:
+        raise UnknownNameError(f"field of {table}", field, list(fields))
+    return fields[field]
+
+
 def vocabulary(table: str, field: str, data: str | os.PathLike[str] | None = None) -> list[str]:
     """The allowed values of a field (its ``enum`` constraint), in schema order.
 
@@ -164,15 +172,14 @@ def vocabulary(table: str, field: str, data: str | os.PathLike[str] | None = Non
     ['RCT', 'non-randomised controlled', 'cohort']
     """
     folder = data_dir(data)
-    fields = _fields(folder, table)
-    if field not in fields:
-        raise UnknownNameError(f"field of {table}", field, list(fields))
-    source = fields[field].get("vocabularyFrom")
+    descriptor = _field(folder, table, field)
+    source = descriptor.get("vocabularyFrom")
     if source:  # a curation mapping shares another table's vocabulary
         return vocabulary(source["resource"], source["field"], folder)
-    enum = fields[field].get("constraints", {}).get("enum")
+    enum = descriptor.get("constraints", {}).get("enum")
     if enum is None:
-        with_enum = [n for n, f in fields.items() if "enum" in f.get("constraints", {}) or "vocabularyFrom" in f]
+        with_enum = [n for n, f in _fields(folder, table).items()
+                     if "enum" in f.get("constraints", {}) or "vocabularyFrom" in f]
         raise UnknownNameError(f"controlled field of {table}", field, with_enum)
     return list(enum)
 
@@ -205,10 +212,7 @@ def field_schema(table: str, field: str, data: str | os.PathLike[str] | None = N
     >>> field_schema("clinical_studies", "design")["type"]
     'string'
     """
-    fields = _fields(data_dir(data), table)
-    if field not in fields:
-        raise UnknownNameError(f"field of {table}", field, list(fields))
-    return json.loads(json.dumps(fields[field]))
+    return json.loads(json.dumps(_field(data_dir(data), table, field)))
 
 
 def check_choice(table: str, field: str, value: Any, data: str | os.PathLike[str] | None = None,
