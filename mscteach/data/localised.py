@@ -8,9 +8,13 @@ chapter, explorer or brief shows a table by its usual column names in either lan
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import check_language
+from .language_checks import translated_columns
+from .locate import data_dir
+from .schema import package_descriptor
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,42 +25,54 @@ __all__ = ["UNTRANSLATED", "in_language", "persian_twins"]
 UNTRANSLATED = "untranslated"
 
 
-def persian_twins(columns: Any) -> dict[str, str]:
+def persian_twins(columns: Any, data: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """The English free-text columns of a table that have a Persian twin, each with its twin.
+
+    The twins are the fields the data folder's schema declares with ``"language": "fa"`` and
+    ``"translationOf"`` (in any table): a name ending in ``_fa`` is not enough, since the
+    glossary's ``term_fa`` is the review's Persian term, shown beside the English one, not
+    instead of it.
 
     Parameters
     ----------
     columns : iterable of str
         The table's columns (a DataFrame's ``columns``).
+    data : str or path-like, optional
+        Data folder whose schema declares the twins; defaults to the one in use
+        (see :func:`~mscteach.data.data_dir`).
 
     Returns
     -------
     dict of str to str
-        English column to Persian column (``{"finding": "finding_fa"}``), for every ``X_fa``
-        whose ``X`` is also there, in the table's order.
+        English column to Persian column (``{"finding": "finding_fa"}``), for every declared pair
+        whose two columns are both in ``columns``, in the table's order.
 
     Examples
     --------
     >>> persian_twins(["study_id", "finding", "finding_fa", "notes"])
     {'finding': 'finding_fa'}
+    >>> persian_twins(["term", "term_fa", "definition", "definition_fa"])
+    {'definition': 'definition_fa'}
     """
+    declared = {english: persian for r in package_descriptor(data_dir(data))["resources"]
+                for persian, english in translated_columns(r.get("schema", {})).items()}
     names = [str(c) for c in columns]
-    return {name: f"{name}_fa" for name in names if f"{name}_fa" in names}
+    return {name: declared[name] for name in names if name in declared and declared[name] in names}
 
 
 def _empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:  # NaN: pandas' missing text
-        return True
-    return isinstance(value, str) and not value.strip()
+    import pandas as pd
+
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))  # None, NaN or pd.NA: a missing cell
 
 
-def in_language(table: "pd.DataFrame", lang: str) -> "pd.DataFrame":
+def in_language(table: "pd.DataFrame", lang: str, data: str | os.PathLike[str] | None = None) -> "pd.DataFrame":
     """The table with its free text in ``lang``: in Persian, each English column holds its ``_fa`` twin.
 
-    For ``"fa"``, every English free-text column that has a Persian twin (``finding`` and
-    ``finding_fa``; see :func:`persian_twins`) takes the twin's value wherever the twin is filled;
+    For ``"fa"``, every English free-text column that has a Persian twin declared in the schema
+    (``finding`` and ``finding_fa``; see :func:`persian_twins`) takes the twin's value wherever the twin is filled;
     where it is empty (a row a teacher added without Persian), the English stays. Column names,
     order, index, the other columns (the ``_fa`` columns themselves included) and ``attrs`` (such
     as the sources marks of :func:`mscteach.evidence.mark_from_sources`) are kept, so code that
@@ -74,6 +90,9 @@ def in_language(table: "pd.DataFrame", lang: str) -> "pd.DataFrame":
         beside its ``_fa`` twin (from :func:`mscteach.load`).
     lang : str
         ``"en"`` or ``"fa"``.
+    data : str or path-like, optional
+        Data folder whose schema declares the twins (see :func:`persian_twins`); defaults to the
+        one in use.
 
     Returns
     -------
@@ -100,7 +119,7 @@ def in_language(table: "pd.DataFrame", lang: str) -> "pd.DataFrame":
     shown = table.copy()
     untranslated: list[tuple[Any, str]] = []
     if lang == "fa":
-        twins = persian_twins(table.columns)
+        twins = persian_twins(table.columns, data)
         for label, row in zip(table.index, table.itertuples(index=False, name=None)):
             values = dict(zip(map(str, table.columns), row))
             untranslated += [(label, english) for english, persian in twins.items()
