@@ -19,7 +19,6 @@ __all__ = [
     "Comparison",
     "PHASE_LABELS",
     "STATUS_LABELS",
-    "absent_reason",
     "change_headings",
     "change_lines",
     "changes_between",
@@ -119,26 +118,15 @@ def change_headings(lang: str = "en") -> dict[str, str]:
             "removed": gone, "absent": gone, "blank": say("known values kept where the newer export is blank", lang)}
 
 
-def absent_reason(lang: str = "en") -> str:
-    """Why a trial the newer export does not hold is listed, and what an import does with it.
-
-    Parameters
-    ----------
-    lang : str, default "en"
-        The language (:func:`mscteach.i18n.say`).
-
-    Returns
-    -------
-    str
-        The ``after`` of an "absent" :class:`Change`.
-    """
+def _absent_reason(lang: str) -> str:
+    """Why a trial the newer export does not hold is listed, and what an import does with it."""
     return say("not in the newer export (an import keeps it: only an export that excludes a trial removes it)", lang)
 
 
 #: The heading each kind of change is listed under, in English (see :func:`change_headings`).
 CHANGE_HEADINGS = change_headings("en")
-#: Why a trial the newer export does not hold is listed, in English (see :func:`absent_reason`).
-ABSENT = absent_reason("en")
+#: Why a trial the newer export does not hold is listed, and what an import does with it (English).
+ABSENT = _absent_reason("en")
 #: The fields an export gives (the rest of a row is worked out from them, or is bookkeeping).
 _EXPORTED = tuple(k for k in COMPARED if k != "registry_id")
 #: Fields whose change is news, not a re-import: where and when the record was read.
@@ -356,8 +344,8 @@ def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str 
     today : str, default ""
         The newer rows' ``imported_on``.
     lang : str, default "en"
-        The language of the words the changes' values are given in (:func:`changes_between`,
-        :func:`absent_reason`).
+        The language of the words the changes' values are given in (as :func:`changes_between`), and
+        of why an absent trial is listed.
 
     Returns
     -------
@@ -377,7 +365,7 @@ def compare(before: dict[str, dict[str, Any]], screening: Screening, today: str 
     rows = {record.registry_id: trial_row(record, verdict, today) for record, verdict in screening.included}
     kept = [change for rid, row in rows.items() if rid in before for change in _keep_known(before[rid], row, lang)]
     excluded = {record.registry_id: reason for record, reason in screening.excluded}
-    reason = absent_reason(lang)
+    reason = _absent_reason(lang)
     absent = [Change("absent", rid, row["title"], after=reason) for rid, row in before.items()
               if rid not in rows and rid not in excluded]
     return Comparison(rows, _in_order([*changes_between(before, rows, excluded, lang), *absent, *kept]))
