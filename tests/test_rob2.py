@@ -495,3 +495,11 @@ def test_the_explorer_updates_when_a_student_answers():
     explorer.controls["1.2"].value = "N"
     assert explorer.results()[2]["judgment"].tolist()[0] == HIGH
     assert explorer.output.outputs[2] != before[2]
+
+
+def test_the_static_copy_shows_the_views_of_concealment_where_d1_starts():
+    explorer = rob2_explorer("shi2012")
+    views = explorer.static_views()
+    assert [label for label, _ in views] == ["1.2: NI", "1.2: Y", "1.2: PY", "1.2: PN", "1.2: N"]
+    # 1.1 and 1.3 at NI: concealed -> low, not concealed -> high, no information -> some concerns
+    assert [explorer.render(**values)[2]["judgment"].iloc[0] for _, values in views] == [SOME, LOW, LOW, HIGH, HIGH]

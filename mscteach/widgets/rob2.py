@@ -22,8 +22,8 @@ from ..data import is_randomised, load
 from ..errors import MscteachError, UnknownNameError
 from ..i18n import say
 from ..plots.risk_of_bias import NOT_JUDGED, traffic_light_figure
-from ..stats.rob2 import CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment, \
-    questions_asked
+from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment,
+                          questions_asked)
 
 from .core import Explorer
 
@@ -231,5 +231,8 @@ def rob2_explorer(study_id: str, data: pd.DataFrame | str | os.PathLike[str] | N
                         style={"description_width": "40px"}, layout=w.Layout(width="130px"))
         for questions in SIGNALLING_QUESTIONS.values() for qid, _ in questions
     }
+    # a static copy (the course site) precomputes the views of the first control: concealment (1.2) is where
+    # D1's algorithm starts, so its answers change the traffic light (1.1's alone would not, with 1.2 at NI)
+    controls = {"1.2": controls.pop("1.2"), **controls}
     return Rob2Explorer(f"RoB 2 for {study_id}", controls, lambda **v: render_rob2(clinical, study_id, **v),
                         "answer each question from what the data and the trial's report say; the judgments follow.")
