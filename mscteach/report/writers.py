@@ -22,7 +22,7 @@ from .content import evidence_brief, save_brief
 from .questions import check_parameters, shown_title
 
 __all__ = ["FORMATS", "TEMPLATE_PAGE", "brief_page", "check_formats", "check_output", "font_css", "template_path",
-           "translate_headings", "write_brief"]
+           "tag_sections", "translate_headings", "write_brief"]
 
 FORMATS = ("html", "pdf", "json")
 #: The template's own page name in the translation catalogues (``mscteach/locale/LANG/LC_MESSAGES/evidence_brief.po``).
@@ -196,7 +196,8 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
         save_brief(brief, computed)
         # a template of one's own from an older workspace has no brief_file: it computes the brief itself
         execute_notebook(template or template_path(), executed, {**values, "brief_file": str(computed)}, data=data)
-        page = brief_page(executed, values)
+        made = brief.provenance.summary(values["lang"]) if brief.provenance is not None else ""
+        page = brief_page(executed, values, made)
         if "html" in formats:
             write_atomically(out, lambda part: part.write_text(page, encoding="utf-8"))
         if "pdf" in formats:
@@ -209,8 +210,14 @@ def write_brief(parameters: Mapping[str, Any], out: Path, template: Path | None 
     return summary
 
 
-def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
+def brief_page(executed: Path, values: Mapping[str, Any], data: str = "") -> str:
     """An executed template as a standalone page without code, in the brief's language, asking no server for anything.
+
+    Each section's cells are tagged with its name (``brief-clinical`` for the
+    cell that shows it, ``brief-clinical-heading`` for the heading before it),
+    which the page's print stylesheet uses (the first page is the summary). The
+    page names its running header (the title) and footer (the data and the
+    review it comes from) for :func:`mscteach.printing.print_pdfs`.
 
     Parameters
     ----------
@@ -221,6 +228,10 @@ def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
         translation, the page's language and direction (and, right to left,
         the embedded Persian font); the title is
         :func:`~mscteach.report.questions.shown_title`.
+    data : str, default ""
+        Which data made the brief, in words
+        (:meth:`mscteach.data.provenance.Provenance.summary`), for the
+        printed footer; "" names the review only.
 
     Returns
     -------
@@ -233,22 +244,52 @@ def brief_page(executed: Path, values: Mapping[str, Any]) -> str:
     from nbconvert import HTMLExporter
 
     from .. import render
-    from ..i18n import RTL
+    from ..i18n import RTL, say
 
     lang = values["lang"]
     notebook = nbformat.read(str(executed), as_version=4)
     if lang != "en":
         _translate_markdown(notebook, lang)
     notebook.metadata["title"] = shown_title(values)
+    tag_sections(notebook)
     rtl = lang in RTL
+    source = say("Moudi, Karbalaie-Harofteh & Moudi, Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0)", lang)
+    footer = say("Data: {data}. Source: {source}", lang, data=data, source=source) if data else source
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, language_code=lang,
                             extra_loaders=[jinja2.DictLoader({"mscteach-offline.html.j2": OFFLINE_TEMPLATE}),
                                            render.loader()],
                             template_file="brief_page.html.j2")
     page, _ = exporter.from_notebook_node(notebook, resources={"brief": {
-        "direction": None if lang == "en" else "rtl" if rtl else "ltr", "fonts": font_css() if rtl else ""}})
+        "direction": None if lang == "en" else "rtl" if rtl else "ltr", "fonts": font_css() if rtl else "",
+        "title": notebook.metadata["title"], "footer": footer}})
     return page
+
+
+def tag_sections(notebook: Any) -> None:
+    """Tag each cell that shows a section of the brief, and the heading cell before it, with the section's name.
+
+    A cell that calls ``report.section(brief, 'NAME')`` gets the tag
+    ``brief-NAME``, the Markdown cell just before it ``brief-NAME-heading``
+    (nbconvert turns tags into ``celltag_...`` classes); other cells are left as
+    they are, so a template of one's own still prints, only without these hooks.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        An executed brief template, changed in place.
+    """
+    import re
+
+    previous = None
+    for cell in notebook.cells:
+        found = re.search(r"report\.section\(\s*brief\s*,\s*['\"](\w+)['\"]", cell.source) \
+            if cell.cell_type == "code" else None
+        if found:
+            cell.metadata.setdefault("tags", []).append(f"brief-{found.group(1)}")
+            if previous is not None and previous.cell_type == "markdown":
+                previous.metadata.setdefault("tags", []).append(f"brief-{found.group(1)}-heading")
+        previous = cell
 
 
 def _translate_markdown(notebook: Any, lang: str) -> None:

@@ -172,10 +172,12 @@ def boilerplate(cell: Mapping) -> str | None:
 def out_of_the_way(cell: dict, lang: str = "en") -> None:
     """Tag a boilerplate code cell (:func:`boilerplate`) so MyST-NB leaves it out or folds it (changed in place).
 
-    Parameter cells are removed (``remove-cell``: they show only the values the
-    page was built with, which the page states in words); a setup cell's code
-    is folded behind a toggle of its own (``hide-input``), its output, if any,
-    shown. Tags are set here, by the build, never by hand in the chapters.
+    The cells papermill injects for a run are removed (``remove-cell``); the
+    chapter's own parameters cell and its setup cell are folded behind toggles
+    that say what they hold (``hide-input``: a reader who wants to change a
+    parameter still finds the cell the chapter's text points to), their
+    output, if any, shown. Tags are set here, by the build, never by hand in
+    the chapters.
 
     Parameters
     ----------
@@ -191,13 +193,17 @@ def out_of_the_way(cell: dict, lang: str = "en") -> None:
 
     metadata = cell.setdefault("metadata", {})
     tags = metadata.setdefault("tags", [])
-    if kind == "parameters":
+    if "injected-parameters" in tags:
         tags.append("remove-cell")
         return
     tags.append("hide-input")
-    # the site's default toggle words are the challenges' ("Show the solution"): this one says what it hides
-    metadata["mystnb"] = {**metadata.get("mystnb", {}), "code_prompt_show": say("Show the setup code", lang),
-                          "code_prompt_hide": say("Hide the setup code", lang)}
+    # the site's default toggle words are the challenges' ("Show the solution"): these say what they hide
+    if kind == "parameters":
+        prompts = say("Show the parameters", lang), say("Hide the parameters", lang)
+    else:
+        prompts = say("Show the setup code", lang), say("Hide the setup code", lang)
+    metadata["mystnb"] = {**metadata.get("mystnb", {}), "code_prompt_show": prompts[0],
+                          "code_prompt_hide": prompts[1]}
 
 
 def prepare(data: Path | None = None) -> dict[str, str]:
