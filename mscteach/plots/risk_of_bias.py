@@ -184,6 +184,9 @@ def summary_figure(judgments: pd.DataFrame, weights: Mapping[str, float] | pd.Se
     _domain_key(fig)
     bars = "; ".join(f"{h}: " + ", ".join(f"{j} {v:.0f}%" for j, v in row.items() if v > 0)
                      for h, row in shares.iterrows())
-    alt = say("Risk of bias (RoB 2) summary, the share of {unit} at each judgment: {bars}.", unit=unit, bars=bars)
+    # two literal sentences, not one with {unit}: a translation must not have an English word dropped into it
+    alt = say("Risk of bias (RoB 2) summary, the share of the weight at each judgment: {bars}.", bars=bars) \
+        if weights is not None else \
+        say("Risk of bias (RoB 2) summary, the share of the studies at each judgment: {bars}.", bars=bars)
     fig.mscteach_alt = alt  # type: ignore[attr-defined]
     return fig
