@@ -17,7 +17,8 @@ import pandas as pd
 from ..errors import MscteachError, ParameterError, UnknownNameError
 from ..i18n import say, say_n
 from .effects import BINARY_COLUMNS, check_alpha, normal_quantile, study_effects
-from .meta_analysis import CI_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, MetaAnalysisResult, meta_analysis, pool
+from .meta_analysis import (CI_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, SAME_ACROSS_STUDIES, MetaAnalysisResult,
+                            meta_analysis, pool)
 from .values import is_missing
 
 __all__ = ["REGRESSION_METHODS", "STUDIES_PER_TERM", "MetaRegressionResult", "SubgroupResult", "meta_regression",
@@ -305,10 +306,10 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
     keep = np.array([not is_missing(v) for v in table[by]], dtype=bool)
     dropped = tuple((str(s), say("no {column}", None, column=by)) for s in table.loc[~keep, "study"])
     used = table.loc[keep].reset_index(drop=True)
-    labels = used[by].astype(str)
-    rows, warnings = [], []
-    for name in sorted(set(labels)):
-        rows.append(_subgroup_row(name, used.loc[labels == name], measure, method, ci, alpha))
+    overall = meta_analysis(used, measure, method, alpha, ci)  # checks the counts, and that like is pooled with like
+    studies = overall.studies.assign(subgroup=used[by].astype(str))
+    rows = [_subgroup_row(name, studies[studies["subgroup"] == name], method, ci, alpha)
+            for name in sorted(set(studies["subgroup"]))]
     groups = pd.DataFrame(rows)
     tested = groups[groups["se"].notna()]
     if len(tested) < 2:
@@ -317,7 +318,7 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
     y, v = tested["log_estimate"].to_numpy(float), tested["se"].to_numpy(float) ** 2
     between = pool(y, v, "DL", "z", alpha)
     q, df = float(between["q"]), len(tested) - 1
-    overall = meta_analysis(used, measure, method, alpha, ci)
+    warnings = []
     if overall.k < STUDIES_PER_TERM * df:
         warnings.append(say("{k} studies for {groups} subgroups: the Cochrane Handbook (10.11.5.1) advises about "
                             "ten studies per characteristic, so the test for subgroup differences has little power",
@@ -332,21 +333,23 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
                           dropped=dropped, warnings=tuple(warnings))
 
 
-def _subgroup_row(name: str, rows: pd.DataFrame, measure: str, method: str, ci: str, alpha: float) -> dict[str, Any]:
-    """One subgroup pooled (or its single study as it is), with the Wald SE the test for differences uses."""
-    result = meta_analysis(rows, measure, method, alpha, ci)
+def _subgroup_row(name: str, studies: pd.DataFrame, method: str, ci: str, alpha: float) -> dict[str, Any]:
+    """One subgroup pooled as :func:`meta_analysis` pools (its single study as it is), with the Wald SE."""
+    informative = studies[studies["included"]]
     nan = float("nan")
-    row = {"subgroup": name, "k": result.k, "estimate": result.estimate, "ci_low": result.ci_low,
-           "ci_high": result.ci_high, "log_estimate": result.log_estimate, "se": result.se, "tau2": result.tau2,
-           "i2": result.i2, "q": result.q, "q_pvalue": result.q_pvalue}
-    if result.pooled and ci != "z":  # the interval's SE is HKSJ's; the test takes the Wald one
-        row["se"] = meta_analysis(rows, measure, method, alpha, "z").se
-    elif not result.pooled and result.k == 1:
-        single = result.studies[result.studies["included"]].iloc[0]
+    row = {"subgroup": name, "k": len(informative), "estimate": nan, "ci_low": nan, "ci_high": nan,
+           "log_estimate": nan, "se": nan, "tau2": nan, "i2": nan, "q": nan, "q_pvalue": nan}
+    if len(informative) == 1:
+        single = informative.iloc[0]
         row.update(estimate=float(single["effect"]), ci_low=float(single["ci_low"]), ci_high=float(single["ci_high"]),
                    log_estimate=float(single["log_effect"]), se=float(single["se"]))
-    elif not result.pooled:
-        row.update(se=nan)
+    elif len(informative) > 1:
+        pooled = pool(informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2, method, ci,
+                      alpha)
+        row.update(estimate=float(np.exp(pooled["mu"])), ci_low=float(np.exp(pooled["ci_low"])),
+                   ci_high=float(np.exp(pooled["ci_high"])), log_estimate=float(pooled["mu"]), se=float(pooled["se"]),
+                   tau2=float(pooled["tau2"]), i2=float(pooled["i2"]), q=float(pooled["q"]),
+                   q_pvalue=float(pooled["q_pvalue"]))
     return row
 
 
@@ -440,13 +443,12 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
                             f"(one is a combination of the others): leave one out")
     y, v = used["log_effect"].to_numpy(float), used["se"].to_numpy(float) ** 2
     fit = _fit(y, v, x, method, ci, alpha)
+    _check_like_with_like(table.loc[table.index[keep]])
     re_tau2 = float("nan")
-    if method in ("DL", "PM", "REML"):
-        re_tau2 = meta_analysis(table.loc[table.index[keep]], measure, method, alpha).tau2
+    if method in ("DL", "PM", "REML"):  # the τ² meta_analysis reports for these studies
+        re_tau2 = float(pool(y, v, method)["tau2"])
     elif method == "ML":
         re_tau2 = _tau2(y, v, np.ones((k, 1)), "ML")
-    else:
-        meta_analysis(table.loc[table.index[keep]], measure, "DL", alpha)  # only like is pooled with like
     if method == "FE":
         r2 = _adjusted_r2(y, v, fit["fitted"], p)
     else:
@@ -474,6 +476,16 @@ def _check_choices(method: str, ci: str, alpha: float, methods: Mapping[str, str
     if ci not in CI_METHODS:
         raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
     check_alpha(alpha)
+
+
+def _check_like_with_like(table: pd.DataFrame) -> None:
+    """As :func:`meta_analysis`: rows of different outcomes, time points or measures are not modelled together."""
+    for column in SAME_ACROSS_STUDIES:
+        if column in table.columns:
+            values = sorted({str(v) for v in table[column] if not is_missing(v)})
+            if len(values) > 1:
+                raise MscteachError(f"cannot model rows of different {column}s ({', '.join(values)}) together: "
+                                    f"one {column} at a time")
 
 
 def _check_columns(table: pd.DataFrame, columns: Sequence[str], kind: str) -> None:
@@ -612,7 +624,10 @@ def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alph
         statistic = beta / se
     m = p - 1
     tested = beta[1:]
-    qm = float(tested @ np.linalg.solve(vcov[1:, 1:], tested))
+    try:
+        qm = float(tested @ np.linalg.solve(vcov[1:, 1:], tested))
+    except np.linalg.LinAlgError:  # a perfect Knapp-Hartung fit has a zero covariance: no test (metafor: NA)
+        qm = float("nan")
     if ci == "z":
         crit, pvalue = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(statistic))
         qm_df: tuple[int, ...] = (m,)
