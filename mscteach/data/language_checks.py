@@ -138,9 +138,10 @@ def persian_problems(rel: str, schema: dict[str, Any], rows: list[int], columns:
 
     A cell left empty is no problem (it is shown in English and listed as
     untranslated). A filled cell is a problem when its numbers differ from its
-    English cell's, when it writes a Latin name its English does not, or when
-    its English cell is empty; a row with Persian text must say where the text
-    comes from in ``text_fa_origin``.
+    English cell's, or when it writes a Latin name its English does not (a cell
+    whose English is empty is not compared: the schema says whether the English
+    may be empty); a row with Persian text must say where the text comes from in
+    ``text_fa_origin``.
 
     Parameters
     ----------
@@ -179,10 +180,7 @@ def persian_problems(rel: str, schema: dict[str, Any], rows: list[int], columns:
             filled = True
             persian, english = str(persian), "" if english is None else str(english)
             if not english.strip():
-                problems.append(Problem(rel, row=row, field=fa, value=persian, message=say(
-                    "a Persian text without its English: {english} is empty; write the English too, or leave "
-                    "{persian} empty", english=en, persian=fa)))
-                continue
+                continue  # nothing to agree with; an English cell that must be filled is reported as empty
             fa_numbers, en_numbers = numbers_in(persian, persian=True), numbers_in(english)
             if fa_numbers != en_numbers:
                 problems.append(Problem(rel, row=row, field=fa, value=persian, message=say(
