@@ -75,6 +75,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         self.starting = 0  # kernel starts under way: not yet in the manager's list
         self.reservations: deque[float] = deque()  # places promised to admitted pages whose kernel is not started
         self.connected: set[str] = set()  # kernels a page has connected to at least once
+        if self.max_kernels > 0:
+            self.log.info("At most %d kernels serve pages at once, besides %d in the pool", self.max_kernels,
+                          self.pool_kernels)
 
     def held(self) -> int:
         """Kernels alive, starting or promised to a page: what the cap compares with ``max_kernels + pool_kernels``.
@@ -285,4 +288,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as a script this file is `__main__`, a second copy of the module: the classes Voilà is configured
+    # with (the kernel manager, the notes) are the imported module's, so the handler must be too.
+    from mscteach.classroom.voila_server import main as imported_main
+
+    imported_main()

@@ -1,0 +1,202 @@
+"""Voilà for a class (`mscteach voila`, mscteach.classroom.voila_server): kernels freed, a cap, nothing from the network.
+
+The server tests start the README's command on a free loopback port, drive it with Debian's Chromium
+(Playwright) and count the server's kernels as its child processes: what a teacher's machine holds.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from mscteach import resources
+from mscteach.classroom import voila_server
+
+from .conftest import REPO
+from .test_browser import _free_port
+
+CHAPTERS = sorted((REPO / "notebooks").glob("0[1-7]_*.ipynb"))
+
+
+# --------------------------------------------------------------------------- without a server
+def test_the_cap_counts_kernels_alive_starting_and_promised():
+    async def scenario():
+        manager = voila_server.ClassroomKernelManager(max_kernels=2, pool_kernels=1)
+        # three places (two pages + the pool's one): the fourth page asked for at once is refused
+        assert [manager.admit() for _ in range(4)] == [True, True, True, False]
+        assert manager.held() == 3
+        manager.reservations.clear()
+        manager.starting = 3  # three kernels being started hold their places as well
+        assert not manager.admit()
+        manager.starting = 0
+        assert manager.admit() and manager.held() == 1
+        voila_server.RESERVATION_SECONDS, saved = 0.0, voila_server.RESERVATION_SECONDS
+        try:  # a page that failed before its kernel started gives its place back
+            time.sleep(0.01)
+            assert manager.held() == 0
+        finally:
+            voila_server.RESERVATION_SECONDS = saved
+        assert voila_server.ClassroomKernelManager(max_kernels=0).admit()  # 0: no cap
+
+    asyncio.run(scenario())
+
+
+def test_the_default_cap_is_what_the_memory_holds():
+    gib = 1024**3
+    # 80% of 8 GiB is 6553.6 MB: 28 kernels of 230 MB, less the pool's 8
+    assert voila_server.default_max_kernels(8, available=8 * gib) == 20
+    assert voila_server.default_max_kernels(100, available=gib) == 1  # never 0: the teacher gets one page
+
+
+def test_the_full_page_says_so_and_retries_by_itself():
+    page = voila_server.full_page(12)
+    assert "The class server is full" in page and "12 students" in page and "try again in a minute" in page
+    assert '<meta http-equiv="refresh" content="60">' in page
+    assert "http" not in page.replace('http-equiv', '')  # nothing fetched
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapter_under_voila_does_not_ask_to_re_run_hidden_code(path):
+    nb = nbformat.read(path, as_version=4)
+    before = [c.source for c in nb.cells]
+    assert any("re-run the notebook" in source for source in before)  # what the chapter says in JupyterLab
+    nb, _ = voila_server.VoilaNotes().preprocess(nb, {})
+    after = [c.source for c in nb.cells]
+    assert not any("re-run the notebook" in source for source in after)
+    note = voila_server.voila_parameters_note()
+    assert sum(source.count(note) for source in after) == 1
+    for old, new in zip(before, after):  # every other paragraph is kept as it was
+        assert [p for p in old.split("\n\n") if not p.startswith("*Parameters.*")] == \
+            [p for p in new.split("\n\n") if p != note]
+
+
+def test_the_template_asks_nothing_of_the_network():
+    import re
+
+    template = voila_server.SHARE / "nbconvert" / "templates" / voila_server.TEMPLATE
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+    code = re.sub(r"\{#.*?#\}", "", (template / "index.html.j2").read_text(), flags=re.S)  # comments left out
+    assert "http" not in code and "cdn" not in code
+
+
+# --------------------------------------------------------------------------- a real server
+def _kernels(server: psutil.Process) -> list[psutil.Process]:
+    """The server's kernels still running (one shut down a moment ago may wait to be reaped)."""
+    alive = []
+    for child in server.children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
+                alive.append(child)
+        except psutil.Error:
+            pass  # gone since the listing
+    return alive
+
+
+def _wait_for(condition, timeout_s: float, step: float = 1.0) -> float:
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout_s:
+            raise AssertionError(f"not within {timeout_s} s")
+        time.sleep(step)
+    return time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    """`mscteach voila 07_challenges --pool 1 --max-kernels 2`: one kernel kept ready, two students at once."""
+    folder = tmp_path_factory.mktemp("classroom") / "course"
+    resources.init(folder)
+    port = _free_port()
+    log_path = folder / "voila.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mscteach", "voila", "07_challenges", "--no-browser", f"--port={port}", "--pool", "1",
+         "--max-kernels", "2"], cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        server = None
+        deadline = time.monotonic() + 90
+        while server is None or len(_kernels(server)) < 1 or "is filled" not in log_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Voilà did not start:\n" + log_path.read_text())
+            voila = [p for p in psutil.Process(process.pid).children() if "voila_server" in " ".join(p.cmdline())]
+            server = voila[0] if voila else None
+            time.sleep(0.5)
+        yield base, server, log_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+@pytest.mark.browser
+def test_a_class_opens_closes_and_leaves_no_kernel(browser, classroom):
+    base, server, log_path = classroom
+    assert len(_kernels(server)) == 1  # the pool: the chapter already run, waiting for a student
+    pages, leaving, errors = [], [], []
+    try:
+        for _ in range(2):  # two students open the chapter
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("request", lambda r: leaving.append(r.url)
+                    if not r.url.startswith((base, "data:", "blob:")) else None)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base, timeout=120_000)
+            page.wait_for_selector("text=Exclusion-criteria checker", timeout=120_000)
+            pages.append(page)
+        body = pages[0].inner_text("body")
+        assert "re-run the notebook" not in body and "open it in JupyterLab" in body
+        assert "import mscteach" not in body
+        assert leaving == [] and errors == []  # nothing asked of the network, nothing failed (Font Awesome is local)
+        # the two places are taken (and the pool's): a third student is told to come back, at once
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base, timeout=30)
+        assert refused.value.code == 503 and refused.value.headers["Retry-After"] == "60"
+        assert "The class server is full" in refused.value.read().decode()
+        assert len(_kernels(server)) == 3
+    finally:
+        for page in pages:
+            page.close()  # as a tab closed (no beforeunload): only the lost connection tells the server
+    took = _wait_for(lambda: len(_kernels(server)) == 1, timeout_s=60)
+    assert "its page closed" in log_path.read_text(), log_path.read_text()[-2000:]
+    print(f"the closed pages' kernels were shut down {took:.0f} s after the pages closed")
+    # a page asked for by something that never runs it (no browser connects) does not keep a kernel either
+    with urllib.request.urlopen(base, timeout=120) as answer:
+        assert answer.status == 200 and b"Exclusion" in answer.read()
+    _wait_for(lambda: len(_kernels(server)) == 2, timeout_s=60)  # its kernel, and the pool refilled
+    _wait_for(lambda: len(_kernels(server)) == 1, timeout_s=90)
+    assert "no page connected to it" in log_path.read_text()
+
+
+def test_voila_command_configures_the_classroom_server(monkeypatch):
+    from mscteach import cli
+
+    monkeypatch.chdir(REPO)
+    command = cli.voila_command("06_clinical_trials", 9000, "0.0.0.0", 4, browser=False, max_kernels=25,
+                                cull_idle=20)
+    assert command[1:4] == ["-m", "mscteach.classroom.voila_server", str(REPO / "notebooks" / "06_clinical_trials.ipynb")]
+    assert {"--port=9000", "--Voila.ip=0.0.0.0", "--VoilaConfiguration.strip_sources=True",
+            "--VoilaConfiguration.template=mscteach", "--ClassroomKernelManager.max_kernels=25",
+            "--ClassroomKernelManager.pool_kernels=4", "--MappingKernelManager.cull_idle_timeout=1200",
+            "--MappingKernelManager.cull_connected=True", "--VoilaConfiguration.preheat_kernel=True",
+            "--VoilaConfiguration.default_pool_size=4", "--no-browser"} <= set(command)
+    every = cli.voila_command(None, 9000, "127.0.0.1", 2, True, None)
+    served = len(list((REPO / "notebooks").rglob("*.ipynb")))
+    assert f"--ClassroomKernelManager.pool_kernels={2 * served}" in every
+    assert int(next(a for a in every if "max_kernels" in a).split("=")[1]) >= 1  # taken from the memory free now
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in every  # 30 minutes unless told
