@@ -14,6 +14,7 @@ One module per subject:
 * :mod:`~mscteach.plots.animal`: preclinical studies (chapter 5);
 * :mod:`~mscteach.plots.clinical`: clinical studies and open challenges (chapters 6-7);
 * :mod:`~mscteach.plots.synthesis`: forest plot, cumulative meta-analysis, trial size;
+* :mod:`~mscteach.plots.moderators`: the bubble plot of a meta-regression;
 * :mod:`~mscteach.plots.registered`: registered trials;
 * :mod:`~mscteach.plots.common`: what they share (palette, figure size, empty-selection note, stacked bars,
   count heatmaps, outcome colours read from the schema).
@@ -27,11 +28,13 @@ from .common import PALETTE
 from .history import reference_years_figure, timeline_figure
 from .mechanisms import (ecm_balance_figure, evidence_stance_figure, mechanism_targets_figure,
                          mediator_target_heatmap, studies_per_source_figure)
+from .moderators import bubble_plot
 from .registered import registered_target_figure, registered_trials_figure
 from .synthesis import cumulative_figure, forest_plot, trial_size_figure
 
 __all__ = [
     "PALETTE",
+    "bubble_plot",
     "challenges_figure",
     "cumulative_figure",
     "design_disease_heatmap",
