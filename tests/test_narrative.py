@@ -120,7 +120,11 @@ def test_the_grade_paragraph_follows_a_teachers_second_trial(teacher):
     assert "2 randomised trials start at High" in paragraph
     # the teacher's RR is 1 and Lin's 0.48: the pooled interval crosses 1, so two steps down for imprecision
     assert "includes no effect and 230 patients are fewer than the 930 a trial would need" in paragraph
-    assert "so a rule-based first pass rates it Low. Judged from the data: " in paragraph
+    assert paragraph.endswith("so a rule-based first pass rates it Low. Judged from the data: inconsistency, "
+                              "indirectness, imprecision. Not assessed, so assumed not serious: risk of bias, "
+                              "publication bias. Its counts come from sources outside the review (the outcomes "
+                              "table's `source` names them).")
+    # lin2017's rows name its abstract in data/source/, the teacher's "added by a teacher": neither is the review
     assert "110 patients" not in paragraph and "Moderate" not in paragraph
 
 

@@ -58,7 +58,7 @@ def user_schemas() -> list[str]:
     Examples
     --------
     >>> user_schemas()
-    ['grade_overrides', 'report_grid', 'roster']
+    ['grade_overrides', 'report_grid', 'rob2', 'roster']
     """
     folder = importlib.resources.files("mscteach.data") / "schemas"
     return sorted(item.name[:-5] for item in folder.iterdir() if item.name.endswith(".json"))

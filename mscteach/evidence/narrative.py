@@ -264,6 +264,14 @@ def counts_source_sentence(counts_from: str, studies: int, lang: str | None = No
     if counts_from == "the review and the sources file":
         return " " + say("Some of its counts come from the studies' published reports (sources file), not the "
                          "review.", lang)
+    if counts_from == "other sources":
+        return " " + say_n("Its counts come from a source outside the review (the outcomes table's `source` "
+                           "names it).",
+                           "Its counts come from sources outside the review (the outcomes table's `source` "
+                           "names them).", studies, lang)
+    if counts_from == "the review and other sources":
+        return " " + say("Some of its counts come from sources outside the review (the outcomes table's `source` "
+                         "names them).", lang)
     return ""
 
 

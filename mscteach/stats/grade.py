@@ -63,17 +63,22 @@ from .power import trial_size
 from .rob2 import JUDGMENTS
 
 __all__ = ["COUNTS_FROM", "DOMAINS", "DECISIONS", "LEVELS", "UNJUDGED", "certainty_symbols", "read_overrides",
-           "summary_of_findings"]
+           "source_kind", "summary_of_findings"]
 
 LEVELS = ["Very low", "Low", "Moderate", "High"]
 DOMAINS = ["risk of bias", "inconsistency", "indirectness", "imprecision", "publication bias"]
 #: A domain's decision that is no judgement: it counts as no step down, and the row lists it as assumed.
 UNJUDGED = ("not assessed", "not assessable")
-#: Where a summary's counts come from (``counts_from``), by whether the outcome rows' ``source`` is the review.
-COUNTS_FROM = {(True,): "the review", (False,): "the sources file", (False, True): "the review and the sources file"}
+#: Where a summary's counts come from (``counts_from``), by the kinds of the outcome rows' ``source``
+#: (:func:`source_kind`): the review, the sources file, or another source (one a teacher's row names).
+COUNTS_FROM = {("the review",): "the review", ("the sources file",): "the sources file",
+               ("the review", "the sources file"): "the review and the sources file",
+               ("other sources",): "other sources", ("other sources", "the sources file"): "other sources",
+               ("other sources", "the review"): "the review and other sources",
+               ("other sources", "the review", "the sources file"): "the review and other sources"}
 #: What an override may decide for a domain, and how many steps down each means.
 DECISIONS = {"not serious": 0, "serious": 1, "very serious": 2}
-FIRST_PASS = "Rule-based first pass (see mscteach.grade); the certainty is a judgement: check and override it."
+FIRST_PASS = "Rule-based first pass (see mscteach.stats.grade); the certainty is a judgement: check and override it."
 
 def certainty_symbols(level: str) -> str:
     """GRADE's symbols for a certainty level: ⊕⊕⊕⊕ High ... ⊕◯◯◯ Very low.
@@ -154,15 +159,44 @@ def _absolute(control_risk: float, ratio: float) -> float:
     return 1000 * control_risk * (ratio - 1)
 
 
+def source_kind(source: object) -> str:
+    """Which kind of source an ``outcomes`` row's ``source`` names: the review, the sources file, or another.
+
+    Parameters
+    ----------
+    source : object
+        An ``outcomes.source`` cell.
+
+    Returns
+    -------
+    str
+        "the review" (it starts so), "the sources file" (it names ``data/source/`` or an abstract of a
+        reference, as the curated rows do) or "other sources" (anything else: a teacher's own source).
+
+    Examples
+    --------
+    >>> source_kind("abstract of ref 26 (data/source/clinical-studies-published-figures.md)")
+    'the sources file'
+    >>> source_kind("added by a teacher")
+    'other sources'
+    """
+    text = str(source).strip().lower()
+    if text.startswith("the review"):
+        return "the review"
+    if "data/source/" in text or text.startswith("abstract of ref"):
+        return "the sources file"
+    return "other sources"
+
+
 def _counts_from(outcomes: pd.DataFrame, outcome: str, timepoint: str, study_ids: pd.Series) -> str:
-    """Whether the counts pooled for one outcome and time point are the review's, the sources file's, or both."""
+    """Whether the counts pooled for one outcome and time point are the review's, the sources file's, or others'."""
     if "source" not in outcomes:
         return "not stated"
     timepoints = outcomes["timepoint"].fillna(TIMEPOINT_NOT_STATED)
     rows = outcomes[(outcomes["outcome"] == outcome) & (timepoints == timepoint)
                     & outcomes["study_id"].isin(list(study_ids)) & outcomes["events"].notna()]
-    from_review = tuple(sorted({str(s).strip().lower().startswith("the review") for s in rows["source"]}))
-    return COUNTS_FROM.get(from_review, "not stated")
+    kinds = tuple(sorted({source_kind(s) for s in rows["source"].dropna()}))
+    return COUNTS_FROM.get(kinds, "not stated")
 
 
 def _judgments_by_key(risk_of_bias: pd.DataFrame | None) -> dict[tuple[str, str], str] | None:
@@ -284,8 +318,9 @@ def summary_of_findings(outcomes: pd.DataFrame, clinical: pd.DataFrame, disease:
         (override)"), ``assumed`` (the domains not assessed nor overridden, counted as no step
         down: "risk of bias; publication bias", or "none"; both "; "-separated in :data:`DOMAINS`'
         order) and ``counts_from`` (:data:`COUNTS_FROM`: "the review" when every outcome row's
-        ``source`` starts with "the review", "the sources file" when none does; "not stated"
-        for outcomes without a ``source``).
+        ``source`` starts with "the review", "the sources file" when every one names the sources
+        file, "other sources" or "the review and other sources" when a row names a source of its
+        own (:func:`source_kind`); "not stated" for outcomes without a ``source``).
 
     Raises
     ------

@@ -11,8 +11,10 @@ still shows its default state: ``explorer.show(interactive=False)`` displays
 the rendered results as ordinary outputs instead of the widget.
 
 The explorers live in :mod:`.core` (the :class:`Explorer` and its controls),
-:mod:`.foundations` (chapters 1-5), :mod:`.clinical` (chapters 6-7) and
-:mod:`.selfcheck` (self-checks as widgets).
+:mod:`.foundations` (chapters 1-5), :mod:`.clinical` (chapters 6-7),
+:mod:`.rob2` (chapter 6's RoB 2 explorer: a student's answers to the
+signalling questions, judged by the tool's algorithms) and :mod:`.selfcheck`
+(self-checks as widgets).
 """
 from __future__ import annotations
 
@@ -28,9 +30,18 @@ from .clinical import (  # noqa: F401
     trial_explorer, trial_size_explorer,
 )
 from .selfcheck import SelfCheckView, self_check  # noqa: F401
+from .rob2 import (  # noqa: F401
+    Rob2Explorer, randomised_trials, render_rob2, rob2_assessment, rob2_explorer, trial_description,
+)
 
 __all__ = [
     "Explorer",
+    "Rob2Explorer",
+    "randomised_trials",
+    "render_rob2",
+    "rob2_assessment",
+    "rob2_explorer",
+    "trial_description",
     "SelfCheckView",
     "self_check",
     "animal_explorer",
