@@ -200,3 +200,28 @@ def test_voila_command_configures_the_classroom_server(monkeypatch):
     assert f"--ClassroomKernelManager.pool_kernels={2 * served}" in every
     assert int(next(a for a in every if "max_kernels" in a).split("=")[1]) >= 1  # taken from the memory free now
     assert "--MappingKernelManager.cull_idle_timeout=1800" in every  # 30 minutes unless told
+
+
+# --------------------------------------------------------------------------- explorers: live and static
+def test_a_static_explorer_does_not_ask_for_ctrl_click_and_draws_each_view_once(monkeypatch):
+    import mscteach
+    from mscteach import datasets, display, widgets
+
+    def make():
+        return {"leave out": widgets.leave_one_out_explorer(datasets.load_bcg_trials()),
+                "exclusions": widgets.exclusion_checker(mscteach.load("exclusion_criteria")),
+                "history": widgets.timeline_explorer(mscteach.load("timeline"))}
+
+    live = make()
+    for explorer in live.values():  # live, the controls are multiple selects: Ctrl/Cmd-click is how to use them
+        assert "Ctrl/Cmd-click" in explorer.help and explorer.output.outputs
+    monkeypatch.setenv(display.SITE_BUILD, "1")
+    for name, explorer in make().items():
+        calls = []
+        render = explorer.render
+        explorer.render = lambda **values: calls.append(values) or render(**values)
+        assert explorer.output.outputs == ()  # nothing drawn for a widget no one will see
+        html = explorer.static_html()
+        assert "Ctrl/Cmd" not in html, name  # the static copy's chooser is a single select
+        assert explorer.static_help in html and explorer.static_help != explorer.help
+        assert len(calls) == len(explorer.static_views())  # each view drawn once, the default one included

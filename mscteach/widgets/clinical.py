@@ -271,7 +271,8 @@ def exclusion_checker(criteria: pd.DataFrame, conditions: Sequence[str] = ()) ->
     controls = {"conditions": w.SelectMultiple(description="patient has", options=criteria["criterion"].tolist(),
                                                value=tuple(conditions), rows=len(criteria), style=STYLE, layout=WIDE)}
     return Explorer("Exclusion-criteria checker", controls, lambda **v: render_exclusions(criteria, **v),
-                    "select the conditions a patient has (Ctrl/Cmd-click for several).")
+                    "select the conditions a patient has (Ctrl/Cmd-click for several).",
+                    static_help="choose a condition the patient has.")
 
 
 # --------------------------------------------------------------------------- evidence analysis
@@ -349,7 +350,8 @@ def leave_one_out_explorer(table: pd.DataFrame, measure: str = "RR", method: str
         "method": dropdown("random effects", list(stats.METHODS), method),
     }
     return Explorer("Leave studies out", controls, lambda **v: render_leave_out(table, **v),
-                    "Ctrl/Cmd-click to drop a study: does one study drive the result?")
+                    "Ctrl/Cmd-click to drop a study: does one study drive the result?",
+                    static_help="choose a study to leave out: does one study drive the result?")
 
 
 def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: float, power: float,

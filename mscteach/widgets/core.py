@@ -36,12 +36,18 @@ class Explorer(w.VBox):
         ``render(**values) -> list`` of displayable objects.
     help : str
         One line telling the student what to try.
+    static_help : str, optional
+        The line the static copy on the course site shows instead, where the
+        main control is a list of precomputed views (default: ``help``): a
+        help that speaks of dragging or Ctrl/Cmd-clicking needs one.
     """
 
-    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str) -> None:
+    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str,
+                 static_help: str | None = None) -> None:
         from .. import i18n
 
         name, help = i18n.text(name), i18n.text(help)
+        self.static_help = help if static_help is None else i18n.text(static_help)
         if i18n.language() != "en":  # labels in the reader's language; the values stay what render() expects
             for control in controls.values():
                 control.description = i18n.text(control.description)
@@ -59,7 +65,8 @@ class Explorer(w.VBox):
         super().__init__([header, *controls.values(), self.output])
         for control in controls.values():
             control.observe(self._update, names="value")
-        self._update()
+        if not display_helpers.site_build():  # the site shows static_html(), which draws the default view itself
+            self._update()
 
     def values(self) -> dict[str, Any]:
         """The current value of every control, by keyword.
@@ -155,7 +162,7 @@ class Explorer(w.VBox):
                                                           for item in self.render(**values))}
                  for i, (label, values) in enumerate(views)]
         ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
-        return str(render("explorer.html.j2", views=shown, name=self.name, help=self.help, ident=ident,
+        return str(render("explorer.html.j2", views=shown, name=self.name, help=self.static_help, ident=ident,
                           main=next(iter(self.controls.values())).description,
                           live_note=Markup(live_note(len(views)))))
 

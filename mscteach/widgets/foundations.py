@@ -75,7 +75,8 @@ def timeline_explorer(timeline: pd.DataFrame, start: int | None = None, end: int
                                        value=tuple(categories), style=STYLE, rows=len(options)),
     }
     return Explorer("History", controls, lambda **v: render_timeline(timeline, **v),
-                    "drag the years, pick categories (Ctrl/Cmd-click for several).")
+                    "drag the years, pick categories (Ctrl/Cmd-click for several).",
+                    static_help="choose a span of years.")
 
 
 # --------------------------------------------------------------------------- 2 differentiation
