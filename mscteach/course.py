@@ -170,7 +170,7 @@ def lesson(path: Path) -> Lesson:
     --------
     >>> from mscteach.resources import notebook_dir
     >>> lesson(notebook_dir() / "06_clinical_trials.ipynb").time
-    '60 minutes'
+    '80 minutes'
     """
     import json
     import re

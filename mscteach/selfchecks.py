@@ -281,6 +281,28 @@ def _animal_models(lang: str) -> list[SelfCheck]:
     ]
 
 
+def _latitude_check(lang: str) -> SelfCheck:
+    """Chapter 6's third check: what the BCG meta-regression on latitude says (its answer read from the fit)."""
+    from .datasets import load_bcg_trials
+
+    fit = stats.meta_regression(load_bcg_trials(), ["latitude"], method="REML")
+    slope = fit.coefficients.set_index("term").loc["latitude"]
+    options = ("The farther from the equator, the more BCG protected",
+               "The farther from the equator, the less BCG protected",
+               "Latitude explains none of the differences")
+    # a lower log risk ratio is more protection: a negative slope means more protection far from the equator
+    right = options[2] if slope["p"] >= 0.05 else options[0] if slope["estimate"] < 0 else options[1]
+    return SelfCheck("06_clinical_trials", 3, say("What does the BCG meta-regression on latitude say?", lang), "choice",
+                     _letter(options, right),
+                     say("The slope is {slope:.3f} per degree (p = {p:.2g}): each degree farther from the equator "
+                         "multiplies the risk ratio by {factor:.3f}. Latitude explains {r2:.0f}% of the differences "
+                         "between trials (τ²), an observational finding: the trials were not randomised to their "
+                         "latitude.", lang, slope=float(slope["estimate"]), p=float(slope["p"]),
+                         factor=math.exp(float(slope["estimate"])), r2=float(fit.r2)),
+                     _shown(options, lang), hint=say("Read the slope's sign: a lower risk ratio means fewer cases "
+                                                     "among the vaccinated.", lang), lang=lang)
+
+
 def _clinical_trials(lang: str) -> list[SelfCheck]:
     clinical = load("clinical_studies")
     pooled = clinical[clinical["design"] == "meta-analysis"]
@@ -298,6 +320,7 @@ def _clinical_trials(lang: str) -> list[SelfCheck]:
                   say("An interval that includes 1 (no effect) means the data cannot rule out no effect; it does not "
                       "prove there is none.", lang), _shown(options, lang),
                   hint=say("What does a risk ratio of 1 mean?", lang), lang=lang),
+        _latitude_check(lang),
     ]
 
 
@@ -306,7 +329,10 @@ def _challenges(lang: str) -> list[SelfCheck]:
     most = challenges["category"].value_counts()
     options = ("dose", "safety", "route")
     top = str(most.index[0])
-    per_arm = stats.trial_size(0.556, 0.732)
+    from .evidence.studies import reported_proportions
+
+    lin = reported_proportions(load("outcomes"), "lin2017", "survival")
+    per_arm = stats.trial_size(lin["control"], lin["treated"])
     clinical = load("clinical_studies")
     largest = clinical[clinical["design"] == "RCT"].sort_values("n_total", ascending=False, kind="stable").iloc[0]
     return [
@@ -317,10 +343,12 @@ def _challenges(lang: str) -> list[SelfCheck]:
                   _shown(options, lang), hint=say("Look at the longest bar of the challenges figure.", lang),
                   lang=lang),
         SelfCheck("07_challenges", 2, say("How many patients per arm does a trial need to detect survival rising "
-                                          "from 55.6% to 73.2% with 80% power (two-sided α = 0.05)?", lang), "number",
+                                          "from {control} to {treated} with 80% power (two-sided α = 0.05)?", lang,
+                                          control=i18n.digits(f"{100 * lin['control']:.1f}%", lang),
+                                          treated=i18n.digits(f"{100 * lin['treated']:.1f}%", lang)), "number",
                   per_arm,
-                  say("{total} patients in all: about twice the largest randomised trial in the data ({study}, "
-                      "{n_total} patients).", lang, total=2 * per_arm,
+                  say("{total} patients in all, against {n_total} in the largest randomised trial in the data "
+                      "({study}).", lang, total=2 * per_arm,
                       study=f"{largest['first_author']} {largest['year']}", n_total=int(largest["n_total"])),
                   hint=say("Use the trial-size explorer with the default survival figures.", lang),
                   unit=say("patients", lang), lang=lang),
@@ -362,7 +390,7 @@ def chapter_checks(chapter: str, lang: str | None = None) -> list[SelfCheck]:
     Examples
     --------
     >>> [check.kind for check in chapter_checks("06_clinical_trials", "en")]
-    ['number', 'choice']
+    ['number', 'choice', 'choice']
     """
     if chapter not in _BUILDERS:
         raise UnknownNameError("chapter", chapter, list(_BUILDERS))
