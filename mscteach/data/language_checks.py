@@ -130,7 +130,7 @@ def latin_names(text: str) -> set[str]:
 
 
 def _numbers_shown(numbers: set[Decimal]) -> str:
-    return ", ".join(str(n) for n in sorted(numbers)) or "none"
+    return ", ".join(str(n) for n in sorted(numbers)) or say("none")
 
 
 def persian_problems(rel: str, schema: dict[str, Any], rows: list[int], columns: dict[str, list[Any]]) -> list[Problem]:
