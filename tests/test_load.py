@@ -130,7 +130,8 @@ def test_cite_rejects_unknown_reference_numbers(bad):
 def test_data_folder_from_argument_and_environment(data_copy, monkeypatch):
     path = data_copy / "glossary.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
-    rows.append("Zebrafish model,,A small fish used in regeneration studies.,,")
+    blank = ["" for _ in rows[0].split(",")]  # as many cells as the header has columns
+    rows.append(",".join(["Zebrafish model", "", "A small fish used in regeneration studies."] + blank[3:]))
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert "Zebrafish model" in set(mscteach.load("glossary", data_copy)["term"])
     assert "Zebrafish model" not in set(mscteach.load("glossary")["term"])
