@@ -1,9 +1,7 @@
 """Does the effect differ between studies? Subgroup analysis and meta-regression on study characteristics.
 
-Tables in, results out, as :mod:`.meta_analysis`. The conventions are metafor's
-(``rma(yi, vi, mods = ~ ...)``) for meta-regression and RevMan's (the Cochrane
-Handbook's chapter 10.11) for the test for subgroup differences; each is stated
-where it is used, and ``tests/test_metafor_moderators.py`` checks both against metafor.
+Conventions: metafor's ``rma(yi, vi, mods = ~ ...)`` for meta-regression, RevMan's (Cochrane Handbook 10.11) for
+the test for subgroup differences; ``tests/test_metafor_moderators.py`` checks both against metafor.
 """
 from __future__ import annotations
 
@@ -43,18 +41,16 @@ class SubgroupResult:
     measure, method, ci_method : str
         As given to :func:`subgroup_analysis`.
     alpha : float
-        1 - the confidence level of the intervals.
+        1 - the intervals' confidence level.
     subgroups : DataFrame
         One row per subgroup (sorted): ``subgroup``, ``k``, ``estimate``, ``ci_low``, ``ci_high``
         (ratio scale), ``log_estimate``, ``se`` (the random-effects Wald SE the test uses), ``tau2``,
-        ``i2``, ``q``, ``q_pvalue``. A subgroup of one study has the study's own estimate and Wald
-        interval, with τ², I² and Q undefined (NaN); one of no informative study has NaN estimates
-        and takes no part in the test.
+        ``i2``, ``q``, ``q_pvalue``. A subgroup of one study has its own estimate and Wald interval
+        (τ², I², Q NaN); one without an informative study has NaNs and takes no part in the test.
     q_between, df, p_value : float, int, float
-        The test for subgroup differences: Q between subgroups, its degrees of freedom (subgroups
-        tested - 1) and its χ² p-value.
+        The test for subgroup differences: Q, its df (subgroups tested - 1) and its χ² p-value.
     i2_between : float
-        The share of Q between subgroups beyond its degrees of freedom, 100·max(0, (Q - df)/Q), in percent.
+        100·max(0, (Q - df)/Q): the share of Q between subgroups beyond its df, in percent.
     overall : MetaAnalysisResult
         All the studies of the subgroups pooled together.
     dropped : tuple of (str, str)
@@ -93,7 +89,7 @@ class SubgroupResult:
         level = 100 * (1 - self.alpha)
         lines = []
         for row in self.subgroups.itertuples(index=False):
-            if row.estimate == row.estimate:
+            if row.estimate == row.estimate:  # not NaN
                 lines.append(say_n("{subgroup}: {measure} {estimate:.2f} ({level:g}% CI {low:.2f}-{high:.2f}), "
                                    "{n} study", "{subgroup}: {measure} {estimate:.2f} ({level:g}% CI "
                                    "{low:.2f}-{high:.2f}), {n} studies", int(row.k), lang, subgroup=row.subgroup,
@@ -118,11 +114,11 @@ class MetaRegressionResult:
     measure, method, ci_method : str
         As given to :func:`meta_regression`.
     alpha : float
-        1 - the confidence level of the intervals.
+        1 - the intervals' confidence level.
     moderators : tuple of str
         The moderator columns, in the order given.
     k : int
-        The number of studies in the model.
+        The studies in the model.
     coefficients : DataFrame
         One row per term (``intercept``, a numeric moderator by its name, a level of a categorical one
         as ``name[level]``): ``term``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``statistic``
@@ -134,12 +130,11 @@ class MetaRegressionResult:
     tau2_no_moderators : float
         τ² of the same studies without moderators (same estimator), for R²; NaN for ``"FE"``.
     i2 : float
-        Residual I², in percent: metafor's 100·τ²/(τ² + s²) with s² = (k - p)/tr(P), P the
-        fixed-effect projection residual matrix; for ``"FE"``, 100·max(0, (QE - (k - p))/QE).
+        Residual I² (%), metafor's 100·τ²/(τ² + s²), s² = (k - p)/tr P (P the fixed-effect residual
+        projection); for ``"FE"``, 100·max(0, (QE - (k - p))/QE).
     r2 : float
-        The share of τ² the moderators account for, in percent: metafor's
-        100·max(0, (τ²_RE - τ²)/τ²_RE), 0 when τ²_RE is 0; for ``"FE"``, metafor's adjusted R²
-        of the weighted least-squares fit.
+        The share of τ² the moderators account for (%), metafor's 100·max(0, (τ²_RE - τ²)/τ²_RE), 0 when
+        τ²_RE is 0; for ``"FE"``, metafor's adjusted R² of the weighted least-squares fit.
     qm, qm_df, qm_pvalue : float, tuple of int, float
         The omnibus test of the moderators (every coefficient but the intercept is 0): Wald χ² with
         ``qm_df = (m,)``, or under HKSJ an F statistic with ``qm_df = (m, k - p)``.
@@ -190,8 +185,7 @@ class MetaRegressionResult:
         Returns
         -------
         DataFrame
-            ``log_prediction``, ``se``, then ``prediction``, ``ci_low``, ``ci_high`` on the ratio scale
-            (the interval uses z, or t with k - p df under HKSJ).
+            ``log_prediction``, ``se``, then on the ratio scale ``prediction``, ``ci_low``, ``ci_high`` (z, or t(k - p)).
 
         Raises
         ------
@@ -204,8 +198,7 @@ class MetaRegressionResult:
         if missing:
             raise ParameterError(f"predict needs a value for every moderator; missing: {', '.join(missing)} "
                                  f"(moderators: {', '.join(self.moderators)})")
-        frame = pd.DataFrame({m: list(values[m]) for m in self.moderators})
-        x, _, _ = _design(frame, self.moderators, self.categories)
+        x = _design(pd.DataFrame({m: list(values[m]) for m in self.moderators}), self.moderators, self.categories)[0]
         beta = self.coefficients["estimate"].to_numpy(float)
         mean = x @ beta
         se = np.sqrt(np.einsum("ij,jk,ik->i", x, self.vcov.to_numpy(float), x))
@@ -278,19 +271,14 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
     Returns
     -------
     SubgroupResult
+        A subgroup of one informative study takes part in the test with its own estimate and SE (RevMan).
 
     Raises
     ------
     UnknownNameError
-        For a ``by`` that is not a column (the message lists the columns), or an unknown measure,
-        method or ``ci``.
+        For a ``by`` that is not a column (the message lists them), or an unknown measure, method or ``ci``.
     MscteachError
         For fewer than two subgroups with an estimate, or counts that cannot be pooled.
-
-    Notes
-    -----
-    A subgroup of one informative study takes part in the test with the study's own estimate and
-    Wald SE, as in RevMan.
 
     Examples
     --------
@@ -301,12 +289,11 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
     >>> round(result.q_between, 2), result.df
     (1.54, 2)
     """
-    _check_choices(method, ci, alpha, {"DL": "", "PM": "", "REML": ""})
-    _check_columns(table, [by], "subgroup column")
+    _check(table, [by], "subgroup column", method, ci, alpha, ["DL", "PM", "REML"])
     keep = np.array([not is_missing(v) for v in table[by]], dtype=bool)
     dropped = tuple((str(s), say("no {column}", None, column=by)) for s in table.loc[~keep, "study"])
     used = table.loc[keep].reset_index(drop=True)
-    overall = meta_analysis(used, measure, method, alpha, ci)  # checks the counts, and that like is pooled with like
+    overall = meta_analysis(used, measure, method, alpha, ci)
     studies = overall.studies.assign(subgroup=used[by].astype(str))
     rows = [_subgroup_row(name, studies[studies["subgroup"] == name], method, ci, alpha)
             for name in sorted(set(studies["subgroup"]))]
@@ -318,15 +305,12 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
     y, v = tested["log_estimate"].to_numpy(float), tested["se"].to_numpy(float) ** 2
     between = pool(y, v, "DL", "z", alpha)
     q, df = float(between["q"]), len(tested) - 1
-    warnings = []
-    if overall.k < STUDIES_PER_TERM * df:
-        warnings.append(say("{k} studies for {groups} subgroups: the Cochrane Handbook (10.11.5.1) advises about "
-                            "ten studies per characteristic, so the test for subgroup differences has little power",
-                            None, k=overall.k, groups=len(tested)))
+    warnings = [say("{k} studies for {groups} subgroups: the Cochrane Handbook (10.11.5.1) advises about ten "
+                    "studies per characteristic, so the test for subgroup differences has little power", None,
+                    k=overall.k, groups=len(tested))] if overall.k < STUDIES_PER_TERM * df else []
     singles = groups.loc[groups["k"] == 1, "subgroup"].tolist()
-    if singles:
-        warnings.append(say("subgroups of one study (their own estimate, no τ²): {groups}", None,
-                            groups=", ".join(singles)))
+    warnings += [say("subgroups of one study (their own estimate, no τ²): {groups}", None,
+                     groups=", ".join(singles))] if singles else []
     return SubgroupResult(by=by, measure=measure, method=method, ci_method=ci, alpha=alpha, subgroups=groups,
                           q_between=q, df=df, p_value=float(between["q_pvalue"]),
                           i2_between=100 * max(0.0, (q - df) / q) if q > 0 else 0.0, overall=overall,
@@ -336,20 +320,18 @@ def subgroup_analysis(table: pd.DataFrame, by: str, measure: str = "RR", method:
 def _subgroup_row(name: str, studies: pd.DataFrame, method: str, ci: str, alpha: float) -> dict[str, Any]:
     """One subgroup pooled as :func:`meta_analysis` pools (its single study as it is), with the Wald SE."""
     informative = studies[studies["included"]]
-    nan = float("nan")
-    row = {"subgroup": name, "k": len(informative), "estimate": nan, "ci_low": nan, "ci_high": nan,
-           "log_estimate": nan, "se": nan, "tau2": nan, "i2": nan, "q": nan, "q_pvalue": nan}
+    row: dict[str, Any] = {"subgroup": name, "k": len(informative), **dict.fromkeys(
+        ["estimate", "ci_low", "ci_high", "log_estimate", "se", "tau2", "i2", "q", "q_pvalue"], float("nan"))}
     if len(informative) == 1:
         single = informative.iloc[0]
         row.update(estimate=float(single["effect"]), ci_low=float(single["ci_low"]), ci_high=float(single["ci_high"]),
                    log_estimate=float(single["log_effect"]), se=float(single["se"]))
     elif len(informative) > 1:
         pooled = pool(informative["log_effect"].to_numpy(float), informative["se"].to_numpy(float) ** 2, method, ci,
-                      alpha)
-        row.update(estimate=float(np.exp(pooled["mu"])), ci_low=float(np.exp(pooled["ci_low"])),
-                   ci_high=float(np.exp(pooled["ci_high"])), log_estimate=float(pooled["mu"]), se=float(pooled["se"]),
-                   tau2=float(pooled["tau2"]), i2=float(pooled["i2"]), q=float(pooled["q"]),
-                   q_pvalue=float(pooled["q_pvalue"]))
+                      alpha)  # "se" is the Wald SE whatever ci; the interval uses "se_ci"
+        row.update({c: float(np.exp(pooled[c])) for c in ("ci_low", "ci_high")}, estimate=float(np.exp(
+            pooled["mu"])), log_estimate=float(pooled["mu"]), **{n: float(pooled[n]) for n in ("se", "tau2", "i2", "q",
+                                                                                                  "q_pvalue")})
     return row
 
 
@@ -357,9 +339,8 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
                     ci: str = "z", alpha: float = 0.05) -> MetaRegressionResult:
     """Regress the studies' log ratios on study characteristics (mixed-effects meta-regression).
 
-    The model is metafor's ``rma(yi, vi, mods = ~ ...)``: y_i = x_i'β + u_i + e_i with
-    u_i ~ N(0, τ²) and e_i ~ N(0, v_i), fitted by weighted least squares with weights
-    1/(v_i + τ²), τ² the residual between-study variance.
+    metafor's ``rma(yi, vi, mods = ~ ...)``: y_i = x_i'β + u_i + e_i, u_i ~ N(0, τ²), e_i ~ N(0, v_i),
+    fitted by weighted least squares with weights 1/(v_i + τ²), τ² the residual between-study variance.
 
     Parameters
     ----------
@@ -388,22 +369,20 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
     Raises
     ------
     UnknownNameError
-        For a moderator that is not a column (the message lists the columns), or an unknown measure,
-        method or ``ci``.
+        For a moderator that is not a column (the message lists them), or an unknown measure, method or ``ci``.
     ParameterError
         For no moderators, a moderator given twice, or ``ci="hksj"`` with ``method="FE"``.
     MscteachError
-        For no more studies than parameters, moderators that are collinear (or a categorical one with a
-        single level), counts that cannot be pooled, or an iteration that does not converge.
+        For no more studies than parameters, collinear moderators (or a categorical one with a single
+        level), counts that cannot be pooled, or an iteration that does not converge.
 
     Notes
     -----
-    Studies without information on the ratio, and studies with a missing moderator value (as R's
-    ``na.omit``), are left out; ``dropped`` says which and why. REML and ML use metafor's Fisher
-    scoring from the Hedges estimate, halving a step that would make τ² negative, to
-    :data:`~mscteach.stats.meta_analysis.REML_TOLERANCE`; DL is the closed form with the residual
-    Q; PM solves Σw(y - ŷ)² = k - p. τ²_RE for R² is :func:`meta_analysis`'s τ² of the same studies
-    (for ML, the intercept-only ML fit).
+    Studies without information on the ratio or with a missing moderator value (R's ``na.omit``) are
+    left out; ``dropped`` says which and why. REML and ML: metafor's Fisher scoring from the Hedges
+    estimate to :data:`~mscteach.stats.meta_analysis.REML_TOLERANCE` (a step below 0 goes to 0 where
+    the likelihood falls from 0 on, else is halved); DL: the closed form on the residual Q; PM solves
+    Σw(y - ŷ)² = k - p. τ²_RE for R² is :func:`meta_analysis`'s (ML: the intercept-only ML fit).
 
     Examples
     --------
@@ -414,16 +393,13 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
     >>> round(result.tau2, 4), round(result.qm, 2), round(result.r2, 2)
     (0.0763, 16.36, 75.63)
     """
-    _check_choices(method, ci, alpha, REGRESSION_METHODS)
-    if method == "FE" and ci != "z":
-        raise ParameterError("ci='hksj' is for random-effects models; a fixed-effect meta-regression "
-                             "(method='FE') takes ci='z'")
-    if isinstance(moderators, str) or not len(moderators):
-        raise ParameterError(f"moderators must be a list of column names, e.g. ['latitude']; got {moderators!r}")
+    if not isinstance(moderators, (list, tuple)) or not moderators or len(set(moderators)) < len(moderators):
+        raise ParameterError(f"moderators must be a list of column names, none given twice, e.g. ['latitude']; "
+                             f"got {moderators!r}")
     moderators = list(moderators)
-    if len(set(moderators)) < len(moderators):
-        raise ParameterError(f"a moderator is given twice: {moderators}")
-    _check_columns(table, moderators, "moderator column")
+    _check(table, moderators, "moderator column", method, ci, alpha, list(REGRESSION_METHODS))
+    if method == "FE" and ci != "z":
+        raise ParameterError("ci='hksj' is for random-effects models; a fixed-effect one (method='FE') takes ci='z'")
     studies = study_effects(table, measure, alpha)
     dropped = [(str(s), str(r)) for s, r in
                studies.loc[~studies["included"], ["study", "excluded_reason"]].itertuples(index=False)]
@@ -443,23 +419,17 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
                             f"(one is a combination of the others): leave one out")
     y, v = used["log_effect"].to_numpy(float), used["se"].to_numpy(float) ** 2
     fit = _fit(y, v, x, method, ci, alpha)
-    _check_like_with_like(table.loc[table.index[keep]])
-    re_tau2 = float("nan")
-    if method in ("DL", "PM", "REML"):  # the τ² meta_analysis reports for these studies
-        re_tau2 = float(pool(y, v, method)["tau2"])
-    elif method == "ML":
-        re_tau2 = _tau2(y, v, np.ones((k, 1)), "ML")
-    if method == "FE":
-        r2 = _adjusted_r2(y, v, fit["fitted"], p)
-    else:
-        r2 = 0.0 if re_tau2 == 0 else 100 * max(0.0, (re_tau2 - fit["tau2"]) / re_tau2)
-    warnings = []
-    if k < STUDIES_PER_TERM * (p - 1):
-        warnings.append(say("{k} studies for {terms} moderator terms: the Cochrane Handbook (10.11.5.1) advises "
-                            "about ten studies per term, so these estimates are unreliable", None, k=k, terms=p - 1))
+    # τ² without moderators: the one meta_analysis reports for these studies (ML: its own intercept-only fit)
+    re_tau2 = float("nan") if method == "FE" else _tau2(y, v, np.ones((k, 1)), "ML") if method == "ML" \
+        else float(pool(y, v, method)["tau2"])
+    r2 = fit["r2"] if method == "FE" else 0.0 if re_tau2 == 0 else 100 * max(0.0, (re_tau2 - fit["tau2"]) / re_tau2)
+    warnings = [say_n("{k} studies for {n} moderator term: the Cochrane Handbook (10.11.5.1) advises about ten "
+                      "studies per term, so these estimates are unreliable", "{k} studies for {n} moderator terms: the "
+                      "Cochrane Handbook (10.11.5.1) advises about ten studies per term, so these estimates are "
+                      "unreliable", p - 1, None, k=k)] if k < STUDIES_PER_TERM * (p - 1) else []
     w = 1 / (v + fit["tau2"])
-    shown = used[["study", "log_effect"]].assign(variance=v)
-    shown = pd.concat([shown, used[moderators]], axis=1).assign(weight=100 * w / w.sum(), fitted=fit["fitted"])
+    shown = pd.concat([used[["study", "log_effect"]].assign(variance=v), used[moderators]], axis=1).assign(
+        weight=100 * w / w.sum(), fitted=fit["fitted"])
     coefficients = pd.DataFrame({"term": terms, "estimate": fit["beta"], "se": fit["se"], "ci_low": fit["ci_low"],
                                  "ci_high": fit["ci_high"], "statistic": fit["statistic"], "p": fit["p"]})
     return MetaRegressionResult(
@@ -470,42 +440,30 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
         dropped=tuple(dropped), warnings=tuple(warnings))
 
 
-def _check_choices(method: str, ci: str, alpha: float, methods: Mapping[str, str]) -> None:
-    if method not in methods:
-        raise UnknownNameError("method", method, list(methods))
-    if ci not in CI_METHODS:
-        raise UnknownNameError("confidence interval method", ci, list(CI_METHODS))
-    check_alpha(alpha)
-
-
-def _check_like_with_like(table: pd.DataFrame) -> None:
-    """As :func:`meta_analysis`: rows of different outcomes, time points or measures are not modelled together."""
-    for column in SAME_ACROSS_STUDIES:
-        if column in table.columns:
-            values = sorted({str(v) for v in table[column] if not is_missing(v)})
-            if len(values) > 1:
-                raise MscteachError(f"cannot model rows of different {column}s ({', '.join(values)}) together: "
-                                    f"one {column} at a time")
-
-
-def _check_columns(table: pd.DataFrame, columns: Sequence[str], kind: str) -> None:
+def _check(table: pd.DataFrame, columns: Sequence[str], kind: str, method: str, ci: str, alpha: float,
+           methods: Sequence[str]) -> None:
+    """Known method, interval and columns, alpha in (0, 1); as :func:`meta_analysis`, only like with like."""
     allowed = [str(c) for c in table.columns if c not in BINARY_COLUMNS]
-    for column in columns:
-        if column not in allowed:
-            raise UnknownNameError(kind, column, allowed)
+    checks = [("method", method, list(methods)), ("confidence interval method", ci, list(CI_METHODS))]
+    for name, value, known in checks + [(kind, c, allowed) for c in columns]:
+        if value not in known:
+            raise UnknownNameError(name, value, known)
+    check_alpha(alpha)
+    for column in SAME_ACROSS_STUDIES:
+        values = sorted({str(v) for v in table.get(column, []) if not is_missing(v)})
+        if len(values) > 1:
+            raise MscteachError(f"cannot model rows of different {column}s ({', '.join(values)}) together: "
+                                f"one {column} at a time")
 
 
 def _design(data: pd.DataFrame, moderators: Sequence[str],
             categories: Mapping[str, tuple[str, ...]] | None) -> tuple[np.ndarray, list[str], dict[str, tuple[str, ...]]]:
-    """The design matrix (intercept, numeric columns as they are, dummies for categories), its terms and levels.
-
-    ``categories`` None learns the levels from ``data`` (sorted); otherwise the model's levels are used."""
+    """The design matrix (intercept, numbers, dummies), its terms and levels (learnt, sorted, if ``categories`` is None)."""
     columns, terms, levels = [np.ones(len(data))], ["intercept"], {}
     for m in moderators:
         values = data[m]
-        numeric = categories is None and pd.api.types.is_numeric_dtype(values) \
-            and not pd.api.types.is_bool_dtype(values)
-        if numeric or (categories is not None and m not in categories):
+        if (m not in categories) if categories is not None else \
+                (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
             try:
                 columns.append(values.to_numpy(float))
             except (TypeError, ValueError) as error:
@@ -527,6 +485,11 @@ def _design(data: pd.DataFrame, moderators: Sequence[str],
     return np.column_stack(columns), terms, levels
 
 
+def _trace(inverse: np.ndarray, x: np.ndarray, weights: np.ndarray) -> float:
+    """tr((X'WX)⁻¹ X' diag(weights) X)."""
+    return float(np.trace(inverse @ (x.T @ (weights[:, None] * x))))
+
+
 def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted least squares: (X'WX)⁻¹, β and the residuals y - Xβ."""
     inverse = np.linalg.inv(x.T @ (w[:, None] * x))
@@ -542,29 +505,23 @@ def _tau2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> float:
     from scipy import optimize
 
     k, p = x.shape
-    if method == "FE":
-        return 0.0
     if method == "DL":
         w = 1 / v
         inverse, _, r = _wls(y, x, w)
-        trace = w.sum() - np.trace(inverse @ (x.T @ ((w ** 2)[:, None] * x)))
-        return max(0.0, float(((w * r ** 2).sum() - (k - p)) / trace))
+        return max(0.0, float(((w * r ** 2).sum() - (k - p)) / (w.sum() - _trace(inverse, x, w ** 2))))
     if method == "PM":
         def excess(t2: float) -> float:
             w = 1 / (v + t2)
             return float((w * _wls(y, x, w)[2] ** 2).sum() - (k - p))
 
-        if excess(0.0) <= 0:
-            return 0.0
         high = max(float(np.var(y)), float(v.max()), 1e-8)
         while excess(high) > 0:
             high *= 2
-        return float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=4 * np.finfo(float).eps))
+        return 0.0 if excess(0.0) <= 0 else float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-15))
     # REML / ML: Fisher scoring from the Hedges (HE) estimate, as metafor's rma()
     ols_inverse = np.linalg.inv(x.T @ x)
     residual = y - x @ (ols_inverse @ (x.T @ y))
-    trace_pv = v.sum() - np.trace(ols_inverse @ (x.T @ (v[:, None] * x)))
-    tau2 = max(0.0, float(((residual ** 2).sum() - trace_pv) / (k - p)))
+    tau2 = max(0.0, float(((residual ** 2).sum() - v.sum() + _trace(ols_inverse, x, v)) / (k - p)))
     for _ in range(REML_MAX_ITERATIONS):
         step = _scoring_step(y, v, x, tau2, method)
         if tau2 + step < 0:
@@ -591,21 +548,16 @@ def _scoring_step(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, meth
     if method == "ML":
         return (score - float(w.sum())) / float((w ** 2).sum())
     b2 = inverse @ (x.T @ ((w ** 2)[:, None] * x))
-    trace_p = w.sum() - np.trace(b2)
-    trace_pp = (w ** 2).sum() - 2 * np.trace(inverse @ (x.T @ ((w ** 3)[:, None] * x))) + np.trace(b2 @ b2)
-    return float((score - trace_p) / trace_pp)
+    trace_pp = (w ** 2).sum() - 2 * _trace(inverse, x, w ** 3) + np.trace(b2 @ b2)
+    return float((score - w.sum() + np.trace(b2)) / trace_pp)
 
 
 def _log_likelihood(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, method: str) -> float:
-    """The (restricted) log-likelihood at τ², constants as metafor's."""
+    """The (restricted) log-likelihood at τ², without the constant: it only compares two values of τ²."""
     w = 1 / (v + tau2)
     inverse, _, r = _wls(y, x, w)
-    k, p = x.shape
-    rss = float((w * r ** 2).sum())
-    if method == "ML":
-        return -0.5 * k * np.log(2 * np.pi) - 0.5 * float(np.log(v + tau2).sum()) - 0.5 * rss
-    return (-0.5 * (k - p) * np.log(2 * np.pi) - 0.5 * float(np.log(v + tau2).sum())
-            + 0.5 * float(np.linalg.slogdet(inverse)[1]) - 0.5 * rss)
+    restricted = 0.0 if method == "ML" else 0.5 * float(np.linalg.slogdet(inverse)[1])
+    return restricted - 0.5 * float(np.log(v + tau2).sum() + (w * r ** 2).sum())
 
 
 def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alpha: float) -> dict[str, Any]:
@@ -613,47 +565,35 @@ def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alph
     from scipy import stats
 
     k, p = x.shape
-    tau2 = _tau2(y, v, x, method)
+    tau2 = 0.0 if method == "FE" else _tau2(y, v, x, method)
     w = 1 / (v + tau2)
     vcov, beta, r = _wls(y, x, w)
     if ci == "hksj":  # Knapp & Hartung: scale by the weighted residual variance; metafor gives 0 for a perfect fit
         rss = float((w * r ** 2).sum())
         vcov = vcov * (rss / (k - p) if rss > np.finfo(float).eps else 0.0)
-    se = np.sqrt(np.diag(vcov))
+    se, m, tested = np.sqrt(np.diag(vcov)), p - 1, beta[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = beta / se
-    m = p - 1
-    tested = beta[1:]
     try:
         qm = float(tested @ np.linalg.solve(vcov[1:, 1:], tested))
     except np.linalg.LinAlgError:  # a perfect Knapp-Hartung fit has a zero covariance: no test (metafor: NA)
         qm = float("nan")
+    qm_df: tuple[int, ...] = (m,) if ci == "z" else (m, k - p)  # under HKSJ an F test, as metafor's test="knha"
     if ci == "z":
-        crit, pvalue = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(statistic))
-        qm_df: tuple[int, ...] = (m,)
-        qm_p = float(stats.chi2.sf(qm, m))
+        crit, pvalue, qm_p = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(statistic)), float(stats.chi2.sf(qm, m))
     else:
-        crit, pvalue = float(stats.t.isf(alpha / 2, k - p)), 2 * stats.t.sf(np.abs(statistic), k - p)
-        qm, qm_df = qm / m, (m, k - p)
+        crit, pvalue, qm = float(stats.t.isf(alpha / 2, k - p)), 2 * stats.t.sf(np.abs(statistic), k - p), qm / m
         qm_p = float(stats.f.sf(qm, m, k - p))
-    w_fixed = 1 / v
+    w_fixed = 1 / v  # QE and I² take the fixed-effect fit whatever the method, as metafor
     inverse_fixed, _, r_fixed = _wls(y, x, w_fixed)
     qe = max(0.0, float((w_fixed * r_fixed ** 2).sum()))
+    # FE: metafor's R² is the adjusted R² of the weighted least-squares fit, 1 - (QE/Q)·(k - 1)/(k - p), ≥ 0
+    q = float((w_fixed * (y - (w_fixed * y).sum() / w_fixed.sum()) ** 2).sum())
+    r2 = 100 * max(0.0, 1 - qe / q * (k - 1) / (k - p)) if q > 0 else 0.0
     if method == "FE":
         i2 = 100 * max(0.0, (qe - (k - p)) / qe) if qe > 0 else 0.0
-    else:
-        trace = w_fixed.sum() - np.trace(inverse_fixed @ (x.T @ ((w_fixed ** 2)[:, None] * x)))
-        i2 = 100 * tau2 / ((k - p) / trace + tau2)
+    else:  # metafor's: τ² over τ² + the typical within-study variance (k - p)/tr P
+        i2 = 100 * tau2 / ((k - p) / (w_fixed.sum() - _trace(inverse_fixed, x, w_fixed ** 2)) + tau2)
     return {"tau2": tau2, "beta": beta, "vcov": vcov, "se": se, "statistic": statistic, "p": pvalue,
             "ci_low": beta - crit * se, "ci_high": beta + crit * se, "qm": qm, "qm_df": qm_df, "qm_p": qm_p,
-            "qe": qe, "qe_p": float(stats.chi2.sf(qe, k - p)), "i2": float(i2), "fitted": x @ beta}
-
-
-def _adjusted_r2(y: np.ndarray, v: np.ndarray, fitted: np.ndarray, p: int) -> float:
-    """metafor's R² of a fixed-effect meta-regression: the adjusted R² of the weighted least-squares fit, ≥ 0."""
-    w = 1 / v
-    total = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum())
-    if np.var(y) == 0 or total == 0:
-        return 0.0
-    r2 = 1 - float((w * (y - fitted) ** 2).sum()) / total
-    return 100 * max(0.0, 1 - (1 - r2) * (len(y) - 1) / (len(y) - p))
+            "qe": qe, "qe_p": float(stats.chi2.sf(qe, k - p)), "i2": float(i2), "fitted": x @ beta, "r2": r2}
