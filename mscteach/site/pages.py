@@ -183,7 +183,7 @@ def site_pages(data: Path | None = None) -> dict[str, str]:
     return {"glossary": "\n".join(lines) + "\n", "references": "\n".join(refs) + "\n", "data": "\n".join(about) + "\n"}
 
 
-def localise_page(page: str, lang: str) -> str:
+def localise_page(page: str, lang: str, data: Path | None = None) -> str:
     """A generated course page in ``lang``: its headings, introductions and labels (the data stay as they are).
 
     Line by line, the words :func:`site_pages` writes (headings, the
@@ -200,6 +200,10 @@ def localise_page(page: str, lang: str) -> str:
     lang : str
         The language code (``"fa"``); ``"en"`` gives the page unchanged,
         apart from digits.
+    data : Path, optional
+        The data folder the page was made from: the glossary's definitions
+        are shown in its Persian column where it has one
+        (:func:`mscteach.data.in_language`; default: the data in use).
 
     Returns
     -------
@@ -208,9 +212,19 @@ def localise_page(page: str, lang: str) -> str:
     """
     from ..i18n import say, text
 
+    definitions: dict[str, str] = {}
+    if lang != "en" and page.startswith("# Glossary"):
+        from ..data import in_language, load
+
+        glossary = load("glossary", data)
+        shown = in_language(glossary, lang)
+        definitions = {str(english).strip(): str(own).strip()
+                       for english, own in zip(glossary["definition"], shown["definition"])}
     out = []
     for number, line in enumerate(page.split("\n")):
-        if line.startswith("# "):
+        if line.startswith("  ") and line.strip() in definitions:  # a glossary definition
+            line = "  " + definitions[line.strip()]
+        elif line.startswith("# "):
             line = "# " + text(line[2:], lang)
         elif number == 2 and _INTRO.match(line):  # the glossary's and references' introduction
             line = text(line, lang)

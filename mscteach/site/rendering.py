@@ -332,7 +332,7 @@ def render(executed: Mapping[str, Path], out: Path, work: Path, data: Path | Non
         text = text.replace(f"]({root}.ipynb)", "](index.ipynb)")  # links to the index notebook
         write_if_changed(src / f"{pages[name]}.ipynb", text)
     for name, text in (course_pages if course_pages is not None else site_pages(data)).items():
-        write_if_changed(src / f"{name}.md", text if lang == "en" else localise_page(text, lang))
+        write_if_changed(src / f"{name}.md", text if lang == "en" else localise_page(text, lang, data))
     if lang == "en":
         # the package's hash in a comment: Sphinx reads the page again, with fresh docstrings, when the code changes
         write_if_changed(src / f"{API_PAGE}.rst", api_page() + f"\n.. mscteach source {source_hash()}\n")

@@ -1,0 +1,52 @@
+"""The Persian edition shows the curated tables' Persian twins (data.in_language) where the English edition shows
+the English: the glossary page, and every chapter cell that displays a free-text column.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import mscteach
+from mscteach.site.pages import localise_page, site_pages
+
+from .conftest import read_rows, write_rows
+
+REPO = Path(__file__).resolve().parents[1]
+#: The free-text columns that have a Persian twin (data/datapackage.json, "translationOf"), but mechanisms'
+#: "effect", a word other tables use for numbers (a mechanism's rows are told by their mechanism_id instead).
+TWINNED = ("definition", "headline", "event", "properties", "detail", "finding", "description",
+           "efficacy_finding", "safety_finding", "mechanism_id")
+
+
+def test_the_persian_glossary_page_defines_every_term_in_persian():
+    glossary = mscteach.load("glossary")
+    page = localise_page(site_pages()["glossary"], "fa")
+    for english, persian in zip(glossary["definition"], glossary["definition_fa"]):
+        assert f"  {english.strip()}" not in page.split("\n")
+        assert f"  {persian.strip()}" in page.split("\n")
+    english_page = site_pages()["glossary"]
+    assert f"  {glossary['definition'].iloc[0].strip()}" in english_page.split("\n")
+
+
+def test_a_term_a_teacher_adds_without_persian_stays_in_english(data_copy):
+    rows = read_rows(data_copy / "glossary.csv")
+    header = rows[0]
+    added = dict.fromkeys(header, "")
+    added.update(term="Zebrafish model", definition="A small fish used in regeneration studies.")
+    rows.append([added[c] for c in header])
+    write_rows(data_copy / "glossary.csv", rows)
+    page = localise_page(site_pages(data_copy)["glossary"], "fa", data_copy)
+    assert "  A small fish used in regeneration studies." in page.split("\n")
+
+
+def test_every_chapter_cell_showing_a_free_text_column_shows_it_in_the_reader_s_language():
+    shown = re.compile(r'\[\[[^\]]*"(' + "|".join(TWINNED) + r')"[^\]]*\]\]')
+    cells = 0
+    for notebook in sorted((REPO / "notebooks").glob("0*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and shown.search(source):
+                assert "in_language(" in source, f"{notebook.name}: {source}"
+                cells += 1
+    assert cells >= 9
