@@ -162,7 +162,9 @@ def print_pdfs(pages: Iterable[tuple[Path, Path]], paper: str = "A4", timeout_ms
                 header, footer = running_templates(**page.evaluate(_PAGE_FACTS))
                 write_atomically(Path(target), lambda part: page.pdf(
                     path=str(part), format=PAPERS[paper], print_background=True, display_header_footer=True,
-                    header_template=header, footer_template=footer, margin=MARGINS))
+                    header_template=header, footer_template=footer,
+                    margin={"top": MARGINS["top"], "bottom": MARGINS["bottom"], "left": MARGINS["left"],
+                            "right": MARGINS["right"]}))
                 page.close()
         finally:
             browser.close()
