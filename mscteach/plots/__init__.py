@@ -15,6 +15,7 @@ One module per subject:
 * :mod:`~mscteach.plots.clinical`: clinical studies and open challenges (chapters 6-7);
 * :mod:`~mscteach.plots.synthesis`: forest plot, cumulative meta-analysis, trial size;
 * :mod:`~mscteach.plots.moderators`: the bubble plot of a meta-regression;
+* :mod:`~mscteach.plots.funnel`: the contour-enhanced funnel plot;
 * :mod:`~mscteach.plots.registered`: registered trials;
 * :mod:`~mscteach.plots.common`: what they share (palette, figure size, empty-selection note, stacked bars,
   count heatmaps, outcome colours read from the schema).
@@ -25,6 +26,7 @@ from .animal import outcome_heatmap, outcomes_by_disease_figure
 from .clinical import (challenges_figure, design_disease_heatmap, dose_figure, evidence_map_figure, follow_up_figure,
                        sample_size_figure)
 from .common import PALETTE
+from .funnel import funnel_figure
 from .history import reference_years_figure, timeline_figure
 from .mechanisms import (ecm_balance_figure, evidence_stance_figure, mechanism_targets_figure,
                          mediator_target_heatmap, studies_per_source_figure)
@@ -44,6 +46,7 @@ __all__ = [
     "evidence_map_figure",
     "follow_up_figure",
     "forest_plot",
+    "funnel_figure",
     "mechanism_targets_figure",
     "mediator_target_heatmap",
     "outcome_heatmap",

@@ -9,6 +9,7 @@ Heavy libraries are imported inside the functions that use them.
 :mod:`.meta_analysis`       inverse-variance pooling, fixed and random effects
 :mod:`.sensitivity`         cumulative and leave-one-out pooling
 :mod:`.moderators`          subgroup analysis and meta-regression
+:mod:`.small_studies`       small-study effects: Egger's test, trim and fill
 :mod:`.power`               patients per arm for a two-arm trial
 :mod:`.grade`               GRADE summary of findings (a rule-based first pass)
 :mod:`.values`              what counts as a missing table cell
@@ -21,6 +22,7 @@ from .meta_analysis import CI_METHODS, METHODS, SAME_ACROSS_STUDIES, MetaAnalysi
 from .sensitivity import cumulative_meta_analysis, leave_one_out
 from .moderators import (REGRESSION_METHODS, STUDIES_PER_TERM, MetaRegressionResult, SubgroupResult, meta_regression,
                          subgroup_analysis)
+from .small_studies import EggerTest, TrimAndFill, egger_regression, egger_test, trim_and_fill, trim_and_fill_effects
 from .power import trial_size
 from .values import is_missing
 
@@ -29,11 +31,13 @@ __all__ = [
     "CI_METHODS",
     "DECISIONS",
     "DOMAINS",
+    "EggerTest",
     "LEVELS",
     "MEASURES",
     "METHODS",
     "SAME_ACROSS_STUDIES",
     "TIMEPOINT_NOT_STATED",
+    "TrimAndFill",
     "MetaAnalysisResult",
     "MetaRegressionResult",
     "REGRESSION_METHODS",
@@ -42,6 +46,8 @@ __all__ = [
     "binary_outcomes",
     "certainty_symbols",
     "cumulative_meta_analysis",
+    "egger_regression",
+    "egger_test",
     "is_missing",
     "leave_one_out",
     "meta_analysis",
@@ -52,4 +58,6 @@ __all__ = [
     "subgroup_analysis",
     "summary_of_findings",
     "trial_size",
+    "trim_and_fill",
+    "trim_and_fill_effects",
 ]
