@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MscteachError, UnknownNameError
-from ..i18n import say, say_n
+from ..i18n import digits, say, say_n
 from .effects import check_alpha, normal_quantile
 from .meta_analysis import CI_METHODS, METHODS as RANDOM_EFFECTS_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, \
     meta_analysis
@@ -102,14 +102,16 @@ class EggerTest:
         -------
         str
         """
-        values = dict(method=self.method, statistic=self.statistic, p=self.pvalue, measure=self.measure,
+        # p as "= 0.032" or "< 0.001" (not 1.2e-05); digits() as say() gives numbers, in the language's digits
+        p = f"< {digits('0.001', lang)}" if self.pvalue < 0.001 else f"= {digits(f'{self.pvalue:.2g}', lang)}"
+        values = dict(method=self.method, statistic=self.statistic, p=p, measure=self.measure,
                       estimate=self.limit_estimate, low=self.limit_ci_low, high=self.limit_ci_high,
                       level=100 * (1 - self.alpha), k=self.k, df=self.df)
         if self.df is None:
-            line = say("Egger's test ({method}): z = {statistic:.2f}, p = {p:.2g}; limit estimate {measure} "
+            line = say("Egger's test ({method}): z = {statistic:.2f}, p {p}; limit estimate {measure} "
                        "{estimate:.2f} ({level:g}% CI {low:.2f}-{high:.2f}), {k} studies", lang, **values)
         else:
-            line = say("Egger's test ({method}, Knapp-Hartung): t({df}) = {statistic:.2f}, p = {p:.2g}; limit "
+            line = say("Egger's test ({method}, Knapp-Hartung): t({df}) = {statistic:.2f}, p {p}; limit "
                        "estimate {measure} {estimate:.2f} ({level:g}% CI {low:.2f}-{high:.2f}), {k} studies",
                        lang, **values)
         return line + "".join(say("; caution: {warning}", lang, warning=w) for w in _cautions(self.k, lang))
@@ -538,9 +540,8 @@ def _tau2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> float:
 def _reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
     """REML's τ² by metafor's Fisher scoring: from the Hedges (least squares) value, steps kept non-negative.
 
-    Where Fisher scoring overshoots and does not settle, it is run again with half steps
-    (the remedy metafor's help suggests, ``stepadj=0.5``); a stationary point below the
-    likelihood at τ² = 0 gives way to 0, as metafor's ``ll0check`` does.
+    Where it overshoots and does not settle, it runs again with half steps (metafor's remedy, ``stepadj=0.5``);
+    a stationary point below the likelihood at τ² = 0 gives way to 0, as metafor's ``ll0check`` does.
     """
     k, p = x.shape
     ols = np.eye(k) - x @ np.linalg.solve(x.T @ x, x.T)
@@ -577,10 +578,10 @@ def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str = "z"
     from scipy import stats
 
     k, p = x.shape
-    tau2 = 0.0 if method == "FE" or k == p else _tau2(y, v, x, method)  # one study left untrimmed: its own y
+    # as many coefficients as studies (one study left untrimmed): its own effect exactly, not rounded through 1/w
+    tau2 = 0.0 if method == "FE" or k == p else _tau2(y, v, x, method)
     w = 1 / (v + tau2)
     covariance = np.linalg.inv(x.T @ (w[:, None] * x))
-    # as many coefficients as studies (one study left untrimmed): the exact solution, not one rounded through 1/w
     beta = np.linalg.solve(x, y) if k == p else covariance @ (x.T @ (w * y))
     df = None
     if ci == "hksj":  # Knapp-Hartung: metafor's s2w, not truncated at 1, and t(k - p)
