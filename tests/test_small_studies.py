@@ -611,3 +611,13 @@ def test_the_funnel_plot_refuses_what_it_cannot_draw():
         funnel_figure([1, 2, 3])
     with pytest.raises(ParameterError, match="filled is a trim and fill of the OR"):
         funnel_figure(few(5), filled=trim_and_fill(few(5), "OR"))
+
+
+def test_a_tiny_p_value_is_written_as_below_one_in_a_thousand():
+    """y = 10·SE with SE = (0.1, 0.2, 0.4, 0.5), w = (100, 25, 6.25, 4): Σw = 135.25, Σw·SE = 19.5, Σw·SE² = 4, so
+    the determinant of X'WX is 541 - 380.25 = 160.75 and Var(slope) = 135.25/160.75; the slope is exactly 10, so
+    z = 10/√0.841369 = 10.90 and p ≈ 1e-27."""
+    se = [0.1, 0.2, 0.4, 0.5]
+    result = egger_regression([10 * s for s in se], se, method="FE")
+    assert result.statistic == pytest.approx(10 / math.sqrt(135.25 / 160.75))
+    assert "z = 10.90, p < 0.001; limit" in result.summary("en")
