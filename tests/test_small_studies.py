@@ -621,3 +621,14 @@ def test_a_tiny_p_value_is_written_as_below_one_in_a_thousand():
     result = egger_regression([10 * s for s in se], se, method="FE")
     assert result.statistic == pytest.approx(10 / math.sqrt(135.25 / 160.75))
     assert "z = 10.90, p < 0.001; limit" in result.summary("en")
+
+
+def test_the_funnel_plot_says_when_trim_and_fill_found_nothing_missing():
+    from mscteach.plots.funnel import funnel_figure
+
+    bcg = pd.DataFrame(BCG, columns=["study", "events_treated", "n_treated", "events_control", "n_control"])
+    nothing = trim_and_fill(bcg, side="left")
+    fig = funnel_figure(bcg, filled=nothing)
+    assert nothing.k0 == 0 and "Trim and fill (L0) found no study missing." in fig.mscteach_alt
+    assert fig.axes[0].get_title().endswith("filled 0 on the left")
+    assert len([c for c in fig.axes[0].collections if c.get_label() == "filled in by trim and fill"]) == 0
