@@ -559,6 +559,7 @@ def test_the_funnel_plot_draws_every_study_the_filled_ones_and_the_contours():
             (-NORMAL_QUANTILES[alpha] * top, NORMAL_QUANTILES[alpha] * top), rel=1e-6)
     lines = {round(line.get_xdata()[0], 12) for line in ax.get_lines()}
     assert lines == {1.0, round(meta_analysis(data).estimate, 12), round(filled.estimate, 12)}
+    assert filled.observed_estimate == pytest.approx(meta_analysis(data).estimate, rel=1e-10)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[:4] == ["p > 0.1", "0.05 < p ≤ 0.1", "0.01 < p ≤ 0.05", "p ≤ 0.01"]
     assert "filled in by trim and fill" in legend
@@ -632,3 +633,16 @@ def test_the_funnel_plot_says_when_trim_and_fill_found_nothing_missing():
     assert nothing.k0 == 0 and "Trim and fill (L0) found no study missing." in fig.mscteach_alt
     assert fig.axes[0].get_title().endswith("filled 0 on the left")
     assert len([c for c in fig.axes[0].collections if c.get_label() == "filled in by trim and fill"]) == 0
+
+
+def test_the_funnel_plots_lines_come_from_the_trim_and_fills_model():
+    """With a fixed-effect trim and fill, the dashed line is the fixed-effect estimate (0.65), not the DL one (0.49)."""
+    from mscteach.plots.funnel import funnel_figure
+
+    bcg = pd.DataFrame(BCG, columns=["study", "events_treated", "n_treated", "events_control", "n_control"])
+    filled, pooled = trim_and_fill(bcg, method="FE"), meta_analysis(bcg)
+    fig = funnel_figure(bcg, filled=filled)
+    dashed = [line.get_xdata()[0] for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert dashed == [pytest.approx(pooled.fixed_estimate, rel=1e-10)]
+    assert f"Dashed line: the pooled RR, {pooled.fixed_estimate:.2f}." in fig.mscteach_alt
+    assert round(pooled.fixed_estimate, 2) != round(pooled.estimate, 2)

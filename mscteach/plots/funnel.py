@@ -30,10 +30,11 @@ def funnel_figure(table_or_result: pd.DataFrame | MetaAnalysisResult, contours=(
     innermost triangle p > 0.10, then 0.05 < p ≤ 0.10, 0.01 < p ≤ 0.05, and
     beyond p ≤ 0.01. Asymmetry inside the white band (small non-significant
     studies missing) suggests publication bias; asymmetry in the significant
-    bands suggests other small-study effects. The pooled random-effects ratio is
-    a dashed line; studies filled in by trim and fill are open circles, with the
-    adjusted ratio dotted. The figure's alt text (``fig.mscteach_alt``) counts the
-    studies in each band.
+    bands suggests other small-study effects. The pooled ratio of the studies is
+    a dashed line (random effects; with ``filled``, trim and fill's own fit, so that
+    both lines come from one model); studies filled in by trim and fill are open
+    circles, with the adjusted ratio dotted. The figure's alt text
+    (``fig.mscteach_alt``) counts the studies in each band.
 
     Parameters
     ----------
@@ -96,8 +97,9 @@ def funnel_figure(table_or_result: pd.DataFrame | MetaAnalysisResult, contours=(
         ax.scatter(np.exp(extra_y), extra_se, s=36, facecolor="white", edgecolor=PALETTE[3], linewidth=1.4,
                    zorder=4, label="filled in by trim and fill")
     ax.axvline(1.0, color="0.2", lw=1)
-    if result.pooled:
-        ax.axvline(result.estimate, color=PALETTE[0], lw=1.2, ls="--", label=f"pooled {measure} (random effects)")
+    pooled = _pooled(result, filled)
+    if pooled == pooled:  # not NaN
+        ax.axvline(pooled, color=PALETTE[0], lw=1.2, ls="--", label=f"pooled {measure} of the studies")
     if filled is not None and filled.k0:
         ax.axvline(filled.estimate, color=PALETTE[3], lw=1.2, ls=":", label=f"pooled {measure} with the filled studies")
     reach = float(np.abs(np.concatenate([y, extra_y])).max()) if len(y) else 0.0
@@ -168,6 +170,11 @@ def _ratio_ticks(ax) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+def _pooled(result: MetaAnalysisResult, filled: TrimAndFill | None) -> float:
+    """The dashed line: trim and fill's own estimate of the observed studies (its model), else the random-effects one."""
+    return filled.observed_estimate if filled is not None else result.estimate
+
+
 def _alt(y: np.ndarray, se: np.ndarray, levels: list[float], result: MetaAnalysisResult,
          filled: TrimAndFill | None) -> str:
     """What the figure shows, with the number of studies in each band of significance."""
@@ -179,9 +186,9 @@ def _alt(y: np.ndarray, se: np.ndarray, levels: list[float], result: MetaAnalysi
                "standard error (down, the most precise at the top), over bands of significance about no effect "
                "({measure} 1). Studies by their own two-sided p-value: {counts}.", None, k=len(y),
                measure=result.measure, counts=counts)
-    if result.pooled:
+    if _pooled(result, filled) == _pooled(result, filled):  # not NaN
         text += " " + say("Dashed line: the pooled {measure}, {estimate:.2f}.", None, measure=result.measure,
-                          estimate=result.estimate)
+                          estimate=_pooled(result, filled))
     if filled is not None and filled.k0 == 0:
         text += " " + say("Trim and fill ({estimator}) found no study missing.", None, estimator=filled.estimator)
     elif filled is not None:
