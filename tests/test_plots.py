@@ -196,7 +196,7 @@ def test_outcome_colours_follow_the_schema(data_copy, monkeypatch):
 def test_the_package_offers_every_figure_by_the_name_chapters_and_widgets_use():
     from matplotlib.figure import Figure as MplFigure
 
-    used = {"PALETTE", "challenges_figure", "cumulative_figure", "design_disease_heatmap", "dose_figure",
+    used = {"PALETTE", "bubble_plot", "funnel_figure", "summary_figure", "traffic_light_figure", "challenges_figure", "cumulative_figure", "design_disease_heatmap", "dose_figure",
             "ecm_balance_figure", "evidence_stance_figure", "evidence_map_figure", "follow_up_figure", "forest_plot",
             "mechanism_targets_figure", "mediator_target_heatmap", "outcome_heatmap", "outcomes_by_disease_figure",
             "reference_years_figure", "registered_target_figure", "registered_trials_figure", "sample_size_figure",

@@ -25,7 +25,8 @@ def _text(page: Path) -> str:
     """A page's visible text, roughly: tags dropped, whitespace folded."""
     html = page.read_text(encoding="utf-8")
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").replace("&amp;", "&")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return text.replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&").replace("\u2019", "'")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def course(tmp_path_factory):
                             "--notebooks", str(notebooks), "-o", str(work / "site"), "--no-progress"],
                            capture_output=True, text=True, timeout=900, cwd=work)
     assert build.returncode == 0, build.stderr
+    (work / "build.out").write_text(build.stdout, encoding="utf-8")
     report = subprocess.run([sys.executable, "-m", "mscteach", "report", "--data", str(data), "--disease", "ACLF",
                              "--format", "html,json", "-o", str(work / "briefs" / "aclf.html"), "--no-progress"],
                             capture_output=True, text=True, timeout=600, cwd=work)
@@ -100,3 +102,14 @@ def test_the_brief_says_which_data_made_it(course):
     html = _text(course / "briefs" / "aclf.html")
     assert "modified: 1 row added in references" in html
     assert "Reference 104 was added to this course's data; it is not one of the review's." in html
+
+
+def test_the_build_and_the_translation_status_list_the_teacher_s_row_shown_in_english(course):
+    # the fixture's study has an English efficacy_finding and no efficacy_finding_fa (its safety_finding is empty)
+    built = (course / "build.out").read_text(encoding="utf-8")
+    assert "fa edition: 1 data cell shown in English for want of a translation (clinical_studies 1)" in built
+    status = subprocess.run([sys.executable, "-m", "mscteach", "translations", "--data", str(course / "my-data"),
+                             "status", "--missing"], capture_output=True, text=True, timeout=300)
+    assert status.returncode == 0, status.stderr
+    assert "fa: 1 data cell without a translation (clinical_studies 1)" in status.stdout
+    assert "[data: clinical_studies]\nteacher2025: efficacy_finding" in status.stdout

@@ -105,6 +105,15 @@ def _build(args: argparse.Namespace) -> int:
             continue
         print(f"{lang} edition: {blocks} narrative {'block' if blocks == 1 else 'blocks'} shown in English for want "
               f"of a translation ({', '.join(f'{p} {len(b)}' for p, b in pages.items())}); listed in {listing}")
+    for lang, tables in result.untranslated_data.items():
+        cells = sum(len(c) for c in tables.values())
+        if cells:  # rows a teacher added without their Persian text
+            listing = build.cache_folder(Path(args.out)) / f"untranslated-{lang}.txt"
+            with listing.open("a", encoding="utf-8") as f:
+                f.write("".join(f"## data: {table}\n\n" + "".join(f"{c}\n" for c in found) + "\n"
+                                for table, found in tables.items()))
+            print(f"{lang} edition: {cells} data {'cell' if cells == 1 else 'cells'} shown in English for want of a "
+                  f"translation ({', '.join(f'{t} {len(c)}' for t, c in tables.items())}); listed in {listing}")
     built = len(result.pages) - len(result.failures)
     work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
         ("" if result.rendered else ", site up to date")
@@ -176,6 +185,7 @@ def _registry(args: argparse.Namespace) -> int:
 
 
 def _translations(args: argparse.Namespace) -> int:
+    from ..data import untranslated_cells
     from ..i18n import SOURCE, LANGUAGES, pages
     from ..report import template_path
     from ..resources import notebooks
@@ -194,10 +204,16 @@ def _translations(args: argparse.Namespace) -> int:
         for page, c in counts.items():
             print(f"{page:<22} {c['translated']:>4} of {c['blocks']:>4} blocks translated")
         print(f"{lang}: {done} of {total} narrative blocks translated")
+        cells = untranslated_cells(lang, args.data)
+        count = sum(len(c) for c in cells.values())
+        print(f"{lang}: {count} data {'cell' if count == 1 else 'cells'} without a translation"
+              + (f" ({', '.join(f'{t} {len(c)}' for t, c in cells.items())})" if cells else ""))
         if args.action == "status" and args.missing:
             for page, blocks in pages.missing(sources, lang).items():
                 for block in blocks:
                     print(f"\n[{page}]\n{block}")
+            for table, found in cells.items():
+                print(f"\n[data: {table}]\n" + "\n".join(found))
     return 0
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 from .citations import cite, format_citation
 from .tables import TableInfo, describe
 from .locate import ENV_VAR, data_dir
-from .localised import in_language, persian_twins
+from .localised import in_language, persian_twins, untranslated_cells
 from .provenance import DataChanges, Provenance, TableChanges, compare_data, content_hash, provenance_of
 from .read import load
 from .schema import (check_choice, dependencies, field_schema, is_randomised, list_tables, package_descriptor,
@@ -75,4 +75,5 @@ __all__ = [
     # the Persian twins of the free-text columns
     "in_language",
     "persian_twins",
+    "untranslated_cells",
 ]

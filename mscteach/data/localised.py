@@ -19,7 +19,7 @@ from .schema import package_descriptor
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["UNTRANSLATED", "in_language", "persian_twins"]
+__all__ = ["UNTRANSLATED", "in_language", "persian_twins", "untranslated_cells"]
 
 #: The ``attrs`` key of :func:`in_language`'s result listing the cells left in English.
 UNTRANSLATED = "untranslated"
@@ -129,3 +129,54 @@ def in_language(table: "pd.DataFrame", lang: str, data: str | os.PathLike[str] |
             shown[english] = table[english].where(~filled, table[persian])
     shown.attrs[UNTRANSLATED] = untranslated
     return shown
+
+
+def untranslated_cells(lang: str, data: str | os.PathLike[str] | None = None) -> dict[str, list[str]]:
+    """The data cells an edition in ``lang`` shows in English for want of a translation, table by table.
+
+    A row a teacher adds may leave its ``_fa`` cells empty: :func:`in_language` then shows the
+    English, and the build and ``mscteach translations status`` list such cells from here.
+
+    Parameters
+    ----------
+    lang : str
+        A language of the course; English has nothing to translate.
+    data : str or path-like, optional
+        The data folder (default: the one in use).
+
+    Returns
+    -------
+    dict of str to list of str
+        Each table with untranslated cells, in the data package's order, to its cells as
+        ``"KEY: column"`` (the row's primary key, a key of several fields joined by " / ").
+
+    Raises
+    ------
+    UnknownNameError
+        If ``lang`` is not a language of the course.
+
+    Examples
+    --------
+    >>> untranslated_cells("fa")  # the curated data: every free-text cell has its Persian
+    {}
+    """
+    from .read import load
+    from .schema import list_tables
+
+    check_language(lang)
+    if lang == "en":
+        return {}
+    descriptor = package_descriptor(data_dir(data))
+    found: dict[str, list[str]] = {}
+    for name in list_tables(data):
+        resource = next(r for r in descriptor["resources"] if r["name"] == name)
+        table = load(name, data)
+        if not persian_twins(table.columns, data):
+            continue
+        key = resource["schema"].get("primaryKey") or [table.columns[0]]
+        key = [key] if isinstance(key, str) else list(key)
+        cells = in_language(table, lang, data).attrs[UNTRANSLATED]
+        if cells:
+            found[name] = [" / ".join(str(table.at[label, k]) for k in key) + f": {column}"
+                           for label, column in cells]
+    return found

@@ -16,6 +16,7 @@ One module per subject:
 * :mod:`~mscteach.plots.synthesis`: forest plot, cumulative meta-analysis, trial size;
 * :mod:`~mscteach.plots.moderators`: the bubble plot of a meta-regression;
 * :mod:`~mscteach.plots.funnel`: the contour-enhanced funnel plot;
+* :mod:`~mscteach.plots.risk_of_bias`: RoB 2 traffic light and summary (chapter 6);
 * :mod:`~mscteach.plots.registered`: registered trials;
 * :mod:`~mscteach.plots.common`: what they share (palette, figure size, empty-selection note, stacked bars,
   count heatmaps, outcome colours read from the schema).
@@ -32,6 +33,7 @@ from .mechanisms import (ecm_balance_figure, evidence_stance_figure, mechanism_t
                          mediator_target_heatmap, studies_per_source_figure)
 from .moderators import bubble_plot
 from .registered import registered_target_figure, registered_trials_figure
+from .risk_of_bias import summary_figure, traffic_light_figure
 from .synthesis import cumulative_figure, forest_plot, trial_size_figure
 
 __all__ = [
@@ -42,8 +44,8 @@ __all__ = [
     "design_disease_heatmap",
     "dose_figure",
     "ecm_balance_figure",
-    "evidence_stance_figure",
     "evidence_map_figure",
+    "evidence_stance_figure",
     "follow_up_figure",
     "forest_plot",
     "funnel_figure",
@@ -56,6 +58,8 @@ __all__ = [
     "registered_trials_figure",
     "sample_size_figure",
     "studies_per_source_figure",
+    "summary_figure",
     "timeline_figure",
+    "traffic_light_figure",
     "trial_size_figure",
 ]

@@ -34,6 +34,7 @@ from typing import Any
 from .. import chapters
 from . import rendering
 from ..display import SITE_BUILD
+from ..data.localised import untranslated_cells
 from ..errors import MscteachError
 from ..resources import notebook_dir, notebooks
 from ..runner import NotebookFailure, ensure_writable_folder, execute_notebook, skip_unused_format_checkers, \
@@ -164,6 +165,9 @@ class BuildResult:
     untranslated : dict of str to dict of str to list of str
         Per translated edition (language code), each page's narrative blocks
         shown in English for want of a translation.
+    untranslated_data : dict of str to dict of str to list of str
+        Per translated edition, each table's cells shown in English for want
+        of a translation (rows a teacher added without their ``_fa`` text).
 
     Attributes
     ----------
@@ -180,6 +184,8 @@ class BuildResult:
     rendered: bool = False
     #: per translated edition: page -> narrative blocks shown in English for want of a translation
     untranslated: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: per translated edition: table -> data cells shown in English (``KEY: column``; data.untranslated_cells)
+    untranslated_data: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def index(self) -> Path:
@@ -421,6 +427,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
                                             course_pages=pages, lang=lang, other_edition=other)
             if lang != "en":
                 result.untranslated[lang] = missing_text
+                result.untranslated_data[lang] = untranslated_cells(lang, data)
         result.rendered = True
         if not failed:
             write_atomically(stamp_file, lambda part: part.write_text(json.dumps(stamp, indent=1), encoding="utf-8"))

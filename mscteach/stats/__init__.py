@@ -12,6 +12,7 @@ Heavy libraries are imported inside the functions that use them.
 :mod:`.small_studies`       small-study effects: Egger's test, trim and fill
 :mod:`.power`               patients per arm for a two-arm trial
 :mod:`.grade`               GRADE summary of findings (a rule-based first pass)
+:mod:`.rob2`                RoB 2 signalling questions, algorithms, a teacher's judgments
 :mod:`.values`              what counts as a missing table cell
 ==========================  =====================================================
 """
@@ -23,7 +24,10 @@ from .sensitivity import cumulative_meta_analysis, leave_one_out
 from .moderators import (REGRESSION_METHODS, STUDIES_PER_TERM, MetaRegressionResult, SubgroupResult, meta_regression,
                          subgroup_analysis)
 from .small_studies import EggerTest, TrimAndFill, egger_regression, egger_test, trim_and_fill, trim_and_fill_effects
+from . import rob2
 from .power import trial_size
+from .rob2 import (SIGNALLING_QUESTIONS, allowed_overall, domain_judgment, overall_judgment, questions_asked,
+                   read_judgments)
 from .values import is_missing
 
 __all__ = [
@@ -31,29 +35,36 @@ __all__ = [
     "CI_METHODS",
     "DECISIONS",
     "DOMAINS",
-    "EggerTest",
     "LEVELS",
     "MEASURES",
     "METHODS",
+    "REGRESSION_METHODS",
     "SAME_ACROSS_STUDIES",
+    "SIGNALLING_QUESTIONS",
+    "STUDIES_PER_TERM",
     "TIMEPOINT_NOT_STATED",
-    "TrimAndFill",
+    "EggerTest",
     "MetaAnalysisResult",
     "MetaRegressionResult",
-    "REGRESSION_METHODS",
-    "STUDIES_PER_TERM",
     "SubgroupResult",
+    "TrimAndFill",
+    "allowed_overall",
     "binary_outcomes",
     "certainty_symbols",
     "cumulative_meta_analysis",
+    "domain_judgment",
     "egger_regression",
     "egger_test",
     "is_missing",
     "leave_one_out",
     "meta_analysis",
     "meta_regression",
+    "overall_judgment",
     "pool",
+    "questions_asked",
+    "read_judgments",
     "read_overrides",
+    "rob2",
     "study_effects",
     "subgroup_analysis",
     "summary_of_findings",
