@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,8 @@ from mscteach.errors import UnknownNameError
 from mscteach.stats import meta_analysis, study_effects
 from mscteach.stats.small_studies import (FEW_STUDIES, MIN_STUDIES, egger_regression, egger_test, trim_and_fill,
                                           trim_and_fill_effects)
+
+from tests.test_metafor_agreement import Mismatches, oracle_missing  # one oracle check, one CI rule
 
 ORACLE = Path(__file__).with_name("metafor_small_studies_oracle.R")
 N_DATASETS = 160
@@ -56,18 +56,6 @@ FILL_OTHERS = [(m, e, None) for m in METHODS for e in ESTIMATORS if (m, e) != ("
     [("DL", "L0", "left"), ("DL", "L0", "right"), ("REML", "R0", "right")]
 SCENARIOS = ["homogeneous", "moderate", "heterogeneous", "publication bias", "publication bias, heterogeneous",
              "rare events", "small trials"]
-
-
-def oracle_missing() -> str | None:
-    """Why the oracle cannot run here (no Rscript, or no metafor/jsonlite), or None when it can."""
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        return "Rscript is not installed (apt-get install r-base-core r-cran-metafor r-cran-jsonlite)"
-    check = subprocess.run([rscript, "-e", "library(metafor); library(jsonlite)"], capture_output=True, text=True)
-    if check.returncode != 0:
-        return (f"R cannot load metafor and jsonlite (apt-get install r-cran-metafor r-cran-jsonlite): "
-                f"{check.stderr.strip()[-300:]}")
-    return None
 
 
 def _log_rr(e1: int, n1: int, e2: int, n2: int) -> tuple[float, float]:
@@ -190,30 +178,8 @@ def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], di
     return [(d, r, run_mscteach(d, r)) for d, r in zip(datasets, metafor["results"])]
 
 
-class Mismatches(list):
-    """Disagreements collected over all datasets, so one failure shows them all."""
-
-    def check(self, where: str, ours: float, theirs: Any, tol: float) -> None:
-        theirs = float("nan") if theirs is None else float(theirs)
-        both_nan = math.isnan(ours) and math.isnan(theirs)
-        if not both_nan and not math.isclose(ours, theirs, rel_tol=tol, abs_tol=tol):
-            self.append(f"{where}: mscteach {ours!r}, metafor {theirs!r}")
-
-    def verdict(self) -> None:
-        assert not self, f"{len(self)} disagreements with metafor:\n" + "\n".join(self[:30])
-
-
 def tolerance(method: str) -> float:
     return ITERATIVE_TOLERANCE if method in ("REML", "PM") else CLOSED_FORM_TOLERANCE
-
-
-def test_the_oracle_cannot_be_missing_in_ci():
-    """CI must run the differential tests: with CI set, a missing Rscript or metafor is a failure, not a skip."""
-    reason = oracle_missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI is set but the metafor oracle is missing, so the agreement tests would be skipped: {reason}")
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
 
 
 def test_the_batch_covers_what_it_claims():
