@@ -166,3 +166,18 @@ def test_no_parameters_or_setup_code_is_shown_before_the_content(phone, name):
     assert folded.count() >= 2
     folded.first.locator("summary").click()
     assert any("=" in code for code in page.evaluate(SHOWN_CODE))
+
+
+@pytest.mark.parametrize("name", ["03_immunomodulation.html", "fa/03_immunomodulation.html"])
+def test_every_figure_of_a_chapter_can_be_read_in_words_under_it(phone, name):
+    page = phone(name)
+    pairs = page.evaluate("""() => Array.from(document.querySelectorAll("article div.cell_output"))
+      .filter(output => output.querySelector(":scope > figure img, :scope > img"))
+      .map(output => ({alt: output.querySelector("img").alt,
+                       words: output.querySelector("details.mscteach-figure-words p")?.textContent ?? null}))""")
+    assert len(pairs) >= 2
+    assert all(p["words"] == p["alt"] and len(p["alt"]) > 40 for p in pairs), pairs
+    toggle = page.locator("details.mscteach-figure-words").first
+    assert not toggle.locator("p").is_visible()
+    toggle.locator("summary").click()
+    assert toggle.locator("p").is_visible()

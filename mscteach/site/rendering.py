@@ -28,7 +28,8 @@ from .config import CONF_DIR, PAGES, sphinx_config
 from .pages import API_PAGE, api_page, data_footer, localise_page, site_pages
 
 __all__ = ["PARAMETER_TAGS", "boilerplate", "clean", "fresh_translations", "mark_direction", "out_of_the_way",
-           "prepare", "render", "site_notebook", "source_hash", "write_if_changed"]
+           "prepare", "render", "site_notebook", "source_hash", "with_figures_in_words",
+           "write_if_changed"]
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -109,6 +110,7 @@ def site_notebook(executed: Path, contents: list[str] | None, failure: str | Non
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if o.get("output_type") != "error" and o.get("name") != "stderr"]
             out_of_the_way(cell, lang)
+            cell["outputs"] = with_figures_in_words(cell["outputs"], lang)
             # Markdown a cell printed links chapters as notebooks (``01_history.ipynb``): read as MyST, such a link
             # is a link to that page of the site, so it stays as it is
     if failure:
@@ -204,6 +206,50 @@ def out_of_the_way(cell: dict, lang: str = "en") -> None:
         prompts = say("Show the setup code", lang), say("Hide the setup code", lang)
     metadata["mystnb"] = {**metadata.get("mystnb", {}), "code_prompt_show": prompts[0],
                           "code_prompt_hide": prompts[1]}
+
+
+def with_figures_in_words(outputs: list[dict], lang: str = "en") -> list[dict]:
+    """A cell's outputs with, after each figure that has alt text, that text in a toggle a reader can open.
+
+    The alt text says what the figure shows, each category with its value
+    (:func:`mscteach.display.figure_alt`); on a phone, where a figure scrolls
+    sideways to keep its labels legible, the toggle gives the same facts in
+    the page's own text. Outputs without a figure are returned as they are.
+
+    Parameters
+    ----------
+    outputs : list of dict
+        A code cell's outputs (nbformat 4, as JSON).
+    lang : str, default "en"
+        The language of the toggle's words.
+
+    Returns
+    -------
+    list of dict
+        The outputs, each figure followed by an HTML output holding the toggle.
+
+    Examples
+    --------
+    >>> figure = {"output_type": "display_data", "data": {"image/png": "iVBOR"},
+    ...           "metadata": {"image/png": {"alt": "A bar chart: T cell (7), B cell (2)."}}}
+    >>> shown = with_figures_in_words([figure])
+    >>> len(shown), "T cell (7), B cell (2)." in "".join(shown[1]["data"]["text/html"])
+    (2, True)
+    """
+    from html import escape
+
+    from ..i18n import say
+
+    shown = []
+    for output in outputs:
+        shown.append(output)
+        alt = output.get("metadata", {}).get("image/png", {}).get("alt") if "image/png" in output.get("data", {}) \
+            else None
+        if alt:
+            words = (f'<details class="mscteach-figure-words"><summary>{escape(say("The figure in words", lang))}'
+                     f"</summary><p>{escape(alt)}</p></details>")
+            shown.append({"output_type": "display_data", "data": {"text/html": words}, "metadata": {}})
+    return shown
 
 
 def prepare(data: Path | None = None) -> dict[str, str]:
