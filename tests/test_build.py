@@ -142,3 +142,31 @@ def test_a_change_to_the_data_executes_every_chapter_again(tmp_path, data_copy):
     assert all(keys[p] != changed[p] for p in keys)
     same = build.cache_keys(sorted(folder.glob("*.ipynb")), {p: {} for p in folder.glob("*.ipynb")}, data_copy)
     assert same == changed
+
+
+def test_compact_images_stores_a_figure_with_a_64_colour_palette_at_its_size(tmp_path):
+    import base64
+    import io
+
+    import nbformat
+    from PIL import Image
+
+    from mscteach.site.build import compact_images
+
+    # a 300 x 200 RGBA gradient: 300 distinct colours before, at most 64 after
+    image = Image.new("RGBA", (300, 200))
+    image.putdata([(x % 256, (x * 3) % 256, 128, 255) for y in range(200) for x in range(300)])
+    raw = io.BytesIO()
+    image.save(raw, format="PNG")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("figure", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": base64.b64encode(raw.getvalue()).decode(), "text/plain": "<Figure>"})])])
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, str(path))
+    compact_images(path)
+    stored = nbformat.read(str(path), as_version=4).cells[0].outputs[0]
+    after = Image.open(io.BytesIO(base64.b64decode(stored["data"]["image/png"])))
+    assert after.mode == "P" and after.size == (300, 200) and len(after.getcolors(256)) <= 64
+    assert stored["data"]["text/plain"] == "<Figure>"
+    before = path.read_bytes()
+    compact_images(path)  # a palette image is left as it is
+    assert path.read_bytes() == before
