@@ -179,7 +179,7 @@ def test_a_class_opens_closes_and_leaves_no_kernel(browser, classroom):
     with urllib.request.urlopen(base, timeout=120) as answer:
         assert answer.status == 200 and b"Exclusion" in answer.read()
     _wait_for(lambda: len(_kernels(server)) == 2, timeout_s=60)  # its kernel, and the pool refilled
-    _wait_for(lambda: len(_kernels(server)) == 1, timeout_s=90)
+    _wait_for(lambda: len(_kernels(server)) == 1, timeout_s=voila_server.CONNECT_SECONDS + 30)
     assert "no page connected to it" in log_path.read_text()
 
 

@@ -42,8 +42,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from ..i18n import say
 
-__all__ = ["ClassroomKernelManager", "ClassroomVoila", "ClassroomVoilaHandler", "KERNEL_MB", "SHARE", "TEMPLATE",
-           "VoilaNotes", "default_max_kernels", "full_page", "main"]
+__all__ = ["CONNECT_SECONDS", "ClassroomKernelManager", "ClassroomVoila", "ClassroomVoilaHandler", "KERNEL_MB", "SHARE",
+           "TEMPLATE", "VoilaNotes", "default_max_kernels", "full_page", "main"]
 
 #: The folder added to Jupyter's data path: it holds the ``mscteach`` template (nbconvert/templates/mscteach).
 SHARE = Path(__file__).with_name("voila_share")
@@ -52,6 +52,8 @@ TEMPLATE = "mscteach"
 #: Memory one chapter's kernel holds, in MB (resident; chapter 6, the largest, measured by
 #: benchmarks/classroom_load.py), from which the default cap is taken.
 KERNEL_MB = 230
+#: How long after its page was sent a kernel waits for the page to connect (a loaded browser is slow).
+CONNECT_SECONDS = 120.0
 #: How long a reservation made for an admitted page holds its place until the page's kernel starts.
 RESERVATION_SECONDS = 60.0
 
@@ -136,21 +138,23 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
                     ids.add(task.result()["kernel_id"])
         return ids
 
-    def expect_connections(self) -> None:
-        """Shut down, ``2 * closed_grace`` seconds from now, any kernel handed to a page that never connected.
+    def expect_connection(self, kernel_id: str) -> None:
+        """Shut down ``kernel_id`` if no page has connected to it :data:`CONNECT_SECONDS` from now.
 
         Called when a page has been sent: a browser that went away before its
         page ran never connects, so no disconnection would free its kernel.
-        """
-        waiting = set(self.list_kernel_ids()) - self.connected - self.pooled()
-        if waiting:
-            IOLoop.current().call_later(2 * self.closed_grace, self._shut_down_unconnected, waiting)
 
-    def _shut_down_unconnected(self, waiting: set[str]) -> None:
-        for kernel_id in waiting - self.connected - self.pooled():
-            if kernel_id in self:
-                self.log.info("Shutting down kernel %s: no page connected to it", kernel_id)
-                asyncio.ensure_future(self.shutdown_kernel(kernel_id))
+        Parameters
+        ----------
+        kernel_id : str
+            The kernel the page was given.
+        """
+        IOLoop.current().call_later(CONNECT_SECONDS, self._shut_down_if_unconnected, kernel_id)
+
+    def _shut_down_if_unconnected(self, kernel_id: str) -> None:
+        if kernel_id in self and kernel_id not in self.connected and kernel_id not in self.pooled():
+            self.log.info("Shutting down kernel %s: no page connected to it", kernel_id)
+            asyncio.ensure_future(self.shutdown_kernel(kernel_id))
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
@@ -230,11 +234,19 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(full_page(manager.max_kernels))
             return
+        self.page_kernel: str | None = None
         try:
             await super().get(path)
         finally:
-            if isinstance(manager, ClassroomKernelManager):
-                manager.expect_connections()
+            if isinstance(manager, ClassroomKernelManager) and self.page_kernel:
+                manager.expect_connection(self.page_kernel)
+
+    def write(self, chunk: str | bytes | dict) -> None:
+        # The kernel a page was given is known from the page itself (Voilà's handler keeps it to itself).
+        if getattr(self, "page_kernel", "") is None and isinstance(chunk, (str, bytes)):
+            found = _KERNEL_ID.search(chunk if isinstance(chunk, str) else chunk.decode("utf-8", "replace"))
+            self.page_kernel = found.group(1) if found else None
+        super().write(chunk)
 
 
 class ClassroomVoila(Voila):
@@ -245,6 +257,7 @@ class ClassroomVoila(Voila):
                 for rule in super().init_handlers()]
 
 
+_KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 _PARAMETERS_NOTE = re.compile(r"^\*Parameters\.\*.*?(?=\n\s*\n|\Z)", re.S | re.M)
 
 
