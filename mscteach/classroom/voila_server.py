@@ -64,6 +64,12 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     Voilà builds its pooling kernel manager on top of this class
     (``VoilaConfiguration.multi_kernel_manager_class``), so kernel starts made to
     refill the pool pass through :meth:`start_kernel` too.
+
+    Parameters
+    ----------
+    **kwargs
+        As jupyter_server's ``AsyncMappingKernelManager`` takes them; ``closed_grace``,
+        ``max_kernels`` and ``pool_kernels`` are set through the configuration.
     """
 
     closed_grace = Float(30.0, config=True, help="Seconds after a kernel's last connection closed before it is "
@@ -221,7 +227,15 @@ def full_page(serving: int) -> str:
 
 
 class ClassroomVoilaHandler(TornadoVoilaHandler):
-    """Voilà's page handler, which first asks the kernel manager for a place."""
+    """Voilà's page handler, which first asks the kernel manager for a place.
+
+    Parameters
+    ----------
+    application, request
+        As Tornado gives them to every handler.
+    **kwargs
+        As Voilà's handler takes them.
+    """
 
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
@@ -250,7 +264,13 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):
 
 
 class ClassroomVoila(Voila):
-    """Voilà, with :class:`ClassroomVoilaHandler` serving the chapters' pages."""
+    """Voilà, with :class:`ClassroomVoilaHandler` serving the chapters' pages.
+
+    Parameters
+    ----------
+    **kwargs
+        As Voilà's application takes them (its configuration).
+    """
 
     def init_handlers(self) -> list:
         return [(rule[0], ClassroomVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule
@@ -267,6 +287,11 @@ class VoilaNotes(Preprocessor):
     The chapters' first markdown cell has a paragraph starting ``*Parameters.*``
     that tells the reader to edit the next cell and re-run the notebook; a Voilà
     page shows no code, so the paragraph says how to change them instead.
+
+    Parameters
+    ----------
+    **kw
+        As nbconvert's ``Preprocessor`` takes them.
     """
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
