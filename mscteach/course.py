@@ -202,7 +202,8 @@ def chapter_overview(folder: Path | None = None) -> Markdown:
     -------
     IPython.display.Markdown
         A Markdown table with one row per chapter, in course order; each
-        title links to its notebook.
+        title links to its notebook, and its objectives are a list (HTML, as a
+        table cell holds no Markdown list).
 
     Raises
     ------
@@ -217,5 +218,5 @@ def chapter_overview(folder: Path | None = None) -> Markdown:
             continue
         info = lesson(path)
         lines.append(f"| {info.number} | [{info.title}]({info.notebook}) | {'<br>'.join(info.questions)} "
-                     f"| {'<br>'.join('- ' + o for o in info.objectives)} | {info.time} |")
+                     f"| <ul>{''.join(f'<li>{o}</li>' for o in info.objectives)}</ul> | {info.time} |")
     return Markdown("\n".join(lines))

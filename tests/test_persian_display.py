@@ -50,3 +50,23 @@ def test_every_chapter_cell_showing_a_free_text_column_shows_it_in_the_reader_s_
                 assert "in_language(" in source, f"{notebook.name}: {source}"
                 cells += 1
     assert cells >= 9
+
+
+def test_a_persian_brief_shows_the_findings_mechanisms_and_caveats_in_persian():
+    from mscteach.report import sections
+    from mscteach.report.content import evidence_brief
+
+    def html(items) -> str:
+        return "".join(getattr(item, "data", "") or "" for item in items)
+
+    clinical = mscteach.load("clinical_studies").set_index("study_id")
+    persian = evidence_brief({"disease": "ACLF", "lang": "fa"})
+    english = evidence_brief({"disease": "ACLF", "lang": "en"})
+    # lin2017 is an ACLF trial: its finding in the brief's language, and only there
+    fa, en = clinical.loc["lin2017", "efficacy_finding_fa"], clinical.loc["lin2017", "efficacy_finding"]
+    assert fa[:40] in html(sections.clinical(persian)) and en[:40] not in html(sections.clinical(persian))
+    assert en[:40] in html(sections.clinical(english))
+    mechanisms = mscteach.load("mechanisms")
+    shown = html(sections.mechanisms(persian))
+    assert any(str(text)[:30] in shown for text in mechanisms["effect_fa"])
+    assert not any(str(text)[:30] in shown for text in mechanisms["effect"])

@@ -206,6 +206,8 @@ def _copy_with(tmp_path: Path, study: str, column: str, value: str) -> Path:
     rows = (folder / "clinical_studies.csv").read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(rows, start=1) if line.startswith(study + ","))
     set_cell(folder / "clinical_studies.csv", row, column, value)
+    if f"{column}_fa" in rows[0].split(","):  # new English text: its Persian twin no longer says the same
+        set_cell(folder / "clinical_studies.csv", row, f"{column}_fa", "")
     return folder
 
 

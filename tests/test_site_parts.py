@@ -171,3 +171,13 @@ def test_the_glossary_shows_a_note_beside_a_persian_term():
     entry = page[page.index("Oncostatin M"):]
     entry = entry[:entry.index("\n\n", entry.index("Persian:"))]
     assert "آنکوستاتین M" in entry and 'The review prints "آنکوستاتین (OSM) M"' in entry
+
+
+def test_the_index_lists_each_chapter_s_objectives_as_a_list():
+    from mscteach import course
+
+    table = course.chapter_overview().data
+    row = next(line for line in table.splitlines() if line.startswith("| 6 |"))
+    # chapter 6's header lists five objectives, the first "describe every clinical study, ..."
+    assert row.count("<li>") == 5 and "<ul><li>describe every clinical study" in row
+    assert "<br>- " not in table

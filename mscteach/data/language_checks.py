@@ -185,14 +185,16 @@ def persian_problems(rel: str, schema: dict[str, Any], rows: list[int], columns:
             if fa_numbers != en_numbers:
                 problems.append(Problem(rel, row=row, field=fa, value=persian, message=say(
                     "the Persian text states the numbers {fa_numbers} but its English ({english}) states "
-                    "{en_numbers}: the same numbers must be in both; Persian: \"{persian}\"; English: \"{text}\"",
+                    "{en_numbers}: the same numbers must be in both (or empty the Persian cell: the Persian edition "
+                    "then shows the English); Persian: \"{persian}\"; English: \"{text}\"",
                     fa_numbers=_numbers_shown(fa_numbers), english=en, en_numbers=_numbers_shown(en_numbers),
                     persian=persian, text=english)))
             unknown = latin_names(persian) - latin_names(english)
             if unknown:
                 problems.append(Problem(rel, row=row, field=fa, value=persian, message=say(
                     "the Persian text names {names}, which its English ({english}) does not: a name in Latin "
-                    "letters must be the English cell's; English: \"{text}\"",
+                    "letters must be the English cell's (or empty the Persian cell: the Persian edition then shows "
+                    "the English); English: \"{text}\"",
                     names=", ".join(sorted(unknown)), english=en, text=english)))
         if filled and origins is not None and origins[i] is None:
             problems.append(Problem(rel, row=row, field=ORIGIN_FIELD, allowed=ORIGINS, message=say(

@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from .. import display, evidence, i18n, stats
+from ..data import in_language
 from ..errors import UnknownNameError
 from ..evidence import mark_from_sources
 from ..i18n import say, say_n
@@ -117,12 +118,18 @@ def _phrase(value: Any, lang: str) -> Any:
 
 
 def _without_curation_notes(text: Any) -> Any:
-    """A finding with the curators' "(source file)" notes turned into a footnote mark."""
+    """A finding with the curators' "(source file)" notes turned into a footnote mark (English or Persian).
+
+    >>> _without_curation_notes("No significant improvement (a negative trial; source file).")
+    'No significant improvement (a negative trial) †.'
+    >>> _without_curation_notes("بهبود معنی داری دیده نشد (کارآزمایی منفی؛ فایل منابع).")
+    'بهبود معنی داری دیده نشد (کارآزمایی منفی) †.'
+    """
     if not isinstance(text, str):
         return text
-    text = re.sub(r"\s*\(([^()]*?)[;,]\s*(?:from the )?source file\)", rf" (\1) {SOURCE_MARK}", text)
-    text = re.sub(r"\s*\(source file\)", f" {SOURCE_MARK}", text)
-    return re.sub(r"\bSource file: ", f"{SOURCE_MARK} ", text)
+    text = re.sub(r"\s*\(([^()]*?)[;,؛،]\s*(?:from the )?(?:source file|فایل منابع)\)", rf" (\1) {SOURCE_MARK}", text)
+    text = re.sub(r"\s*\((?:source file|فایل منابع)\)", f" {SOURCE_MARK}", text)
+    return re.sub(r"(?:\bSource file|فایل منابع): ", f"{SOURCE_MARK} ", text)
 
 
 def _number(value: float, lang: str = "en") -> str:
@@ -175,8 +182,9 @@ def clinical(brief: EvidenceBrief) -> list:
     if brief.clinical.empty:
         return [_paragraph(Markup(say("<b>No clinical study in the review matches this question.</b> Widen a "
                                       "parameter (e.g. <code>all</code>) to see related evidence.", lang)))]
-    table = brief.clinical.assign(study=brief.clinical["first_author"] + " " + brief.clinical["year"].astype(str),
-                                  dose=evidence.dose_shown(brief.clinical))
+    shown = in_language(brief.clinical, lang)  # the findings in the brief's language (their Persian twins)
+    table = shown.assign(study=shown["first_author"] + " " + shown["year"].astype(str),
+                         dose=evidence.dose_shown(shown))
     design = ["study", "disease", "cell_type", "design", "evidence_level", "n_treated", "n_control", "dose",
               "route", "follow_up_weeks", "flags"]
     found = table[["study", "efficacy_finding", "safety_finding", "ref_ids"]].copy()
@@ -231,14 +239,15 @@ def preclinical(brief: EvidenceBrief) -> list:
         "table).", lang, disease=_esc(term(p["disease"], lang)), models=models)))]
     if brief.preclinical_note:
         items.append(_paragraph(Markup("<b>{}</b>").format(brief.preclinical_note)))
-    return items + [_table(brief.animal[["first_author", "year", "species", "model", "disease", "cell_type",
-                                         "outcome", "finding", "ref_ids"]], lang, ["species", "disease"])]
+    return items + [_table(in_language(brief.animal, lang)[["first_author", "year", "species", "model", "disease",
+                                                            "cell_type", "outcome", "finding", "ref_ids"]],
+                           lang, ["species", "disease"])]
 
 
 def mechanisms(brief: EvidenceBrief) -> list:
     """The mechanisms the review links to the disease."""
-    return [_table(brief.mechanisms[["category", "mediator", "target", "effect", "ref_ids"]], brief.lang,
-                   ["category"])]
+    return [_table(in_language(brief.mechanisms, brief.lang)[["category", "mediator", "target", "effect", "ref_ids"]],
+                   brief.lang, ["category"])]
 
 
 def registered(brief: EvidenceBrief) -> list:
@@ -277,7 +286,8 @@ def caveats(brief: EvidenceBrief) -> list:
     if len(specific):
         items += [_paragraph(Markup("<b>{}</b>").format(Markup(say("The review's caveats that name this "
                                                                    "question's disease, cells or origin:", lang)))),
-                  _table(specific[["challenge", "category", "description", "ref_ids"]], lang, ["category"])]
+                  _table(in_language(specific, lang)[["challenge", "category", "description", "ref_ids"]], lang,
+                         ["category"])]
     heading = Markup(say("Other caveats the review raises for MSC therapy in general", lang) if len(specific)
                      else say("Caveats the review raises for MSC therapy in general", lang))
     listed = [{"challenge": _esc(r.challenge), "category": _esc(term(r.category, lang)),

@@ -246,7 +246,8 @@ def with_figures_in_words(outputs: list[dict], lang: str = "en") -> list[dict]:
         alt = output.get("metadata", {}).get("image/png", {}).get("alt") if "image/png" in output.get("data", {}) \
             else None
         if alt:
-            words = (f'<details class="mscteach-figure-words"><summary>{escape(say("The figure in words", lang))}'
+            summary = say("The figure in words", lang)  # a call of its own: Babel reads no call inside an f-string
+            words = (f'<details class="mscteach-figure-words"><summary>{escape(summary)}'
                      f"</summary><p>{escape(alt)}</p></details>")
             shown.append({"output_type": "display_data", "data": {"text/html": words}, "metadata": {}})
     return shown
