@@ -135,3 +135,50 @@ def test_the_uncited_challenges_sentence_follows_a_citation_a_teacher_adds(data_
     _set(data_copy / "challenges.csv", "Clinical assessment during follow-up", "ref_ids", "26")
     sentence = evidence.uncited_challenges_sentence(mscteach.load("challenges", data=data_copy), "en")
     assert sentence.startswith("7 of the 16 challenges") and "Follow-up is one of them." not in sentence
+
+
+# ---- briefs: subgroups only where the data permit
+
+
+def _two_by_two(cells: dict[str, tuple[str, int, int, int, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """outcomes and clinical_studies tables for studies given as id -> (cell type, e1, n1, e2, n2), outcome death."""
+    clinical = pd.DataFrame({"study_id": list(cells), "first_author": list(cells), "year": 2020,
+                             "cell_type": [c[0] for c in cells.values()], "design": "RCT", "disease": "ACLF"})
+    rows = []
+    for study, (_, e1, n1, e2, n2) in cells.items():
+        rows += [{"study_id": study, "outcome": "death", "outcome_type": "binary", "timepoint": "1 year",
+                  "arm_role": "treated", "events": e1,
+                  "total": n1},
+                 {"study_id": study, "outcome": "death", "outcome_type": "binary", "timepoint": "1 year",
+                  "arm_role": "control", "events": e2,
+                  "total": n2}]
+    return pd.DataFrame(rows).astype({"events": "Int64", "total": "Int64"}), clinical
+
+
+def test_the_subgroup_statement_runs_the_test_where_two_subgroups_have_two_studies_each():
+    outcomes, clinical = _two_by_two({"a1": ("BM-MSC", 10, 100, 20, 100), "a2": ("BM-MSC", 10, 100, 20, 100),
+                                      "b1": ("UC-MSC", 20, 100, 20, 100), "b2": ("UC-MSC", 20, 100, 20, 100)})
+    sentence = evidence.subgroup_statement(outcomes, clinical, lang="en")
+    # by hand: BM log RR ln 0.5, each study's variance 1/10 - 1/100 + 1/20 - 1/100 = 0.13, two alike pool to 0.065
+    # (tau² 0); UC log RR 0, variance 0.08 each, pooled 0.04; Q = ln(0.5)² / (0.065 + 0.04) = 4.5757, df 1,
+    # p = P(chi²₁ > 4.5757) = 0.0324
+    assert sentence.startswith("death at 1 year by cell type: test for subgroup differences Q = 4.58, df = 1, "
+                               "p = 0.0324 (4 studies;")
+
+
+def test_the_subgroup_statement_says_why_there_is_none():
+    one_each, clinical = _two_by_two({"a1": ("BM-MSC", 10, 100, 20, 100), "b1": ("UC-MSC", 20, 100, 20, 100),
+                                      "b2": ("UC-MSC", 20, 100, 20, 100)})
+    assert evidence.subgroup_statement(one_each, clinical, lang="en") == \
+        "No subgroup analysis by cell type: no outcome has two or more subgroups of at least 2 studies each."
+    # the review's data: severe infection and HCC are each counted by one study only
+    assert evidence.subgroup_statement(mscteach.load("outcomes"), mscteach.load("clinical_studies"), lang="en") == \
+        "No subgroup analysis: no outcome is counted in both arms by two or more studies."
+
+
+def test_a_brief_says_why_it_has_no_subgroup_analysis():
+    from mscteach.report import sections
+    from mscteach.report.content import evidence_brief
+
+    html = "".join(getattr(item, "data", "") or "" for item in sections.effects(evidence_brief({"disease": "ACLF"})))
+    assert "No subgroup analysis: no outcome is counted in both arms by two or more studies." in html

@@ -31,7 +31,8 @@ from .chapter_notes import (RODENTS, animal_evidence_note, mechanism_evidence_no
 from .narrative import (REVIEW_REFERENCES, added_references, certainty_paragraph, counts_source_sentence,
                         evidence_strength_note, grade_domain, grade_domains_sentence, reference_list,
                         reference_numbers_note, reference_years_sentence)
-from .outcomes import pool_outcomes, poolability_statement, poolable_outcomes, pooling_overview
+from .outcomes import (SUBGROUP_MIN_STUDIES, pool_outcomes, poolability_statement, poolable_outcomes, pooling_overview,
+                       subgroup_statement)
 from .registered import (REGISTERED_BY, matching_registered, ongoing, ongoing_against_target, registered_counts,
                          registered_overview, registered_summary)
 from .sources_summary import studies_per_source_statement
@@ -48,6 +49,7 @@ __all__ = [
     "RODENTS",
     "SHORT_FOLLOW_UP",
     "SMALL_SAMPLE",
+    "SUBGROUP_MIN_STUDIES",
     "EcmScenario",
     "added_references",
     "animal_evidence_note",
@@ -100,6 +102,7 @@ __all__ = [
     "split_items",
     "studies_per_source",
     "studies_per_source_statement",
+    "subgroup_statement",
     "survival_reporting_sentence",
     "timeline_between",
     "trial_overview",

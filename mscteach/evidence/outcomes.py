@@ -7,7 +7,8 @@ from .. import i18n
 from ..i18n import say, say_n
 from ..stats import TIMEPOINT_NOT_STATED, MetaAnalysisResult, binary_outcomes, meta_analysis
 
-__all__ = ["pool_outcomes", "poolability_statement", "poolable_outcomes", "pooling_overview"]
+__all__ = ["SUBGROUP_MIN_STUDIES", "pool_outcomes", "poolability_statement", "poolable_outcomes", "pooling_overview",
+           "subgroup_statement"]
 
 
 def pool_outcomes(outcomes: pd.DataFrame, clinical: pd.DataFrame, measure: str = "RR",
@@ -166,3 +167,72 @@ def _outcome_label(outcome: str, timepoint: str, lang: str | None = None) -> str
         return say("{outcome} ({timepoint})", lang, outcome=i18n.text(outcome, lang),
                    timepoint=i18n.text(timepoint, lang))
     return say("{outcome} at {timepoint}", lang, outcome=i18n.text(outcome, lang), timepoint=i18n.text(timepoint, lang))
+
+
+#: Studies a subgroup needs before its pooled estimate is compared with another's.
+SUBGROUP_MIN_STUDIES = 2
+
+
+def subgroup_statement(outcomes: pd.DataFrame, clinical: pd.DataFrame, by: str = "cell_type",
+                       lang: str | None = None) -> str:
+    """Whether the outcomes allow a subgroup analysis by a study characteristic, and its result where they do.
+
+    A subgroup analysis compares pooled estimates, so it is run for an outcome
+    (and time point) only where at least two subgroups of ``by`` each have
+    :data:`SUBGROUP_MIN_STUDIES` or more studies with a two-arm count; the
+    test is :func:`mscteach.stats.subgroup_analysis` (random effects, DL).
+    Otherwise the sentence says why there is none.
+
+    Parameters
+    ----------
+    outcomes, clinical : DataFrame
+        The ``outcomes`` and ``clinical_studies`` tables (or a selection of them).
+    by : str, default "cell_type"
+        A ``clinical_studies`` column to form the subgroups.
+    lang : str, optional
+        The language (default: the one figures are shown in).
+
+    Returns
+    -------
+    str
+        One sentence per outcome analysed, or one saying why none is.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``by`` is not a column of ``clinical``.
+
+    Examples
+    --------
+    >>> import mscteach
+    >>> subgroup_statement(mscteach.load("outcomes"), mscteach.load("clinical_studies"), lang="en")
+    'No subgroup analysis: no outcome is counted in both arms by two or more studies.'
+    """
+    from ..errors import UnknownNameError
+    from ..stats import subgroup_analysis
+
+    if by not in clinical.columns:
+        raise UnknownNameError("subgroup column", by, list(clinical.columns))
+    wide = binary_outcomes(outcomes, clinical)
+    wide = wide.assign(subgroup=wide["study_id"].map(clinical.set_index("study_id")[by]))
+    sentences, poolable = [], False
+    for (outcome, timepoint), rows in wide.groupby(["outcome", "timepoint"], sort=True):
+        informative = rows[(rows["events_treated"] + rows["events_control"]) > 0]
+        if len(informative) < 2:
+            continue
+        poolable = True
+        sizes = informative["subgroup"].value_counts()
+        if int((sizes >= SUBGROUP_MIN_STUDIES).sum()) < 2:
+            continue
+        result = subgroup_analysis(informative, by="subgroup")
+        sentences.append(say("{outcome} by {by}: test for subgroup differences Q = {q:.2f}, df = {df}, p = {p:.3g} "
+                             "({k} studies; with fewer than about ten studies per characteristic the test has "
+                             "little power).", lang, outcome=_outcome_label(outcome, timepoint, lang),
+                             by=i18n.text(by.replace("_", " "), lang), q=result.q_between, df=result.df,
+                             p=result.p_value, k=len(informative)))
+    if sentences:
+        return " ".join(sentences)
+    if not poolable:
+        return say("No subgroup analysis: no outcome is counted in both arms by two or more studies.", lang)
+    return say("No subgroup analysis by {by}: no outcome has two or more subgroups of at least {n} studies each.",
+               lang, by=i18n.text(by.replace("_", " "), lang), n=SUBGROUP_MIN_STUDIES)

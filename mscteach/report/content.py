@@ -67,6 +67,9 @@ class EvidenceBrief:
         The data the brief was made from, compared with the packaged data
         (:func:`mscteach.data.provenance.provenance_of`); None for a brief
         made without it.
+    subgroups : str, optional
+        A subgroup analysis by cell type where the data permit it, or why
+        there is none (:func:`mscteach.evidence.subgroup_statement`).
     """
 
     parameters: dict[str, Any]
@@ -85,6 +88,8 @@ class EvidenceBrief:
     registered: pd.DataFrame | None = None
     registered_on: str = ""
     provenance: Provenance | None = None
+    #: whether the outcomes allow a subgroup analysis by cell type, and its result where they do
+    subgroups: str = ""
 
     @property
     def lang(self) -> str:
@@ -251,7 +256,7 @@ def evidence_brief(parameters: Mapping[str, Any], data: Path | None = None) -> E
                          effects.reset_index(drop=True), pooled, results, challenges, references,
                          evidence.poolability_statement(outcomes, every_study, lang=p["lang"]), findings,
                          preclinical_note, registered, imported["imported_on"] if imported else "",
-                         provenance_of(data))
+                         provenance_of(data), evidence.subgroup_statement(outcomes, every_study, lang=p["lang"]))
 
 
 def plain_language(brief: EvidenceBrief) -> str:

@@ -204,6 +204,8 @@ def effects(brief: EvidenceBrief) -> list:
 
     lang = brief.lang
     items = [_paragraph(_markdown_bold(brief.poolability))]
+    if brief.subgroups:  # subgroup results only where the data permit, and why not otherwise
+        items.append(_paragraph(_markdown_bold(brief.subgroups)))
     note = Markup(say("Note", lang))
     for outcome, timepoint, result in brief.pooled_results:
         text = Markup("<b>{} ({})</b>: {}").format(term(outcome, lang), term(timepoint, lang), result.summary(lang))
