@@ -1,0 +1,63 @@
+# The test oracle for tests/test_continuous.py: metafor's answers for a batch of two-arm continuous datasets.
+#
+#   Rscript tests/metafor_continuous_oracle.R IN.json OUT.json
+#
+# IN.json: {"datasets": [{"id", "measure" ("MD"|"SMD"), "m1", "sd1", "n1", "m2", "sd2", "n2"}]}
+# OUT.json: per dataset, escalc's yi/vi (measure MD or SMD, default vtype "LS"), then one fit per method
+# (FE, DL, REML, PM) and test (z, knha): estimate, se, CI, tau2, I2, Q, Q's p-value and the
+# pi.type="riley" prediction interval (Higgins 2009), or the error metafor stopped with.
+# R and metafor are a test oracle only: mscteach never calls them.
+suppressPackageStartupMessages({
+  library(metafor)
+  library(jsonlite)
+})
+
+args <- commandArgs(trailingOnly = TRUE)
+batch <- fromJSON(args[[1]], simplifyVector = FALSE)
+# Iterative estimators (REML's Fisher scoring, PM's uniroot) run to far tighter limits than metafor's
+# defaults (threshold 1e-5, tol ~1.2e-4) so that the comparison can be at 1e-8; PM's search for τ² may go far
+# above its default ceiling (tau2.max = max(100, 100 * var(yi))): raw mean differences can be that heterogeneous.
+tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000, tau2.max = 1e12)
+# Where REML's Fisher scoring overshoots and does not converge, metafor's own remedy (help(rma): a smaller
+# step, stepadj) is applied, and the answer says so ("remedy").
+halved <- c(tight, list(stepadj = 0.5))
+
+num <- function(x) as.numeric(unlist(x))
+fit <- function(dat, method, test) {
+  fit_with <- function(control) tryCatch(
+    suppressWarnings(rma(yi, vi, data = dat, method = method, test = test, control = control)),
+    error = function(e) conditionMessage(e))
+  res <- fit_with(tight)
+  if (is.character(res) && grepl("did not converge", res)) {
+    retried <- fit_with(halved)
+    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
+    res <- retried
+  }
+  res
+}
+fit_one <- function(dat, method, test) {
+  res <- fit(dat, method, test)
+  if (is.character(res)) return(list(error = res))
+  out <- list(k = res$k, remedy = attr(res, "remedy"), estimate = as.numeric(res$beta), se = res$se,
+              ci_low = res$ci.lb, ci_high = res$ci.ub,
+              tau2 = res$tau2, i2 = res$I2, q = res$QE, q_pvalue = res$QEp, error = NULL)
+  if (method != "FE") {
+    r <- suppressWarnings(predict(res, pi.type = "riley"))
+    out$riley_low <- r$pi.lb
+    out$riley_high <- r$pi.ub
+  }
+  out
+}
+
+results <- lapply(batch$datasets, function(d) {
+  dat <- escalc(measure = d$measure, m1i = num(d$m1), sd1i = num(d$sd1), n1i = num(d$n1),
+                m2i = num(d$m2), sd2i = num(d$sd2), n2i = num(d$n2))
+  fits <- list()
+  for (method in c("FE", "DL", "REML", "PM")) for (test in c("z", "knha")) {
+    if (method == "FE" && test == "knha") next
+    fits[[paste(method, test)]] <- fit_one(dat, method, test)
+  }
+  list(id = d$id, yi = as.numeric(dat$yi), vi = as.numeric(dat$vi), fits = fits)
+})
+write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
+             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
