@@ -225,3 +225,16 @@ def test_a_static_explorer_does_not_ask_for_ctrl_click_and_draws_each_view_once(
         assert "Ctrl/Cmd" not in html, name  # the static copy's chooser is a single select
         assert explorer.static_help in html and explorer.static_help != explorer.help
         assert len(calls) == len(explorer.static_views())  # each view drawn once, the default one included
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--max-kernels", "-2"], "argument --max-kernels: must be a whole number of 0 or more, got -2"),
+    (["--cull-idle", "x"], "argument --cull-idle: expected a number of minutes, 0 or more, got 'x'"),
+    (["--cull-idle", "-1"], "argument --cull-idle: must be a number of minutes, 0 or more, got -1"),
+])
+def test_bad_classroom_options_are_refused_before_a_server_starts(args, words, capsys):
+    from mscteach import cli
+
+    with pytest.raises(SystemExit) as exit_status:
+        cli.main(["voila", "--no-browser", *args])
+    assert exit_status.value.code == 2 and words in capsys.readouterr().err
