@@ -70,3 +70,35 @@ def test_a_persian_brief_shows_the_findings_mechanisms_and_caveats_in_persian():
     shown = html(sections.mechanisms(persian))
     assert any(str(text)[:30] in shown for text in mechanisms["effect_fa"])
     assert not any(str(text)[:30] in shown for text in mechanisms["effect"])
+
+
+def test_the_explorers_show_the_data_s_text_in_the_reader_s_language():
+    from mscteach import i18n
+    from mscteach.widgets import (render_animals, render_cell_source, render_exclusions, render_mechanisms,
+                                  render_timeline, trial_description)
+
+    animal, mechanisms = mscteach.load("animal_studies"), mscteach.load("mechanisms")
+    criteria, sources = mscteach.load("exclusion_criteria"), mscteach.load("cell_sources")
+    timeline = mscteach.load("timeline")
+    i18n.set_language("fa")
+    try:
+        shown = {
+            "finding": render_animals(animal, "all", "all", "all")[0]["finding"].tolist(),
+            "effect": render_mechanisms(mechanisms, "all", "all", "all")[0]["effect"].tolist(),
+            "detail": render_exclusions(criteria, [])[1]["detail"].tolist(),
+            "headline": render_timeline(timeline, (1900, 2030), [])[0]["headline"].tolist(),
+            "properties": render_cell_source(sources, mscteach.load("references"), "Umbilical cord")[0].data,
+            "trial": trial_description(mscteach.load("clinical_studies"), "lin2017")["value"].tolist(),
+        }
+    finally:
+        i18n.set_language("en")
+    assert set(shown["finding"]) <= set(animal["finding_fa"]) and shown["finding"]
+    assert set(shown["effect"]) <= set(mechanisms["effect_fa"]) and shown["effect"]
+    assert set(shown["detail"]) == set(criteria["detail_fa"])
+    assert set(shown["headline"]) <= set(timeline["headline_fa"]) and shown["headline"]
+    cord = sources.set_index("source").loc["Umbilical cord"]
+    assert cord["properties_fa"] in shown["properties"] and cord["properties"] not in shown["properties"]
+    lin = mscteach.load("clinical_studies").set_index("study_id").loc["lin2017"]
+    assert lin["efficacy_finding_fa"] in shown["trial"] and lin["efficacy_finding"] not in shown["trial"]
+    english = render_animals(animal, "all", "all", "all")[0]["finding"].tolist()  # and English stays English
+    assert set(english) <= set(animal["finding"])

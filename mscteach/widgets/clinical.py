@@ -9,6 +9,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from .. import evidence, i18n, plots, stats
+from ..data import in_language
 from ..errors import MscteachError
 from ..i18n import say
 
@@ -239,6 +240,8 @@ def render_exclusions(criteria: pd.DataFrame, conditions: Sequence[str]) -> list
     '**Excluded** by 1 criterion(s): Pregnancy or lactation.'
     """
     table = evidence.check_exclusions(criteria, conditions)
+    shown = in_language(criteria, i18n.language()).set_index("criterion")["detail"]  # the details in the reader's
+    table = table.assign(detail=table["criterion"].map(shown))                       # language; names stay keys
     applying = table.loc[table["applies"], "criterion"].tolist()
     if applying:
         verdict = say("**Excluded** by {n} criterion(s): {criteria}.", n=len(applying), criteria=", ".join(applying))

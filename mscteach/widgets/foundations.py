@@ -10,8 +10,8 @@ import pandas as pd
 from IPython.display import Markdown
 
 from .. import evidence, plots
-from ..data import vocabulary
-from ..i18n import say
+from ..data import in_language, vocabulary
+from ..i18n import language, say
 
 from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of
 
@@ -41,7 +41,7 @@ def render_timeline(timeline: pd.DataFrame, years: tuple[int, int], categories: 
     events = evidence.timeline_between(timeline, years[0], years[1], list(categories) or None)
     if events.empty:
         return [no_match("events")]
-    table = events[["year_text", "headline", "people", "category", "ref_ids"]]
+    table = in_language(events, language())[["year_text", "headline", "people", "category", "ref_ids"]]
     return [table, plots.timeline_figure(events, title=f"Events {years[0]}-{years[1]}")]
 
 
@@ -102,7 +102,7 @@ def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, sou
     row = evidence.choose(cell_sources, source=source)
     if row.empty:
         return [no_match("cell sources")]
-    r = row.iloc[0]
+    r = in_language(row, language()).iloc[0]  # the properties in the reader's language
     abbreviation = f" ({r['abbreviation']})" if pd.notna(r["abbreviation"]) else ""
     text = f"**{r['source']}{abbreviation}**: {r['properties']}"
     if pd.notna(r["notes"]):
@@ -151,7 +151,7 @@ def render_mechanisms(mechanisms: pd.DataFrame, category: str, target: str, medi
     if chosen.empty:
         return [no_match("mechanisms")]
     matrix = evidence.mediator_target_matrix(chosen)
-    return [chosen[["mechanism_id", "category", "mediator", "target", "effect", "ref_ids"]],
+    return [in_language(chosen, language())[["mechanism_id", "category", "mediator", "target", "effect", "ref_ids"]],
             plots.mediator_target_heatmap(matrix)]
 
 
@@ -259,7 +259,8 @@ def render_animals(animal: pd.DataFrame, disease: str, species: str, cell_type: 
     chosen = evidence.choose(animal, disease=disease, species=species, cell_type=cell_type)
     if chosen.empty:
         return [no_match("preclinical studies")]
-    table = chosen[["first_author", "year", "species", "model", "disease", "cell_type", "outcome", "finding", "ref_ids"]]
+    table = in_language(chosen, language())[["first_author", "year", "species", "model", "disease", "cell_type",
+                                             "outcome", "finding", "ref_ids"]]
     return [table, plots.outcome_heatmap(chosen)]
 
 

@@ -18,9 +18,9 @@ from IPython.display import Markdown
 from matplotlib.figure import Figure
 
 from .. import display as display_helpers
-from ..data import is_randomised, load
+from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
-from ..i18n import say
+from ..i18n import language, say
 from ..plots.risk_of_bias import NOT_JUDGED, traffic_light_figure
 from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment,
                           questions_asked)
@@ -84,7 +84,7 @@ def trial_description(clinical: pd.DataFrame, study_id: str) -> pd.DataFrame:
     UnknownNameError
         If ``study_id`` is not a randomised trial of the table (the message lists those that are).
     """
-    trial = _trial(clinical, study_id)
+    trial = _trial(in_language(clinical, language()), study_id)  # its findings in the reader's language
     rows = []
     for field in DESCRIPTION_FIELDS:
         value = trial.get(field)
