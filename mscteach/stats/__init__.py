@@ -7,6 +7,7 @@ Heavy libraries are imported inside the functions that use them.
 ==========================  =====================================================
 :mod:`.effects`             each study's ratio (RR or OR) and its variance
 :mod:`.meta_analysis`       inverse-variance pooling, fixed and random effects
+:mod:`.continuous`          each study's mean difference or Hedges' g, and their pooling
 :mod:`.sensitivity`         cumulative and leave-one-out pooling
 :mod:`.moderators`          subgroup analysis and meta-regression
 :mod:`.small_studies`       small-study effects: Egger's test, trim and fill
@@ -21,6 +22,8 @@ from .grade import (DECISIONS, DOMAINS, LEVELS, certainty_symbols, read_override
 from .effects import BINARY_COLUMNS, MEASURES, TIMEPOINT_NOT_STATED, binary_outcomes, study_effects
 from .meta_analysis import CI_METHODS, METHODS, SAME_ACROSS_STUDIES, MetaAnalysisResult, meta_analysis, pool
 from .sensitivity import cumulative_meta_analysis, leave_one_out
+from .continuous import (CONTINUOUS_COLUMNS, CONTINUOUS_MEASURES, ContinuousMetaAnalysisResult, continuous_effects,
+                         continuous_meta_analysis, hedges_correction)
 from .moderators import (REGRESSION_METHODS, STUDIES_PER_TERM, MetaRegressionResult, SubgroupResult, meta_regression,
                          subgroup_analysis)
 from .small_studies import EggerTest, TrimAndFill, egger_regression, egger_test, trim_and_fill, trim_and_fill_effects
@@ -33,6 +36,8 @@ from .values import is_missing
 __all__ = [
     "BINARY_COLUMNS",
     "CI_METHODS",
+    "CONTINUOUS_COLUMNS",
+    "CONTINUOUS_MEASURES",
     "DECISIONS",
     "DOMAINS",
     "LEVELS",
@@ -43,6 +48,7 @@ __all__ = [
     "SIGNALLING_QUESTIONS",
     "STUDIES_PER_TERM",
     "TIMEPOINT_NOT_STATED",
+    "ContinuousMetaAnalysisResult",
     "EggerTest",
     "MetaAnalysisResult",
     "MetaRegressionResult",
@@ -51,10 +57,13 @@ __all__ = [
     "allowed_overall",
     "binary_outcomes",
     "certainty_symbols",
+    "continuous_effects",
+    "continuous_meta_analysis",
     "cumulative_meta_analysis",
     "domain_judgment",
     "egger_regression",
     "egger_test",
+    "hedges_correction",
     "is_missing",
     "leave_one_out",
     "meta_analysis",

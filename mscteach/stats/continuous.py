@@ -233,8 +233,13 @@ class ContinuousMetaAnalysisResult:
     alpha: float
     studies: pd.DataFrame
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
         """One line: the random-effects estimate with its CI and heterogeneity.
+
+        Parameters
+        ----------
+        lang : str, optional
+            The language (default: :func:`mscteach.i18n.language`).
 
         Returns
         -------
@@ -248,15 +253,23 @@ class ContinuousMetaAnalysisResult:
         >>> import pandas as pd
         >>> table = pd.DataFrame([["A", 12.0, 4.0, 20, 10.0, 3.0, 25], ["B", 11.0, 5.0, 30, 10.5, 5.0, 30]],
         ...                      columns=CONTINUOUS_COLUMNS)
-        >>> continuous_meta_analysis(table).summary()
+        >>> continuous_meta_analysis(table).summary("en")
         'MD 1.38 (95% CI -0.24 to 3.01), 2 studies, random effects (DL); I² = 0%, τ² = 0.000'
         """
-        level = f"{100 * (1 - self.alpha):g}%"
-        interval = f"{level} CI, HKSJ" if self.ci_method == "hksj" else f"{level} CI"
-        line = (f"{self.measure} {self.estimate:.2f} ({interval} {self.ci_low:.2f} to {self.ci_high:.2f}), {self.k} "
-                f"studies, random effects ({self.method}); I² = {self.i2:.0f}%, τ² = {self.tau2:.3f}")
+        from ..i18n import say
+
+        values = {"measure": self.measure, "estimate": self.estimate, "level": 100 * (1 - self.alpha),
+                  "low": self.ci_low, "high": self.ci_high, "k": self.k, "method": self.method, "i2": self.i2,
+                  "tau2": self.tau2}
+        if self.ci_method == "hksj":
+            line = say("{measure} {estimate:.2f} ({level:g}% CI, HKSJ {low:.2f} to {high:.2f}), {k} studies, random "
+                       "effects ({method}); I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
+        else:
+            line = say("{measure} {estimate:.2f} ({level:g}% CI {low:.2f} to {high:.2f}), {k} studies, random "
+                       "effects ({method}); I² = {i2:.0f}%, τ² = {tau2:.3f}", lang, **values)
         if self.pi_low == self.pi_low:  # not NaN
-            line += f"; {level} prediction interval {self.pi_low:.2f} to {self.pi_high:.2f}"
+            line += say("; {level:g}% prediction interval {low:.2f} to {high:.2f}", lang, level=values["level"],
+                        low=self.pi_low, high=self.pi_high)
         return line
 
 
