@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import re
 import io
 import os
 import weakref
@@ -112,6 +113,26 @@ def _cell(value: Any) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
+#: Columns whose values are a vocabulary (a design, a species, an outcome ...): in a translated edition a value the
+#: figures' catalogue translates is shown translated; free text and names are left as the data hold them.
+VOCABULARY_COLUMNS = frozenset({"aetiology", "applies", "arm_role", "category", "cell_origin", "cell_type", "challenge",
+                                "control_type", "criterion", "design", "item", "mediator", "source", "target",
+                                "disease", "evidence_level", "flags", "kind", "outcome", "outcome_type", "phase",
+                                "route", "setting", "species", "stance", "status", "timepoint"})
+
+
+def _vocabulary_value(text: str, lang: str | None) -> str:
+    """A vocabulary value in the language where the catalogue has it, else as written (and not listed missing)."""
+    from . import i18n
+    from .i18n.catalogues import shipped_catalogue
+
+    lang = lang or i18n.language()
+    if lang == "en" or not text:
+        return text
+    key = re.sub(r"\d+(?:\.\d+)?", "{n}", html.unescape(text))
+    return html.escape(i18n.text(html.unescape(text), lang)) if key in shipped_catalogue(lang) else text
+
+
 def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None) -> str:
     """A DataFrame as an HTML table for readers (see the module docstring).
 
@@ -160,6 +181,8 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
             elif isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
                 text = i18n.digits(text, lang)  # reference numbers, like every number of the table
             text = i18n.digits(text, lang) if number else text
+            if not number and isinstance(value, str) and str(column) in VOCABULARY_COLUMNS:
+                text = _vocabulary_value(text, lang)
             if text and column in marks.get(label, ()) and SOURCE_MARK not in text:
                 text = f"{text} {SOURCE_MARK}"
             marked = marked or (aware and SOURCE_MARK in text)
