@@ -150,8 +150,8 @@ def test_a_self_check_number_that_is_not_a_whole_number_is_a_clear_error(number)
     from mscteach import selfchecks
     from mscteach.errors import ParameterError
 
-    with pytest.raises(ParameterError, match=rf"06_clinical_trials has self-checks 1 to 2, not {number!r}"):
-        selfchecks.get("06_clinical_trials", number, "en")
+    with pytest.raises(ParameterError, match=rf"07_challenges has self-checks 1 to 2, not {number!r}"):
+        selfchecks.get("07_challenges", number, "en")
 
 
 def test_the_registry_change_summary_is_written_in_the_language_it_is_given(monkeypatch):
