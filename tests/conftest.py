@@ -18,8 +18,12 @@ DATA = REPO / "data"
 
 @pytest.fixture(autouse=True)
 def _no_data_env(monkeypatch):
-    """Tests start from the shipped data, whatever the developer's environment says."""
+    """Tests start from the shipped data, whatever the developer's environment says, and leave it so."""
     monkeypatch.delenv(mscteach.ENV_VAR, raising=False)
+    yield
+    # a command run in-process (cli.main with --data) sets the variable for the kernels it starts; a later
+    # session fixture's subprocess would inherit it and build from that test's (corrupted) copy
+    os.environ.pop(mscteach.ENV_VAR, None)
 
 
 @pytest.fixture
