@@ -93,13 +93,16 @@ def test_no_word_of_a_briefs_tables_is_broken_inside(briefs, name):
 
 def test_the_word_check_finds_a_word_broken_inside(tmp_path):
     """The check itself: a table squeezed the old way (equal columns, breaks anywhere) is caught."""
-    from mscteach.printing import print_pdfs
-
     page = tmp_path / "squeezed.html"
     page.write_text("<!DOCTYPE html><html lang='en'><body><table style='table-layout:fixed;width:100%'><tr>"
                     + "<td style='overflow-wrap:anywhere'>transplanted peripheral</td>" * 1
                     + "<td>x</td>" * 11 + "</tr></table></body></html>", encoding="utf-8")
-    print_pdfs([(page, tmp_path / "squeezed.pdf")])
+    # printed in a process of its own: the suite's session browser already runs Playwright in this one
+    printed = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                              "from mscteach.printing import print_pdfs; print_pdfs([(Path(sys.argv[1]), "
+                              "Path(sys.argv[2]))])", str(page), str(tmp_path / "squeezed.pdf")],
+                             capture_output=True, text=True, timeout=300)
+    assert printed.returncode == 0, printed.stderr
     assert split_words(tmp_path / "squeezed.pdf", {"transplanted", "peripheral"})
 
 
