@@ -130,7 +130,7 @@ def test_figure_text_is_computed_from_the_arguments(t):
     assert "90% power" in title and "α = 0.01" in title and "50.0% vs 60.0%" in title
     five = t["references"].head(5)
     legend = [x.get_text() for x in plots.reference_years_figure(five, [1]).axes[0].get_legend().get_texts()]
-    assert legend == ["all 5 references", "cited here (1)"]
+    assert legend == ["all references in the data (5)", "cited here (1)"]
 
 
 def test_count_heatmaps_have_whole_number_colour_bars_and_a_one_differs_from_zero():

@@ -91,7 +91,7 @@ def reference_years_figure(references: pd.DataFrame, highlight: Sequence[int] = 
     ax = fig.subplots()
     bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5).tolist()
     years = references["year"].astype(float)
-    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=f"all {len(references)} references")
+    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=f"all references in the data ({len(references)})")
     if len(highlight):
         chosen = references[references["ref_id"].isin(list(highlight))]["year"].astype(float)
         ax.hist(chosen, bins=bins, color=PALETTE[0], label=f"cited here ({len(chosen)})")
