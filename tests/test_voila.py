@@ -6,6 +6,7 @@ The server tests start the README's command on a free loopback port, drive it wi
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import signal
@@ -49,7 +50,10 @@ def test_the_cap_counts_kernels_alive_starting_and_promised():
             voila_server.RESERVATION_SECONDS = saved
         assert voila_server.ClassroomKernelManager(max_kernels=0).admit()  # 0: no cap
 
-    asyncio.run(scenario())
+    # a loop of its own in a thread of its own: in the full suite the session browser (Playwright's sync API)
+    # keeps an event loop running in this thread, where asyncio.run() refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def test_the_default_cap_is_what_the_memory_holds():
