@@ -352,7 +352,9 @@ def further_reading(references: pd.DataFrame, ref_ids: Iterable[int]) -> pd.Data
         raise UnknownNameError("reference number", missing[0], [f"{references.ref_id.min()}-{references.ref_id.max()}"])
     rows = references.set_index("ref_id").loc[wanted]
     citation = [format_citation(r) for _, r in rows.iterrows()]
-    return pd.DataFrame({"ref_id": wanted, "citation": citation, "year": rows["year"].tolist()})
+    frame = pd.DataFrame({"ref_id": wanted, "citation": citation, "year": rows["year"].tolist()})
+    frame.attrs["reading_list"] = True  # a static explorer gathers its views' reading lists into one
+    return frame
 
 
 def in_schema_order(values: Iterable[Any], table: str, field: str) -> list[Any]:

@@ -149,6 +149,13 @@ class Explorer(w.VBox):
     def static_html(self) -> str:
         """The explorer as a static page fragment: a chooser over :meth:`static_views` and one panel per view.
 
+        What every view shows alike (the leading and trailing results that are
+        the same in all of them, such as a trial's description) is shown once,
+        outside the panels, and the reading lists of the views
+        (:func:`mscteach.evidence.further_reading`) are gathered into one list
+        under the panels, each panel naming its references by number: a page
+        with many views then repeats neither.
+
         Returns
         -------
         str
@@ -157,14 +164,26 @@ class Explorer(w.VBox):
         from markupsafe import Markup
 
         views = self.static_views()
+        results = [self.render(**values) for _, values in views]
+        lists = [[item for item in result if _is_reading_list(item)] for result in results]
         # the default view as sharp as the chapter's figures; the others at screen resolution (quicker)
-        shown = [{"label": label, "body": Markup("").join(static_item(item, dpi=None if i == 0 else 96)
-                                                          for item in self.render(**values))}
-                 for i, (label, values) in enumerate(views)]
+        bodies = [[_reading_list_line(item) if _is_reading_list(item) else static_item(item, dpi=None if i == 0 else 96)
+                   for item in result] for i, result in enumerate(results)]
+        before, after = shared_ends(bodies) if len(bodies) > 1 else (0, 0)
+        shown = [{"label": label, "body": Markup("").join(body[before:len(body) - after])}
+                 for (label, _), body in zip(views, bodies)]
+        reading = [frame for found in lists for frame in found]
+        gathered = None
+        if reading:
+            frame = pd.concat(reading).drop_duplicates("ref_id").sort_values("ref_id", kind="stable")
+            gathered = Markup(display_helpers.table_html(frame.reset_index(drop=True), index=False))
         ident = "explorer-" + "".join(ch if ch.isalnum() else "-" for ch in self.name.lower()).strip("-")
         return str(render("explorer.html.j2", views=shown, name=self.name, help=self.static_help, ident=ident,
                           main=next(iter(self.controls.values())).description,
-                          live_note=Markup(live_note(len(views)))))
+                          shared_before=Markup("").join(bodies[0][:before]),
+                          shared_after=Markup("").join(bodies[0][len(bodies[0]) - after:]),
+                          reading_heading=say("The references of these views") if gathered is not None else "",
+                          reading=gathered, live_note=Markup(live_note(len(views)))))
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
@@ -204,6 +223,50 @@ def shown_value(value: Any) -> str:
     if isinstance(value, tuple):
         return "-".join(i18n.digits(v) for v in value)
     return i18n.text(str(value))
+
+
+def shared_ends(bodies: Sequence[Sequence[str]]) -> tuple[int, int]:
+    """How many leading and trailing parts every view has alike (never a whole view, so each panel keeps a part).
+
+    Parameters
+    ----------
+    bodies : sequence of sequence of str
+        Each view's parts, as rendered HTML.
+
+    Returns
+    -------
+    tuple of (int, int)
+        The number of identical parts at the start of every view, and at the end.
+
+    Examples
+    --------
+    >>> shared_ends([["a", "b", "z"], ["a", "c", "z"]])
+    (1, 1)
+    >>> shared_ends([["a", "b"], ["a", "b"]])
+    (1, 0)
+    """
+    shortest = min(len(body) for body in bodies)
+    before = 0
+    while before < shortest - 1 and all(body[before] == bodies[0][before] for body in bodies):
+        before += 1
+    after = 0
+    while (after < shortest - 1 - before
+           and all(body[len(body) - 1 - after] == bodies[0][len(bodies[0]) - 1 - after] for body in bodies)):
+        after += 1
+    return before, after
+
+
+def _is_reading_list(item: Any) -> bool:
+    return (isinstance(item, pd.DataFrame) and bool(item.attrs.get("reading_list"))
+            and {"ref_id", "citation"} <= set(item.columns))
+
+
+def _reading_list_line(frame: pd.DataFrame) -> str:
+    from markupsafe import Markup
+
+    numbers = ", ".join(i18n.digits(n) for n in frame["ref_id"])
+    return Markup(display_helpers.markdown_html(say("*References* (listed under the explorer): {numbers}",
+                                                    numbers=numbers)))
 
 
 def static_item(item: Any, dpi: float | None = None) -> str:
