@@ -65,6 +65,9 @@ def timeline_figure(events: pd.DataFrame, title: str = "From \"stem cell\" to MS
         first, last = int(events["year"].min()), int(events["year_end"].fillna(events["year"]).max())
         ax.set_xlim(first - 5, last + 0.45 * max(last - first, 20))
         sns.despine(ax=ax, left=True)
+        # as drawn, oldest first; a headline's Persian twin travels with it (display.figure_data_html)
+        fig.mscteach_data = events[["year_text", "category", "headline",  # type: ignore[attr-defined]
+                                    *[c for c in events.columns if c.startswith("headline_")]]]
     ax.set_xlabel("year")
     ax.set_title(title)
     return fig
@@ -91,10 +94,16 @@ def reference_years_figure(references: pd.DataFrame, highlight: Sequence[int] = 
     ax = fig.subplots()
     bins = np.arange(5 * (references["year"].min() // 5), references["year"].max() + 6, 5).tolist()
     years = references["year"].astype(float)
-    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=f"all references in the data ({len(references)})")
+    everything = f"all references in the data ({len(references)})"
+    ax.hist(years, bins=bins, color=PALETTE[0], alpha=0.45, label=everything)
+    # each bin [a, a + 5) holds the whole years a to a + 4: the last edge lies beyond the newest year
+    table = pd.DataFrame({"publication year (5-year bins)": [f"{int(a)}-{int(a) + 4}" for a in bins[:-1]],
+                          everything: np.histogram(years, bins=bins)[0]})
     if len(highlight):
         chosen = references[references["ref_id"].isin(list(highlight))]["year"].astype(float)
         ax.hist(chosen, bins=bins, color=PALETTE[0], label=f"cited here ({len(chosen)})")
+        table[f"cited here ({len(chosen)})"] = np.histogram(chosen, bins=bins)[0]
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     ax.set_xlabel("publication year (5-year bins)")
     ax.set_ylabel("references")
     ax.set_title("When the review's sources were published")
