@@ -28,6 +28,7 @@ __all__ = [
     "new_figure",
     "note_empty_selection",
     "outcome_colours",
+    "pairs",
     "stacked_barh",
     "wrap_xticklabels",
 ]
@@ -129,6 +130,35 @@ def count_heatmap(ax, counts: pd.DataFrame, cmap: str, annot=True, colourbar: st
     if colourbar:
         ax.collections[0].colorbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_facecolor("white")
+
+
+def pairs(counts: pd.DataFrame, rows: str, columns: str, value: str) -> pd.DataFrame:
+    """A count grid's non-empty cells as a table, one row per cell, in reading order (row by row, left to right).
+
+    A figure's data table (``fig.mscteach_data``) for a heatmap: the cells a
+    reader sees filled, each with its row, its column and its count.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Whole-number counts, rows and columns in the order drawn.
+    rows, columns, value : str
+        The names of the table's columns: the grid's rows, its columns, the count.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rows``, ``columns`` and ``value``; zero cells are left out.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"T cell": [2, 0], "B cell": [0, 1]}, index=["IDO", "PGE2"])
+    >>> pairs(grid, "mediator", "target", "mechanisms").to_dict("list")
+    {'mediator': ['IDO', 'PGE2'], 'target': ['T cell', 'B cell'], 'mechanisms': [2, 1]}
+    """
+    found = [(row, column, int(count)) for row, line in counts.iterrows() for column, count in line.items()
+             if count == count and count != 0]
+    return pd.DataFrame(found, columns=[rows, columns, value])
 
 
 def wrap_xticklabels(ax, width: int = 12) -> None:

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import evidence
-from .common import PALETTE, category_colours, count_heatmap, new_figure, note_empty_selection, stacked_barh
+from .common import PALETTE, category_colours, count_heatmap, new_figure, note_empty_selection, pairs, stacked_barh
 
 __all__ = [
     "ecm_balance_figure",
@@ -40,6 +40,9 @@ def evidence_stance_figure(differentiation: pd.DataFrame) -> Figure:
     counts = pd.crosstab(differentiation["kind"], differentiation["stance"]).reindex(columns=["for", "against"], fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
     stacked_barh(ax, counts, {"for": PALETTE[2], "against": PALETTE[3]}, legend="stance")
+    # from the top down, as a reader meets the bars (barh draws the first row at the bottom)
+    table = counts.iloc[::-1].rename_axis(index="kind of evidence", columns=None).reset_index()
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     ax.set_xlabel("evidence items in the review")
     ax.set_ylabel("kind of evidence")
     ax.set_title("Hepatocyte-like-cell differentiation: evidence for and against")
@@ -70,6 +73,11 @@ def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
         sns.barplot(data=counts, y="cell_type", x="studies", hue="evidence", ax=ax,
                     palette={"clinical": PALETTE[0], "preclinical": PALETTE[1]}, orient="h")
         ax.legend(title="evidence", frameon=False)
+        # seaborn draws the cell types from the top in the order they first appear; a missing pair has no bar
+        table = counts.pivot_table(index="cell_type", columns="evidence", values="studies", aggfunc="sum", sort=False)
+        table = table.reindex(columns=[e for e in ("clinical", "preclinical") if e in table.columns]).fillna(0)
+        table = table.astype(int).rename_axis(index="cells given", columns=None).reset_index()
+        fig.mscteach_data = table  # type: ignore[attr-defined]
         locator = ax.xaxis.get_major_locator()
         if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator: whole studies only
             locator.set_params(integer=True)
@@ -104,6 +112,7 @@ def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and th
         note_empty_selection(ax)
     else:
         count_heatmap(ax, matrix, "Blues")
+        fig.mscteach_data = pairs(matrix, "mediator", "target", "mechanisms")  # type: ignore[attr-defined]
         ax.tick_params(axis="x", rotation=35)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
@@ -159,6 +168,8 @@ def mechanism_targets_figure(mechanisms: pd.DataFrame, categories: Sequence[str]
         # most-targeted at the top (barh draws the first row at the bottom); ties in name order
         order = sorted(counts.index, key=lambda t: (-totals[t], t.casefold()))[::-1]
         stacked_barh(ax, counts.loc[order], category_colours(list(categories)), legend="category")
+        table = counts.loc[order[::-1]].rename_axis(index="target", columns=None).reset_index()
+        fig.mscteach_data = table  # type: ignore[attr-defined]
     ax.set_xlabel("mechanisms described")
     ax.set_ylabel("target")
     ax.set_title("What MSCs act on")
@@ -196,5 +207,8 @@ def ecm_balance_figure(model: pd.DataFrame, msc_week: int | None = None) -> Figu
     ax.set_ylabel("ECM in the liver (arbitrary units)")
     ax.set_title("Illustrative model: ECM synthesis vs degradation (not fitted to data)")
     ax.legend(title=None, frameon=False)
+    table = model.pivot_table(index="week", columns="arm", values="ecm", aggfunc="first")
+    table = table.reindex(columns=[a for a in ("without MSCs", "with MSCs") if a in table.columns])
+    fig.mscteach_data = table.rename_axis(columns=None).reset_index()  # type: ignore[attr-defined]
     sns.despine(ax=ax)
     return fig
