@@ -7,7 +7,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from .. import evidence
-from .common import count_heatmap, new_figure, note_empty_selection, outcome_colours, stacked_barh, wrap_xticklabels
+from .common import (count_heatmap, new_figure, note_empty_selection, outcome_colours, pairs, stacked_barh,
+                     wrap_xticklabels)
 
 __all__ = ["outcome_heatmap", "outcomes_by_disease_figure"]
 
@@ -39,6 +40,14 @@ def outcome_heatmap(animal: pd.DataFrame) -> Figure:
                   .groupby(["species", "disease"]).size().unstack("disease").reindex_like(labels).fillna(0))
         count_heatmap(ax, counts, "Greens", annot=labels.replace("", np.nan).fillna("").to_numpy(),
                       colourbar="studies")
+        # each filled cell with its outcomes counted, as its label reads them
+        named = animal.assign(species=animal["species"].fillna("(not stated)"))
+        outcomes = pd.crosstab([named["species"], named["disease"]], named["outcome"])
+        table = pairs(counts, "species", "disease modelled", "studies")
+        for outcome in [o for o in outcome_colours(outcomes.columns) if o in outcomes.columns]:
+            table[outcome] = [int(outcomes.loc[(species, disease), outcome])
+                              for species, disease in zip(table["species"], table["disease modelled"])]
+        fig.mscteach_data = table  # type: ignore[attr-defined]
         wrap_xticklabels(ax)
     ax.set_xlabel("disease modelled")
     ax.set_ylabel("species")
@@ -83,6 +92,8 @@ def outcomes_by_disease_figure(animal: pd.DataFrame) -> Figure:
         counts = counts[[o for o in colours if o in counts.columns]]
         counts = counts.loc[evidence.in_schema_order(counts.index, "animal_studies", "disease")[::-1]]
         stacked_barh(ax, counts, colours, legend="outcome")
+        table = counts.iloc[::-1].rename_axis(index="disease modelled", columns=None).reset_index()
+        fig.mscteach_data = table  # type: ignore[attr-defined]
     ax.set_xlabel("studies")
     ax.set_ylabel("disease modelled")
     ax.set_title("Preclinical outcomes by disease")
