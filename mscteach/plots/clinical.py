@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from .. import evidence
 from ..display import SOURCE_MARK
-from .common import PALETTE, WIDTH, count_heatmap, new_figure, note_empty_selection, stacked_barh, wrap_xticklabels
+from .common import (PALETTE, WIDTH, count_heatmap, new_figure, note_empty_selection, pairs, stacked_barh,
+                     wrap_xticklabels)
 
 __all__ = [
     "challenges_figure",
@@ -61,8 +62,13 @@ def sample_size_figure(clinical: pd.DataFrame) -> Figure:
         control = studies["n_control"].fillna(0).to_numpy(dtype=float)
         ax.barh(y, treated, color=PALETTE[0], label="treated")
         ax.barh(y, control, left=treated, color=PALETTE[7], label="control")
-        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(studies["study"], studies["design"])], fontsize=9)
+        labels = [f"{s} ({d})" for s, d in zip(studies["study"], studies["design"])]
+        ax.set_yticks(y, labels, fontsize=9)
         ax.legend(frameon=False)
+        # the largest study first, as a reader meets the bars; a count the data lack stays blank (no bar drawn)
+        table = pd.DataFrame({"study": labels, "treated": studies["n_treated"].to_list(),
+                              "control": studies["n_control"].to_list()})
+        fig.mscteach_data = table.iloc[::-1].reset_index(drop=True)  # type: ignore[attr-defined]
     ax.set_xlabel("patients")
     ax.set_title("How many patients each study enrolled")
     sns.despine(ax=ax)
@@ -114,6 +120,7 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
         ax.plot([], [], "o", color=PALETTE[1], label="other cells")
         ax.legend(frameon=False, fontsize=9, loc="lower right")
         ax.set_ylim(-0.7, len(shown) - 0.3)
+        fig.mscteach_data = _dose_table(shown)  # type: ignore[attr-defined]
     missing = len(clinical) - len(shown)
     xlabel = f"cells per kg per infusion (log scale); {missing} studies give no dose per kg"
     if not shown.empty and any(_dose_from_sources(v) for v in shown["fields_from_sources"]):
@@ -122,6 +129,27 @@ def dose_figure(clinical: pd.DataFrame) -> Figure:
     ax.set_title("Doses used in clinical studies")
     sns.despine(ax=ax)
     return fig
+
+
+def _dose_table(shown: pd.DataFrame) -> pd.DataFrame:
+    """The dose figure's rows from the top down: a dose in millions of cells per kg, a range as "low-high".
+
+    A dose from the study's own report is marked as tables mark such values (:data:`~mscteach.display.FROM_SOURCES`).
+    """
+    from ..display import FROM_SOURCES
+
+    def millions(value) -> str:
+        return f"{float(value) / 1e6:g}"
+
+    doses = [millions(row.dose_cells_per_kg) if pd.notna(row.dose_cells_per_kg)
+             else f"{millions(row.dose_low_cells_per_kg)}-{millions(row.dose_high_cells_per_kg)}"
+             for row in shown.itertuples()]
+    dose = "dose (million cells/kg per infusion)"
+    table = pd.DataFrame({"study": [f"{a} {y}" for a, y in zip(shown["first_author"], shown["year"])],
+                          "cell_type": shown["cell_type"].to_list(), dose: doses}).iloc[::-1].reset_index(drop=True)
+    marked = [_dose_from_sources(v) for v in shown["fields_from_sources"]][::-1]
+    table.attrs[FROM_SOURCES] = {i: [dose] for i, mark in enumerate(marked) if mark}
+    return table
 
 
 def _dose_from_sources(fields_from_sources) -> bool:
@@ -153,6 +181,7 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
         counts = counts.reindex([d for d in evidence.design_order() if d in counts.index])
         counts = counts[evidence.in_schema_order(counts.columns, "clinical_studies", "disease")]
         count_heatmap(ax, counts, "Purples")
+        fig.mscteach_data = pairs(counts, "design", "disease", "studies")  # type: ignore[attr-defined]
         wrap_xticklabels(ax)
     ax.set_xlabel("disease")
     ax.set_ylabel("design")
@@ -188,6 +217,15 @@ def follow_up_figure(clinical: pd.DataFrame) -> Figure:
                       ax=ax, size=8, color=PALETTE[0])
         ax.axvline(52, color="0.5", ls="--", lw=1)
         ax.annotate("1 year", (52, -0.45), xytext=(4, 0), textcoords="offset points", fontsize=9, color="0.35")
+        # each point, strongest design first and the shortest follow-up first within it (the swarm's order)
+        table = studies.assign(rank=studies["design"].map({d: i for i, d in enumerate(order)}),
+                               weeks=studies["follow_up_weeks"].astype(float))
+        table = table.sort_values(["rank", "weeks"], kind="stable")
+        named = {"study": table["first_author"] + " " + table["year"].astype(str)} \
+            if {"first_author", "year"} <= set(table.columns) else {}
+        fig.mscteach_data = pd.DataFrame({"design": table["design"].to_list(),  # type: ignore[attr-defined]
+                                          **{k: v.to_list() for k, v in named.items()},
+                                          "follow-up (weeks)": table["weeks"].to_list()})
     ax.set_xlabel("follow-up (weeks)")
     ax.set_ylabel("design")
     ax.set_title("How long were patients followed?")
@@ -222,16 +260,22 @@ def evidence_map_figure(clinical: pd.DataFrame) -> Figure:
         note_empty_selection(axes[1])
     else:
         designs = [d for d in evidence.design_order() if d in set(primary["design"])]
+        tables = {}
         for ax, column, label in ((axes[0], "disease", "disease"), (axes[1], "cell_type", "cells given")):
-            _bubbles(ax, primary, column, designs)
+            tables[label] = _bubbles(ax, primary, column, designs).rename(columns={column: label})
             ax.set_xlabel(label)
             ax.set_ylabel("design")
     fig.suptitle("Evidence map: studies (patients) by design, disease and cells given")
+    if not primary.empty:
+        fig.mscteach_data = tables  # type: ignore[attr-defined]
     return fig
 
 
-def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None:
-    """One map of :func:`evidence_map_figure`: ``column`` across, ``designs`` down, a labelled bubble per pair."""
+def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> pd.DataFrame:
+    """One map of :func:`evidence_map_figure`: ``column`` across, ``designs`` down, a labelled bubble per pair.
+
+    Returns the bubbles as a table (``design``, ``column``, ``studies``, ``patients``), row by row from the top.
+    """
     grouped = primary.groupby([column, "design"]).agg(studies=("study_id", "size"),
                                                       patients=("n_total", "sum")).reset_index()
     columns = evidence.in_schema_order(grouped[column].unique(), "clinical_studies", column)
@@ -246,6 +290,8 @@ def _bubbles(ax, primary: pd.DataFrame, column: str, designs: list[str]) -> None
     ax.set_xlim(-0.5, len(columns) - 0.2)
     ax.set_ylim(len(designs) - 0.4, -0.8)
     ax.grid(alpha=0.25)
+    order = grouped.assign(row=y, column=x).sort_values(["row", "column"], kind="stable")
+    return order[["design", column, "studies", "patients"]].reset_index(drop=True)
 
 
 def challenges_figure(challenges: pd.DataFrame) -> Figure:
@@ -270,6 +316,7 @@ def challenges_figure(challenges: pd.DataFrame) -> Figure:
     counts = pd.crosstab(frame["category"], frame["support"]).reindex(columns=["cited", "review's own statement"], fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index]
     stacked_barh(ax, counts, {"cited": PALETTE[0], "review's own statement": PALETTE[7]}, legend=None)
+    fig.mscteach_data = counts.iloc[::-1].rename_axis(columns=None).reset_index()  # type: ignore[attr-defined]
     ax.set_xlabel("challenges named")
     ax.set_ylabel("category")
     ax.set_title("Open challenges, and whether the review cites evidence for them")
