@@ -95,7 +95,27 @@ def forest_plot(result, title: str | None = None) -> Figure:
     ax.annotate(f"{result.measure} [{level} CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
                 xycoords=("axes fraction", "data"), fontsize=9, weight="bold")
     sns.despine(ax=ax, left=True)
+    fig.mscteach_data = _forest_table(result, studies, weights, labels, level)  # type: ignore[attr-defined]
     return fig
+
+
+def _forest_table(result, studies: pd.DataFrame, weights: np.ndarray, labels: list[str],
+                  level: str) -> pd.DataFrame:
+    """The forest plot's rows from the top: each study, the pooled estimates, the prediction interval, those left out."""
+    low, high = f"{level} CI, low", f"{level} CI, high"
+    rows = [{"study": label, result.measure: est, low: lo, high: hi, **({"weight (%)": w} if result.pooled else {})}
+            for label, est, lo, hi, w in zip(labels, studies["effect"], studies["ci_low"], studies["ci_high"], weights)]
+    if result.pooled:
+        rows.append({"study": labels[len(studies)], result.measure: result.estimate, low: result.ci_low,
+                     high: result.ci_high})
+        rows.append({"study": labels[len(studies) + 1], result.measure: result.fixed_estimate,
+                     low: result.fixed_ci_low, high: result.fixed_ci_high})
+        if len(labels) > len(studies) + 2:
+            rows.append({"study": labels[-1], low: result.pi_low, high: result.pi_high})
+    rows += [{"study": study, "left out because": why} for study, why in result.excluded]
+    columns = ["study", result.measure, low, high] + (["weight (%)"] if result.pooled else []) \
+        + (["left out because"] if result.excluded else [])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _ratio_axis(ax) -> None:
@@ -148,6 +168,12 @@ def cumulative_figure(cumulative: pd.DataFrame, measure: str = "RR", title: str 
     order = [c for c in rows.columns if c not in ("step", "study", "k", "estimate", "ci_low", "ci_high",
                                                   "pi_low", "pi_high", "tau2", "i2")]
     ax.set_yticks(y, [f"+ {s}" for s in rows["study"].astype(str)], fontsize=9)
+    # the CI's level is not in the table it was given: the columns do not state one
+    table = pd.DataFrame({"study": [f"+ {s}" for s in rows["study"].astype(str)],
+                          f"pooled {measure}": rows["estimate"].astype(float).to_list(),
+                          "CI, low": rows["ci_low"].astype(float).to_list(),
+                          "CI, high": rows["ci_high"].astype(float).to_list()})
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     for yy, est, lo, hi in zip(y, rows["estimate"], rows["ci_low"], rows["ci_high"]):
         if est == est:
             ax.annotate(f"{est:.2f} [{lo:.2f}, {hi:.2f}]", (1.02, yy), xycoords=("axes fraction", "data"),
@@ -198,7 +224,12 @@ def trial_size_figure(comparison: pd.DataFrame, per_arm: int, p_control: float, 
         ax.axvline(per_arm, color="0.2", ls="--", lw=1.2)
         ax.annotate(f"powered trial: {per_arm} per arm", (per_arm, len(comparison) - 0.4), xytext=(4, 0),
                     textcoords="offset points", fontsize=9)
-        ax.set_yticks(y, [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])], fontsize=9)
+        labels = [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])]
+        ax.set_yticks(y, labels, fontsize=9)
+        # the largest first, as a reader meets the bars (the first row is drawn at the bottom)
+        table = pd.DataFrame({"study": labels, "patients in the smaller arm": comparison["smaller_arm"].to_list(),
+                              "share of target": comparison["share_of_target"].astype(float).to_list()})
+        fig.mscteach_data = table.iloc[::-1].reset_index(drop=True)  # type: ignore[attr-defined]
     ax.set_xlabel("patients in the smaller arm")
     ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "
                  f"{power:.0%} power, two-sided α = {alpha:g})")
