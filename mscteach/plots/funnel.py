@@ -120,7 +120,30 @@ def funnel_figure(table_or_result: pd.DataFrame | MetaAnalysisResult, contours=(
     ax.set_title(title, fontsize=10)
     sns.despine(ax=ax)
     fig.mscteach_alt = _alt(y, se, levels, result, filled)  # type: ignore[attr-defined]
+    table = _table(studies["study"], y, se, extra_y, extra_se, levels, measure)
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     return fig
+
+
+def _bands_of(y: np.ndarray, se: np.ndarray, levels: list[float]) -> list[str]:
+    """Each study's band of significance, named as the legend names it."""
+    band = np.searchsorted([_z(a) for a in levels], np.abs(y) / se, side="left")
+    labels = _band_labels(levels)
+    return [labels[int(b)] for b in band]
+
+
+def _table(names: pd.Series, y: np.ndarray, se: np.ndarray, extra_y: np.ndarray, extra_se: np.ndarray,
+           levels: list[float], measure: str) -> pd.DataFrame:
+    """Each study's ratio, standard error and band of significance; studies filled in by trim and fill after them."""
+    error = f"standard error of the log {measure}"
+    table = pd.DataFrame({"study": names.astype(str).to_list(), measure: np.exp(y), error: se,
+                          "p-value": _bands_of(y, se, levels)})
+    if len(extra_y):
+        filled = pd.DataFrame({"study": [f"filled in by trim and fill ({i + 1})" for i in range(len(extra_y))],
+                               measure: np.exp(extra_y), error: extra_se,
+                               "p-value": _bands_of(extra_y, extra_se, levels)})
+        table = pd.concat([table, filled], ignore_index=True)
+    return table
 
 
 def _levels(contours) -> list[float]:

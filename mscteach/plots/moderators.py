@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
@@ -88,6 +89,11 @@ def bubble_plot(result, moderator: str, title: str | None = None) -> Figure:
     ax.set_title(title or f"Meta-regression: {result.measure} against {moderator} ({result.k} studies, "
                           f"{result.method})", fontsize=10)
     sns.despine(ax=ax)
+    # each circle: the study, where it stands, and its share of the model's weight (its area)
+    table = pd.DataFrame({"study": studies["study"].astype(str).to_list(), moderator: x,
+                          result.measure: np.exp(studies["log_effect"].to_numpy(float)),
+                          "weight (%)": 100 * weights / weights.sum()})
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     row = result.coefficients.set_index("term").loc[moderator]
     # display.figure_alt reads this: a sentence about the slope says more than one made from the axes
     setattr(fig, "mscteach_alt", say("A bubble plot of each study's {measure} against {moderator}, circles sized by "

@@ -31,8 +31,11 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
     """
     fig = new_figure(3.4)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.2]})
+    tables = {}
     for ax, by, colour in zip(axes, evidence.REGISTERED_BY, (PALETTE[0], PALETTE[2], PALETTE[4])):
         counts = evidence.registered_counts(trials, by)
+        # each panel's bars in reading order: the first from the top, or (start years) from the left
+        tables[f"by {by}"] = counts[["label", "trials"]].rename(columns={"label": by}).reset_index(drop=True)
         if counts.empty:
             note_empty_selection(ax, "No registered trials")
         elif by == "start year":
@@ -49,6 +52,7 @@ def registered_trials_figure(trials: pd.DataFrame) -> Figure:
         ax.set_title(f"by {by}", fontsize=10)
         sns.despine(ax=ax)
     fig.suptitle(f"Registered trials of cell therapies in liver disease ({len(trials)})")
+    fig.mscteach_data = tables  # type: ignore[attr-defined]
     return fig
 
 
@@ -86,8 +90,12 @@ def registered_target_figure(comparison: pd.DataFrame, per_arm: int) -> Figure:
         ax.annotate(f"powered trial:\n{target} patients", (target, len(comparison) - 0.6), xytext=(4, 0),
                     textcoords="offset points", fontsize=9, va="top")
         kinds = comparison["enrolment_type"].astype(object).where(comparison["enrolment_type"].notna(), None)
-        ax.set_yticks(y, [f"{t} ({p}{', ' + k if k else ''})" for t, p, k in
-                          zip(comparison["trial"], comparison["phase"], kinds)], fontsize=9)
+        labels = [f"{t} ({p}{', ' + k if k else ''})"
+                  for t, p, k in zip(comparison["trial"], comparison["phase"], kinds)]
+        ax.set_yticks(y, labels, fontsize=9)
+        table = pd.DataFrame({"trial": labels, "patients enrolled or planned": comparison["enrolment"].to_list(),
+                              "share of target": comparison["share_of_target"].astype(float).to_list()})
+        fig.mscteach_data = table.iloc[::-1].reset_index(drop=True)  # type: ignore[attr-defined]
     ax.set_xlabel("patients enrolled or planned")
     ax.set_title("Ongoing phase 2 and 3 trials against a powered trial")
     sns.despine(ax=ax)

@@ -116,6 +116,8 @@ def traffic_light_figure(judgments: pd.DataFrame) -> Figure:
                      for label, (_, row) in zip(labels, cells.iterrows()))
     alt = say("Risk of bias (RoB 2) by domain, a traffic-light plot of {n} rows: {rows}.", n=len(cells), rows=rows)
     fig.mscteach_alt = alt  # type: ignore[attr-defined]
+    table = pd.DataFrame({"study": labels, **{h: cells[c].to_list() for h, c in zip(_HEADINGS, _COLUMNS)}})
+    fig.mscteach_data = table  # type: ignore[attr-defined]
     return fig
 
 
@@ -189,4 +191,5 @@ def summary_figure(judgments: pd.DataFrame, weights: Mapping[str, float] | pd.Se
         if weights is not None else \
         say("Risk of bias (RoB 2) summary, the share of the studies at each judgment: {bars}.", bars=bars)
     fig.mscteach_alt = alt  # type: ignore[attr-defined]
+    fig.mscteach_data = shares.rename_axis("domain").reset_index()  # type: ignore[attr-defined]
     return fig
