@@ -24,7 +24,8 @@ import pandas as pd
 if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
     from matplotlib.figure import Figure
 
-__all__ = ["FROM_SOURCES", "SITE_BUILD", "SOURCE_MARK", "SOURCE_NOTE", "column_label", "figure_alt", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
+__all__ = ["FIGURE_DATA", "FROM_SOURCES", "SITE_BUILD", "SOURCE_MARK", "SOURCE_NOTE", "column_label", "figure_alt",
+           "figure_data_html", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
            "table_html"]
 
 #: Set (to "1") by ``mscteach build`` in the kernels that execute the chapters for the course site.
@@ -133,7 +134,7 @@ def _vocabulary_value(text: str, lang: str | None) -> str:
     return html.escape(i18n.text(html.unescape(text), lang)) if key in shipped_catalogue(lang) else text
 
 
-def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None) -> str:
+def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None, caption: str | None = None) -> str:
     """A DataFrame as an HTML table for readers (see the module docstring).
 
     ``index=True`` keeps a meaningful index (a named index, e.g. the arms of a
@@ -151,6 +152,9 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
         Show the index as the first column.
     lang : str, optional
         The language of labels and digits.
+    caption : str, optional
+        The table's ``<caption>`` (plain text, escaped here): what a screen
+        reader names the table by; none by default.
 
     Returns
     -------
@@ -192,7 +196,8 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     footnote = say("{mark} from the study's published report (sources file), not the review", lang, mark=SOURCE_MARK)
     note = f'\n<p class="footnote"><small>{html.escape(footnote)}</small></p>' if marked else ""
     # tabindex: a wide table scrolls sideways on the course site, and keyboard users must reach it too
-    return (f'<table class="mscteach-table" tabindex="0"><thead><tr>{head}</tr></thead>\n'
+    named = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="mscteach-table" tabindex="0">{named}<thead><tr>{head}</tr></thead>\n'
             f'<tbody>{"".join(rows)}</tbody></table>{note}')
 
 
@@ -376,11 +381,108 @@ def _quantized_png(fig: Figure, dpi: float) -> bytes:
     return out.getvalue()
 
 
+#: The attribute a plotting function sets on its figure to the table it drew (:func:`figure_data_html`).
+FIGURE_DATA = "mscteach_data"
+
+
+def figure_data_html(fig: Figure, lang: str | None = None) -> str:
+    """The table a figure was drawn from, in a toggle "The figure's data", as HTML (empty if it has none).
+
+    A plotting function records what it drew as ``fig.mscteach_data``
+    (:data:`FIGURE_DATA`): a DataFrame whose rows are the categories, years
+    or studies in the order a reader meets them and whose columns are named
+    as the figure names them (``"for"``, ``"studies"``), or, for a figure of
+    several panels, a dict of panel name to DataFrame. Each becomes an
+    accessible table (:func:`table_html`) captioned with the figure's title
+    (and the panel's name). In a translated edition the column names and the
+    text cells are translated as the figure's own texts are
+    (:func:`mscteach.i18n.text`, numbers in the language's digits), and a text
+    column ``NAME`` with a twin ``NAME_LANG`` (a curated table's ``headline``
+    and ``headline_fa``) shows the twin where it is filled; twin columns are
+    never shown. Empty tables are left out.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A finished figure, localised already if it is to be shown translated.
+    lang : str, optional
+        The language (default: the one the figure was localised to, else
+        :func:`mscteach.i18n.language`).
+
+    Returns
+    -------
+    str
+        ``<details class="mscteach-figure-data">`` holding one table per
+        panel, or ``""`` for a figure without a table.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> fig.suptitle("Studies per design")  # doctest: +ELLIPSIS
+    Text(...)
+    >>> fig.mscteach_data = pd.DataFrame({"design": ["RCT"], "studies": [3]})
+    >>> shown = figure_data_html(fig, "en")
+    >>> print(shown[:shown.index("<table")])
+    <details class="mscteach-figure-data"><summary>The figure's data</summary>
+    >>> print(shown[shown.index("<table"):shown.index("<thead>")])
+    <table class="mscteach-table" tabindex="0"><caption>Studies per design</caption>
+    >>> print(shown[shown.index("<tbody>"):])
+    <tbody><tr><td>RCT</td><td class="number">3</td></tr></tbody></table></details>
+    """
+    from .i18n import language, say, text
+
+    drawn = getattr(fig, FIGURE_DATA, None)
+    if drawn is None:
+        return ""
+    lang = lang or _LOCALISED.get(fig) or language()
+    panels = drawn if isinstance(drawn, dict) else {"": drawn}
+    title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
+    tables = []
+    for panel, table in panels.items():
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"fig.{FIGURE_DATA} must be a DataFrame or a dict of them; got {type(table).__name__}")
+        if table.empty:
+            continue
+        # the alt text's "{panel}: {description}" sentence: one entry of the catalogue serves both
+        caption = title if not panel else say("{panel}: {description}", lang, panel=title,
+                                              description=text(panel, lang))
+        tables.append(table_html(_figure_table(table, lang), lang=lang, caption=" ".join(caption.split())))
+    if not tables:
+        return ""
+    summary = say("The figure's data", lang)
+    return (f'<details class="mscteach-figure-data"><summary>{html.escape(summary, quote=False)}</summary>'
+            f'{"".join(tables)}</details>')
+
+
+def _figure_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A figure's table with its text as the figure shows it in ``lang`` (twins taken, figure texts translated)."""
+    from .i18n import LANGUAGES, text
+
+    frame = table.copy()
+    twins = {f"{column}_{code}" for column in frame.columns for code in LANGUAGES if code != "en"}
+    for column in list(frame.columns):
+        twin = f"{column}_{lang}"
+        if lang != "en" and twin in frame.columns:
+            filled = frame[twin].notna() & (frame[twin].astype(str).str.strip() != "")
+            frame[column] = frame[twin].where(filled, frame[column])
+    frame = frame[[c for c in frame.columns if c not in twins]]
+    if lang != "en":
+        for column in frame.columns:
+            if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                frame[column] = [text(v, lang) if isinstance(v, str) else v for v in frame[column]]
+    frame.attrs = dict(table.attrs)
+    return frame
+
+
 def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, str]]:
-    """A figure as PNG bytes, with ``alt`` and ``caption`` metadata.
+    """A figure as PNG bytes, with ``alt`` and ``caption`` metadata, and ``data`` where it records its table.
 
     ``dpi`` defaults to the figure's own, or 144 (sharp on a projector) when
-    the chapter runs for the course site.
+    the chapter runs for the course site. A figure whose plotting function
+    recorded the table it drew (``fig.mscteach_data``) carries that table as
+    HTML, in a toggle, in ``data`` (:func:`figure_data_html`): the course site
+    and the explorers' static views show it under the figure.
 
     Parameters
     ----------
@@ -392,7 +494,8 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
     Returns
     -------
     tuple
-        ``(png bytes, {"alt": ..., "caption": ...})`` (plus ``width``/``height`` in a site build).
+        ``(png bytes, {"alt": ..., "caption": ...})`` (plus ``width``/``height`` in a site build, and
+        ``data`` for a figure with a table).
     """
     localise_figure(fig)  # nothing to do in English
     buffer = io.BytesIO()
@@ -403,6 +506,9 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     metadata = {"alt": figure_alt(fig), "caption": title}
+    data = figure_data_html(fig)
+    if data:
+        metadata["data"] = data
     if site_build():  # shown at 96 pixels per inch, drawn at 144: labels readable and sharp
         width, height = fig.get_size_inches()
         metadata.update(width=f"{round(width * 96)}", height=f"{round(height * 96)}")
