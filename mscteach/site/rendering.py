@@ -209,12 +209,17 @@ def out_of_the_way(cell: dict, lang: str = "en") -> None:
 
 
 def with_figures_in_words(outputs: list[dict], lang: str = "en") -> list[dict]:
-    """A cell's outputs with, after each figure that has alt text, that text in a toggle a reader can open.
+    """A cell's outputs with, after each figure, its alt text and its data table, each in a toggle a reader can open.
 
     The alt text says what the figure shows, each category with its value
     (:func:`mscteach.display.figure_alt`); on a phone, where a figure scrolls
     sideways to keep its labels legible, the toggle gives the same facts in
-    the page's own text. Outputs without a figure are returned as they are.
+    the page's own text. A figure whose plotting function recorded the table
+    it drew has it in its metadata (``data``, from
+    :func:`mscteach.display.figure_data_html`: a toggle holding a captioned
+    table, already in the chapter's language), shown after the words; a
+    figure without one keeps its words only. Outputs without a figure are
+    returned as they are.
 
     Parameters
     ----------
@@ -226,7 +231,7 @@ def with_figures_in_words(outputs: list[dict], lang: str = "en") -> list[dict]:
     Returns
     -------
     list of dict
-        The outputs, each figure followed by an HTML output holding the toggle.
+        The outputs, each figure followed by an HTML output holding its toggles.
 
     Examples
     --------
@@ -243,13 +248,17 @@ def with_figures_in_words(outputs: list[dict], lang: str = "en") -> list[dict]:
     shown = []
     for output in outputs:
         shown.append(output)
-        alt = output.get("metadata", {}).get("image/png", {}).get("alt") if "image/png" in output.get("data", {}) \
-            else None
+        described = output.get("metadata", {}).get("image/png", {}) if "image/png" in output.get("data", {}) else {}
+        alt, data = described.get("alt"), described.get("data")
+        toggles = ""
         if alt:
             summary = say("The figure in words", lang)  # a call of its own: Babel reads no call inside an f-string
-            words = (f'<details class="mscteach-figure-words"><summary>{escape(summary)}'
-                     f"</summary><p>{escape(alt)}</p></details>")
-            shown.append({"output_type": "display_data", "data": {"text/html": words}, "metadata": {}})
+            toggles = (f'<details class="mscteach-figure-words"><summary>{escape(summary)}'
+                       f"</summary><p>{escape(alt)}</p></details>")
+        if isinstance(data, str) and data.startswith('<details class="mscteach-figure-data">'):
+            toggles += data  # written by display.figure_data_html, every value escaped there
+        if toggles:
+            shown.append({"output_type": "display_data", "data": {"text/html": toggles}, "metadata": {}})
     return shown
 
 
