@@ -470,12 +470,12 @@ def test_impossible_inputs_are_refused_clearly():
 
 
 def test_an_algorithm_that_does_not_settle_is_refused(monkeypatch):
-    from mscteach.stats import small_studies
+    from mscteach.stats import regression, small_studies
 
     monkeypatch.setattr(small_studies, "TRIM_AND_FILL_MAX_ITERATIONS", 1)  # the hand example needs 2 rounds
     with pytest.raises(MscteachError, match="trim and fill did not settle in 1 rounds"):
         trim_and_fill_effects([0.0, 0.1, 0.2, 0.9, 1.0], [0.2] * 5, method="FE", side="left")
-    monkeypatch.setattr(small_studies, "REML_MAX_ITERATIONS", 1)
+    monkeypatch.setattr(regression, "REML_MAX_ITERATIONS", 1)  # the τ² routine Egger's test shares
     with pytest.raises(MscteachError, match="REML estimate of tau² did not converge in 1 iterations"):
         egger_regression([0.0, 1.5, -1.0, 2.0, 0.3], [0.1, 0.3, 0.2, 0.5, 0.15], method="REML")
 

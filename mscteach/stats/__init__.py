@@ -11,6 +11,7 @@ Heavy libraries are imported inside the functions that use them.
 :mod:`.sensitivity`         cumulative and leave-one-out pooling
 :mod:`.moderators`          subgroup analysis and meta-regression
 :mod:`.small_studies`       small-study effects: Egger's test, trim and fill
+:mod:`.regression`          the weighted meta-regression (τ², coefficients) both of those fit
 :mod:`.power`               patients per arm for a two-arm trial
 :mod:`.grade`               GRADE summary of findings (a rule-based first pass)
 :mod:`.rob2`                RoB 2 signalling questions, algorithms, a teacher's judgments

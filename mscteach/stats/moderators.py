@@ -15,8 +15,8 @@ import pandas as pd
 from ..errors import MscteachError, ParameterError, UnknownNameError
 from ..i18n import say, say_n
 from .effects import BINARY_COLUMNS, check_alpha, normal_quantile, study_effects
-from .meta_analysis import (CI_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, SAME_ACROSS_STUDIES, MetaAnalysisResult,
-                            meta_analysis, pool)
+from .meta_analysis import CI_METHODS, SAME_ACROSS_STUDIES, MetaAnalysisResult, meta_analysis, pool
+from .regression import fit_regression, residual_tau2, weighted_trace, wls
 from .values import is_missing
 
 __all__ = ["REGRESSION_METHODS", "STUDIES_PER_TERM", "MetaRegressionResult", "SubgroupResult", "meta_regression",
@@ -379,10 +379,10 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
     Notes
     -----
     Studies without information on the ratio or with a missing moderator value (R's ``na.omit``) are
-    left out; ``dropped`` says which and why. REML and ML: metafor's Fisher scoring from the Hedges
-    estimate to :data:`~mscteach.stats.meta_analysis.REML_TOLERANCE` (a step below 0 goes to 0 where
-    the likelihood falls from 0 on, else is halved); DL: the closed form on the residual Q; PM solves
-    Σw(y - ŷ)² = k - p. τ²_RE for R² is :func:`meta_analysis`'s (ML: the intercept-only ML fit).
+    left out; ``dropped`` says which and why. τ² is :func:`~mscteach.stats.regression.residual_tau2`'s
+    (REML and ML: metafor's Fisher scoring from the Hedges estimate, with its half-step remedy; DL: the
+    closed form on the residual Q; PM solves Σw(y - ŷ)² = k - p). τ²_RE for R² is :func:`meta_analysis`'s
+    (ML: the intercept-only ML fit).
 
     Examples
     --------
@@ -420,7 +420,7 @@ def meta_regression(table: pd.DataFrame, moderators: Sequence[str], measure: str
     y, v = used["log_effect"].to_numpy(float), used["se"].to_numpy(float) ** 2
     fit = _fit(y, v, x, method, ci, alpha)
     # τ² without moderators: the one meta_analysis reports for these studies (ML: its own intercept-only fit)
-    re_tau2 = float("nan") if method == "FE" else _tau2(y, v, np.ones((k, 1)), "ML") if method == "ML" \
+    re_tau2 = float("nan") if method == "FE" else residual_tau2(y, v, np.ones((k, 1)), "ML") if method == "ML" \
         else float(pool(y, v, method)["tau2"])
     r2 = fit["r2"] if method == "FE" else 0.0 if re_tau2 == 0 else 100 * max(0.0, (re_tau2 - fit["tau2"]) / re_tau2)
     warnings = [say_n("{k} studies for {n} moderator term: the Cochrane Handbook (10.11.5.1) advises about ten "
@@ -485,107 +485,25 @@ def _design(data: pd.DataFrame, moderators: Sequence[str],
     return np.column_stack(columns), terms, levels
 
 
-def _trace(inverse: np.ndarray, x: np.ndarray, weights: np.ndarray) -> float:
-    """tr((X'WX)⁻¹ X' diag(weights) X)."""
-    return float(np.trace(inverse @ (x.T @ (weights[:, None] * x))))
-
-
-def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted least squares: (X'WX)⁻¹, β and the residuals y - Xβ."""
-    inverse = np.linalg.inv(x.T @ (w[:, None] * x))
-    beta = inverse @ (x.T @ (w * y))
-    return inverse, beta, y - x @ beta
-
-
-def _tau2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> float:
-    """The residual τ² (truncated at 0) of the meta-regression of ``y`` on ``x``.
-
-    No k×k matrix is formed: with P = W - WX(X'WX)⁻¹X'W, Py = W·r (r the WLS residuals), so
-    y'PPy = Σ(w r)², tr P = Σw - tr(A⁻¹X'W²X) and tr PP = Σw² - 2 tr(A⁻¹X'W³X) + tr((A⁻¹X'W²X)²)."""
-    from scipy import optimize
-
-    k, p = x.shape
-    if method == "DL":
-        w = 1 / v
-        inverse, _, r = _wls(y, x, w)
-        return max(0.0, float(((w * r ** 2).sum() - (k - p)) / (w.sum() - _trace(inverse, x, w ** 2))))
-    if method == "PM":
-        def excess(t2: float) -> float:
-            w = 1 / (v + t2)
-            return float((w * _wls(y, x, w)[2] ** 2).sum() - (k - p))
-
-        high = max(float(np.var(y)), float(v.max()), 1e-8)
-        while excess(high) > 0:
-            high *= 2
-        return 0.0 if excess(0.0) <= 0 else float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-15))
-    # REML / ML: Fisher scoring from the Hedges (HE) estimate, as metafor's rma()
-    ols_inverse = np.linalg.inv(x.T @ x)
-    residual = y - x @ (ols_inverse @ (x.T @ y))
-    tau2 = max(0.0, float(((residual ** 2).sum() - v.sum() + _trace(ols_inverse, x, v)) / (k - p)))
-    for _ in range(REML_MAX_ITERATIONS):
-        step = _scoring_step(y, v, x, tau2, method)
-        if tau2 + step < 0:
-            if _scoring_step(y, v, x, 0.0, method) <= 0:  # the likelihood falls from τ² = 0 on: the maximum is 0
-                step = -tau2
-            while tau2 + step < 0:  # metafor halves a step that would leave the parameter space
-                step /= 2
-        tau2, change = tau2 + step, abs(step)
-        if change < REML_TOLERANCE:
-            break
-    else:
-        raise MscteachError(f"the {method} estimate of tau² did not converge in {REML_MAX_ITERATIONS} iterations "
-                            f"(last change {change:.1e}): try method='DL' or 'PM'")
-    if tau2 > 0 and _log_likelihood(y, v, x, 0.0, method) > _log_likelihood(y, v, x, tau2, method) + 1e-12:
-        tau2 = 0.0  # as metafor: a stationary point below the likelihood at τ² = 0 is not the maximum
-    return tau2
-
-
-def _scoring_step(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, method: str) -> float:
-    """One Fisher scoring step for τ²: (y'PPy - tr P) / tr PP for REML, (y'PPy - Σw) / Σw² for ML."""
-    w = 1 / (v + tau2)
-    inverse, _, r = _wls(y, x, w)
-    score = float(((w * r) ** 2).sum())
-    if method == "ML":
-        return (score - float(w.sum())) / float((w ** 2).sum())
-    b2 = inverse @ (x.T @ ((w ** 2)[:, None] * x))
-    trace_pp = (w ** 2).sum() - 2 * _trace(inverse, x, w ** 3) + np.trace(b2 @ b2)
-    return float((score - w.sum() + np.trace(b2)) / trace_pp)
-
-
-def _log_likelihood(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float, method: str) -> float:
-    """The (restricted) log-likelihood at τ², without the constant: it only compares two values of τ²."""
-    w = 1 / (v + tau2)
-    inverse, _, r = _wls(y, x, w)
-    restricted = 0.0 if method == "ML" else 0.5 * float(np.linalg.slogdet(inverse)[1])
-    return restricted - 0.5 * float(np.log(v + tau2).sum() + (w * r ** 2).sum())
-
-
 def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alpha: float) -> dict[str, Any]:
     """Coefficients, their tests and intervals, QM, QE and the residual I² of one meta-regression."""
     from scipy import stats
 
     k, p = x.shape
-    tau2 = 0.0 if method == "FE" else _tau2(y, v, x, method)
-    w = 1 / (v + tau2)
-    vcov, beta, r = _wls(y, x, w)
-    if ci == "hksj":  # Knapp & Hartung: scale by the weighted residual variance; metafor gives 0 for a perfect fit
-        rss = float((w * r ** 2).sum())
-        vcov = vcov * (rss / (k - p) if rss > np.finfo(float).eps else 0.0)
-    se, m, tested = np.sqrt(np.diag(vcov)), p - 1, beta[1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = beta / se
+    fit = fit_regression(y, v, x, method, ci, alpha)
+    tau2, beta, vcov, m = fit["tau2"], fit["beta"], fit["vcov"], p - 1
     try:
-        qm = float(tested @ np.linalg.solve(vcov[1:, 1:], tested))
+        qm = float(beta[1:] @ np.linalg.solve(vcov[1:, 1:], beta[1:]))
     except np.linalg.LinAlgError:  # a perfect Knapp-Hartung fit has a zero covariance: no test (metafor: NA)
         qm = float("nan")
     qm_df: tuple[int, ...] = (m,) if ci == "z" else (m, k - p)  # under HKSJ an F test, as metafor's test="knha"
     if ci == "z":
-        crit, pvalue, qm_p = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(statistic)), float(stats.chi2.sf(qm, m))
+        qm_p = float(stats.chi2.sf(qm, m))
     else:
-        crit, pvalue, qm = float(stats.t.isf(alpha / 2, k - p)), 2 * stats.t.sf(np.abs(statistic), k - p), qm / m
+        qm = qm / m
         qm_p = float(stats.f.sf(qm, m, k - p))
     w_fixed = 1 / v  # QE and I² take the fixed-effect fit whatever the method, as metafor
-    inverse_fixed, _, r_fixed = _wls(y, x, w_fixed)
+    inverse_fixed, _, r_fixed = wls(y, x, w_fixed)
     qe = max(0.0, float((w_fixed * r_fixed ** 2).sum()))
     # FE: metafor's R² is the adjusted R² of the weighted least-squares fit, 1 - (QE/Q)·(k - 1)/(k - p), ≥ 0
     q = float((w_fixed * (y - (w_fixed * y).sum() / w_fixed.sum()) ** 2).sum())
@@ -593,7 +511,6 @@ def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str, alph
     if method == "FE":
         i2 = 100 * max(0.0, (qe - (k - p)) / qe) if qe > 0 else 0.0
     else:  # metafor's: τ² over τ² + the typical within-study variance (k - p)/tr P
-        i2 = 100 * tau2 / ((k - p) / (w_fixed.sum() - _trace(inverse_fixed, x, w_fixed ** 2)) + tau2)
-    return {"tau2": tau2, "beta": beta, "vcov": vcov, "se": se, "statistic": statistic, "p": pvalue,
-            "ci_low": beta - crit * se, "ci_high": beta + crit * se, "qm": qm, "qm_df": qm_df, "qm_p": qm_p,
-            "qe": qe, "qe_p": float(stats.chi2.sf(qe, k - p)), "i2": float(i2), "fitted": x @ beta, "r2": r2}
+        i2 = 100 * tau2 / ((k - p) / (w_fixed.sum() - weighted_trace(inverse_fixed, x, w_fixed ** 2)) + tau2)
+    return {**fit, "qm": qm, "qm_df": qm_df, "qm_p": qm_p, "qe": qe, "qe_p": float(stats.chi2.sf(qe, k - p)),
+            "i2": float(i2), "fitted": x @ beta, "r2": r2}

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..errors import MscteachError, UnknownNameError
 from ..i18n import digits, say, say_n
-from .effects import check_alpha, normal_quantile
-from .meta_analysis import CI_METHODS, METHODS as RANDOM_EFFECTS_METHODS, REML_MAX_ITERATIONS, REML_TOLERANCE, \
-    meta_analysis
+from .effects import check_alpha
+from .meta_analysis import CI_METHODS, METHODS as RANDOM_EFFECTS_METHODS, meta_analysis
+from .regression import fit_regression
 
 __all__ = ["ESTIMATORS", "FEW_STUDIES", "METHODS", "MIN_STUDIES", "SIDES", "TRIM_AND_FILL_MAX_ITERATIONS",
            "EggerTest", "TrimAndFill", "egger_regression", "egger_test", "trim_and_fill", "trim_and_fill_effects"]
@@ -258,6 +258,7 @@ def egger_regression(log_effects: Any, se: Any, measure: str = "RR", method: str
     residual τ² of the estimator (DerSimonian-Laird's generalised to regression,
     REML by Fisher scoring, or Paule-Mandel), truncated at 0. With ``ci="hksj"``
     the variances are scaled by Σw(y - ŷ)²/(k - 2) (not truncated) and t(k - 2) is used.
+    The fit is :func:`~mscteach.stats.regression.fit_regression`'s, as :func:`~mscteach.stats.meta_regression`'s.
 
     Parameters
     ----------
@@ -301,14 +302,14 @@ def egger_regression(log_effects: Any, se: Any, measure: str = "RR", method: str
     check_alpha(alpha)
     sd = np.sqrt(v)
     _check_spread(sd, "Egger's test regresses the effects on their standard errors")
-    fit = _fit(y, v, np.column_stack([np.ones(len(y)), sd]), method, ci, alpha)
+    fit = fit_regression(y, v, np.column_stack([np.ones(len(y)), sd]), method, ci, alpha)
     k = len(y)
     return EggerTest(
-        measure=measure, method=method, ci_method=ci, k=k, statistic=float(fit["stat"][1]), df=fit["df"],
+        measure=measure, method=method, ci_method=ci, k=k, statistic=float(fit["statistic"][1]), df=fit["df"],
         pvalue=float(fit["p"][1]), slope=float(fit["beta"][1]), slope_se=float(fit["se"][1]),
         limit_log_estimate=float(fit["beta"][0]), limit_se=float(fit["se"][0]),
-        limit_estimate=math.exp(fit["beta"][0]), limit_ci_low=math.exp(fit["low"][0]),
-        limit_ci_high=math.exp(fit["high"][0]), tau2=fit["tau2"], alpha=alpha,
+        limit_estimate=math.exp(fit["beta"][0]), limit_ci_low=math.exp(fit["ci_low"][0]),
+        limit_ci_high=math.exp(fit["ci_high"][0]), tau2=fit["tau2"], alpha=alpha,
         warnings=tuple(warnings) + _cautions(k, "en"))
 
 
@@ -424,7 +425,7 @@ def trim_and_fill_effects(log_effects: Any, se: Any, labels: Any = None, measure
     if side is None:
         _check_spread(sd, "the side of the missing studies is chosen by regressing the effects on their standard "
                           "errors, which are all the same here; give side='left' or side='right'")
-        side = "right" if _fit(y, v, np.column_stack([ones, sd]), method)["beta"][1] < 0 else "left"
+        side = "right" if fit_regression(y, v, np.column_stack([ones, sd]), method)["beta"][1] < 0 else "left"
     sign = -1.0 if side == "right" else 1.0
     order = np.argsort(sign * y, kind="stable")
     ys, vs = sign * y[order], v[order]
@@ -434,23 +435,24 @@ def trim_and_fill_effects(log_effects: Any, se: Any, labels: Any = None, measure
         if iterations > TRIM_AND_FILL_MAX_ITERATIONS:
             raise MscteachError(f"trim and fill did not settle in {TRIM_AND_FILL_MAX_ITERATIONS} rounds (the number "
                                 f"of missing studies kept changing): try estimator='R0' or another method")
-        beta = float(_fit(ys[:k - k0], vs[:k - k0], ones[:k - k0], method)["beta"][0])
+        beta = float(fit_regression(ys[:k - k0], vs[:k - k0], ones[:k - k0], method)["beta"][0])
         k0, se_k0 = _missing(ys - beta, estimator)
     mirrored = order[k - k0:]
     filled_y = sign * (2 * beta - ys[k - k0:])  # the original scale: mirrored about the last estimate
     filled = pd.DataFrame({"study": [f"Filled {i + 1}" for i in range(k0)],
                            "mirror_of": [names[i] for i in mirrored], "log_effect": filled_y,
                            "se": sd[mirrored], "effect": np.exp(filled_y)})
-    observed = _fit(y, v, ones, method, "z", alpha)
-    adjusted = _fit(np.concatenate([y, filled_y]), np.concatenate([v, v[mirrored]]), np.ones((k + k0, 1)), method,
-                    "z", alpha) if k0 else observed
+    observed = fit_regression(y, v, ones, method, "z", alpha)
+    adjusted = fit_regression(np.concatenate([y, filled_y]), np.concatenate([v, v[mirrored]]), np.ones((k + k0, 1)),
+                              method, "z", alpha) if k0 else observed
     return TrimAndFill(
         measure=measure, method=method, estimator=estimator, side=side, side_given=side_given, k=k, k0=k0,
         se_k0=se_k0, iterations=iterations, filled=filled,
-        estimate=math.exp(adjusted["beta"][0]), ci_low=math.exp(adjusted["low"][0]),
-        ci_high=math.exp(adjusted["high"][0]), log_estimate=float(adjusted["beta"][0]),
+        estimate=math.exp(adjusted["beta"][0]), ci_low=math.exp(adjusted["ci_low"][0]),
+        ci_high=math.exp(adjusted["ci_high"][0]), log_estimate=float(adjusted["beta"][0]),
         se=float(adjusted["se"][0]), tau2=adjusted["tau2"], observed_estimate=math.exp(observed["beta"][0]),
-        observed_ci_low=math.exp(observed["low"][0]), observed_ci_high=math.exp(observed["high"][0]), alpha=alpha,
+        observed_ci_low=math.exp(observed["ci_low"][0]), observed_ci_high=math.exp(observed["ci_high"][0]),
+        alpha=alpha,
         warnings=tuple(warnings) + _cautions(k, "en"))
 
 
@@ -508,92 +510,3 @@ def _check_spread(sd: np.ndarray, why: str) -> None:
     # lm() in metafor finds the standard-error column collinear with the intercept at about this relative spread
     if np.ptp(sd) <= 1e-7 * sd.max():
         raise MscteachError(f"{why} ({sd[0]:.3g} for every study): there is no funnel to read")
-
-
-def _projection(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """P = W - WX(X'WX)⁻¹X'W: y'Py is the weighted residual sum of squares of y regressed on X."""
-    wx = w[:, None] * x
-    return np.diag(w) - wx @ np.linalg.solve(x.T @ wx, wx.T)
-
-
-def _tau2(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str) -> float:
-    """The residual τ² of a meta-regression of y on x (metafor's ``rma.uni`` estimators), truncated at 0."""
-    from scipy import optimize
-
-    k, p = x.shape
-    if method == "DL":
-        fixed = _projection(1 / v, x)
-        return max(0.0, float((y @ fixed @ y - (k - p)) / np.trace(fixed)))
-    if method == "PM":
-        def excess(t2: float) -> float:
-            return float(y @ _projection(1 / (v + t2), x) @ y - (k - p))
-
-        if excess(0.0) < 0:
-            return 0.0
-        high = max(100.0, 10 * float(np.var(y)))
-        while excess(high) > 0:
-            high *= 2
-        return float(optimize.brentq(excess, 0.0, high, xtol=1e-13, rtol=4 * np.finfo(float).eps))
-    return _reml(y, v, x)
-
-
-def _reml(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
-    """REML's τ² by metafor's Fisher scoring: from the Hedges (least squares) value, steps kept non-negative.
-
-    Where it overshoots and does not settle, it runs again with half steps (metafor's remedy, ``stepadj=0.5``);
-    a stationary point below the likelihood at τ² = 0 gives way to 0, as metafor's ``ll0check`` does.
-    """
-    k, p = x.shape
-    ols = np.eye(k) - x @ np.linalg.solve(x.T @ x, x.T)
-    start = max(0.0, float((y @ ols @ y - (np.diag(ols) * v).sum()) / (k - p)))
-    for step in (1.0, 0.5):
-        tau2, change = start, math.inf
-        for _ in range(REML_MAX_ITERATIONS):
-            proj = _projection(1 / (v + tau2), x)
-            squared = proj @ proj
-            adjust = step * float((y @ squared @ y - np.trace(proj)) / np.trace(squared))
-            while tau2 + adjust < 0:
-                adjust /= 2
-            change, tau2 = abs(adjust), tau2 + adjust
-            if change <= REML_TOLERANCE:
-                break
-        if change <= REML_TOLERANCE:
-            return tau2 if _reml_loglik(y, v, x, tau2) >= _reml_loglik(y, v, x, 0.0) - 1e-12 else 0.0
-    raise MscteachError(f"the REML estimate of tau² did not converge in {REML_MAX_ITERATIONS} iterations, even "
-                        f"with half steps (last change {change:.1e}): try method='PM' or 'DL'")
-
-
-def _reml_loglik(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
-    """The restricted log-likelihood at τ², without its constant."""
-    w = 1 / (v + tau2)
-    xwx = x.T @ (w[:, None] * x)
-    beta = np.linalg.solve(xwx, x.T @ (w * y))
-    residual = float((w * (y - x @ beta) ** 2).sum())
-    return float(-0.5 * np.log(v + tau2).sum() - 0.5 * np.linalg.slogdet(xwx)[1] - 0.5 * residual)
-
-
-def _fit(y: np.ndarray, v: np.ndarray, x: np.ndarray, method: str, ci: str = "z",
-         alpha: float = 0.05) -> dict[str, Any]:
-    """Weighted (FE) or mixed-effects (τ² by ``method``) regression of y on x: coefficients, tests and intervals."""
-    from scipy import stats
-
-    k, p = x.shape
-    # as many coefficients as studies (one study left untrimmed): its own effect exactly, not rounded through 1/w
-    tau2 = 0.0 if method == "FE" or k == p else _tau2(y, v, x, method)
-    w = 1 / (v + tau2)
-    covariance = np.linalg.inv(x.T @ (w[:, None] * x))
-    beta = np.linalg.solve(x, y) if k == p else covariance @ (x.T @ (w * y))
-    df = None
-    if ci == "hksj":  # Knapp-Hartung: metafor's s2w, not truncated at 1, and t(k - p)
-        rss = float((w * (y - x @ beta) ** 2).sum())
-        covariance = covariance * (0.0 if rss <= np.finfo(float).eps else rss / (k - p))
-        df = k - p
-    se = np.sqrt(np.diag(covariance))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = beta / se
-    if df is None:
-        crit, pvalue = normal_quantile(alpha), 2 * stats.norm.sf(np.abs(stat))
-    else:
-        crit, pvalue = float(stats.t.isf(alpha / 2, df)), 2 * stats.t.sf(np.abs(stat), df)
-    return {"beta": beta, "se": se, "stat": stat, "p": pvalue, "low": beta - crit * se, "high": beta + crit * se,
-            "tau2": float(tau2), "df": df}
