@@ -1,8 +1,8 @@
 """A class at once: N students open a chapter served by `mscteach voila` within a minute, each changes one control.
 
 Prints p50/p95 time to widgets, p50/p95 control latency (control changed -> the explorer's output redrawn),
-the server's peak memory (the server and its kernels, resident) and the kernels left alive --linger seconds
-(default 120) after the students' pages closed, besides the pool.
+the server's peak memory (the server and its kernels, resident) and how many of the students' own kernels are
+still alive --linger seconds (default 120) after their pages closed.
 
 Students are Playwright pages in one headless Chromium (Debian's) up to --browsers (default 10); above it,
 protocol-level clients (no rendering, so 30 browsers do not swamp the cores being measured): each asks for the
@@ -11,7 +11,8 @@ page over HTTP, connects to its kernel's websocket as Voilà's widget manager do
 
 Goals (issue 27, chapter 6, a 2-core machine): 10 students in Chromium p95 <= 15 s to widgets; 30 students p95
 <= 20 s to the widgets' state; p95 control latency <= 1 s; memory <= 8 GB; 0 kernels left.
-Run: python benchmarks/classroom_load.py --students 10 [--chapter 06_clinical_trials] [--pool 2] [--within 60]
+Run: python benchmarks/classroom_load.py --students 10 [--chapter 06_clinical_trials] [--pool 2] [--max-kernels N]
+[--within 60]
 """
 import argparse
 import asyncio
@@ -39,6 +40,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--students", type=int, default=10)
 parser.add_argument("--chapter", default="06_clinical_trials")
 parser.add_argument("--pool", type=int, default=2, help="kernels kept ready (mscteach voila --pool)")
+parser.add_argument("--max-kernels", type=int, default=None,
+                    help="mscteach voila --max-kernels (default: the command's own, from the memory free)")
 parser.add_argument("--within", type=float, default=60, help="seconds over which the students arrive")
 parser.add_argument("--browsers", type=int, default=10, help="above this many students, protocol-level clients")
 parser.add_argument("--linger", type=float, default=120, help="seconds after the pages close before kernels are counted")
@@ -59,6 +62,18 @@ def kernels(root: psutil.Process) -> int:
     for p in root.children(recursive=True):
         try:
             count += p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline())
+        except psutil.Error:
+            pass
+    return count
+
+
+def alive(root: psutil.Process, kernel_ids: set[str]) -> int:
+    """How many of these kernels still run (a kernel's process is started with its connection file, kernel-ID.json)."""
+    count = 0
+    for p in root.children(recursive=True):
+        try:
+            command = " ".join(p.cmdline())
+            count += p.status() != psutil.STATUS_ZOMBIE and any(f"kernel-{k}.json" in command for k in kernel_ids)
         except psutil.Error:
             pass
     return count
@@ -106,6 +121,8 @@ async def browser_students(base: str, arrivals: list[float], expected: int) -> l
                     ".jp-OutputArea-output > .jupyter-widgets.widget-vbox').length >= n",
                     arg=expected, timeout=300_000, polling=100)
                 result["widgets"] = time.perf_counter() - start
+                found = re.search(r'"kernelId": "([0-9a-f-]{36})"', await page.content())
+                result["kernel"] = found.group(1) if found else None
                 box = page.locator(".widget-vbox", has=page.locator("select:not([multiple])")).last
                 output = box.locator(".widget-output").first
                 before = await output.inner_html()
@@ -159,6 +176,7 @@ async def protocol_students(base: str, arrivals: list[float]) -> list[dict]:
         try:
             page = (await AsyncHTTPClient().fetch(base, request_timeout=600)).body.decode()
             kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page).group(1)
+            result["kernel"] = kernel
             session = uuid.uuid4().hex
             ws = await websocket_connect(f"{base.replace('http', 'ws', 1)}api/kernels/{kernel}/channels"
                                          f"?session_id={session}", max_message_size=1 << 30)
@@ -213,12 +231,13 @@ with tempfile.TemporaryDirectory() as tmp:
     log_path = Path(tmp) / "voila.log"
     log = open(log_path, "w")
     server = subprocess.Popen([sys.executable, "-m", "mscteach", "voila", args.chapter, "--port", str(port),
-                               "--pool", str(args.pool), "--no-browser"],
+                               "--pool", str(args.pool), "--no-browser",
+                               *(["--max-kernels", str(args.max_kernels)] if args.max_kernels is not None else [])],
                               cwd=workspace, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     root = psutil.Process(server.pid)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 120 + 15 * args.pool  # the pool's chapters run a few at a time
         while "is filled" not in log_path.read_text():
             if server.poll() is not None or time.monotonic() > deadline:
                 sys.exit("Voilà did not start:\n" + log_path.read_text())
@@ -245,13 +264,13 @@ with tempfile.TemporaryDirectory() as tmp:
         closed = time.monotonic()
         while time.monotonic() - closed < args.linger:
             time.sleep(1)
-        left = kernels(root) - args.pool
+        left = alive(root, {r["kernel"] for r in results if r.get("kernel")})
         memory.running = False
         memory.join()
         done = [r for r in results if "error" not in r]
         kind = "Chromium pages" if browsers else "protocol clients (page + kernel messages, no rendering)"
         print(f"{args.students} students ({kind}) opening {args.chapter} within {args.within:.0f} s, "
-              f"--pool {args.pool}; all done in {elapsed:.0f} s; {len(results) - len(done)} failed")
+              f"--pool {args.pool}{'' if args.max_kernels is None else f' --max-kernels {args.max_kernels}'}; all done in {elapsed:.0f} s; {len(results) - len(done)} failed")
         for r in results:
             if "error" in r:
                 print(f"  failed: {r['error']}")
@@ -269,8 +288,9 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"server memory: {idle / 2**30:.2f} GB idle, peak {memory.peak / 2**30:.2f} GB with "
               f"{memory.peak_kernels} kernels (goal <= 8 GB: {'met' if memory.peak <= 8 * 2**30 else 'NOT met'}); "
               f"per kernel about {(memory.peak - idle) / max(1, memory.peak_kernels - args.pool) / 2**20:.0f} MB")
-        print(f"kernels left by the students {args.linger:.0f} s after their pages closed: {left} "
-              f"(besides the pool's {args.pool}; goal 0: {'met' if left == 0 else 'NOT met'})")
+        print(f"the students' kernels still alive {args.linger:.0f} s after their pages closed: {left} of "
+              f"{sum(1 for r in results if r.get('kernel'))} (goal 0: {'met' if left == 0 else 'NOT met'}); "
+              f"{kernels(root)} kernels in all, the pool refilling")
         refused = log_path.read_text().count("Server full")
         if refused:
             print(f"pages refused as the server was full: {refused}")

@@ -34,9 +34,9 @@ CHAPTERS = sorted((REPO / "notebooks").glob("0[1-7]_*.ipynb"))
 def test_the_cap_counts_kernels_alive_starting_and_promised():
     async def scenario():
         manager = voila_server.ClassroomKernelManager(max_kernels=2, pool_kernels=1)
-        # three places (two pages + the pool's one): the fourth page asked for at once is refused
-        assert [manager.admit() for _ in range(4)] == [True, True, True, False]
-        assert manager.held() == 3
+        # two places (the pool's kernel counts within them): the third page asked for at once is refused
+        assert [manager.admit() for _ in range(4)] == [True, True, False, False]
+        assert manager.held() == 2
         manager.reservations.clear()
         manager.starting = 3  # three kernels being started hold their places as well
         assert not manager.admit()
@@ -56,11 +56,77 @@ def test_the_cap_counts_kernels_alive_starting_and_promised():
         pool.submit(asyncio.run, scenario()).result()
 
 
+def test_the_pool_counts_within_the_cap_and_refills_wait_for_room(monkeypatch):
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    started = []
+
+    async def fake_start(self, *args, **kwargs):
+        started.append(kwargs.get("env", {}).get("VOILA_PREHEAT"))
+        return f"kernel-{len(started)}"
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", fake_start)
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        def entry(name: str, rendered: bool) -> asyncio.Future:
+            task, item = loop.create_future(), loop.create_future()
+            if rendered:
+                task.set_result(([], None))
+            item.set_result({"task": task, "kernel_id": name, "renderer": None})
+            return item
+
+        # a cap of 3, a pool of 2 for chapter 6: one kept kernel has run its chapter, one still runs it
+        manager = voila_server.ClassroomKernelManager(max_kernels=3, pool_kernels=2, refills_at_once=1)
+        alive = ["kept-1", "kept-2"]
+        manager.list_kernel_ids = lambda: list(alive)
+        running = entry("kept-2", rendered=False)
+        pool = [entry("kept-1", rendered=True), running]
+        manager._pools = {"06_clinical_trials.ipynb": pool}
+        assert manager.ready("06_clinical_trials.ipynb") == 2 and manager.ready("01_history.ipynb") == 0
+        assert manager.held() == 2 and manager.serving() == 0
+        assert manager.warming() == 1  # one kept kernel still runs its chapter: a refill waits behind it
+        assert not manager.room_for_a_refill()
+        # a student takes a kept kernel (no place to reserve: no kernel is started for the page)
+        assert manager.admit("06_clinical_trials.ipynb") and not manager.reservations
+        pool.pop(0)
+        assert manager.serving() == 1
+        refill = asyncio.ensure_future(manager.start_kernel(env={"VOILA_PREHEAT": "True"}))
+        # another chapter has no kept kernel: its page holds a place, and its own kernel never waits
+        assert manager.admit("01_history.ipynb") and len(manager.reservations) == 1
+        assert await manager.start_kernel(env={"VOILA_PREHEAT": "False"}) == "kernel-1"
+        alive.append("kernel-1")
+        assert started == ["False"] and not manager.reservations and manager.serving() == 2
+        await asyncio.sleep(0.6)
+        assert not refill.done()  # kept-2 still runs its chapter
+        running.result()["task"].set_result(([], None))
+        await asyncio.sleep(0.6)
+        # kept-2 has run its chapter, but 3 kernels are held (2 pages, 1 kept): the cap, so the refill waits
+        assert manager.held() == 3 and not refill.done()
+        alive.remove("kernel-1")  # a student left: room for the refill
+        assert await asyncio.wait_for(refill, 5) == "kernel-2" and started == ["False", "True"]
+        alive.append("kernel-2")
+        pool.append(entry("kernel-2", rendered=True))
+        assert manager.held() == 3 and manager.serving() == 1
+        for _ in range(2):  # two more students take the two kept kernels
+            assert manager.admit("06_clinical_trials.ipynb")
+            pool.pop(0)
+        assert manager.serving() == 3 and not manager.room_for_a_refill()
+        assert not manager.admit("06_clinical_trials.ipynb")  # a fourth: the server is full
+        alive.remove("kept-1")  # a student left
+        assert manager.held() == 2 and manager.room_for_a_refill() and manager.admit("01_history.ipynb")
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
 def test_the_default_cap_is_what_the_memory_holds():
     gib = 1024**3
-    # 80% of 8 GiB is 6553.6 MB: 28 kernels of 230 MB, less the pool's 8
-    assert voila_server.default_max_kernels(8, available=8 * gib) == 20
-    assert voila_server.default_max_kernels(100, available=gib) == 1  # never 0: the teacher gets one page
+    # 80% of 8 GiB is 6553.6 MB: 28 kernels of 230 MB (28.49), the pool's within them
+    assert voila_server.default_max_kernels(available=8 * gib) == 28
+    assert voila_server.default_max_kernels(available=gib) == 3  # 819.2 MB / 230 MB = 3.56
+    assert voila_server.default_max_kernels(available=gib // 10) == 1  # never 0: the teacher gets one page
 
 
 def test_the_full_page_says_so_and_retries_by_itself():
@@ -167,12 +233,12 @@ def test_a_class_opens_closes_and_leaves_no_kernel(browser, classroom):
         assert "re-run the notebook" not in body and "open it in JupyterLab" in body
         assert "import mscteach" not in body
         assert leaving == [] and errors == []  # nothing asked of the network, nothing failed (Font Awesome is local)
-        # the two places are taken (and the pool's): a third student is told to come back, at once
+        # the two places are taken: a third student is told to come back, at once
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base, timeout=30)
         assert refused.value.code == 503 and refused.value.headers["Retry-After"] == "60"
         assert "The class server is full" in refused.value.read().decode()
-        assert len(_kernels(server)) == 3
+        assert len(_kernels(server)) == 2  # the pool counts within the cap: not refilled while both are taken
     finally:
         for page in pages:
             page.close()  # as a tab closed (no beforeunload): only the lost connection tells the server

@@ -10,10 +10,15 @@ server with three things configured or added for a classroom:
   kernels idle for longer than ``--cull-idle`` minutes, connected or not. The pool of
   pre-run kernels (Voilà's ``preheat_kernel``: filled when the server starts, refilled
   in the background after each page takes one) is never culled.
-* **A cap.** Above :attr:`ClassroomKernelManager.max_kernels` kernels serving pages
-  (the pool besides), a student who opens a chapter gets :func:`full_page` (HTTP 503,
-  "the class server is full, retry in a minute", retried by the page itself) instead of
-  a kernel that would slow the whole room down and run the machine out of memory.
+* **A cap.** Above :attr:`ClassroomKernelManager.max_kernels` students with a kernel
+  at once, the next one who opens a chapter gets :func:`full_page` (HTTP 503, "the class
+  server is full, retry in a minute", retried by the page itself) instead of a kernel
+  that would slow the whole room down and run the machine out of memory. The pool counts
+  within the cap: it is refilled only while the kernels held (pages' and pool's) are
+  fewer than the cap (or the pool's size, if larger), so a class that takes every kept
+  kernel at once does not double the server's memory with refills, and at most
+  :attr:`ClassroomKernelManager.refills_at_once` pool kernels run their chapter at once,
+  leaving a core to the students' explorers.
 * **Nothing from the network.** The ``mscteach`` template (``voila_share/``) is
   Voilà's ``lab`` template without its links to Font Awesome on a CDN (Voilà's own
   bundle already carries Font Awesome 5, served by this server), and
@@ -74,21 +79,26 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
 
     closed_grace = Float(30.0, config=True, help="Seconds after a kernel's last connection closed before it is "
                          "shut down (a reconnection within them keeps it).")
-    max_kernels = Integer(0, config=True, help="Kernels serving pages at once, the pool besides; a page asked "
+    max_kernels = Integer(0, config=True, help="Kernels serving pages at once, the pool's kept kernels within "
+                          "it; a page asked "
                           "for beyond them gets the 'server is full' page (0: no cap).")
     pool_kernels = Integer(0, config=True, help="Kernels the pool holds when full (pool size x notebooks).")
+    refills_at_once = Integer(max(1, (os.cpu_count() or 2) - 1), config=True,
+                              help="Pool kernels running their chapter at once (default: the cores less one), so "
+                              "refilling the pool leaves a core to the students' explorers.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.starting = 0  # kernel starts under way: not yet in the manager's list
+        self.pool_starting = 0  # of which, kernels started to refill the pool
         self.reservations: deque[float] = deque()  # places promised to admitted pages whose kernel is not started
         self.connected: set[str] = set()  # kernels a page has connected to at least once
         if self.max_kernels > 0:
-            self.log.info("At most %d kernels serve pages at once, besides %d in the pool", self.max_kernels,
-                          self.pool_kernels)
+            self.log.info("At most %d kernels serve pages at once, %d kept in the pool within them",
+                          self.max_kernels, self.pool_kernels)
 
     def held(self) -> int:
-        """Kernels alive, starting or promised to a page: what the cap compares with ``max_kernels + pool_kernels``.
+        """Kernels alive, starting or promised to a page (the pool's included).
 
         Returns
         -------
@@ -100,13 +110,18 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             self.reservations.popleft()  # a page that failed before its kernel started
         return len(self.list_kernel_ids()) + self.starting + len(self.reservations)
 
-    def admit(self) -> bool:
-        """Whether a page may have a kernel; if so, its place is held until its kernel starts.
+    def admit(self, notebook: str | None = None) -> bool:
+        """Whether a page may have a kernel; if it needs a new one, its place is held until the kernel starts.
 
-        Refusing on the count of every kernel (the pool included) against the
-        cap plus the pool's size bounds the memory the server uses, however
-        many pages are asked for at once: a page served from the pool is
-        counted by the kernel started to refill it.
+        A page is admitted while fewer than ``max_kernels`` kernels serve pages
+        (:meth:`serving`), however many pages are asked for at once; one that
+        finds a kernel ready in its chapter's pool takes it, and the others
+        hold a place for the kernel started for them.
+
+        Parameters
+        ----------
+        notebook : str, optional
+            The page's notebook, as Voilà names its pool.
 
         Returns
         -------
@@ -115,19 +130,85 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         """
         if self.max_kernels <= 0:
             return True
-        if self.held() >= self.max_kernels + self.pool_kernels:
+        if self.serving() >= self.max_kernels:
             return False
-        self.reservations.append(time.monotonic())
+        if not self.ready(notebook):
+            self.reservations.append(time.monotonic())
         return True
 
+    def serving(self) -> int:
+        """Kernels serving pages, started or promised: those :meth:`held` less the pool's.
+
+        Returns
+        -------
+        int
+            The count.
+        """
+        return self.held() - self.ready() - self.pool_starting
+
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
-        if self.reservations:
-            self.reservations.popleft()  # the kernel now holds the place itself
-        self.starting += 1
+        for_the_pool = _for_the_pool(kwargs)
+        if for_the_pool:
+            # A kernel to refill the pool waits for room: within the cap (so that a class
+            # taking every kept kernel at once does not double the server's memory with
+            # refills) and behind at most `refills_at_once` pool kernels running their chapter.
+            while not self.room_for_a_refill():
+                await asyncio.sleep(0.25)
+        elif self.reservations:
+            self.reservations.popleft()  # the page's kernel now holds the place itself
+        self.starting += 1  # no await since the check: no other start can take the same room
+        self.pool_starting += for_the_pool
         try:
             return await super().start_kernel(*args, **kwargs)
         finally:
             self.starting -= 1
+            self.pool_starting -= for_the_pool
+
+    def warming(self) -> int:
+        """Kernels starting, and pool kernels still running their chapter: what refills wait behind.
+
+        Returns
+        -------
+        int
+            The count.
+        """
+        count = self.starting
+        for pool in getattr(self, "_pools", {}).values():  # VoilaKernelManager's, when it preheats
+            for entry in pool:
+                if entry.done() and not entry.cancelled() and entry.exception() is None \
+                        and not entry.result()["task"].done():
+                    count += 1
+        return count
+
+    def room_for_a_refill(self) -> bool:
+        """Whether a kernel may be started to refill the pool now.
+
+        Returns
+        -------
+        bool
+            False while :meth:`warming` has ``refills_at_once`` kernels, or while
+            the kernels held reach the cap (or the pool's size, if larger).
+        """
+        if self.warming() >= self.refills_at_once:
+            return False
+        return self.max_kernels <= 0 or self.held() < max(self.max_kernels, self.pool_kernels)
+
+    def ready(self, notebook: str | None = None) -> int:
+        """Kernels in the pool with their chapter run (or running), which a page can take at once.
+
+        Parameters
+        ----------
+        notebook : str, optional
+            The notebook's path as Voilà names its pool (default: any).
+
+        Returns
+        -------
+        int
+            The count.
+        """
+        pools = getattr(self, "_pools", {})
+        return sum(1 for name, pool in pools.items() if notebook is None or name == notebook
+                   for entry in pool if entry.done() and not entry.cancelled() and entry.exception() is None)
 
     def pooled(self) -> set[str]:
         """The kernels waiting in Voilà's pool (started, chapter run or running), which no page has taken.
@@ -177,13 +258,11 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             asyncio.ensure_future(self.shutdown_kernel(kernel_id))
 
 
-def default_max_kernels(pooled: int, available: int | None = None) -> int:
-    """The default cap: the kernels 80% of the memory available now holds, less the pool's.
+def default_max_kernels(available: int | None = None) -> int:
+    """The default cap: the kernels 80% of the memory available now holds (the pool's within them).
 
     Parameters
     ----------
-    pooled : int
-        Kernels the pool holds when full.
     available : int, optional
         Bytes of memory available (default: the machine's, now).
 
@@ -194,14 +273,14 @@ def default_max_kernels(pooled: int, available: int | None = None) -> int:
 
     Examples
     --------
-    >>> default_max_kernels(8, available=16 * 1024**3)
-    48
+    >>> default_max_kernels(available=16 * 1024**3)
+    56
     """
     if available is None:
         import psutil
 
         available = psutil.virtual_memory().available
-    return max(1, int(0.8 * available / (KERNEL_MB * 1024**2)) - pooled)
+    return max(1, int(0.8 * available / (KERNEL_MB * 1024**2)))
 
 
 def full_page(serving: int) -> str:
@@ -240,7 +319,7 @@ class ClassroomVoilaHandler(TornadoVoilaHandler):
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
         manager = self.kernel_manager
-        if isinstance(manager, ClassroomKernelManager) and not manager.admit():
+        if isinstance(manager, ClassroomKernelManager) and not manager.admit(self.notebook_path or path):
             self.log.warning("Server full: refused a page (%d kernels held)", manager.held())
             self.set_status(503)
             self.set_header("Retry-After", "60")
@@ -275,6 +354,11 @@ class ClassroomVoila(Voila):
     def init_handlers(self) -> list:
         return [(rule[0], ClassroomVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule
                 for rule in super().init_handlers()]
+
+
+def _for_the_pool(start_arguments: dict[str, Any]) -> bool:
+    # Voilà marks the kernels it starts to fill its pool in their environment
+    return str(start_arguments.get("env", {}).get("VOILA_PREHEAT", "")).lower() == "true"
 
 
 _KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')

@@ -269,8 +269,9 @@ def _exercises(args: argparse.Namespace) -> int:
 def _links(args: argparse.Namespace) -> int:
     from ..site.links import chapter_links
 
-    for chapter, url in chapter_links(args.hub, args.repo, args.branch):
-        print(f"{chapter}\t{url}")
+    # tab-separated columns (chapter, JupyterLab link, Voilà link): a spreadsheet or `cut -f` takes them apart
+    for chapter, lab, voila in chapter_links(args.hub, args.repo, args.branch):
+        print(f"{chapter}\t{lab}\t{voila}")
     return 0
 
 
@@ -292,9 +293,10 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
     """The command `mscteach voila` runs: Voilà for a class (:mod:`mscteach.classroom.voila_server`), code hidden.
 
     ``pool`` kernels per notebook are kept with the chapter already run; at most
-    ``max_kernels`` more serve pages at once (None: as many as 80% of the memory
-    free now holds, at :data:`~mscteach.classroom.voila_server.KERNEL_MB` each; 0:
-    no cap); kernels idle ``cull_idle`` minutes are shut down (0: never).
+    ``max_kernels`` serve pages at once, the kept ones within them (None: as many
+    as 80% of the memory free now holds, at
+    :data:`~mscteach.classroom.voila_server.KERNEL_MB` each; 0: no cap); kernels
+    idle ``cull_idle`` minutes are shut down (0: never).
     """
     from ..classroom import voila_server
     from ..resources import notebook_dir, notebooks
@@ -308,7 +310,7 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
     # Voilà fills a pool for every notebook it serves (all those under the folder, or the one chapter)
     pooled = pool * (1 if chapter else sum(1 for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
     if max_kernels is None:
-        max_kernels = voila_server.default_max_kernels(pooled)
+        max_kernels = voila_server.default_max_kernels()
     command = [sys.executable, "-m", "mscteach.classroom.voila_server",
                str(folder / f"{chapter}.ipynb") if chapter else str(folder),
                f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True",
@@ -337,8 +339,8 @@ def _voila(args: argparse.Namespace) -> int:
     from ..i18n import say
 
     cap = int(next(a for a in command if a.startswith("--ClassroomKernelManager.max_kernels=")).split("=")[1])
-    print("mscteach voila: " + (say("up to {cap} students at once, each with a kernel, besides {pool} kept ready per "
-                                    "chapter (--max-kernels changes it).", cap=cap, pool=args.pool) if cap else
+    print("mscteach voila: " + (say("up to {cap} students at once, each with a kernel; {pool} kept ready per chapter "
+                                    "count within them (--max-kernels changes it).", cap=cap, pool=args.pool) if cap else
                                 say("no cap on the students served at once.")), flush=True)
     return subprocess.call(command)
 
