@@ -7,33 +7,19 @@
 # (FE, DL, REML, PM) and test (z, knha): estimate, se, CI, tau2, I2, Q, Q's p-value and the
 # pi.type="riley" prediction interval (Higgins 2009), or the error metafor stopped with.
 # R and metafor are a test oracle only: mscteach never calls them.
-suppressPackageStartupMessages({
-  library(metafor)
-  library(jsonlite)
-})
 
-args <- commandArgs(trailingOnly = TRUE)
-batch <- fromJSON(args[[1]], simplifyVector = FALSE)
-# Iterative estimators (REML's Fisher scoring, PM's uniroot) run to far tighter limits than metafor's
-# defaults (threshold 1e-5, tol ~1.2e-4) so that the comparison can be at 1e-8; PM's search for τ² may go far
-# above its default ceiling (tau2.max = max(100, 100 * var(yi))): raw mean differences can be that heterogeneous.
-tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000, tau2.max = 1e12)
-# Where REML's Fisher scoring overshoots and does not converge, metafor's own remedy (help(rma): a smaller
-# step, stepadj) is applied, and the answer says so ("remedy").
-halved <- c(tight, list(stepadj = 0.5))
+# The set-up the oracles share (libraries, reading the batch, tight limits and the remedy, writing the answers),
+# found next to this script whatever the working directory
+source(file.path(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))),
+                 "metafor_common.R"))
 
-num <- function(x) as.numeric(unlist(x))
+batch <- read_batch()
+# PM's search for τ² may go far above its default ceiling (tau2.max = max(100, 100 * var(yi))): raw mean
+# differences can be that heterogeneous.
+wide <- c(tight, list(tau2.max = 1e12))
+
 fit <- function(dat, method, test) {
-  fit_with <- function(control) tryCatch(
-    suppressWarnings(rma(yi, vi, data = dat, method = method, test = test, control = control)),
-    error = function(e) conditionMessage(e))
-  res <- fit_with(tight)
-  if (is.character(res) && grepl("did not converge", res)) {
-    retried <- fit_with(halved)
-    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
-    res <- retried
-  }
-  res
+  with_remedy(function(control) rma(yi, vi, data = dat, method = method, test = test, control = control), wide)
 }
 fit_one <- function(dat, method, test) {
   res <- fit(dat, method, test)
@@ -59,5 +45,4 @@ results <- lapply(batch$datasets, function(d) {
   }
   list(id = d$id, yi = as.numeric(dat$yi), vi = as.numeric(dat$vi), fits = fits)
 })
-write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
-             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
+write_answers(results)

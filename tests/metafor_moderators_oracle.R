@@ -10,40 +10,19 @@
 # (or the error metafor stopped with); and the subgroup analysis by g: each subgroup's rma() with
 # subgroup_method, and the test for subgroup differences, rma(estimates, sei = Wald SEs, method = "FE")$QE.
 # R and metafor are a test oracle only: mscteach never calls them.
-suppressPackageStartupMessages({
-  library(metafor)
-  library(jsonlite)
-})
 
-args <- commandArgs(trailingOnly = TRUE)
-batch <- fromJSON(args[[1]], simplifyVector = FALSE)
-# As tests/metafor_oracle.R: iterative estimators run to far tighter limits than metafor's defaults, and
-# where REML's Fisher scoring overshoots, metafor's own remedy (a smaller step, stepadj) is applied and said.
-tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)
-halved <- c(tight, list(stepadj = 0.5))
+# The set-up the oracles share (libraries, reading the batch, tight limits and the remedy, writing the answers),
+# found next to this script whatever the working directory
+source(file.path(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))),
+                 "metafor_common.R"))
 
-# JSON null inside an array is NULL in the list; unlist() would drop it, so it becomes NA here
-values <- function(x, as) vapply(x, function(z) if (is.null(z)) as(NA) else as(z), as(NA))
-num <- function(x) values(x, as.numeric)
-chr <- function(x) values(x, as.character)
-
-# `fit(control)` makes one rma() call (rma() looks its arguments up by name, so they cannot be passed on as ...)
-rma_tight <- function(fit) {
-  fit_with <- function(control) tryCatch(suppressWarnings(fit(control)), error = function(e) conditionMessage(e))
-  res <- fit_with(tight)
-  if (is.character(res) && grepl("did not converge", res)) {
-    retried <- fit_with(halved)
-    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
-    res <- retried
-  }
-  res
-}
+batch <- read_batch()
 
 # mods as a model matrix made once per dataset (its columns named by model.matrix: "x", "factor(g)beta", ...);
 # a knha fit skips R² (skipr2), which only the estimator decides and the z fit of the same method reports
 regression <- function(dat, mods, method, test) {
-  res <- rma_tight(function(control) rma(dat$yi, dat$vi, mods = mods, method = method, test = test,
-                                         control = control, skipr2 = test != "z"))
+  res <- with_remedy(function(control) rma(dat$yi, dat$vi, mods = mods, method = method, test = test,
+                                           control = control, skipr2 = test != "z"))
   if (is.character(res)) return(list(error = res))
   list(error = NULL, remedy = attr(res, "remedy"), k = res$k, p = res$p, terms = rownames(res$beta),
        estimate = as.numeric(res$beta), se = res$se, ci_low = res$ci.lb, ci_high = res$ci.ub,
@@ -62,7 +41,7 @@ subgroups <- function(dat, method) {
                            q = NA)
       next
     }
-    z <- rma_tight(function(control) rma(yi, vi, data = d, method = method, control = control))
+    z <- with_remedy(function(control) rma(yi, vi, data = d, method = method, control = control))
     if (is.character(z)) return(list(error = z))
     out[[level]] <- list(k = z$k, estimate = as.numeric(z$beta), se = z$se, ci_low = z$ci.lb, ci_high = z$ci.ub,
                          tau2 = z$tau2, i2 = z$I2, q = z$QE)
@@ -94,5 +73,4 @@ results <- lapply(batch$datasets, function(d) {
   list(id = d$id, yi = as.numeric(dat$yi), vi = as.numeric(dat$vi), kept = I(which(keep)), fits = fits,
        subgroups = subgroups(dat, d$subgroup_method))
 })
-write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
-             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
+write_answers(results)

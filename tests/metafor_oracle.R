@@ -7,34 +7,17 @@
 # estimate, se, CI, tau2, I2, Q, the default prediction interval and pi.type="riley" (Higgins 2009), or the
 # error metafor stopped with; and, when "sensitivity" is given, cumul() and leave1out() of that fit.
 # R and metafor are a test oracle only: mscteach never calls them.
-suppressPackageStartupMessages({
-  library(metafor)
-  library(jsonlite)
-})
+
+# The set-up the oracles share (libraries, reading the batch, tight limits and the remedy, writing the answers),
+# found next to this script whatever the working directory
+source(file.path(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))),
+                 "metafor_common.R"))
 options(na.action = "na.pass")  # cumul()/leave1out() rows line up with the studies, NA for a dropped one
 
-args <- commandArgs(trailingOnly = TRUE)
-batch <- fromJSON(args[[1]], simplifyVector = FALSE)
-# Iterative estimators (REML's Fisher scoring, PM's uniroot) run to far tighter limits than metafor's
-# defaults (threshold 1e-5, tol ~1.2e-4) so that the comparison can be at 1e-6 and below.
-tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)
+batch <- read_batch()
 
-# Where REML's Fisher scoring overshoots and does not converge, metafor's own remedy (help(rma): a smaller
-# step, stepadj) is applied, and the answer says so ("remedy").
-halved <- c(tight, list(stepadj = 0.5))
-
-num <- function(x) as.numeric(unlist(x))
 fit <- function(dat, method, test) {
-  fit_with <- function(control) tryCatch(
-    suppressWarnings(rma(yi, vi, data = dat, method = method, test = test, control = control)),
-    error = function(e) conditionMessage(e))
-  res <- fit_with(tight)
-  if (is.character(res) && grepl("did not converge", res)) {
-    retried <- fit_with(halved)
-    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
-    res <- retried
-  }
-  res
+  with_remedy(function(control) rma(yi, vi, data = dat, method = method, test = test, control = control))
 }
 fit_one <- function(dat, method, test) {
   res <- fit(dat, method, test)
@@ -86,5 +69,4 @@ results <- lapply(batch$datasets, function(d) {
   if (!is.null(d$sensitivity)) out$sensitivity <- sensitivity(dat, d$sensitivity[[1]], d$sensitivity[[2]])
   out
 })
-write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
-             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
+write_answers(results)

@@ -11,30 +11,13 @@
 # keyed "method estimator[ side]": k0, its SE, the side, the iterations (counted from verbose=TRUE), the filled
 # studies and the adjusted fit. Or the error metafor stopped with.
 # R and metafor are a test oracle only: mscteach never calls them.
-suppressPackageStartupMessages({
-  library(metafor)
-  library(jsonlite)
-})
 
-args <- commandArgs(trailingOnly = TRUE)
-batch <- fromJSON(args[[1]], simplifyVector = FALSE)
-# As tests/metafor_oracle.R: iterative estimators run to far tighter limits than metafor's defaults, and where
-# REML's Fisher scoring overshoots, metafor's own remedy (help(rma): a smaller step, stepadj) is applied.
-tight <- list(threshold = 1e-12, tol = 1e-12, maxiter = 10000)
-halved <- c(tight, list(stepadj = 0.5))
+# The set-up the oracles share (libraries, reading the batch, tight limits and the remedy, writing the answers),
+# found next to this script whatever the working directory
+source(file.path(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1]))),
+                 "metafor_common.R"))
 
-num <- function(x) as.numeric(unlist(x))
-# f(control) with the tight limits; again with half steps if Fisher scoring did not converge (then "remedy" says so)
-with_remedy <- function(f) {
-  attempt <- function(control) tryCatch(suppressWarnings(f(control)), error = function(e) conditionMessage(e))
-  res <- attempt(tight)
-  if (is.character(res) && grepl("did not converge", res)) {
-    retried <- attempt(halved)
-    if (!is.character(retried)) attr(retried, "remedy") <- paste("stepadj = 0.5 after:", res)
-    res <- retried
-  }
-  res
-}
+batch <- read_batch()
 
 egger <- function(dat, method, test) {
   res <- with_remedy(function(control) {
@@ -83,5 +66,4 @@ results <- lapply(batch$datasets, function(d) {
   list(id = d$id, yi = I(sprintf("%.17g", dat$yi)), vi = I(sprintf("%.17g", dat$vi)), regtest = regtests,
        trimfill = trimfills)
 })
-write(toJSON(list(metafor = as.character(packageVersion("metafor")), results = results),
-             auto_unbox = TRUE, digits = NA, na = "null", null = "null"), args[[2]])
+write_answers(results)
