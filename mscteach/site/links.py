@@ -1,17 +1,24 @@
-"""Links that open a chapter live: on Binder, and on a JupyterHub through nbgitpuller.
+"""Links that open a chapter live: on Binder, and on a JupyterHub through nbgitpuller (in JupyterLab or Voilà).
 
 One link builder serves the course site (a line under each chapter's title,
 when the repository URL is known) and ``mscteach links --hub URL`` (a list for
-a teacher). The repository URL lives in one place: ``[project.urls]
+a teacher: per chapter, a link opening it in JupyterLab and one opening it as a
+Voilà app, code hidden). The repository URL lives in one place: ``[project.urls]
 Repository`` in ``pyproject.toml``; without it no launch link is made.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlparse
 
 from ..errors import MscteachError
 
-__all__ = ["binder_url", "chapter_links", "nbgitpuller_url", "repository_url"]
+__all__ = ["ChapterLinks", "binder_url", "chapter_links", "nbgitpuller_url", "repository_url"]
+
+#: Where nbgitpuller sends the student once the course is pulled, by view: the single-user server's
+#: JupyterLab, or the Voilà server extension's page (``voila/render/PATH``, served by a hub whose image
+#: has voila installed).
+VIEWS = {"lab": "lab/tree", "voila": "voila/render"}
 
 
 def repository_url() -> str | None:
@@ -84,8 +91,8 @@ def binder_url(repository: str, path: str, branch: str = "main") -> str:
     return f"https://mybinder.org/v2/gh/{_github_path(repository)}/{quote(branch)}?urlpath=lab/tree/{quote(path)}"
 
 
-def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") -> str:
-    """An nbgitpuller link: the hub clones (or updates) the repository, then opens ``path`` in JupyterLab.
+def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main", view: str = "lab") -> str:
+    """An nbgitpuller link: the hub clones (or updates) the repository, then opens ``path`` in JupyterLab or Voilà.
 
     Parameters
     ----------
@@ -98,6 +105,9 @@ def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") 
         The notebook's path inside the repository.
     branch : str, default "main"
         The branch nbgitpuller pulls.
+    view : {"lab", "voila"}, default "lab"
+        Open the notebook in JupyterLab, or as a Voilà app (code hidden;
+        the hub's image must have voila installed).
 
     Returns
     -------
@@ -107,7 +117,8 @@ def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") 
     Raises
     ------
     MscteachError
-        If ``hub`` or ``repository`` is not an http(s) URL with a host.
+        If ``hub`` or ``repository`` is not an http(s) URL with a host, or
+        ``view`` is not one of "lab", "voila".
 
     Examples
     --------
@@ -115,15 +126,35 @@ def nbgitpuller_url(hub: str, repository: str, path: str, branch: str = "main") 
     ...                 "notebooks/06_clinical_trials.ipynb")
     'https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample%2Fmscteach&urlpath=lab%2Ftree%2Fmscteach%2Fnotebooks%2F06_clinical_trials.ipynb&branch=main'
     """
+    if view not in VIEWS:
+        raise MscteachError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
     hub = _check(hub, "the hub")
     repository = _check(repository, "the repository")
     folder = urlparse(repository).path.rstrip("/").split("/")[-1].removesuffix(".git")
-    query = urlencode({"repo": repository, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch})
+    query = urlencode({"repo": repository, "urlpath": f"{VIEWS[view]}/{folder}/{path}", "branch": branch})
     return f"{hub}/hub/user-redirect/git-pull?{query}"
 
 
-def chapter_links(hub: str, repository: str | None = None, branch: str = "main") -> list[tuple[str, str]]:
-    """(chapter, nbgitpuller link) for every chapter notebook, in course order.
+class ChapterLinks(NamedTuple):
+    """A chapter's nbgitpuller links on a JupyterHub.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter notebook's name without ``.ipynb``, e.g. ``06_clinical_trials``.
+    lab : str
+        The link opening the chapter in JupyterLab (the student runs and edits it).
+    voila : str
+        The link opening the chapter as a Voilà app: code hidden, explorers and self-checks live.
+    """
+
+    chapter: str
+    lab: str
+    voila: str
+
+
+def chapter_links(hub: str, repository: str | None = None, branch: str = "main") -> list[ChapterLinks]:
+    """The nbgitpuller links (JupyterLab and Voilà) of every chapter notebook, in course order.
 
     Parameters
     ----------
@@ -136,10 +167,10 @@ def chapter_links(hub: str, repository: str | None = None, branch: str = "main")
 
     Returns
     -------
-    list of tuple of (str, str)
+    list of ChapterLinks
         Each chapter notebook of the course's notebook folder (its name
-        without ``.ipynb``, the index included) with its link, which opens
-        ``notebooks/NAME.ipynb`` of the repository.
+        without ``.ipynb``, the index included) with its two links, which
+        open ``notebooks/NAME.ipynb`` of the repository.
 
     Raises
     ------
@@ -152,5 +183,6 @@ def chapter_links(hub: str, repository: str | None = None, branch: str = "main")
     repository = repository or repository_url()
     if not repository:
         raise MscteachError("no repository URL: pass --repo URL (or set [project.urls] Repository in pyproject.toml)")
-    return [(p.stem, nbgitpuller_url(hub, repository, f"notebooks/{p.name}", branch))
+    return [ChapterLinks(p.stem, *(nbgitpuller_url(hub, repository, f"notebooks/{p.name}", branch, view)
+                                   for view in ("lab", "voila")))
             for p in notebooks(notebook_dir())]
