@@ -227,3 +227,52 @@ def test_forest_plot_states_the_confidence_level_the_meta_analysis_used():
         texts = [x.get_text() for x in ax.texts] + [x.get_text() for x in ax.get_yticklabels()]
         assert f"RR [{level} CI]  weight" in texts and f"{level} prediction interval" in texts
         assert not any(other in text for text in texts for other in {"95%", "90%"} - {level})
+
+
+# ------------------------------------------------------------------ heatmap labels in both languages
+def _heatmaps(t) -> dict:
+    from mscteach import chapters
+
+    immune = evidence.choose(t["mechanisms"], category=chapters.IMMUNE_CATEGORIES)
+    return {"chapter 3": plots.mediator_target_heatmap(evidence.mediator_target_matrix(immune),
+                                                       title="Immune mediators of MSCs and the cells they act on"),
+            "every mechanism": plots.mediator_target_heatmap(evidence.mediator_target_matrix(t["mechanisms"])),
+            "design x disease": plots.design_disease_heatmap(t["clinical_studies"]),
+            "species x disease": plots.outcome_heatmap(t["animal_studies"])}
+
+
+def _overlapping(boxes) -> list[tuple[int, int]]:
+    from itertools import combinations
+
+    return [(i, j) for (i, a), (j, b) in combinations(enumerate(boxes), 2) if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_no_two_tick_labels_of_a_heatmap_overlap_in_either_language(t, lang):
+    """Chapter 3's heatmap in Persian set its column labels over each other (issue 24): the labels' boxes, as the
+    renderer lays them out at the notebook's and at the site's resolution, now keep apart, and every word is shown."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mscteach import display, i18n
+
+    for name, fig in _heatmaps(t).items():
+        english = {ax: [x.get_text() for x in ax.get_xticklabels()] for ax in fig.axes[:1]}
+        display.localise_figure(fig, lang)
+        for dpi in (80, 144):  # the notebook's and the course site's
+            fig.set_dpi(dpi)
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
+            renderer = canvas.get_renderer()
+            ax = fig.axes[0]
+            columns = [x for x in ax.get_xticklabels() if x.get_visible() and x.get_text()]
+            rows = [x for x in ax.get_yticklabels() if x.get_visible() and x.get_text()]
+            assert len(columns) == len(english[ax]) and rows, name
+            for labels in (columns, rows):
+                assert _overlapping([x.get_window_extent(renderer) for x in labels]) == [], (name, lang, dpi)
+            page = fig.bbox
+            for x in columns + rows:  # nothing cut off at the figure's edge
+                box = x.get_window_extent(renderer)
+                assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1 and box.y0 >= page.y0 - 1, (name, x.get_text())
+            # wrapped, not shortened: every label says all its words, in the language
+            shown = ["".join(x.get_text().split()) for x in columns]
+            assert shown == ["".join(i18n.text(w, lang).split()) for w in english[ax]], name

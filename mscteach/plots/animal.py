@@ -7,8 +7,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from .. import evidence
-from .common import (count_heatmap, new_figure, note_empty_selection, outcome_colours, pairs, stacked_barh,
-                     wrap_xticklabels)
+from .common import count_heatmap, new_figure, note_empty_selection, outcome_colours, pairs, stacked_barh
 
 __all__ = ["outcome_heatmap", "outcomes_by_disease_figure"]
 
@@ -48,7 +47,6 @@ def outcome_heatmap(animal: pd.DataFrame) -> Figure:
             table[outcome] = [int(outcomes.loc[(species, disease), outcome])
                               for species, disease in zip(table["species"], table["disease modelled"])]
         fig.mscteach_data = table  # type: ignore[attr-defined]
-        wrap_xticklabels(ax)
     ax.set_xlabel("disease modelled")
     ax.set_ylabel("species")
     ax.set_title("Preclinical studies by species and disease, with their outcomes")

@@ -10,8 +10,7 @@ from matplotlib.figure import Figure
 
 from .. import evidence
 from ..display import SOURCE_MARK
-from .common import (PALETTE, WIDTH, count_heatmap, new_figure, note_empty_selection, pairs, stacked_barh,
-                     wrap_xticklabels)
+from .common import PALETTE, WIDTH, count_heatmap, new_figure, note_empty_selection, pairs, stacked_barh
 
 __all__ = [
     "challenges_figure",
@@ -182,7 +181,6 @@ def design_disease_heatmap(clinical: pd.DataFrame) -> Figure:
         counts = counts[evidence.in_schema_order(counts.columns, "clinical_studies", "disease")]
         count_heatmap(ax, counts, "Purples")
         fig.mscteach_data = pairs(counts, "design", "disease", "studies")  # type: ignore[attr-defined]
-        wrap_xticklabels(ax)
     ax.set_xlabel("disease")
     ax.set_ylabel("design")
     ax.set_title("Clinical evidence by design and disease")

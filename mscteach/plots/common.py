@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import cycle
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import Formatter
 
 from ..data import vocabulary
 
@@ -25,6 +28,7 @@ __all__ = [
     "WIDTH",
     "category_colours",
     "count_heatmap",
+    "fit_column_labels",
     "new_figure",
     "note_empty_selection",
     "outcome_colours",
@@ -130,6 +134,161 @@ def count_heatmap(ax, counts: pd.DataFrame, cmap: str, annot=True, colourbar: st
     if colourbar:
         ax.collections[0].colorbar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_facecolor("white")
+    fit_column_labels(ax)
+
+
+#: A column label wraps onto at most this many lines before it is turned on its side instead.
+LABEL_LINES = 3
+#: The least space between two labels, in ems of their font.
+LABEL_GAP = 0.5
+
+
+def fit_column_labels(ax) -> None:
+    """Fit ``ax``'s x tick labels to their columns whenever the figure is drawn, in the language it is drawn in.
+
+    Each label is measured in its font at the resolution the figure is drawn
+    at, against the width of a column: when every label fits on at most
+    :data:`LABEL_LINES` lines, broken at spaces and after a slash, and no two
+    neighbours come closer than :data:`LABEL_GAP` em, the labels are wrapped
+    and set upright; otherwise every label is turned on its side, wrapped into
+    as many lines as a column holds (and made smaller only if even one line
+    does not fit). The fitting happens just before the figure's constrained
+    layout, every time it is drawn, so it measures the words a translated
+    figure shows (:func:`mscteach.display.localise_figure` changes them after
+    the figure is made): Persian labels are not the English ones' width.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An axis with one labelled x tick per column (a heatmap's).
+    """
+    fig = ax.get_figure(root=True)
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, _FittedLayout):
+        engine = _FittedLayout(**(engine.get() if engine is not None else {}))
+        fig.set_layout_engine(engine)
+    engine.columns.append(ax)
+
+
+class _ColumnLabels(Formatter):
+    """A tick formatter that writes the labels another formatter makes as :class:`_FittedLayout` fitted them."""
+
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
+        self.fitted: dict[str, str] = {}
+        self.size: float | None = None  # the labels' font size before any fitting
+
+    def __call__(self, x, pos=None):
+        text = self.inner(x, pos)
+        return self.fitted.get(text, text)
+
+    def set_locs(self, locs):
+        self.inner.set_locs(locs)
+
+
+class _FittedLayout(ConstrainedLayoutEngine):
+    """Constrained layout that first fits the column labels of the axes in ``columns`` (:func:`fit_column_labels`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.columns: list = []
+
+    def execute(self, fig):
+        for ax in self.columns:
+            _fit_columns(ax)
+        done = super().execute(fig)
+        # the columns' width is known only now: labels fitted to the first guess are fitted again if they must change
+        if any([_fit_columns(ax) for ax in self.columns]):
+            done = super().execute(fig)
+        return done
+
+
+def _fit_columns(ax) -> bool:
+    """Fit ``ax``'s x tick labels to its columns as they are now; True if the labels changed."""
+    axis = ax.xaxis
+    formatter = axis.get_major_formatter()
+    if not isinstance(formatter, _ColumnLabels):  # a new formatter (the figure was translated): wrap what it writes
+        formatter = _ColumnLabels(formatter)
+        axis.set_major_formatter(formatter)
+    locations = list(axis.get_majorticklocs())
+    if not locations:
+        return False
+    texts = [formatter.inner(x, i) for i, x in enumerate(locations)]
+    ticks = axis.get_major_ticks(len(locations))
+    font = ticks[0].label1.get_fontproperties().copy()
+    if formatter.size is None:
+        formatter.size = font.get_size_in_points()
+    font.set_size(formatter.size)  # measured at the size the figure chose, not one an earlier fitting shrank it to
+    fig = ax.get_figure(root=True)
+
+    def size_of(line: str) -> tuple[float, float, float]:
+        return _text_size(line, font, fig.dpi)  # at the dpi the figure is being drawn at (savefig sets it)
+
+    def width(line: str) -> float:
+        return size_of(line)[0]
+
+    spacing = ax.get_window_extent().width / len(locations)
+    room = spacing - LABEL_GAP * formatter.size * fig.dpi / 72
+    wrapped = [_wrap(text, width, room) for text in texts]
+    widths = [max(width(line) for line in lines) for lines in wrapped]
+    # upright, neighbours must not meet: each label is centred on its tick, so two share the space between their
+    # ticks (a word wider than its column may still stand beside narrower neighbours)
+    upright = all(len(lines) <= LABEL_LINES for lines in wrapped) and \
+        all((a + b) / 2 <= room for a, b in zip(widths, widths[1:]))
+    size = formatter.size
+    if not upright:
+        # on its side a label's lines stand across its column: as many as fit, each as long as that needs
+        one = size_of("Ag")[1]
+        _, high, low = size_of("lp")
+        step = (high - low) * 1.2  # the spacing matplotlib's Text puts between lines (linespacing 1.2)
+        size *= min(1.0, room / max(one, 1e-9))
+        most = max(1, int((room - one) // max(step, 1e-9)) + 1) if size == formatter.size else 1
+        # one length for every label: its longest word, or the longest label shared among the lines that fit
+        length = max(max(width(word) for text in texts for word in text.split() or [text]),
+                     max(width(text) for text in texts) / most)
+        wrapped = [_wrap(text, width, length) for text in texts]
+        while any(len(lines) > most for lines in wrapped):
+            length *= 1.15
+            wrapped = [_wrap(text, width, length) for text in texts]
+    fitted = {text: "\n".join(lines) for text, lines in zip(texts, wrapped)}
+    rotation = 0 if upright else 90
+    before = (dict(formatter.fitted), ticks[0].label1.get_rotation(), ticks[0].label1.get_fontsize())
+    formatter.fitted = fitted
+    ax.tick_params(axis="x", labelrotation=rotation, labelsize=size)
+    for tick in ticks:
+        tick.label1.set_horizontalalignment("center")
+        tick.label1.set_rotation_mode("default")
+    return before != (fitted, rotation, size)
+
+
+@lru_cache(maxsize=4096)
+def _text_size(line: str, font, dpi: float) -> tuple[float, float, float]:
+    """(width, height, descent) of a line in pixels at ``dpi``, as Agg sets it (a figure redrawn measures nothing)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, dpi).get_text_width_height_descent(line, font, ismath=False)
+
+
+def _wrap(text: str, width, room: float) -> list[str]:
+    """``text`` in lines no wider than ``room`` (measured by ``width``), broken at spaces and after a slash.
+
+    A word wider than ``room`` has a line of its own.
+    """
+    import re
+
+    # (piece, what joins it to the piece before): words joined by a space, a word's parts after each inner slash
+    pieces = [(part, " " if j == 0 else "") for word in text.split()
+              for j, part in enumerate(re.findall(r"[^/]*/(?=.)|[^/]+|/", word))]
+    lines: list[str] = []
+    line = ""
+    for piece, glue in pieces:
+        candidate = line + glue + piece if line else piece
+        if line and width(candidate) > room:
+            lines.append(line)
+            line = piece
+        else:
+            line = candidate
+    return lines + [line] if line or not lines else lines
 
 
 def pairs(counts: pd.DataFrame, rows: str, columns: str, value: str) -> pd.DataFrame:

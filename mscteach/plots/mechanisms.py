@@ -113,9 +113,6 @@ def mediator_target_heatmap(matrix: pd.DataFrame, title: str = "Mediators and th
     else:
         count_heatmap(ax, matrix, "Blues")
         fig.mscteach_data = pairs(matrix, "mediator", "target", "mechanisms")  # type: ignore[attr-defined]
-        ax.tick_params(axis="x", rotation=35)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
     ax.set_xlabel("target")
     ax.set_ylabel("mediator")
     ax.set_title(title)
