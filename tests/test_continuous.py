@@ -13,9 +13,7 @@ metafor's ``pi.type="riley"`` (none for k = 2).
 """
 from __future__ import annotations
 
-import json
 import math
-import subprocess
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -28,21 +26,15 @@ from mscteach.errors import MscteachError, UnknownNameError
 from mscteach.stats import pool
 from mscteach.stats.continuous import (CONTINUOUS_COLUMNS, continuous_effects, continuous_meta_analysis,
                                        hedges_correction)
-from tests.test_metafor_agreement import Mismatches, oracle_missing
+from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches,  # noqa: F401
+                           check_oracle_in_ci, finish_oracle, skip_without_oracle, start_oracle, tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_continuous_oracle.R")
 N_DATASETS = 120
 SEED = 2501
 STUDY_TOLERANCE = 1e-12
-CLOSED_FORM_TOLERANCE = 1e-9
-ITERATIVE_TOLERANCE = 1e-8
 METHODS = ["DL", "REML", "PM"]
-CIS = {"z": "z", "hksj": "knha"}
 SCENARIOS = ["homogeneous", "moderate", "extreme heterogeneity", "small arms", "large arms", "unequal SDs"]
-
-
-def tolerance(method: str) -> float:
-    return ITERATIVE_TOLERANCE if method in ("REML", "PM") else CLOSED_FORM_TOLERANCE
 
 
 def random_dataset(index: int) -> dict[str, Any]:
@@ -74,41 +66,22 @@ def table(dataset: dict[str, Any]) -> pd.DataFrame:
                          "sd_control": dataset["sd2"], "n_control": dataset["n2"]})
 
 
-def run_metafor(datasets: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
-    """metafor's answers for every dataset, from one Rscript call."""
-    inp, out = folder / "datasets.json", folder / "metafor.json"
-    inp.write_text(json.dumps({"datasets": datasets}), encoding="utf-8")
-    done = subprocess.run(["Rscript", str(ORACLE), str(inp), str(out)], capture_output=True, text=True)
-    assert done.returncode == 0, f"the metafor oracle failed:\n{done.stderr[-2000:]}"
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    reason = oracle_missing()
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    skip_without_oracle()
     datasets = all_datasets()
-    metafor = run_metafor(datasets, tmp_path_factory.mktemp("metafor_continuous"))
-    assert [r["id"] for r in metafor["results"]] == [d["id"] for d in datasets]
+    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor_continuous"))
     ours = []
     for d in datasets:
         data = table(d)
         ours.append({"studies": continuous_effects(data, d["measure"]),
                      "fits": {(m, c): continuous_meta_analysis(data, d["measure"], m, c) for m in METHODS
                               for c in CIS}})
-    return list(zip(datasets, metafor["results"], ours))
+    return list(zip(datasets, finish_oracle(started)["results"], ours))
 
 
 def test_the_oracle_cannot_be_missing_in_ci():
-    """CI must run the differential tests: with CI set, a missing Rscript or metafor is a failure, not a skip."""
-    import os
-
-    reason = oracle_missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI is set but the metafor oracle is missing, so the agreement tests would be skipped: {reason}")
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    check_oracle_in_ci()
 
 
 def test_the_batch_covers_what_it_claims():

@@ -24,12 +24,7 @@ Documented differences, each asserted as such below:
 """
 from __future__ import annotations
 
-import json
 import math
-import os
-import shutil
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +34,10 @@ import pytest
 from scipy import stats as scipy_stats
 
 from mscteach import MscteachError, stats
+# CIS and oracle_missing also for benchmarks/, which import them (and run_metafor) from here
+from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches, binary_table,  # noqa: F401
+                           check_oracle_in_ci, finish_oracle, oracle_missing, run_oracle, skip_without_oracle,
+                           start_oracle, tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_oracle.R")
 #: Random datasets (plus the hand-made edge cases of :func:`edge_datasets`).
@@ -46,25 +45,8 @@ N_DATASETS = 300
 SEED = 25
 #: Every cumulative and leave-one-out comparison is made on every ``SENSITIVITY_EVERY``-th dataset.
 SENSITIVITY_EVERY = 10
-#: Closed forms (fixed effect, DL, HKSJ, Q): relative and absolute tolerance.
-CLOSED_FORM_TOLERANCE = 1e-9
-#: REML (Fisher scoring / fixed point) and PM (root finding): both sides iterate to ~1e-12 and agree to ~1e-10.
-ITERATIVE_TOLERANCE = 1e-8
 METHODS = ["DL", "REML", "PM"]
-CIS = {"z": "z", "hksj": "knha"}
 SCENARIOS = ["common", "rare", "tiny arms", "huge arms", "homogeneous", "extreme heterogeneity", "near-certain events"]
-
-
-def oracle_missing() -> str | None:
-    """Why the oracle cannot run here (no Rscript, or no metafor/jsonlite), or None when it can."""
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        return "Rscript is not installed (apt-get install r-base-core r-cran-metafor r-cran-jsonlite)"
-    check = subprocess.run([rscript, "-e", "library(metafor); library(jsonlite)"], capture_output=True, text=True)
-    if check.returncode != 0:
-        return (f"R cannot load metafor and jsonlite (apt-get install r-cran-metafor r-cran-jsonlite): "
-                f"{check.stderr.strip()[-300:]}")
-    return None
 
 
 def random_dataset(index: int) -> dict[str, Any]:
@@ -116,18 +98,12 @@ def all_datasets() -> list[dict[str, Any]]:
 
 def table(dataset: dict[str, Any]) -> pd.DataFrame:
     """A dataset as the table mscteach takes, with an ``order`` column for the cumulative analysis."""
-    k = len(dataset["e1"])
-    return pd.DataFrame({"study": [f"s{i + 1}" for i in range(k)], "events_treated": dataset["e1"],
-                         "n_treated": dataset["n1"], "events_control": dataset["e2"], "n_control": dataset["n2"],
-                         "order": range(k)})
+    return binary_table(dataset).assign(order=range(len(dataset["e1"])))
 
 
 def run_metafor(datasets: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
-    """metafor's answers for every dataset, from one Rscript call."""
-    inp, out = folder / "datasets.json", folder / "metafor.json"
-    inp.write_text(json.dumps({"datasets": datasets}), encoding="utf-8")
-    subprocess.run(["Rscript", str(ORACLE), str(inp), str(out)], check=True, capture_output=True, text=True)
-    return json.loads(out.read_text(encoding="utf-8"))
+    """metafor's answers for every dataset, from one Rscript call (benchmarks/metafor_agreement.py times it)."""
+    return run_oracle(ORACLE, datasets, folder)
 
 
 def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
@@ -146,54 +122,15 @@ def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    reason = oracle_missing()
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    skip_without_oracle()
     datasets = all_datasets()
-    metafor = run_metafor(datasets, tmp_path_factory.mktemp("metafor"))
-    assert [r["id"] for r in metafor["results"]] == [d["id"] for d in datasets]
-    return [(d, r, run_mscteach(d)) for d, r in zip(datasets, metafor["results"])]
-
-
-def nan(x: Any) -> float:
-    """JSON null (R's NA) as NaN."""
-    return float("nan") if x is None else float(x)
-
-
-class Mismatches(list):
-    """Disagreements collected over all datasets, so one failure shows them all."""
-
-    def check(self, where: str, ours: float, theirs: Any, tol: float) -> None:
-        theirs = nan(theirs)
-        both_nan = math.isnan(ours) and math.isnan(theirs)
-        if not both_nan and not math.isclose(ours, theirs, rel_tol=tol, abs_tol=tol):
-            self.append(f"{where}: mscteach {ours!r}, metafor {theirs!r}")
-
-    def check_step(self, where: str, row: pd.Series, theirs: dict[str, list[Any]], i: int, method: str,
-                   tol: float) -> None:
-        """One pooled step of a sensitivity analysis (cumulative or leave-one-out) against metafor's row ``i``;
-        I² only for DL (metafor's I² of REML and PM is another definition: see the module's docstring)."""
-        for name in ("estimate", "ci_low", "ci_high"):
-            self.check(f"{where} {name}", math.log(row[name]), theirs[name][i], tol)
-        self.check(f"{where} tau2", row["tau2"], theirs["tau2"][i], tol)
-        if method == "DL":
-            self.check(f"{where} i2", row["i2"], theirs["i2"][i], tol)
-
-    def verdict(self) -> None:
-        assert not self, f"{len(self)} disagreements with metafor:\n" + "\n".join(self[:30])
-
-
-def tolerance(method: str) -> float:
-    return ITERATIVE_TOLERANCE if method in ("REML", "PM") else CLOSED_FORM_TOLERANCE
+    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor"))
+    ours = [run_mscteach(d) for d in datasets]
+    return list(zip(datasets, finish_oracle(started)["results"], ours))
 
 
 def test_the_oracle_cannot_be_missing_in_ci():
-    """CI must run the differential tests: with CI set, a missing Rscript or metafor is a failure, not a skip."""
-    reason = oracle_missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI is set but the metafor oracle is missing, so the agreement tests would be skipped: {reason}")
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    check_oracle_in_ci()
 
 
 def test_the_batch_covers_what_it_claims():

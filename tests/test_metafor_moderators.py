@@ -27,10 +27,7 @@ Documented differences, each asserted as such below:
 """
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +36,14 @@ import pandas as pd
 import pytest
 
 from mscteach import MscteachError, stats
-from tests.test_metafor_agreement import Mismatches, oracle_missing
+from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches, attempt,  # noqa: F401
+                           binary_table, check_oracle_in_ci, finish_oracle, skip_without_oracle, start_oracle,
+                           tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_moderators_oracle.R")
 N_DATASETS = 150
 SEED = 2511
-CLOSED_FORM_TOLERANCE = 1e-9
-ITERATIVE_TOLERANCE = 1e-8
 METHODS = ["FE", "DL", "REML", "ML", "PM"]
-CIS = {"z": "z", "hksj": "knha"}
 #: Knapp-Hartung is for random-effects models: mscteach refuses it with FE (tests/test_moderators.py).
 FITS = [(m, c) for m in METHODS for c in CIS if not (m == "FE" and c == "hksj")]
 SCENARIOS = ["homogeneous", "moderate", "extreme heterogeneity", "rare", "missing moderators", "huge arms"]
@@ -91,75 +87,27 @@ def all_datasets() -> list[dict[str, Any]]:
 
 
 def table(dataset: dict[str, Any]) -> pd.DataFrame:
-    k = len(dataset["e1"])
-    return pd.DataFrame({"study": [f"s{i + 1}" for i in range(k)], "events_treated": dataset["e1"],
-                         "n_treated": dataset["n1"], "events_control": dataset["e2"], "n_control": dataset["n2"],
-                         "x": pd.array(dataset["x"], dtype="Float64").astype(float), "g": dataset["g"]})
-
-
-def start_metafor(datasets: list[dict[str, Any]], folder: Path) -> tuple[subprocess.Popen, Path]:
-    """Start the one Rscript call that answers for every dataset (it runs while mscteach computes its side)."""
-    inp, out = folder / "datasets.json", folder / "metafor.json"
-    inp.write_text(json.dumps({"datasets": datasets}), encoding="utf-8")
-    return subprocess.Popen(["Rscript", str(ORACLE), str(inp), str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True), out
-
-
-def finish_metafor(started: tuple[subprocess.Popen, Path]) -> dict[str, Any]:
-    """metafor's answers, once its Rscript call has finished (a failure shows R's error)."""
-    process, out = started
-    _, stderr = process.communicate()
-    assert process.returncode == 0, f"the metafor oracle failed:\n{stderr[-2000:]}"
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def run_metafor(datasets: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
-    """metafor's answers for every dataset, from one Rscript call."""
-    return finish_metafor(start_metafor(datasets, folder))
-
-
-def attempt(call) -> Any:
-    """The result of ``call()``, or the MscteachError it refused with."""
-    try:
-        return call()
-    except MscteachError as error:
-        return error
+    return binary_table(dataset).assign(x=pd.array(dataset["x"], dtype="Float64").astype(float), g=dataset["g"])
 
 
 def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
-    data = table(dataset)
-    fits = {(m, c): attempt(lambda m=m, c=c: stats.meta_regression(data, dataset["moderators"], dataset["measure"],
-                                                                    m, c))
-            for m, c in FITS}
-    method = dataset["subgroup_method"]
-    groups = {c: attempt(lambda c=c: stats.subgroup_analysis(data, "g", dataset["measure"], method, c)) for c in CIS}
+    data, measure, method = table(dataset), dataset["measure"], dataset["subgroup_method"]
+    fits = {(m, c): attempt(stats.meta_regression, data, dataset["moderators"], measure, m, c) for m, c in FITS}
+    groups = {c: attempt(stats.subgroup_analysis, data, "g", measure, method, c) for c in CIS}
     return {"fits": fits, "subgroups": groups}
 
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    reason = oracle_missing()
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    skip_without_oracle()
     datasets = all_datasets()
-    started = start_metafor(datasets, tmp_path_factory.mktemp("metafor_moderators"))
+    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor_moderators"))
     ours = [run_mscteach(d) for d in datasets]
-    metafor = finish_metafor(started)
-    assert [r["id"] for r in metafor["results"]] == [d["id"] for d in datasets]
-    return list(zip(datasets, metafor["results"], ours))
-
-
-def tolerance(method: str) -> float:
-    return ITERATIVE_TOLERANCE if method in ("REML", "ML", "PM") else CLOSED_FORM_TOLERANCE
+    return list(zip(datasets, finish_oracle(started)["results"], ours))
 
 
 def test_the_oracle_cannot_be_missing_in_ci():
-    """CI must run the differential tests: with CI set, a missing Rscript or metafor is a failure, not a skip."""
-    reason = oracle_missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI is set but the metafor oracle is missing, so the agreement tests would be skipped: {reason}")
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    check_oracle_in_ci()
 
 
 def test_the_batch_covers_what_it_claims():

@@ -21,9 +21,7 @@ Documented differences, each asserted as such below:
 """
 from __future__ import annotations
 
-import json
 import math
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +35,14 @@ from mscteach.stats import meta_analysis, study_effects
 from mscteach.stats.small_studies import (FEW_STUDIES, MIN_STUDIES, egger_regression, egger_test, trim_and_fill,
                                           trim_and_fill_effects)
 
-from tests.test_metafor_agreement import Mismatches, oracle_missing  # one oracle check, one CI rule
+from tests.metafor import (CIS as TESTS, CLOSED_FORM_TOLERANCE, Mismatches, attempt, binary_table, run_oracle,
+                           skip_without_oracle, tolerance as tolerance_of)
 
 ORACLE = Path(__file__).with_name("metafor_small_studies_oracle.R")
 N_DATASETS = 160
 SEED = 253
-CLOSED_FORM_TOLERANCE = 1e-9
 ITERATIVE_TOLERANCE = 1e-7
 METHODS = ["FE", "DL", "REML", "PM"]
-TESTS = {"z": "z", "hksj": "knha"}
 ESTIMATORS = ["L0", "R0"]
 #: Every dataset is tested with the defaults (DL, z; DL, L0, metafor's side) through the table functions, and with
 #: one of the other combinations (in turn) through the functions of effects and SEs: one Rscript call stays short.
@@ -120,26 +117,7 @@ def key(method: str, estimator: str, side: str | None) -> str:
     return " ".join([method, estimator] + ([side] if side else []))
 
 
-def table(dataset: dict[str, Any]) -> pd.DataFrame:
-    k = len(dataset["e1"])
-    return pd.DataFrame({"study": [f"s{i + 1}" for i in range(k)], "events_treated": dataset["e1"],
-                         "n_treated": dataset["n1"], "events_control": dataset["e2"], "n_control": dataset["n2"]})
-
-
-def run_metafor(datasets: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
-    """metafor's answers for every dataset, from one Rscript call."""
-    inp, out = folder / "datasets.json", folder / "metafor.json"
-    inp.write_text(json.dumps({"datasets": datasets}), encoding="utf-8")
-    subprocess.run(["Rscript", str(ORACLE), str(inp), str(out)], check=True, capture_output=True, text=True)
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def attempt(function, *args, **kwargs) -> Any:
-    """The result, or the MscteachError raised (kept to compare with metafor's refusals)."""
-    try:
-        return function(*args, **kwargs)
-    except MscteachError as error:
-        return error
+table = binary_table
 
 
 def run_mscteach(dataset: dict[str, Any], metafor: dict[str, Any]) -> dict[str, Any]:
@@ -167,19 +145,17 @@ def run_mscteach(dataset: dict[str, Any], metafor: dict[str, Any]) -> dict[str, 
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    reason = oracle_missing()
-    if reason:
-        pytest.skip(f"the metafor oracle is missing: {reason}")
+    skip_without_oracle()
     datasets = all_datasets()
-    metafor = run_metafor(datasets, tmp_path_factory.mktemp("metafor"))
-    assert [r["id"] for r in metafor["results"]] == [d["id"] for d in datasets]
-    for r in metafor["results"]:
+    # run_mscteach also takes metafor's own effects, so the Rscript call comes first
+    results = run_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor"))["results"]
+    for r in results:
         r["yi"], r["vi"] = [float(y) for y in r["yi"]], [float(v) for v in r["vi"]]
-    return [(d, r, run_mscteach(d, r)) for d, r in zip(datasets, metafor["results"])]
+    return [(d, r, run_mscteach(d, r)) for d, r in zip(datasets, results)]
 
 
 def tolerance(method: str) -> float:
-    return ITERATIVE_TOLERANCE if method in ("REML", "PM") else CLOSED_FORM_TOLERANCE
+    return tolerance_of(method, ITERATIVE_TOLERANCE)
 
 
 def test_the_batch_covers_what_it_claims():
