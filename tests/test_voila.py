@@ -297,6 +297,22 @@ def test_a_static_explorer_does_not_ask_for_ctrl_click_and_draws_each_view_once(
         assert len(calls) == len(explorer.static_views())  # each view drawn once, the default one included
 
 
+def test_without_voila_installed_the_command_says_what_to_install(monkeypatch, capsys):
+    from mscteach import cli
+
+    import mscteach.classroom
+
+    monkeypatch.delitem(sys.modules, "mscteach.classroom.voila_server")
+    monkeypatch.delattr(mscteach.classroom, "voila_server")  # else `from ..classroom import voila_server` finds it
+    # and if Voilà were found after all, the server would not start: no chapter by this name
+    monkeypatch.setitem(sys.modules, "voila", None)  # as after the README's install, which does not bring Voilà
+    monkeypatch.setitem(sys.modules, "voila.app", None)
+    assert cli.main(["voila", "no_such_chapter", "--no-browser"]) == 1
+    err = capsys.readouterr().err
+    assert "mscteach voila needs Voilà" in err and "pip install 'mscteach[classroom]'" in err
+    assert "Traceback" not in err
+
+
 @pytest.mark.parametrize("args, words", [
     (["--max-kernels", "-2"], "argument --max-kernels: must be a whole number of 0 or more, got -2"),
     (["--cull-idle", "x"], "argument --cull-idle: expected a number of minutes, 0 or more, got 'x'"),

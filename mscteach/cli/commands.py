@@ -298,7 +298,13 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
     :data:`~mscteach.classroom.voila_server.KERNEL_MB` each; 0: no cap); kernels
     idle ``cull_idle`` minutes are shut down (0: never).
     """
-    from ..classroom import voila_server
+    try:
+        from ..classroom import voila_server
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] != "voila":
+            raise
+        raise MscteachError("mscteach voila needs Voilà, which is not installed here: pip install "
+                            "'mscteach[classroom]' (or pip install voila)") from None
     from ..resources import notebook_dir, notebooks
 
     folder = notebook_dir()
