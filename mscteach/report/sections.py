@@ -247,9 +247,17 @@ def preclinical(brief: EvidenceBrief) -> list:
 
 
 def mechanisms(brief: EvidenceBrief) -> list:
-    """The mechanisms the review links to the disease."""
-    return [_table(in_language(brief.mechanisms, brief.lang)[["category", "mediator", "target", "effect", "ref_ids"]],
-                   brief.lang, ["category"])]
+    """The mechanisms of the categories related to the disease (a curation choice, said so), as the review describes them."""
+    lang, p = brief.lang, brief.parameters
+    items = []
+    if p["disease"] != "all" and not brief.mechanisms.empty:
+        categories = say(", ", lang).join(_esc(term(c, lang)) for c in sorted(brief.mechanisms["category"].unique()))
+        items.append(_paragraph(Markup(say(
+            "Mechanism categories shown as related to {disease}: {categories} (a curation choice: the "
+            "<code>related_mechanisms</code> table; the review describes the mechanisms but does not link them to "
+            "diseases).", lang, disease=_esc(term(p["disease"], lang)), categories=categories))))
+    return items + [_table(in_language(brief.mechanisms, lang)[["category", "mediator", "target", "effect",
+                                                                "ref_ids"]], lang, ["category"])]
 
 
 def registered(brief: EvidenceBrief) -> list:
