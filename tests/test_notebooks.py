@@ -93,6 +93,8 @@ def test_stored_outputs_are_small_clean_and_complete(path):
             assert cell.outputs or cell.source.startswith(("%matplotlib", "import ", "show_", "year_", "source", "focus",
                                                             "msc_", "disease", "conditions")), cell.source
             assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+            shown = " ".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+            assert not re.search(r"\bnp\.(?:int|float|bool_|str_)\w*\(", shown), (cell.source, shown)  # numpy's repr
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
