@@ -130,6 +130,20 @@ def test_editing_one_chapter_executes_only_that_chapter(tmp_path):
     assert "An imbalance between synthesis and degradation" in (out / "04_fibrosis.html").read_text(encoding="utf-8")
 
 
+def test_a_build_of_two_editions_says_each_chapter_ran_once_per_edition(tmp_path, capsys):
+    from mscteach import cli
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_index.ipynb", "04_fibrosis.ipynb"):
+        shutil.copy(REPO / "notebooks" / name, folder)
+    out = tmp_path / "site"
+    assert cli.main(["build", "--notebooks", str(folder), "--lang", "en,fa", "-o", str(out), "--no-progress"]) == 0
+    said = capsys.readouterr().out
+    assert "built 2 of 2 notebooks in each of 2 editions (executed 2, 4 runs in all); open" in said
+    assert (out / "04_fibrosis.html").is_file() and (out / "fa" / "04_fibrosis.html").is_file()
+
+
 def test_a_change_to_the_data_executes_every_chapter_again(tmp_path, data_copy):
     folder = tmp_path / "notebooks"
     folder.mkdir()

@@ -115,9 +115,11 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{lang} edition: {cells} data {'cell' if cells == 1 else 'cells'} shown in English for want of a "
                   f"translation ({', '.join(f'{t} {len(c)}' for t, c in tables.items())}); listed in {listing}")
     built = len(result.pages) - len(result.failures)
-    work = (f"executed {len(result.executed)}" if result.executed else "nothing to execute") + \
+    each = "" if result.editions == 1 else f" in each of {result.editions} editions"
+    runs = "" if result.editions == 1 else f", {result.runs} runs in all"
+    work = (f"executed {len(result.executed)}{runs}" if result.executed else "nothing to execute") + \
         ("" if result.rendered else ", site up to date")
-    print(f"built {built} of {len(result.pages)} notebooks ({work}); open {result.index.as_uri()}")
+    print(f"built {built} of {len(result.pages)} notebooks{each} ({work}); open {result.index.as_uri()}")
     if args.pdf and result.ok:
         pack = site.render_pack(build.cache_folder(Path(args.out)), Path(args.out).resolve() / "course-pack.pdf",
                                 args.paper)

@@ -161,6 +161,11 @@ class BuildResult:
     executed : list of str
         File names of the chapters executed by this build (sorted); empty
         when every chapter came from the cache.
+    runs : int
+        Chapter runs this build made: a chapter runs once per edition, so two
+        editions of 8 chapters make 16.
+    editions : int
+        The editions built (languages).
     rendered : bool
         Whether Sphinx ran (False when nothing changed since the last build).
     untranslated : dict of str to dict of str to list of str
@@ -182,6 +187,8 @@ class BuildResult:
     pages: dict[str, Path] = field(default_factory=dict)
     failures: list[NotebookFailure] = field(default_factory=list)
     executed: list[str] = field(default_factory=list)
+    runs: int = 0
+    editions: int = 1
     rendered: bool = False
     #: per translated edition: page -> narrative blocks shown in English for want of a translation
     untranslated: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -406,6 +413,7 @@ def build(out: Path, jobs: int = 2, parameters: Mapping[str, Any] | None = None,
     if missing:
         (cache / "durations.json").write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
     result.executed = sorted({p.name for _, p in missing})
+    result.runs, result.editions = len(missing), len(langs)
     result.failures.sort(key=lambda f: f.notebook)
     failed = {f.notebook for f in result.failures}
     for lang, p in jobs_list:  # a failed chapter is shown up to its error, and executed again next time
