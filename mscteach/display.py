@@ -394,12 +394,14 @@ def figure_data_html(fig: Figure, lang: str | None = None) -> str:
     as the figure names them (``"for"``, ``"studies"``), or, for a figure of
     several panels, a dict of panel name to DataFrame. Each becomes an
     accessible table (:func:`table_html`) captioned with the figure's title
-    (and the panel's name). In a translated edition the column names and the
-    text cells are translated as the figure's own texts are
-    (:func:`mscteach.i18n.text`, numbers in the language's digits), and a text
-    column ``NAME`` with a twin ``NAME_LANG`` (a curated table's ``headline``
-    and ``headline_fa``) shows the twin where it is filled; twin columns are
-    never shown. Empty tables are left out.
+    (and the panel's name). In a translated edition the column names are
+    translated as the figure's own texts are (:func:`mscteach.i18n.text`), a
+    text cell the figures' catalogue knows (a category, a design) is shown as
+    the figure shows it, a name (a study, an author) as written, and numbers
+    take the language's digits; a text column ``NAME`` with a twin
+    ``NAME_LANG`` (a curated table's ``headline`` and ``headline_fa``) shows
+    the twin where it is filled; twin columns are never shown. Empty tables
+    are left out.
 
     Parameters
     ----------
@@ -458,6 +460,7 @@ def figure_data_html(fig: Figure, lang: str | None = None) -> str:
 def _figure_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A figure's table with its text as the figure shows it in ``lang`` (twins taken, figure texts translated)."""
     from .i18n import LANGUAGES, text
+    from .i18n.catalogues import shipped_catalogue
 
     frame = table.copy()
     twins = {f"{column}_{code}" for column in frame.columns for code in LANGUAGES if code != "en"}
@@ -468,9 +471,17 @@ def _figure_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             frame[column] = frame[twin].where(filled, frame[column])
     frame = frame[[c for c in frame.columns if c not in twins]]
     if lang != "en":
+        known = shipped_catalogue(lang)
+
+        def shown(value: str) -> str:
+            # a label the figures' catalogue knows (a category, a design) as the figure shows it, numbers in the
+            # language's digits; a name (a study, an author) as written, and not listed as missing
+            key = re.sub(r"\d+(?:[.,]\d+)*", "{n}", value)
+            return text(value, lang) if key in known or not re.search(r"[A-Za-z]", value) else value
+
         for column in frame.columns:
             if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-                frame[column] = [text(v, lang) if isinstance(v, str) else v for v in frame[column]]
+                frame[column] = [shown(v) if isinstance(v, str) else v for v in frame[column]]
     frame.attrs = dict(table.attrs)
     return frame
 

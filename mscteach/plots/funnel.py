@@ -139,7 +139,7 @@ def _table(names: pd.Series, y: np.ndarray, se: np.ndarray, extra_y: np.ndarray,
     table = pd.DataFrame({"study": names.astype(str).to_list(), measure: np.exp(y), error: se,
                           "p-value": _bands_of(y, se, levels)})
     if len(extra_y):
-        filled = pd.DataFrame({"study": [f"filled in by trim and fill ({i + 1})" for i in range(len(extra_y))],
+        filled = pd.DataFrame({"study": ["filled in by trim and fill"] * len(extra_y),
                                measure: np.exp(extra_y), error: extra_se,
                                "p-value": _bands_of(extra_y, extra_se, levels)})
         table = pd.concat([table, filled], ignore_index=True)

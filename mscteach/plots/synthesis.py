@@ -170,7 +170,7 @@ def cumulative_figure(cumulative: pd.DataFrame, measure: str = "RR", title: str 
     ax.set_yticks(y, [f"+ {s}" for s in rows["study"].astype(str)], fontsize=9)
     # the CI's level is not in the table it was given: the columns do not state one
     table = pd.DataFrame({"study": [f"+ {s}" for s in rows["study"].astype(str)],
-                          f"pooled {measure}": rows["estimate"].astype(float).to_list(),
+                          measure: rows["estimate"].astype(float).to_list(),
                           "CI, low": rows["ci_low"].astype(float).to_list(),
                           "CI, high": rows["ci_high"].astype(float).to_list()})
     fig.mscteach_data = table  # type: ignore[attr-defined]
