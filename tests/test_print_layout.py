@@ -176,6 +176,7 @@ def test_every_page_of_a_brief_has_its_title_above_and_its_data_and_page_number_
         header, footer = _normal(lines[-2]), _normal(lines[-1])
         assert sorted("".join(header.split())) == title, (n, header)
         assert footer.endswith(f"{n} / {len(pages)}") and summary["data"]["hash"][:12] in footer, (n, footer)
+        assert "Moudi et al., Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0)" in footer, (n, footer)  # whole
 
 
 def test_a_brief_with_nothing_to_pool_fits_in_a_few_pages(briefs):

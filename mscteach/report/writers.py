@@ -253,8 +253,10 @@ def brief_page(executed: Path, values: Mapping[str, Any], data: str = "") -> str
     notebook.metadata["title"] = shown_title(values)
     tag_sections(notebook)
     rtl = lang in RTL
-    source = say("Moudi, Karbalaie-Harofteh & Moudi, Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0)", lang)
-    footer = say("Data: {data}. Source: {source}", lang, data=data, source=source) if data else source
+    # The source first and short (the first page cites it in full): a footer too long for its line is cut at its
+    # end, which must never be the review's attribution (a right-to-left page lost its first author that way)
+    source = say("Moudi et al., Razi J Med Sci 2025;32:43 (CC BY-NC-SA 4.0)", lang)
+    footer = say("Source: {source}. Data: {data}", lang, data=data, source=source) if data else source
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, language_code=lang,
                             extra_loaders=[jinja2.DictLoader({"mscteach-offline.html.j2": OFFLINE_TEMPLATE}),
