@@ -14,6 +14,9 @@ def test_q2_frame(transplant_events):
 
 @test_case(points=None, hidden=True)
 def test_q2_rows(transplant_events):
+    import mscteach
+    timeline = mscteach.load('timeline')
+    expected = sorted((int(year) for year, category in zip(timeline['year'], timeline['category']) if category == 'transplantation'))
     assert set(transplant_events['category']) == {'transplantation'}, 'keep only transplantation events'
-    assert sorted(transplant_events['year']) == [1939, 1957, 1958, 1963, 1972], 'some transplantation events are missing'
+    assert sorted(transplant_events['year']) == expected, 'some transplantation events are missing'
 

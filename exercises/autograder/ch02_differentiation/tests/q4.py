@@ -13,5 +13,8 @@ def test_q4_type(stance_counts):
 
 @test_case(points=None, hidden=True)
 def test_q4_value(stance_counts):
-    assert int(stance_counts['against']) == 4 and int(stance_counts['for']) == 10, 'count every row once, by stance'
+    from collections import Counter
+    import mscteach
+    counted = Counter(mscteach.load('differentiation')['stance'])
+    assert all((int(stance_counts.get(stance, 0)) == counted[stance] for stance in ('against', 'for'))), 'count every row once, by stance'
 

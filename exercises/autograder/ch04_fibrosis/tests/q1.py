@@ -14,8 +14,9 @@ def test_q1_type(fibrosis_mediators):
 def test_q1_value(fibrosis_mediators):
     import mscteach
     from mscteach import evidence
-    for m in ['HGF', 'IL-10', 'MMP-9', 'MMP-13']:
-        assert m in fibrosis_mediators, m + " is missing: split the ';'-separated mediator lists"
     every = evidence.distinct_items(evidence.choose(mscteach.load('mechanisms'), category='anti-fibrotic')['mediator'])
+    for m in ['HGF', 'IL-10', 'MMP-9', 'MMP-13']:
+        if m in every:
+            assert m in fibrosis_mediators, m + " is missing: split the ';'-separated mediator lists"
     assert sorted(fibrosis_mediators) == sorted(every), 'list each anti-fibrotic mediator once, and nothing else'
 

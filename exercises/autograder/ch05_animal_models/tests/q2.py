@@ -13,5 +13,8 @@ def test_q2_frame(harmful):
 
 @test_case(points=None, hidden=True)
 def test_q2_rows(harmful):
-    assert sorted(harmful['first_author']) == ['Gong', 'Teshima'], 'keep exactly the studies reporting harm'
+    import mscteach
+    animals = mscteach.load('animal_studies')
+    expected = sorted((author for author, outcome in zip(animals['first_author'], animals['outcome']) if outcome == 'harm'))
+    assert sorted(harmful['first_author']) == expected, 'keep exactly the studies reporting harm'
 

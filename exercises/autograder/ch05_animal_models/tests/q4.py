@@ -12,5 +12,10 @@ def test_q4_type(mouse_nafld):
 
 @test_case(points=None, hidden=True)
 def test_q4_value(mouse_nafld):
-    assert mouse_nafld == '3 benefit', "use .loc['mouse', 'NAFLD'] on the matrix"
+    from collections import Counter
+    import mscteach
+    animals = mscteach.load('animal_studies')
+    counts = Counter((outcome for species, disease, outcome in zip(animals['species'], animals['disease'], animals['outcome']) if isinstance(species, str) and species == 'mouse' and (disease == 'NAFLD')))
+    expected = '\n'.join((f'{n} {outcome}' for outcome, n in sorted(counts.items())))
+    assert mouse_nafld == expected, "use .loc['mouse', 'NAFLD'] on the matrix"
 
