@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,15 @@ def finish_oracle(started: tuple[subprocess.Popen, Path, list[str]]) -> dict[str
 def run_oracle(script: Path, datasets: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
     """metafor's answers for every dataset, from one Rscript call."""
     return finish_oracle(start_oracle(script, datasets, folder))
+
+
+def side_by_side(script: Path, datasets: list[dict[str, Any]], run_mscteach: Callable[[dict[str, Any]], Any],
+                 folder: Path) -> list[tuple[dict[str, Any], dict[str, Any], Any]]:
+    """Each dataset with metafor's answers and mscteach's (R runs while mscteach computes); skipped without R."""
+    skip_without_oracle()
+    started = start_oracle(script, datasets, folder)
+    ours = [run_mscteach(d) for d in datasets]
+    return list(zip(datasets, finish_oracle(started)["results"], ours))
 
 
 def tolerance(method: str, iterative: float = ITERATIVE_TOLERANCE) -> float:

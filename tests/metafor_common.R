@@ -1,5 +1,6 @@
 # What the metafor oracles (tests/metafor_*oracle.R) share: each sources this file by its own path, reads its batch
-# with read_batch(), fits through with_remedy() and writes its answers with write_answers().
+# with read_batch(), fits through with_remedy() (or fit() and fit_one() for rma(yi, vi)) and writes its answers with
+# write_answers().
 #
 #   Rscript tests/metafor_X_oracle.R IN.json OUT.json
 #
@@ -43,3 +44,28 @@ with_remedy <- function(f, control = tight) {
 values <- function(x, as) vapply(x, function(z) if (is.null(z)) as(NA) else as(z), as(NA))
 num <- function(x) values(x, as.numeric)
 chr <- function(x) values(x, as.character)
+
+# One rma(yi, vi) of the studies in `dat`, with the remedy (metafor's error, as text, where it stops)
+fit <- function(dat, method, test, control = tight) {
+  with_remedy(function(control) rma(yi, vi, data = dat, method = method, test = test, control = control), control)
+}
+
+# What a pooled fit answers: k, estimate, se, CI, tau2, I2, Q and its p-value and, for random effects, the
+# prediction interval of metafor's default predict() (pi_low, pi_high) and of pi.type = "riley" (Higgins 2009);
+# or the error metafor stopped with
+fit_one <- function(dat, method, test, control = tight) {
+  res <- fit(dat, method, test, control)
+  if (is.character(res)) return(list(error = res))
+  out <- list(k = res$k, remedy = attr(res, "remedy"), estimate = as.numeric(res$beta), se = res$se,
+              ci_low = res$ci.lb, ci_high = res$ci.ub,
+              tau2 = res$tau2, i2 = res$I2, q = res$QE, q_pvalue = res$QEp, error = NULL)
+  if (method != "FE") {
+    p <- suppressWarnings(predict(res))
+    out$pi_low <- p$pi.lb
+    out$pi_high <- p$pi.ub
+    r <- suppressWarnings(predict(res, pi.type = "riley"))
+    out$riley_low <- r$pi.lb
+    out$riley_high <- r$pi.ub
+  }
+  out
+}

@@ -4,8 +4,8 @@
 #
 # IN.json: {"datasets": [{"id", "measure" ("MD"|"SMD"), "m1", "sd1", "n1", "m2", "sd2", "n2"}]}
 # OUT.json: per dataset, escalc's yi/vi (measure MD or SMD, default vtype "LS"), then one fit per method
-# (FE, DL, REML, PM) and test (z, knha): estimate, se, CI, tau2, I2, Q, Q's p-value and the
-# pi.type="riley" prediction interval (Higgins 2009), or the error metafor stopped with.
+# (FE, DL, REML, PM) and test (z, knha): estimate, se, CI, tau2, I2, Q, Q's p-value and the prediction
+# intervals, metafor's default and pi.type="riley" (Higgins 2009), or the error metafor stopped with.
 # R and metafor are a test oracle only: mscteach never calls them.
 
 # The set-up the oracles share (libraries, reading the batch, tight limits and the remedy, writing the answers),
@@ -18,30 +18,13 @@ batch <- read_batch()
 # differences can be that heterogeneous.
 wide <- c(tight, list(tau2.max = 1e12))
 
-fit <- function(dat, method, test) {
-  with_remedy(function(control) rma(yi, vi, data = dat, method = method, test = test, control = control), wide)
-}
-fit_one <- function(dat, method, test) {
-  res <- fit(dat, method, test)
-  if (is.character(res)) return(list(error = res))
-  out <- list(k = res$k, remedy = attr(res, "remedy"), estimate = as.numeric(res$beta), se = res$se,
-              ci_low = res$ci.lb, ci_high = res$ci.ub,
-              tau2 = res$tau2, i2 = res$I2, q = res$QE, q_pvalue = res$QEp, error = NULL)
-  if (method != "FE") {
-    r <- suppressWarnings(predict(res, pi.type = "riley"))
-    out$riley_low <- r$pi.lb
-    out$riley_high <- r$pi.ub
-  }
-  out
-}
-
 results <- lapply(batch$datasets, function(d) {
   dat <- escalc(measure = d$measure, m1i = num(d$m1), sd1i = num(d$sd1), n1i = num(d$n1),
                 m2i = num(d$m2), sd2i = num(d$sd2), n2i = num(d$n2))
   fits <- list()
   for (method in c("FE", "DL", "REML", "PM")) for (test in c("z", "knha")) {
     if (method == "FE" && test == "knha") next
-    fits[[paste(method, test)]] <- fit_one(dat, method, test)
+    fits[[paste(method, test)]] <- fit_one(dat, method, test, wide)
   }
   list(id = d$id, yi = as.numeric(dat$yi), vi = as.numeric(dat$vi), fits = fits)
 })

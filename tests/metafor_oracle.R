@@ -16,25 +16,6 @@ options(na.action = "na.pass")  # cumul()/leave1out() rows line up with the stud
 
 batch <- read_batch()
 
-fit <- function(dat, method, test) {
-  with_remedy(function(control) rma(yi, vi, data = dat, method = method, test = test, control = control))
-}
-fit_one <- function(dat, method, test) {
-  res <- fit(dat, method, test)
-  if (is.character(res)) return(list(error = res))
-  out <- list(k = res$k, remedy = attr(res, "remedy"), estimate = as.numeric(res$beta), se = res$se,
-              ci_low = res$ci.lb, ci_high = res$ci.ub,
-              tau2 = res$tau2, i2 = res$I2, q = res$QE, q_pvalue = res$QEp, error = NULL)
-  if (method != "FE") {
-    p <- suppressWarnings(predict(res))
-    out$pi_low <- p$pi.lb
-    out$pi_high <- p$pi.ub
-    r <- suppressWarnings(predict(res, pi.type = "riley"))
-    out$riley_low <- r$pi.lb
-    out$riley_high <- r$pi.ub
-  }
-  out
-}
 sensitivity <- function(dat, method, test) {
   res <- fit(dat, method, test)
   if (is.character(res)) return(list(error = res))

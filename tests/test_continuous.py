@@ -27,7 +27,7 @@ from mscteach.stats import pool
 from mscteach.stats.continuous import (CONTINUOUS_COLUMNS, continuous_effects, continuous_meta_analysis,
                                        hedges_correction)
 from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches,  # noqa: F401
-                           check_oracle_in_ci, finish_oracle, skip_without_oracle, start_oracle, tolerance)
+                           check_oracle_in_ci, side_by_side, tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_continuous_oracle.R")
 N_DATASETS = 120
@@ -68,16 +68,13 @@ def table(dataset: dict[str, Any]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    skip_without_oracle()
-    datasets = all_datasets()
-    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor_continuous"))
-    ours = []
-    for d in datasets:
-        data = table(d)
-        ours.append({"studies": continuous_effects(data, d["measure"]),
-                     "fits": {(m, c): continuous_meta_analysis(data, d["measure"], m, c) for m in METHODS
-                              for c in CIS}})
-    return list(zip(datasets, finish_oracle(started)["results"], ours))
+    return side_by_side(ORACLE, all_datasets(), run_mscteach, tmp_path_factory.mktemp("metafor_continuous"))
+
+
+def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
+    data = table(dataset)
+    return {"studies": continuous_effects(data, dataset["measure"]),
+            "fits": {(m, c): continuous_meta_analysis(data, dataset["measure"], m, c) for m in METHODS for c in CIS}}
 
 
 def test_the_oracle_cannot_be_missing_in_ci():

@@ -36,8 +36,7 @@ from scipy import stats as scipy_stats
 from mscteach import MscteachError, stats
 # CIS and oracle_missing also for benchmarks/, which import them (and run_metafor) from here
 from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches, binary_table,  # noqa: F401
-                           check_oracle_in_ci, finish_oracle, oracle_missing, run_oracle, skip_without_oracle,
-                           start_oracle, tolerance)
+                           check_oracle_in_ci, oracle_missing, run_oracle, side_by_side, tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_oracle.R")
 #: Random datasets (plus the hand-made edge cases of :func:`edge_datasets`).
@@ -122,11 +121,7 @@ def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    skip_without_oracle()
-    datasets = all_datasets()
-    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor"))
-    ours = [run_mscteach(d) for d in datasets]
-    return list(zip(datasets, finish_oracle(started)["results"], ours))
+    return side_by_side(ORACLE, all_datasets(), run_mscteach, tmp_path_factory.mktemp("metafor"))
 
 
 def test_the_oracle_cannot_be_missing_in_ci():

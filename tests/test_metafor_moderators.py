@@ -37,8 +37,7 @@ import pytest
 
 from mscteach import MscteachError, stats
 from tests.metafor import (CIS, CLOSED_FORM_TOLERANCE, ITERATIVE_TOLERANCE, Mismatches, attempt,  # noqa: F401
-                           binary_table, check_oracle_in_ci, finish_oracle, skip_without_oracle, start_oracle,
-                           tolerance)
+                           binary_table, check_oracle_in_ci, side_by_side, tolerance)
 
 ORACLE = Path(__file__).with_name("metafor_moderators_oracle.R")
 N_DATASETS = 150
@@ -99,11 +98,7 @@ def run_mscteach(dataset: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def agreement(tmp_path_factory) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    skip_without_oracle()
-    datasets = all_datasets()
-    started = start_oracle(ORACLE, datasets, tmp_path_factory.mktemp("metafor_moderators"))
-    ours = [run_mscteach(d) for d in datasets]
-    return list(zip(datasets, finish_oracle(started)["results"], ours))
+    return side_by_side(ORACLE, all_datasets(), run_mscteach, tmp_path_factory.mktemp("metafor_moderators"))
 
 
 def test_the_oracle_cannot_be_missing_in_ci():
