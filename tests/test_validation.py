@@ -166,6 +166,41 @@ def test_every_problem_is_reported_not_only_the_first(data_copy):
         assert _matching(problems, case)
 
 
+def test_a_truncated_row_is_one_problem_naming_the_columns_it_lacks(data_copy):
+    import csv
+
+    path = data_copy / "outcomes.csv"
+    with path.open(encoding="utf-8") as f:
+        lines = list(csv.reader(f))
+    header, row = lines[0], len(lines) + 1  # the new line's number, the header being line 1
+    with path.open("a", encoding="utf-8") as f:
+        f.write("x\n")  # a stray line: one cell where the header has 18
+    assert len(header) == 18 and header[0] == "outcome_row"
+    lacking = sorted(header[1:])
+    expected = (f"the row has 1 cell where the header has 18 columns: {', '.join(lacking[:5])} and 12 more are "
+                "missing (a truncated or unfinished row?)")
+    problems = [p for p in mscteach.validate(data_copy) if p.file == "data/outcomes.csv"]
+    assert [(p.row, p.field, p.message) for p in problems] == [(row, None, expected)]  # not 18 problems
+    with pytest.raises(DataValidationError) as info:
+        mscteach.load("outcomes", data_copy)
+    assert [(p.row, p.message) for p in info.value.problems if p.file == "data/outcomes.csv"] == [(row, expected)]
+
+
+def test_a_row_lacking_only_its_last_cell_names_that_column(data_copy):
+    import csv
+
+    path = data_copy / "timeline.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    rows[1] = rows[1][:-1]  # the first event without its last cell
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    problems = [p for p in mscteach.validate(data_copy) if p.file == "data/timeline.csv" and p.row == 2]
+    assert [(p.field, p.message) for p in problems] == [
+        (header[-1], f"the row ends before this column ({len(header) - 1} cells; the header has {len(header)})")]
+
+
 def test_a_malformed_datapackage_is_reported(data_copy):
     (data_copy / "datapackage.json").write_text("{ not json", encoding="utf-8")
     with pytest.raises(DataValidationError, match="datapackage.json: not valid UTF-8 JSON"):

@@ -1,13 +1,15 @@
 """How problems in a file are worded, the same for the fast reader, Frictionless's findings and users' files."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Problem
 
 __all__ = ["BLANK_ROW", "DUPLICATE_COLUMN", "EMPTY_FILE", "MISSING_COLUMN", "NOT_UTF8", "constraint_message",
-           "duplicate_message", "extra_cell", "missing_cell", "problem_order", "separated_by", "type_message",
-           "unknown_column"]
+           "duplicate_message", "extra_cell", "missing_cell", "problem_order", "reported", "separated_by",
+           "short_row", "type_message", "unknown_column"]
 
 MISSING_COLUMN = "column is missing from the header"
 DUPLICATE_COLUMN = "column appears more than once in the header"
@@ -214,3 +216,69 @@ def problem_order(p: Problem) -> tuple:
         ``(file, row or 0, field or "", message)``.
     """
     return (p.file, p.row if p.row is not None else 0, p.field or "", p.message)
+
+
+#: Up to this many missing columns a short row's problem names them all.
+SHORT_ROW_LISTED = 5
+
+
+def short_row(n_cells: int, n_columns: int, missing: list[str]) -> str:
+    """The one message for a row that ends before several columns of the header.
+
+    Parameters
+    ----------
+    n_cells : int
+        How many cells the row has.
+    n_columns : int
+        How many labels the header has.
+    missing : list of str
+        The columns the row does not reach.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_row(1, 4, ["arm", "events", "notes"])
+    'the row has 1 cell where the header has 4 columns: arm, events, notes are missing (a truncated or unfinished row?)'
+    """
+    shown = ", ".join(missing[:SHORT_ROW_LISTED])
+    if len(missing) > SHORT_ROW_LISTED:
+        shown += f" and {len(missing) - SHORT_ROW_LISTED} more"
+    return (f"the row has {n_cells} {'cell' if n_cells == 1 else 'cells'} where the header has {n_columns} columns: "
+            f"{shown} {'is' if len(missing) == 1 else 'are'} missing (a truncated or unfinished row?)")
+
+
+_MISSING = re.compile(r"^the row ends before this column \((\d+) cells; the header has (\d+)\)$")
+
+
+def reported(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems as a user is shown them: each once, in :func:`problem_order`, one problem for a row cut short.
+
+    A row that ends before two or more columns is reported once, naming the
+    columns it lacks, and nothing else is said of it: its other problems (a
+    value read into the wrong column, a key or a citation it seems to lack)
+    follow from the cut and would bury it.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        As the readers found them.
+
+    Returns
+    -------
+    list of Problem
+        Sorted.
+    """
+    problems = set(problems)
+    short: dict[tuple[str, int], list[Problem]] = {}
+    for p in problems:
+        if p.row is not None and p.field and _MISSING.match(p.message):
+            short.setdefault((p.file, p.row), []).append(p)
+    short = {where: found for where, found in short.items() if len(found) > 1}
+    kept = [p for p in problems if p.row is None or (p.file, p.row) not in short]
+    for (file, row), found in short.items():
+        cells, columns = map(int, _MISSING.match(found[0].message).groups())
+        kept.append(Problem(file, row=row, message=short_row(cells, columns, sorted(p.field for p in found))))
+    return sorted(kept, key=problem_order)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataValidationError, Problem
 from .locate import data_dir
 from .problems import (BLANK_ROW, DUPLICATE_COLUMN, EMPTY_FILE, MISSING_COLUMN, NOT_UTF8, constraint_message,
-                       duplicate_message, extra_cell, missing_cell, problem_order, separated_by, type_message,
+                       duplicate_message, extra_cell, missing_cell, reported, separated_by, type_message,
                        unknown_column)
 from .rules import row_rule_problems
 from .schema import dependencies, enums, file_stamp, foreign_keys, package_descriptor, resource, targets, unique_keys
@@ -388,7 +388,7 @@ def _load_cached(folder: str, name: str, stamps: tuple) -> "pd.DataFrame":
     else:
         problems += cross_table_problems(table, known, enums(package_descriptor(root)))
     if problems:
-        raise DataValidationError(sorted(set(problems), key=problem_order), context=context)
+        raise DataValidationError(reported(problems), context=context)
 
     frame = {}
     for f in schema["fields"]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import DataValidationError, Problem, UnknownNameError
 from .problems import (BLANK_ROW, DUPLICATE_COLUMN, EMPTY_FILE, MISSING_COLUMN, NOT_UTF8, constraint_message,
-                       duplicate_message, extra_cell, missing_cell, problem_order, type_message, unknown_column)
+                       duplicate_message, extra_cell, missing_cell, reported, type_message, unknown_column)
 from .read import broken_constraints, read_value
 
 __all__ = ["UserRow", "read_user_table", "user_schema", "user_schemas"]
@@ -158,7 +158,7 @@ def read_user_table(path: str | os.PathLike[str], schema: str | dict[str, Any], 
                 for p in _problems(file, err, fields, width)]
     problems += [Problem(file, message=err.message) for err in report.errors]
     if problems:
-        raise DataValidationError(sorted(set(problems), key=problem_order), context=context)
+        raise DataValidationError(reported(problems), context=context)
     rows = []
     for row in resource().read_rows():  # type: ignore[attr-defined]  # Resource(...) makes a TableResource
         values = row.to_dict()

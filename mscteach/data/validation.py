@@ -15,8 +15,8 @@ from ..errors import DataValidationError, Problem
 from .cache import remember_clean, was_clean, validation_key
 from .language_checks import persian_problems
 from .locate import data_dir
-from .problems import (BLANK_ROW, MISSING_COLUMN, NOT_UTF8, constraint_message, extra_cell, missing_cell,
-                       problem_order, type_message, unknown_column)
+from .problems import (BLANK_ROW, MISSING_COLUMN, NOT_UTF8, constraint_message, extra_cell, missing_cell, reported,
+                       type_message, unknown_column)
 from .read import Table, broken_constraints, cross_table_problems, read_table, read_value
 from .rules import row_rule_problems
 from .schema import enums, package_descriptor, targets, unique_keys
@@ -153,7 +153,7 @@ def _check(folder: Path, descriptor: dict[str, Any]) -> list[Problem]:
     translations = [p for table in tables.values() if table.header_ok
                     for p in persian_problems(table.rel, table.schema, table.rows, table.columns)]
     problems = set(outside).union(translations, *own.values())
-    return sorted(problems, key=problem_order)
+    return reported(problems)
 
 
 def _frictionless_problems(folder: Path, descriptor: dict[str, Any], tables: dict[str, Table]) -> list[Problem]:
