@@ -42,3 +42,20 @@ def test_binder_environment_lists_every_runtime_dependency():
               if line.strip() and not line.startswith("#")}
     assert names <= listed, names - listed
     assert "pip install --no-deps -e ." in (REPO / "binder" / "postBuild").read_text(encoding="utf-8")
+
+
+def test_the_readmes_count_the_tables_the_data_has():
+    import json
+
+    descriptor = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    catalogue = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    mappings = len(re.findall(r"^\| `(\w+)` \| \d+ \| \*\*curation mapping\*\*", catalogue, re.M))
+    assert mappings == 4  # related_models, related_mechanisms, registry_conditions, registry_interventions
+    words = {4: "four", 11: "eleven"}
+    assert len(descriptor["resources"]) == 11 + mappings
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"{words[11]} CSV tables from the review, {words[mappings]} curation mappings" in readme
+    assert f"Eleven tables curated by hand from one review, and {words[mappings]} curation mappings" in catalogue
+    required = [f["name"] for r in descriptor["resources"] if r["name"] == "references" for f in r["schema"]["fields"]
+                if f.get("constraints", {}).get("required")]
+    assert all(f"`{name}`" in catalogue.split("## Adding newer studies")[1].split("4. Check")[0] for name in required)
