@@ -12,20 +12,13 @@ import pandas as pd
 
 from ..data import randomised_designs
 from ..i18n import digits, say, say_n, text
+from .narrative import sentence_list
 
 __all__ = ["RODENTS", "animal_evidence_note", "mechanism_evidence_note", "survival_reporting_sentence",
            "proportions_sentence", "trials_against_target_sentence", "uncited_challenges_sentence"]
 
 #: Species values counted as rodents (the first word of ``animal_studies.species``: "mouse (SCID)" is a mouse).
 RODENTS = ("mouse", "rat", "rodent")
-
-
-def _names(names: list[str], lang: str | None) -> str:
-    """Names joined as a sentence joins them: "A", "A and B", "A, B and C"."""
-    names = [str(n) for n in names]
-    if len(names) == 1:
-        return names[0]
-    return say(", ", lang).join(names[:-1]) + say(" and ", lang) + names[-1]
 
 
 def mechanism_evidence_note(mechanisms: pd.DataFrame, clinical: pd.DataFrame, lang: str | None = None) -> str:
@@ -65,7 +58,7 @@ def mechanism_evidence_note(mechanisms: pd.DataFrame, clinical: pd.DataFrame, la
         return note + " " + say("None is a clinical study in patients.", lang)
     return note + " " + say_n("Only ref {refs} is a clinical study in patients.",
                               "Only refs {refs} are clinical studies in patients.", len(in_patients), lang,
-                              refs=_names([digits(str(n), lang) for n in in_patients], lang))
+                              refs=sentence_list([digits(str(n), lang) for n in in_patients], lang))
 
 
 def animal_evidence_note(animal: pd.DataFrame, lang: str | None = None) -> str:
@@ -225,11 +218,11 @@ def trials_against_target_sentence(comparison: pd.DataFrame, per_arm: int, lang:
     else:
         opening = say_n("{n} randomised trial in the data reaches that size ({studies}); the others are below it",
                         "{n} randomised trials in the data reach that size ({studies}); the others are below it",
-                        len(large_rcts), lang, studies=_names(list(large_rcts["study"]), lang))
+                        len(large_rcts), lang, studies=sentence_list(list(large_rcts["study"]), lang))
     if not others:
         return opening + say(".", lang)
     return opening + " " + say_n("(only {studies} is larger).", "(only {studies} are larger).", len(others), lang,
-                                 studies=_names(others, lang))
+                                 studies=sentence_list(others, lang))
 
 
 def uncited_challenges_sentence(challenges: pd.DataFrame, lang: str | None = None) -> str:

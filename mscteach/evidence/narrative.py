@@ -20,7 +20,8 @@ from ..stats.grade import summary_of_findings
 from .filters import split_items
 
 __all__ = ["REVIEW_REFERENCES", "added_references", "certainty_paragraph", "counts_source_sentence",
-           "evidence_strength_note", "grade_domain", "grade_domains_sentence", "reference_list", "reference_numbers_note", "reference_years_sentence"]
+           "evidence_strength_note", "grade_domain", "grade_domains_sentence", "reference_list", "reference_numbers_note", "reference_years_sentence",
+           "sentence_list"]
 
 #: How many references the review lists (its numbered list ends at 103; seed file, "References").
 REVIEW_REFERENCES = 103
@@ -50,10 +51,28 @@ def reference_list(numbers: list[int], lang: str | None = None) -> str:
     return digits("[" + ", ".join(str(n) for n in numbers) + "]", lang)
 
 
-def _joined(numbers: list[int], lang: str | None) -> str:
-    """Numbers as words join them in a sentence: "97 and 100", "31, 97 and 100"."""
-    shown = [digits(str(n), lang) for n in numbers]
-    return shown[0] if len(shown) == 1 else say(", ", lang).join(shown[:-1]) + say(" and ", lang) + shown[-1]
+def sentence_list(items: list[str], lang: str | None = None) -> str:
+    """Items as a sentence joins them, in the language's words: "A", "A and B", "A, B and C".
+
+    Parameters
+    ----------
+    items : list of str
+        One or more items, in the order to show (numbers already in the language's digits).
+    lang : str, optional
+        The language (default: the one figures are shown in).
+
+    Returns
+    -------
+    str
+        The items with commas between them and the language's "and" before the last.
+
+    Examples
+    --------
+    >>> sentence_list(["31", "97", "100"], "en")
+    '31, 97 and 100'
+    """
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else say(", ", lang).join(items[:-1]) + say(" and ", lang) + items[-1]
 
 
 def added_references(references: pd.DataFrame) -> list[int]:
@@ -198,7 +217,7 @@ def evidence_strength_note(clinical: pd.DataFrame, lang: str | None = None) -> s
                         "sources file, not the review, that say so), but the review itself calls for larger "
                         "phase III trials with longer follow-up.",
                         len(from_sources), lang, numbers=reference_list(numbers, lang),
-                        sourced=_joined(from_sources, lang))
+                        sourced=sentence_list([digits(str(n), lang) for n in from_sources], lang))
     return opening + "\n" + closing
 
 
