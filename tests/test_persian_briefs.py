@@ -262,3 +262,21 @@ def test_a_grid_gets_one_brief_per_language_unless_a_row_chooses_its_own(tmp_pat
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == [
         "disease-ACLF.html", "disease-ACLF_lang-fa.html", "disease-cirrhosis_lang-fa.html"]
+
+
+def test_a_persian_briefs_general_caveats_are_named_in_persian_with_persian_reference_numbers():
+    import csv
+
+    from mscteach.report import content, sections
+
+    from .conftest import REPO
+
+    with (REPO / "data" / "challenges.csv").open(encoding="utf-8") as f:
+        challenges = {row["challenge"]: row["ref_ids"] for row in csv.DictReader(f)}
+    assert challenges["Long-term survival benefit unproven"] == "25;98;100"  # read from the file
+    brief = content.evidence_brief({"disease": "cirrhosis", "lang": "fa"})
+    listed = re.sub(r"<[^>]+>", " ", str(sections.caveats(brief)[-1].data))
+    assert "سود بقای بلندمدت اثبات نشده" in listed and "[۲۵، ۹۸، ۱۰۰]" in listed
+    for name in challenges:
+        assert name not in listed, name  # every challenge's name in Persian
+    assert re.findall(r"[A-Za-z]+", listed) == ["MSC"]  # the one Latin name the English has too

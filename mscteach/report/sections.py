@@ -300,8 +300,9 @@ def caveats(brief: EvidenceBrief) -> list:
                          ["category"])]
     heading = Markup(say("Other caveats the review raises for MSC therapy in general", lang) if len(specific)
                      else say("Caveats the review raises for MSC therapy in general", lang))
-    listed = [{"challenge": _esc(r.challenge), "category": _esc(term(r.category, lang)),
-               "refs": ", ".join(map(str, r.ref_ids)) if isinstance(r.ref_ids, list) and r.ref_ids else ""}
+    listed = [{"challenge": _esc(term(r.challenge, lang)), "category": _esc(term(r.category, lang)),
+               "refs": say(", ", lang).join(i18n.digits(n, lang) for n in r.ref_ids)
+               if isinstance(r.ref_ids, list) and r.ref_ids else ""}
               for r in general.itertuples()]
     return items + [_html(render("brief_caveats.html.j2", heading=heading, caveats=listed))]
 
