@@ -9,6 +9,7 @@ import asyncio
 import concurrent.futures
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -251,6 +252,37 @@ def test_a_class_opens_closes_and_leaves_no_kernel(browser, classroom):
     _wait_for(lambda: len(_kernels(server)) == 2, timeout_s=60)  # its kernel, and the pool refilled
     _wait_for(lambda: len(_kernels(server)) == 1, timeout_s=voila_server.CONNECT_SECONDS + 30)
     assert "no page connected to it" in log_path.read_text()
+
+
+def test_ctrl_c_stops_the_server_with_its_kernels_and_leaves_no_connection_file(tmp_path):
+    folder = tmp_path / "course"
+    resources.init(folder)
+    scratch = tmp_path / "tmp"  # Voilà keeps its kernels' connection files in a folder of the temporary directory
+    scratch.mkdir()
+    port = _free_port()
+    log_path = tmp_path / "voila.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mscteach", "voila", "07_challenges", "--no-browser", f"--port={port}", "--pool", "1"],
+            cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "TMPDIR": str(scratch)})
+        try:
+            _wait_for(lambda: "is filled" in log_path.read_text() or process.poll() is not None, timeout_s=120, step=0.5)
+            server = next(p for p in psutil.Process(process.pid).children() if "voila_server" in " ".join(p.cmdline()))
+            kernels = _kernels(server)
+            assert len(kernels) == 1 and list(scratch.glob("voila_*/kernel-*.json"))
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal: to the command and the server it started
+            assert process.wait(timeout=60) == 130
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+    said = log_path.read_text()
+    assert "the Voilà server stopped; its kernels were shut down" in said
+    assert "files already completed" not in said
+    # (a kernel still importing when Ctrl-C reaches it may print its own KeyboardInterrupt; none from our code)
+    assert not [t for t in re.findall(r"Traceback \(most recent call last\):\n(?:  .*\n)+", said) if "/mscteach/" in t]
+    assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
+    assert not list(scratch.glob("voila_*/kernel-*.json"))
 
 
 def test_voila_command_configures_the_classroom_server(monkeypatch):

@@ -278,7 +278,6 @@ def _links(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    import subprocess
 
     from ..resources import workspace, writable_folder
 
@@ -287,7 +286,46 @@ def _lab(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={home}"]  # kernels inherit --data
     if args.port:
         command.append(f"--port={args.port}")
-    return subprocess.call(command)
+    return serve(command, "JupyterLab")
+
+
+def serve(command: list[str], what: str, grace: float = 30.0) -> int:
+    """Run a server in the foreground until it stops; Ctrl-C lets it shut its kernels down before it is ended.
+
+    ``subprocess.call`` would kill the server at once on Ctrl-C (the terminal
+    sends it to both processes), leaving its kernels' connection files behind
+    and its kernels to find out by themselves. Here the server is asked to stop
+    (SIGTERM), given ``grace`` seconds to shut its kernels down, then killed.
+
+    Parameters
+    ----------
+    command : list of str
+        The server's command line.
+    what : str
+        The server's name, for the message on stopping.
+    grace : float, default 30
+        Seconds the server has to stop.
+
+    Returns
+    -------
+    int
+        The server's exit status; 130 when stopped with Ctrl-C.
+    """
+    import signal
+    import subprocess
+
+    process = subprocess.Popen(command)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        print(f"mscteach: {what} stopped; its kernels were shut down", file=sys.stderr, flush=True)
+        return 130
 
 
 def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: bool, max_kernels: int | None = None,
@@ -340,7 +378,6 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
 
 
 def _voila(args: argparse.Namespace) -> int:
-    import subprocess
 
     command = voila_command(args.chapter, args.port, args.ip, args.pool, not args.no_browser, args.max_kernels,
                             args.cull_idle)
@@ -350,7 +387,7 @@ def _voila(args: argparse.Namespace) -> int:
     print("mscteach voila: " + (say("up to {cap} students at once, each with a kernel; {pool} kept ready per chapter "
                                     "count within them (--max-kernels changes it).", cap=cap, pool=args.pool) if cap else
                                 say("no cap on the students served at once.")), flush=True)
-    return subprocess.call(command)
+    return serve(command, "the Voilà server")
 
 
 def _init(args: argparse.Namespace) -> int:
