@@ -59,3 +59,16 @@ def test_the_readmes_count_the_tables_the_data_has():
     required = [f["name"] for r in descriptor["resources"] if r["name"] == "references" for f in r["schema"]["fields"]
                 if f.get("constraints", {}).get("required")]
     assert all(f"`{name}`" in catalogue.split("## Adding newer studies")[1].split("4. Check")[0] for name in required)
+
+
+def test_the_binder_image_pins_a_python_the_package_accepts():
+    # repo2docker reads the Python version from binder/runtime.txt and ignores pyproject.toml's requires-python
+    # when a binder/ folder exists; without the file it picks its own default (3.10), and postBuild's install fails
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    runtime = (REPO / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    assert runtime.removeprefix("python-") + ".0" in SpecifierSet(requires)

@@ -220,7 +220,8 @@ def parser() -> argparse.ArgumentParser:
                    "(the code runs as you and can read your files)")
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    p = command(sub, "links", help="print a link per chapter that opens it on a JupyterHub (nbgitpuller)")
+    p = command(sub, "links", help="print each chapter's links on a JupyterHub (nbgitpuller): in JupyterLab and as a "
+                          "Voilà app")
     p.add_argument("--hub", required=True, metavar="URL", help="the hub, e.g. https://hub.example.org")
     p.add_argument("--repo", metavar="URL", help="the course repository (default: [project.urls] Repository)")
     p.add_argument("--branch", default="main", help="branch to pull (default: main)")
