@@ -6,6 +6,7 @@ tests/test_print_layout.py.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -181,3 +182,45 @@ def test_every_figure_of_a_chapter_can_be_read_in_words_under_it(phone, name):
     assert not toggle.locator("p").is_visible()
     toggle.locator("summary").click()
     assert toggle.locator("p").is_visible()
+
+
+# In the page: each figure of a chapter (not an explorer's view) with the data table under it, if any.
+FIGURE_TABLES = """() => Array.from(document.querySelectorAll("article div.cell_output"))
+  .filter(output => output.querySelector(":scope > figure img, :scope > img"))
+  .map(output => {
+    const table = output.querySelector("details.mscteach-figure-data table");
+    return {alt: output.querySelector("img").alt.slice(0, 60),
+            caption: table?.caption?.textContent.trim() ?? null,
+            head: table ? Array.from(table.tHead.rows[0].cells, c => c.textContent.trim()) : [],
+            cells: table ? Array.from(table.tBodies[0].querySelectorAll("td"), c => c.textContent.trim()) : []};
+  })"""
+
+
+@pytest.mark.parametrize("name", ["01_history.html", "03_immunomodulation.html", "fa/03_immunomodulation.html"])
+def test_every_figure_has_its_data_as_a_table_that_fits_a_phone(phone, name):
+    page = phone(name)
+    figures = page.evaluate(FIGURE_TABLES)
+    assert len(figures) >= 2
+    assert all(f["caption"] and f["head"] and f["cells"] for f in figures), figures
+    toggles = page.locator("article details.mscteach-figure-data")
+    assert not toggles.first.locator("table").is_visible()  # folded until a reader opens it
+    for i in range(toggles.count()):
+        toggles.nth(i).locator("summary").click()
+    tables = page.evaluate(TABLE_WIDTHS.replace('"article table"', '"article details.mscteach-figure-data table"'))
+    assert len(tables) == toggles.count()  # every one open and shown
+    wide = [t for t in tables if t["left"] < -1 or t["right"] > t["screen"] + 1 or t["scroll"] > t["client"] + 1]
+    assert wide == []
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    # a table of cards: every value under its column's name
+    assert page.locator("article details.mscteach-figure-data table.mscteach-cards td[data-label]").count() > 0
+
+
+def test_a_persian_page_s_figure_tables_are_in_persian(phone):
+    figures = phone("fa/03_immunomodulation.html").evaluate(FIGURE_TABLES)
+    persian = re.compile(r"[\u0600-\u06FF]")
+    for figure in figures:
+        assert persian.search(figure["caption"]), figure
+        assert all(persian.search(label) for label in figure["head"]), figure
+        # counts in Persian digits; names such as IDO or PGE2 keep their Latin letters, as the figure writes them
+        numbers = [c for c in figure["cells"] if re.fullmatch(r"[\d۰-۹٫,.]+", c)]
+        assert numbers and all(re.fullmatch(r"[۰-۹٫]+", n) for n in numbers), figure
