@@ -13,6 +13,7 @@ from .common import PALETTE, category_colours, count_heatmap, new_figure, note_e
 
 __all__ = [
     "ecm_balance_figure",
+    "ecm_balance_table",
     "evidence_stance_figure",
     "mechanism_targets_figure",
     "mediator_target_heatmap",
@@ -204,8 +205,24 @@ def ecm_balance_figure(model: pd.DataFrame, msc_week: int | None = None) -> Figu
     ax.set_ylabel("ECM in the liver (arbitrary units)")
     ax.set_title("Illustrative model: ECM synthesis vs degradation (not fitted to data)")
     ax.legend(title=None, frameon=False)
-    table = model.pivot_table(index="week", columns="arm", values="ecm", aggfunc="first")
-    table = table.reindex(columns=[a for a in ("without MSCs", "with MSCs") if a in table.columns])
-    fig.mscteach_data = table.rename_axis(columns=None).reset_index()  # type: ignore[attr-defined]
+    fig.mscteach_data = ecm_balance_table(model)  # type: ignore[attr-defined]
     sns.despine(ax=ax)
     return fig
+
+
+def ecm_balance_table(model: pd.DataFrame) -> pd.DataFrame:
+    """The table :func:`ecm_balance_figure` draws (its ``mscteach_data``): ECM per week, a column per arm.
+
+    Parameters
+    ----------
+    model : DataFrame
+        :func:`mscteach.evidence.ecm_balance`.
+
+    Returns
+    -------
+    DataFrame
+        ``week``, then "without MSCs" and "with MSCs" (the arms the model holds).
+    """
+    table = model.pivot_table(index="week", columns="arm", values="ecm", aggfunc="first")
+    table = table.reindex(columns=[a for a in ("without MSCs", "with MSCs") if a in table.columns])
+    return table.rename_axis(columns=None).reset_index()
