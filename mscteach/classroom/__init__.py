@@ -1,5 +1,5 @@
-"""The classroom: exercise sets (:mod:`.exercises`), grading a class's submissions (:mod:`.grading`),
-students' self-checks (:mod:`.checks`), item analysis (:mod:`.item_analysis`).
+"""The classroom: exercise sets (:mod:`.exercises`), grading a class's submissions (:mod:`.grading`) into a
+gradebook (:mod:`.gradebook`), students' self-checks (:mod:`.checks`), item analysis (:mod:`.item_analysis`).
 
 Grading runs students' notebooks as untrusted code: :mod:`.sandbox` starts each
 one with no capabilities, read-only except a scratch folder, no network;
