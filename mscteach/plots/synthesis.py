@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from .common import PALETTE, new_figure, note_empty_selection
 
-__all__ = ["cumulative_figure", "forest_plot", "trial_size_figure"]
+__all__ = ["cumulative_figure", "forest_plot", "trial_size_figure", "trial_size_table"]
 
 
 def forest_plot(result, title: str | None = None) -> Figure:
@@ -130,6 +130,29 @@ def _ratio_axis(ax) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+def trial_size_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The table :func:`trial_size_figure` draws (its ``mscteach_data``): a row per bar, from the top down.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`mscteach.evidence.trials_against_target` (columns ``study``,
+        ``design``, ``smaller_arm``, ``share_of_target``).
+
+    Returns
+    -------
+    DataFrame
+        ``study`` (labelled "study (design)", as the bars are), ``patients in
+        the smaller arm`` and ``share of target``: the largest first, as a
+        reader meets the bars (the first row of ``comparison`` is drawn at the
+        bottom).
+    """
+    labels = [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])]
+    table = pd.DataFrame({"study": labels, "patients in the smaller arm": comparison["smaller_arm"].to_list(),
+                          "share of target": comparison["share_of_target"].astype(float).to_list()})
+    return table.iloc[::-1].reset_index(drop=True)
+
+
 def cumulative_figure(cumulative: pd.DataFrame, measure: str = "RR", title: str | None = None) -> Figure:
     """A cumulative meta-analysis: the pooled estimate and its CI each time a study joins.
 
@@ -224,12 +247,9 @@ def trial_size_figure(comparison: pd.DataFrame, per_arm: int, p_control: float, 
         ax.axvline(per_arm, color="0.2", ls="--", lw=1.2)
         ax.annotate(f"powered trial: {per_arm} per arm", (per_arm, len(comparison) - 0.4), xytext=(4, 0),
                     textcoords="offset points", fontsize=9)
-        labels = [f"{s} ({d})" for s, d in zip(comparison["study"], comparison["design"])]
-        ax.set_yticks(y, labels, fontsize=9)
-        # the largest first, as a reader meets the bars (the first row is drawn at the bottom)
-        table = pd.DataFrame({"study": labels, "patients in the smaller arm": comparison["smaller_arm"].to_list(),
-                              "share of target": comparison["share_of_target"].astype(float).to_list()})
-        fig.mscteach_data = table.iloc[::-1].reset_index(drop=True)  # type: ignore[attr-defined]
+        table = trial_size_table(comparison)
+        ax.set_yticks(y, table["study"].iloc[::-1].tolist(), fontsize=9)
+        fig.mscteach_data = table  # type: ignore[attr-defined]
     ax.set_xlabel("patients in the smaller arm")
     ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "
                  f"{power:.0%} power, two-sided α = {alpha:g})")
