@@ -610,6 +610,9 @@ def localise_figure(fig: "Figure", lang: str | None = None) -> "Figure":
             original = axis.get_major_formatter()
             if type(original).__name__ != "LocalisedFormatter":
                 axis.set_major_formatter(LocalisedFormatter(original))
+            minor = axis.get_minor_formatter()  # a log axis labels some minor ticks (0.2, 0.5) as well
+            if type(minor).__name__ not in ("LocalisedFormatter", "NullFormatter"):
+                axis.set_minor_formatter(LocalisedFormatter(minor))
         ax.tick_params(labelfontfamily=family)
     for artist in fig.findobj(Text):
         content = artist.get_text()

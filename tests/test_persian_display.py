@@ -117,3 +117,25 @@ def test_a_persian_table_shows_vocabulary_values_in_persian_and_names_as_written
     before = set(i18n.MISSING.get("fa", set()))
     odd = display.table_html(table.assign(species=["axolotl", "mouse"]), lang="fa")
     assert "<td>axolotl</td>" in odd and set(i18n.MISSING.get("fa", set())) == before
+
+
+def test_a_persian_funnel_plot_has_persian_digits_on_every_tick_and_band_and_keeps_the_estimators_name():
+    import re
+
+    from mscteach import datasets, display, i18n, plots, stats
+
+    bcg = datasets.load_bcg_trials()
+    i18n.set_language("fa")
+    try:
+        fig = plots.funnel_figure(bcg, filled=stats.trim_and_fill(bcg, method="REML"))
+        display.figure_png(fig)  # drawn as the site draws it: localised, then every tick formatted
+        ax = fig.axes[0]
+        ticks = [t.get_text() for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels(which="both")]
+        shown = [t for t in ticks if t]
+        assert "۰٫۲" in shown and "۰٫۵" in shown and "۵" in shown  # the log axis's minor labels too
+        assert not [t for t in shown if re.search(r"[0-9]", t)], shown
+        bands = [t.get_text() for t in ax.get_legend().get_texts()][:4]
+        assert bands == ["۰٫۱ < p", "p ∈ (۰٫۰۵, ۰٫۱]", "p ∈ (۰٫۰۱, ۰٫۰۵]", "۰٫۰۱ ≥ p"]
+        assert "(L₀)" in ax.get_title() and "L۰" not in ax.get_title()
+    finally:
+        i18n.set_language("en")

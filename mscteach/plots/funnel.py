@@ -116,7 +116,9 @@ def funnel_figure(table_or_result: pd.DataFrame | MetaAnalysisResult, contours=(
               bbox_to_anchor=(1.01, 1.0), frameon=False)
     title = f"Contour-enhanced funnel plot: {len(studies)} studies"
     if filled is not None:
-        title += f"; trim and fill ({filled.estimator}) filled {filled.k0} on the {filled.side}"
+        # L₀/R₀ as Duval & Tweedie write them: a subscript is no number for the Persian edition to turn into ۰
+        estimator = {"L0": "L₀", "R0": "R₀"}.get(filled.estimator, filled.estimator)
+        title += f"; trim and fill ({estimator}) filled {filled.k0} on the {filled.side}"
     ax.set_title(title, fontsize=10)
     sns.despine(ax=ax)
     fig.mscteach_alt = _alt(y, se, levels, result, filled)  # type: ignore[attr-defined]
