@@ -1,6 +1,7 @@
 """Explorers: the render functions (the logic) and the thin widget wiring."""
 from __future__ import annotations
 
+import ipywidgets as w
 import pandas as pd
 import pytest
 from IPython.display import Markdown
@@ -104,3 +105,97 @@ def test_show_without_a_browser_displays_plain_results(t, monkeypatch):
     shown.clear()
     explorer.show(interactive=True)
     assert shown == [explorer]
+
+
+def _shown_png(explorer) -> tuple[bytes, dict]:
+    """The PNG the explorer's Output widget shows, with its metadata (alt, caption, the figure's table)."""
+    import base64
+
+    (output,) = [o for o in explorer.output.outputs if "image/png" in o["data"]]
+    png = output["data"]["image/png"]
+    return (png if isinstance(png, bytes) else base64.b64decode(png)), output["metadata"]["image/png"]
+
+
+def _drawn_anew(explorer) -> tuple[bytes, dict]:
+    """The same view's figure drawn anew by the render function, as the widget would show it."""
+    from mscteach.display import figure_png
+
+    (fig,) = [item for item in explorer.results() if isinstance(item, Figure)]
+    return figure_png(fig)
+
+
+def test_ecm_explorer_redraws_the_figure_it_shows(t):
+    explorer = widgets.ecm_explorer()
+    (shown,) = explorer._figures
+    explorer.controls["msc_degradation_boost"].value = 0.0
+    explorer.controls["msc_synthesis_block"].value = 1.0
+    explorer.controls["msc_week"].value = 2
+    assert explorer._figures == [shown]  # the figure it drew first, redrawn in place
+    untreated, treated, *_, week = shown.axes[0].lines
+    # by hand (synthesis 1, degradation 0.1): E[t+1] = E + 1 - 0.1 E from E[0] = 0; from week 2, with synthesis
+    # fully blocked and degradation not boosted, the treated arm only decays: E[t+1] = 0.9 E
+    assert untreated.get_ydata()[:4] == pytest.approx([0, 1, 1.9, 2.71])
+    assert treated.get_ydata()[:5] == pytest.approx([0, 1, 1.9, 1.71, 1.539])
+    assert list(week.get_xdata()) == [2, 2]
+    assert shown.mscteach_data["with MSCs"].iloc[:5].tolist() == pytest.approx([0, 1, 1.9, 1.71, 1.539])
+    # every change, back to the first week and to the last, shows what a figure drawn anew shows
+    for key, value in [("msc_week", 30), ("synthesis", 3.0), ("degradation", 0.5), ("msc_week", 0),
+                       ("msc_synthesis_block", 0.25), ("synthesis", 0.0)]:
+        explorer.controls[key].value = value
+        assert _shown_png(explorer) == _drawn_anew(explorer), (key, value)
+    assert explorer._figures == [shown]
+
+
+def test_trial_size_explorer_redraws_the_figure_it_shows(t):
+    import math
+    from statistics import NormalDist
+
+    from mscteach.plots.common import PALETTE
+
+    explorer = widgets.trial_size_explorer(t["clinical_studies"])
+    (shown,) = explorer._figures
+    explorer.controls["p_control"].value = 0.5
+    explorer.controls["improvement"].value = 0.2
+    explorer.controls["power"].value = 0.9
+    assert explorer._figures == [shown]
+    # Cohen's h for 50% against 70% survival, two-sided alpha 0.05, power 0.9, two equal arms
+    h = 2 * math.asin(math.sqrt(0.7)) - 2 * math.asin(math.sqrt(0.5))
+    z = NormalDist().inv_cdf
+    per_arm = math.ceil(2 * ((z(0.975) + z(0.9)) / h) ** 2)
+    assert per_arm == 125
+    ax = shown.axes[0]
+    assert list(ax.lines[0].get_xdata()) == [per_arm, per_arm]
+    assert ax.texts[0].get_text() == f"powered trial: {per_arm} per arm"
+    assert ax.get_title() == "How far below a powered trial? (50.0% vs 70.0%, 90% power, two-sided α = 0.05)"
+    bars = dict(zip([label.get_text() for label in ax.get_yticklabels()], ax.containers[0].patches))
+    # Lin 2017 treated 56 patients and kept 54 as controls: its smaller arm is 54, short of 125
+    assert bars["Lin 2017 (RCT)"].get_width() == 54
+    assert bars["Lin 2017 (RCT)"].get_facecolor()[:3] == pytest.approx(PALETTE[3])
+    for key, value in [("power", 0.5), ("p_control", 0.05), ("improvement", 0.5), ("p_control", 0.95),
+                       ("improvement", 0.01)]:
+        explorer.controls[key].value = value
+        assert _shown_png(explorer) == _drawn_anew(explorer), (key, value)
+    assert explorer._figures == [shown]
+
+
+def test_trial_size_figure_states_the_power_chosen(t):
+    text, fig = widgets.render_trial_size(t["clinical_studies"], p_control=0.556, improvement=0.176, power=0.95)
+    assert "**95%** power" in text.data
+    assert "95% power" in fig.axes[0].get_title()
+
+
+def test_an_explorer_shows_a_view_seen_before_without_rendering_it_again():
+    rendered = []
+
+    def render(x):
+        rendered.append(x)
+        return [Markdown(f"**{x}**")]
+
+    choice = w.Dropdown(options=["a", "b", "c"], value="a")
+    explorer = widgets.Explorer("Letters", {"x": choice}, render, "pick a letter")
+    first = explorer.output.outputs
+    choice.value = "b"
+    choice.value = "a"
+    assert rendered == ["a", "b"] and explorer.output.outputs == first
+    choice.value = "c"
+    assert rendered == ["a", "b", "c"] and "**c**" in explorer.output.outputs[0]["data"]["text/markdown"]

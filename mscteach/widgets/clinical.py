@@ -7,13 +7,14 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 from IPython.display import Markdown, display
+from matplotlib.figure import Figure
 
 from .. import evidence, i18n, plots, stats
 from ..data import in_language
 from ..errors import MscteachError
 from ..i18n import say
 
-from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of
+from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of, restart_layout
 
 __all__ = [
     "NO_REGISTERED_TRIALS", "REGISTERED_STATUS", "TRIAL_CHARTS", "exclusion_checker",
@@ -381,6 +382,12 @@ def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: flo
         Markdown note alone for figures :func:`mscteach.stats.trial_size`
         refuses.
     """
+    return _trial_size_view(None, clinical, p_control, improvement, power, alpha)
+
+
+def _trial_size_view(shown: Figure | None, clinical: pd.DataFrame, p_control: float, improvement: float,
+                     power: float, alpha: float = 0.05) -> list:
+    """:func:`render_trial_size`, its figure drawn anew or (``shown``, a figure it drew before) redrawn in place."""
     p_treatment = min(p_control + improvement, 0.99)
     try:
         per_arm = stats.trial_size(p_control, p_treatment, alpha=alpha, power=power)
@@ -391,7 +398,44 @@ def render_trial_size(clinical: pd.DataFrame, p_control: float, improvement: flo
                p_control=p_control, p_treatment=p_treatment, power=power, alpha=alpha, per_arm=per_arm,
                total=2 * per_arm)
     comparison = evidence.trials_against_target(clinical, per_arm)
-    return [Markdown(text), plots.trial_size_figure(comparison, per_arm, p_control, p_treatment)]
+    figure = None if shown is None else _redraw_trial_size(shown, comparison, per_arm, p_control, p_treatment, power,
+                                                           alpha)
+    return [Markdown(text),
+            figure or plots.trial_size_figure(comparison, per_arm, p_control, p_treatment, power=power, alpha=alpha)]
+
+
+def _redraw_trial_size(fig: Figure, comparison: pd.DataFrame, per_arm: int, p_control: float, p_treatment: float,
+                       power: float, alpha: float) -> Figure | None:
+    """:func:`mscteach.plots.trial_size_figure` drawn into ``fig``, a figure it drew of as many studies.
+
+    The studies stay (each controlled study of the data); their bars' lengths,
+    colours and order, the powered trial's line and label, the title and the
+    figure's table change. None where ``fig`` does not hold those bars (then
+    the caller draws a new figure), or in a translated edition, whose texts
+    are translated once per figure when it is first shown.
+    """
+    from ..plots.common import PALETTE
+
+    ax = fig.axes[0]
+    bars = ax.containers[0].patches if len(ax.containers) == 1 else []
+    if i18n.language() != "en" or comparison.empty or len(bars) != len(comparison) or len(ax.lines) != 1 \
+            or len(ax.texts) != 1:
+        return None
+    for bar, arm, share in zip(bars, comparison["smaller_arm"].astype(float), comparison["share_of_target"]):
+        bar.set_width(arm)
+        bar.set_facecolor(PALETTE[2] if share >= 1 else PALETTE[3])
+    ax.lines[0].set_xdata([per_arm, per_arm])
+    ax.texts[0].set_text(f"powered trial: {per_arm} per arm")
+    ax.texts[0].xy = (per_arm, len(comparison) - 0.4)
+    table = plots.synthesis.trial_size_table(comparison)
+    ax.set_yticks(range(len(comparison)), table["study"].iloc[::-1].tolist(), fontsize=9)
+    ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "
+                 f"{power:.0%} power, two-sided α = {alpha:g})")
+    fig.mscteach_data = table  # type: ignore[attr-defined]
+    ax.relim()
+    ax.autoscale_view()
+    restart_layout(fig)
+    return fig
 
 
 def trial_size_explorer(clinical: pd.DataFrame, p_control: float = 0.556, improvement: float = 0.176,
@@ -423,7 +467,8 @@ def trial_size_explorer(clinical: pd.DataFrame, p_control: float = 0.556, improv
         "power": slider("power", power, 0.5, 0.99, 0.01),
     }
     return Explorer("Sizing a phase III trial", controls, lambda **v: render_trial_size(clinical, **v),
-                    "how many patients would a trial need to detect the survival gain you hope for?")
+                    "how many patients would a trial need to detect the survival gain you hope for?",
+                    redraw=lambda shown, **v: _trial_size_view(shown[0], clinical, **v))
 
 
 # --------------------------------------------------------------------------- self-checks

@@ -1,7 +1,8 @@
 """The explorer: controls, an output area and a render function of the data; the controls every explorer uses."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -40,10 +41,24 @@ class Explorer(w.VBox):
         The line the static copy on the course site shows instead, where the
         main control is a list of precomputed views (default: ``help``): a
         help that speaks of dragging or Ctrl/Cmd-clicking needs one.
+    redraw : callable, optional
+        ``redraw(figures, **values) -> list or None``: what ``render(**values)``
+        returns, with the figures the live widget drew last (``figures``, in
+        order; a view without a figure keeps them) updated in place to the new
+        values instead of drawn anew; or None where it cannot, and ``render``
+        is called. Only the live widget calls it (the figures it returns are
+        shown at once; a static copy needs a figure per view): every result
+        must be what ``render`` returns for the same values.
+
+    Notes
+    -----
+    The live widget remembers the outputs of its last :data:`SHOWN_VIEWS`
+    views, so going back to a view shown before redraws nothing. ``render``
+    must therefore be a function of the values alone (and of the language).
     """
 
     def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Callable[..., list], help: str,
-                 static_help: str | None = None) -> None:
+                 static_help: str | None = None, redraw: Callable[..., list | None] | None = None) -> None:
         from .. import i18n
 
         name, help = i18n.text(name), i18n.text(help)
@@ -60,7 +75,10 @@ class Explorer(w.VBox):
         self.help = help
         self.controls = controls
         self.render = render
+        self.redraw = redraw
         self.output = w.Output()
+        self._shown: OrderedDict[Hashable, tuple[dict, ...]] = OrderedDict()  # view key -> outputs, oldest first
+        self._figures: list[Figure] = []  # the figures the live widget drew last, for redraw
         header = w.HTML(f"<b>{name}</b> &mdash; {help}")
         super().__init__([header, *controls.values(), self.output])
         for control in controls.values():
@@ -96,13 +114,33 @@ class Explorer(w.VBox):
         # an empty or half-drawn explorer in between.
         from IPython.core.interactiveshell import InteractiveShell
 
-        formatter = InteractiveShell.instance().display_formatter
-        assert formatter is not None  # an InteractiveShell always has one
-        outputs = []
-        for item in self.results():
-            data, metadata = formatter.format(as_png(item) if isinstance(item, Figure) else item)
-            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
-        self.output.outputs = tuple(outputs)
+        values = self.values()
+        key = _view_key(values)
+        outputs = self._shown.get(key) if key is not None else None
+        if outputs is None:
+            formatter = InteractiveShell.instance().display_formatter
+            assert formatter is not None  # an InteractiveShell always has one
+            items = self._live_results(values)
+            self._figures = [item for item in items if isinstance(item, Figure)] or self._figures
+            shown = []
+            for item in items:
+                data, metadata = formatter.format(as_png(item) if isinstance(item, Figure) else item)
+                shown.append({"output_type": "display_data", "data": data, "metadata": metadata})
+            outputs = tuple(shown)
+        if key is not None:
+            self._shown[key] = outputs
+            self._shown.move_to_end(key)
+            while len(self._shown) > SHOWN_VIEWS:
+                self._shown.popitem(last=False)
+        self.output.outputs = outputs
+
+    def _live_results(self, values: dict[str, Any]) -> list:
+        """The results for ``values``, the figures shown now redrawn in place where :attr:`redraw` can."""
+        if self.redraw is not None and self._figures:
+            items = self.redraw(self._figures, **values)
+            if items is not None:
+                return items
+        return self.render(**values)
 
     def show(self, interactive: bool = True) -> None:
         """Display the live widget, or (``interactive=False``) its current results as plain outputs.
@@ -187,6 +225,20 @@ class Explorer(w.VBox):
 
     def __repr__(self) -> str:
         return f"<{self.name} explorer: {len(self.controls)} controls>"
+
+
+#: How many views a live explorer remembers the outputs of (a view's outputs weigh some 50-150 kB: its PNG and tables).
+SHOWN_VIEWS = 16
+
+
+def _view_key(values: dict[str, Any]) -> Hashable | None:
+    """What identifies a live view: the language and every control's value (None if a value cannot be a key)."""
+    key = (i18n.language(), tuple(values.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def positions(control: w.ValueWidget) -> list[Any]:
@@ -284,6 +336,20 @@ def static_item(item: Any, dpi: float | None = None) -> str:
     if isinstance(item, Markdown):
         return Markup(display_helpers.markdown_html(item.data))
     return render("preformatted.html.j2", text=str(item))
+
+
+def restart_layout(fig: Figure) -> None:
+    """Put every axes of a redrawn figure where a new figure's axes start, before it is drawn again.
+
+    Constrained layout starts from where the axes are: a figure redrawn in
+    place from its last layout would come out a fraction of a pixel off the
+    same figure drawn anew.
+    """
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is not None and ax.get_in_layout():
+            ax.set_position(spec.get_position(fig))
+            ax.set_in_layout(True)  # set_position takes an axes out of the layout; it stays in
 
 
 def as_png(fig: Figure) -> Image:

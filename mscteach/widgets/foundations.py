@@ -8,12 +8,13 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 from IPython.display import Markdown
+from matplotlib.figure import Figure
 
 from .. import evidence, plots
 from ..data import in_language, vocabulary
 from ..i18n import language, say
 
-from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of
+from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of, restart_layout
 
 __all__ = [
     "animal_explorer", "cell_source_explorer", "ecm_explorer", "mechanism_explorer", "render_animals",
@@ -204,9 +205,46 @@ def render_ecm(**parameters: Any) -> list:
     MscteachError
         For values the model does not accept (:func:`mscteach.evidence.ecm_balance`).
     """
+    return _ecm_view(None, **parameters)
+
+
+def _ecm_view(shown: Figure | None, **parameters: Any) -> list:
+    """:func:`render_ecm`, its figure drawn anew or (``shown``, a figure it drew before) redrawn in place."""
     scenario = evidence.EcmScenario(**parameters)
     model = evidence.ecm_balance(scenario)
-    return [plots.ecm_balance_figure(model, scenario.msc_week), evidence.ecm_summary(model)]
+    figure = None if shown is None else _redraw_ecm(shown, model, scenario.msc_week)
+    return [figure or plots.ecm_balance_figure(model, scenario.msc_week), evidence.ecm_summary(model)]
+
+
+_ECM_ARMS = ("without MSCs", "with MSCs")  # as plots.ecm_balance_figure orders its lines
+
+
+def _redraw_ecm(fig: Figure, model: pd.DataFrame, msc_week: int | None) -> Figure | None:
+    """:func:`mscteach.plots.ecm_balance_figure` of ``model`` drawn into ``fig``, a figure it drew with the week marked.
+
+    Only the arms' lines, the week's line and its label, the axes' limits and
+    the figure's table change from one scenario to the next; everything else
+    is kept. None where ``fig`` is not laid out as expected (then the caller
+    draws a new figure).
+    """
+    ax = fig.axes[0]
+    # the arms' two lines, seaborn's two legend entries (no data) and the week's line
+    if msc_week is None or len(fig.axes) != 1 or len(ax.lines) != 5 or len(ax.texts) != 1:
+        return None
+    for line, arm in zip(ax.lines[:2], _ECM_ARMS):
+        rows = model.loc[model["arm"] == arm].sort_values("week", kind="stable")
+        line.set_data(rows["week"].to_numpy(float), rows["ecm"].to_numpy(float))
+    week = ax.lines[-1]
+    week.set_xdata([msc_week, msc_week])
+    # the limits from the arms alone, as a new figure takes them: the week's line spans the axis, not data
+    week.set_visible(False)
+    ax.relim(visible_only=True)
+    week.set_visible(True)
+    ax.autoscale_view()
+    ax.texts[0].xy = (msc_week, ax.get_ylim()[1])
+    fig.mscteach_data = plots.mechanisms.ecm_balance_table(model)  # type: ignore[attr-defined]
+    restart_layout(fig)
+    return fig
 
 
 def ecm_explorer(scenario: evidence.EcmScenario = evidence.EcmScenario()) -> Explorer:
@@ -236,7 +274,8 @@ def ecm_explorer(scenario: evidence.EcmScenario = evidence.EcmScenario()) -> Exp
     }
     return Explorer("ECM balance (illustrative model, not fitted to data)", controls,
                     functools.partial(render_ecm, weeks=scenario.weeks),  # the slider's last week is the model's
-                    "move the sliders to see how blocking synthesis or boosting degradation changes scar tissue.")
+                    "move the sliders to see how blocking synthesis or boosting degradation changes scar tissue.",
+                    redraw=lambda shown, **v: _ecm_view(shown[0], weeks=scenario.weeks, **v))
 
 
 # --------------------------------------------------------------------------- 5 animal models
