@@ -200,6 +200,18 @@ def test_bad_input_is_refused_clearly(line4):
         stats.meta_regression(line4.assign(outcome=["death", "death", "sepsis", "death"]), ["x"])
 
 
+@pytest.mark.parametrize("method", ["REML", "ML"])
+def test_an_iteration_that_does_not_converge_is_refused_not_stopped_half_way(monkeypatch, method):
+    """The τ² routine Egger's test shares: full steps, then half steps; neither settles in one step from the
+    Hedges start on the BCG data (τ² 0.0763 for REML), so the fit refuses and says what to try."""
+    from mscteach.stats import regression
+
+    monkeypatch.setattr(regression, "REML_MAX_ITERATIONS", 1)
+    with pytest.raises(MscteachError, match=f"the {method} estimate of tau² did not converge in 1 iterations, even "
+                                            f"with half steps .*try method='PM' or 'DL'"):
+        stats.meta_regression(bcg.load(), ["latitude"], method=method)
+
+
 def test_predict_gives_the_line_and_refuses_an_unknown_level():
     result = stats.meta_regression(bcg.load(), ["latitude", "allocation"], method="DL")
     coef = result.coefficients.set_index("term")["estimate"]
