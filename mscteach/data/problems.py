@@ -272,13 +272,13 @@ def reported(problems: Iterable[Problem]) -> list[Problem]:
         Sorted.
     """
     problems = set(problems)
-    short: dict[tuple[str, int], list[Problem]] = {}
+    found: dict[tuple[str, int], list[tuple[str, int, int]]] = {}  # (file, row) -> (field, cells, columns)
     for p in problems:
-        if p.row is not None and p.field and _MISSING.match(p.message):
-            short.setdefault((p.file, p.row), []).append(p)
-    short = {where: found for where, found in short.items() if len(found) > 1}
+        missing = _MISSING.match(p.message)
+        if p.row is not None and p.field and missing:
+            found.setdefault((p.file, p.row), []).append((p.field, int(missing[1]), int(missing[2])))
+    short = {where: cut for where, cut in found.items() if len(cut) > 1}
     kept = [p for p in problems if p.row is None or (p.file, p.row) not in short]
-    for (file, row), found in short.items():
-        cells, columns = map(int, _MISSING.match(found[0].message).groups())
-        kept.append(Problem(file, row=row, message=short_row(cells, columns, sorted(p.field for p in found))))
+    for (file, row), cut in short.items():
+        kept.append(Problem(file, row=row, message=short_row(cut[0][1], cut[0][2], sorted(f for f, _, _ in cut))))
     return sorted(kept, key=problem_order)
