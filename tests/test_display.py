@@ -189,3 +189,16 @@ def test_alt_text_of_bars_side_by_side_names_each_category_with_its_total():
     text = figure_alt(fig)
     assert "A bar chart of studies for each cell: A (13), B (8), C (1)." in text, text  # 7+6, 5+3, 1
     assert "Colours: x, y." in text
+
+
+def test_the_cell_type_figures_words_read_as_a_sentence_and_count_the_data_not_the_review():
+    import pandas as pd
+
+    from mscteach import display, plots
+
+    counts = pd.DataFrame({"cell_type": ["BM-MSC", "UC-MSC", "BM-MSC"], "evidence": ["clinical", "clinical",
+                                                                                      "preclinical"],
+                           "studies": [6, 3, 2]})
+    alt = display.figure_alt(plots.studies_per_source_figure(counts))
+    assert alt.startswith("Which cells have been studied? A bar chart of studies in the data for each cell type")
+    assert "?." not in alt and "described in the review" not in alt

@@ -77,13 +77,13 @@ def studies_per_source_figure(counts: pd.DataFrame) -> Figure:
         # seaborn draws the cell types from the top in the order they first appear; a missing pair has no bar
         table = counts.pivot_table(index="cell_type", columns="evidence", values="studies", aggfunc="sum", sort=False)
         table = table.reindex(columns=[e for e in ("clinical", "preclinical") if e in table.columns]).fillna(0)
-        table = table.astype(int).rename_axis(index="cells given", columns=None).reset_index()
+        table = table.astype(int).rename_axis(index="cell type", columns=None).reset_index()
         fig.mscteach_data = table  # type: ignore[attr-defined]
         locator = ax.xaxis.get_major_locator()
         if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator: whole studies only
             locator.set_params(integer=True)
-    ax.set_xlabel("studies described in the review")
-    ax.set_ylabel("cells given")
+    ax.set_xlabel("studies in the data")  # a teacher's added study is in the data, not the review
+    ax.set_ylabel("cell type")
     ax.set_title("Which cells have been studied?")
     sns.despine(ax=ax)
     return fig
