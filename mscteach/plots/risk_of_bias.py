@@ -19,7 +19,7 @@ from ..i18n import say
 from ..stats.rob2 import DOMAINS, JUDGMENTS
 from .common import PALETTE, new_figure, note_empty_selection, stacked_barh
 
-__all__ = ["JUDGMENT_STYLE", "NOT_JUDGED", "summary_figure", "traffic_light_figure"]
+__all__ = ["JUDGMENT_STYLE", "NOT_JUDGED", "redraw_traffic_light", "summary_figure", "traffic_light_figure"]
 
 #: What a missing judgment is called in the figures (a domain not answered yet, a study not assessed).
 NOT_JUDGED = "no judgment"
@@ -107,17 +107,58 @@ def traffic_light_figure(judgments: pd.DataFrame) -> Figure:
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
-    present = [j for j in JUDGMENT_STYLE if (cells == j).to_numpy().any()]
-    ax.legend(handles=_legend_handles(present), title="judgment", loc="upper left", bbox_to_anchor=(1.01, 1),
-              frameon=False)
+    _judged(fig, labels, cells)
     ax.xaxis.set_label_position("top")
     _domain_key(fig)
+    return fig
+
+
+def _judged(fig: Figure, labels: list[str], cells: pd.DataFrame) -> None:
+    """What follows the judgments: the legend of those shown, the alt text and the figure's table."""
+    present = [j for j in JUDGMENT_STYLE if (cells == j).to_numpy().any()]
+    fig.axes[0].legend(handles=_legend_handles(present), title="judgment", loc="upper left",
+                       bbox_to_anchor=(1.01, 1), frameon=False)
     rows = "; ".join(f"{label}: " + ", ".join(f"{h} {row[c]}" for h, c in zip(_HEADINGS, _COLUMNS))
                      for label, (_, row) in zip(labels, cells.iterrows()))
     alt = say("Risk of bias (RoB 2) by domain, a traffic-light plot of {n} rows: {rows}.", n=len(cells), rows=rows)
     fig.mscteach_alt = alt  # type: ignore[attr-defined]
     table = pd.DataFrame({"study": labels, **{h: cells[c].to_list() for h, c in zip(_HEADINGS, _COLUMNS)}})
     fig.mscteach_data = table  # type: ignore[attr-defined]
+
+
+def redraw_traffic_light(fig: Figure, judgments: pd.DataFrame) -> Figure | None:
+    """:func:`traffic_light_figure` of ``judgments`` drawn into ``fig``, a traffic light of the same rows, in place.
+
+    Only the circles' colours and symbols, the legend, the alt text and the
+    figure's table change (a live explorer redraws its figure so, rather than
+    drawing a new one).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure :func:`traffic_light_figure` drew, with judgments, for the same
+        rows (studies and outcomes, in the same order).
+    judgments : DataFrame
+        As :func:`traffic_light_figure` takes it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        ``fig``; or None where it holds other rows or none (draw a new figure then).
+    """
+    cells = _judgments(judgments)
+    labels = _row_labels(judgments)
+    ax = fig.axes[0]
+    circles = list(ax.collections)  # one per judgment, row by row, each with its symbol in ax.texts
+    if cells.empty or len(circles) != cells.size or len(ax.texts) != cells.size \
+            or [t.get_text() for t in ax.get_yticklabels()] != labels:
+        return None
+    for (circle, symbol), judgment in zip(zip(circles, ax.texts), cells.to_numpy().ravel()):
+        colour, mark = JUDGMENT_STYLE[judgment]
+        circle.set_facecolor(colour)
+        symbol.set_text(mark)
+    ax.get_legend().remove()
+    _judged(fig, labels, cells)
     return fig
 
 
