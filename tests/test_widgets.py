@@ -199,3 +199,29 @@ def test_an_explorer_shows_a_view_seen_before_without_rendering_it_again():
     assert rendered == ["a", "b"] and explorer.output.outputs == first
     choice.value = "c"
     assert rendered == ["a", "b", "c"] and "**c**" in explorer.output.outputs[0]["data"]["text/markdown"]
+
+
+def test_rob2_explorer_redraws_the_traffic_light_it_shows():
+    from mscteach.plots.risk_of_bias import JUDGMENT_STYLE
+
+    explorer = widgets.rob2_explorer("lin2017")
+    (shown,) = explorer._figures
+    # RoB 2 guidance, domain 1: sequence random (1.1 Y), allocation concealed (1.2 Y), no baseline imbalance
+    # suggesting a problem (1.3 N): low risk of bias
+    for question, answer in [("1.1", "Y"), ("1.2", "Y"), ("1.3", "N")]:
+        explorer.controls[question].value = answer
+    assert explorer._figures == [shown]
+    d1 = shown.axes[0].collections[0]
+    assert d1.get_facecolor()[0][:3] == pytest.approx(JUDGMENT_STYLE["low"][0])
+    assert shown.axes[0].texts[0].get_text() == "+"
+    assert shown.mscteach_data["D1"].tolist() == ["low"]
+    assert _shown_png(explorer) == _drawn_anew(explorer)
+    # allocation not concealed (1.2 N): high, whatever the rest of the domain says
+    explorer.controls["1.2"].value = "N"
+    assert shown.axes[0].texts[0].get_text() == "×" and "D1 high" in shown.mscteach_alt
+    assert _shown_png(explorer) == _drawn_anew(explorer)
+    for question, answer in [("2.1", "N"), ("2.2", "N"), ("2.6", "Y"), ("3.1", "Y"), ("4.1", "N"), ("4.2", "N"),
+                             ("5.1", "Y"), ("5.2", "N"), ("5.3", "N")]:
+        explorer.controls[question].value = answer
+        assert _shown_png(explorer) == _drawn_anew(explorer), (question, answer)
+    assert explorer._figures == [shown]

@@ -21,11 +21,11 @@ from .. import display as display_helpers
 from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
 from ..i18n import language, say
-from ..plots.risk_of_bias import NOT_JUDGED, traffic_light_figure
+from ..plots.risk_of_bias import NOT_JUDGED, redraw_traffic_light, traffic_light_figure
 from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment,
                           questions_asked)
 
-from .core import Explorer
+from .core import Explorer, restart_layout
 
 __all__ = ["DESCRIPTION_FIELDS", "Rob2Explorer", "randomised_trials", "render_rob2", "rob2_assessment",
            "rob2_explorer", "trial_description"]
@@ -126,6 +126,12 @@ def rob2_assessment(study_id: str, answers: Mapping[str, object]) -> tuple[pd.Da
     ParameterError
         For an answer a question does not allow (the message lists the allowed answers).
     """
+    return _assessment(study_id, answers, None)
+
+
+def _assessment(study_id: str, answers: Mapping[str, object], drawn: Figure | None) -> tuple[pd.DataFrame, Figure]:
+    """:func:`rob2_assessment`, its traffic light redrawn in place into ``drawn`` where it can (English only: a
+    translated edition translates a figure's texts once, when it is first shown)."""
     by_domain: dict[str, dict[str, object]] = {d: {} for d in DOMAINS}
     for qid, value in answers.items():
         domain = "D" + str(qid).split(".")[0]
@@ -149,7 +155,10 @@ def rob2_assessment(study_id: str, answers: Mapping[str, object]) -> tuple[pd.Da
     table = pd.DataFrame(rows, columns=["domain", "name", "answers", "judgment", "to do"])
     light = pd.DataFrame([{"study_id": study_id, **{d.lower(): judged.get(d) for d in DOMAINS},
                            "overall": None if overall == NOT_JUDGED else overall}])
-    return table, traffic_light_figure(light)
+    redrawn = None if drawn is None or language() != "en" else redraw_traffic_light(drawn, light)
+    if redrawn is not None:
+        restart_layout(redrawn)
+    return table, redrawn or traffic_light_figure(light)
 
 
 def render_rob2(clinical: pd.DataFrame, study_id: str, **answers: Any) -> list:
@@ -170,8 +179,13 @@ def render_rob2(clinical: pd.DataFrame, study_id: str, **answers: Any) -> list:
         A note (these are the student's answers, not the course's verdict), :func:`trial_description`,
         the judgments table and the traffic light.
     """
+    return _rob2_view(None, clinical, study_id, answers)
+
+
+def _rob2_view(shown: Figure | None, clinical: pd.DataFrame, study_id: str, answers: Mapping[str, Any]) -> list:
+    """:func:`render_rob2`, its traffic light drawn anew or (``shown``, one it drew before) redrawn in place."""
     description = trial_description(clinical, study_id)
-    table, light = rob2_assessment(study_id, answers)
+    table, light = _assessment(study_id, answers, shown)
     note = Markdown(say("The judgments below are **your answers** run through the RoB 2 algorithm for {study}, not "
                         "the course's verdict: the course ships no risk-of-bias judgment. A domain with no judgment "
                         "says which question to answer next.", study=study_id))
@@ -183,12 +197,13 @@ class Rob2Explorer(Explorer):
 
     Parameters
     ----------
-    name, controls, render, help
+    name, controls, render, help, redraw
         As :class:`~mscteach.widgets.Explorer` takes them; ``controls`` are keyed by question id.
     """
 
-    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Any, help: str) -> None:
-        super().__init__(name, controls, render, help)
+    def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Any, help: str,
+                 redraw: Any = None) -> None:
+        super().__init__(name, controls, render, help, redraw=redraw)
         header = w.HTML(f"<b>{self.name}</b> &mdash; {self.help}")  # as Explorer heads itself
         pages = []
         for domain, questions in SIGNALLING_QUESTIONS.items():
@@ -235,4 +250,5 @@ def rob2_explorer(study_id: str, data: pd.DataFrame | str | os.PathLike[str] | N
     # D1's algorithm starts, so its answers change the traffic light (1.1's alone would not, with 1.2 at NI)
     controls = {"1.2": controls.pop("1.2"), **controls}
     return Rob2Explorer(f"RoB 2 for {study_id}", controls, lambda **v: render_rob2(clinical, study_id, **v),
-                        "answer each question from what the data and the trial's report say; the judgments follow.")
+                        "answer each question from what the data and the trial's report say; the judgments follow.",
+                        redraw=lambda shown, **v: _rob2_view(shown[0], clinical, study_id, v))
