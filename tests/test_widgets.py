@@ -225,3 +225,20 @@ def test_rob2_explorer_redraws_the_traffic_light_it_shows():
         explorer.controls[question].value = answer
         assert _shown_png(explorer) == _drawn_anew(explorer), (question, answer)
     assert explorer._figures == [shown]
+
+
+def test_a_persian_ecm_explorer_redraws_its_figure_as_a_new_persian_figure():
+    from mscteach import i18n
+
+    i18n.set_language("fa")
+    try:
+        explorer = widgets.ecm_explorer()
+        (shown,) = explorer._figures
+        for key, value in [("msc_week", 30), ("synthesis", 3.0), ("msc_week", 2)]:
+            explorer.controls[key].value = value
+            assert _shown_png(explorer) == _drawn_anew(explorer), (key, value)
+        assert explorer._figures == [shown]
+        assert "week" not in [t.get_text() for t in shown.axes[0].get_xticklabels()] and \
+            shown.axes[0].get_xlabel() != "week"  # its texts stay in Persian
+    finally:
+        i18n.set_language("en")
