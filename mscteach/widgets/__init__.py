@@ -10,6 +10,12 @@ In a notebook run without a browser (papermill, CI, HTML export) an explorer
 still shows its default state: ``explorer.show(interactive=False)`` displays
 the rendered results as ordinary outputs instead of the widget.
 
+A live explorer does only what a change needs: it remembers its last few
+views' outputs (going back to one redraws nothing), and the explorers whose
+figure keeps its shape from one value to the next (the ECM model, trial size,
+RoB 2) redraw the figure they show in place instead of drawing a new one, to
+the same pixels, alt text and table.
+
 The explorers live in :mod:`.core` (the :class:`Explorer` and its controls),
 :mod:`.foundations` (chapters 1-5), :mod:`.clinical` (chapters 6-7),
 :mod:`.rob2` (chapter 6's RoB 2 explorer: a student's answers to the
