@@ -157,7 +157,9 @@ def redraw_traffic_light(fig: Figure, judgments: pd.DataFrame) -> Figure | None:
         colour, mark = JUDGMENT_STYLE[judgment]
         circle.set_facecolor(colour)
         symbol.set_text(mark)
-    ax.get_legend().remove()
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.remove()
     _judged(fig, labels, cells)
     return fig
 
