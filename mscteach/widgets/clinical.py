@@ -7,7 +7,9 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 from IPython.display import Markdown, display
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
 from .. import evidence, i18n, plots, stats
 from ..data import in_language
@@ -417,16 +419,17 @@ def _redraw_trial_size(fig: Figure, comparison: pd.DataFrame, per_arm: int, p_co
     from ..plots.common import PALETTE
 
     ax = fig.axes[0]
-    bars = ax.containers[0].patches if len(ax.containers) == 1 else []
+    bars = ax.containers[0].patches if len(ax.containers) == 1 and isinstance(ax.containers[0], BarContainer) else []
+    label = ax.texts[0] if len(ax.texts) == 1 else None
     if i18n.language() != "en" or comparison.empty or len(bars) != len(comparison) or len(ax.lines) != 1 \
-            or len(ax.texts) != 1:
+            or not isinstance(label, Annotation):
         return None
     for bar, arm, share in zip(bars, comparison["smaller_arm"].astype(float), comparison["share_of_target"]):
         bar.set_width(arm)
         bar.set_facecolor(PALETTE[2] if share >= 1 else PALETTE[3])
     ax.lines[0].set_xdata([per_arm, per_arm])
-    ax.texts[0].set_text(f"powered trial: {per_arm} per arm")
-    ax.texts[0].xy = (per_arm, len(comparison) - 0.4)
+    label.set_text(f"powered trial: {per_arm} per arm")
+    label.xy = (per_arm, len(comparison) - 0.4)
     table = plots.synthesis.trial_size_table(comparison)
     ax.set_yticks(range(len(comparison)), table["study"].iloc[::-1].tolist(), fontsize=9)
     ax.set_title(f"How far below a powered trial? ({p_control:.1%} vs {p_treatment:.1%}, "

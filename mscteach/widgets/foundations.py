@@ -9,6 +9,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
 from .. import evidence, plots
 from ..data import in_language, vocabulary
@@ -228,8 +229,9 @@ def _redraw_ecm(fig: Figure, model: pd.DataFrame, msc_week: int | None) -> Figur
     draws a new figure).
     """
     ax = fig.axes[0]
-    # the arms' two lines, seaborn's two legend entries (no data) and the week's line
-    if msc_week is None or len(fig.axes) != 1 or len(ax.lines) != 5 or len(ax.texts) != 1:
+    label = ax.texts[0] if len(ax.texts) == 1 else None
+    # the arms' two lines, seaborn's two legend entries (no data) and the week's line, and the week's label
+    if msc_week is None or len(fig.axes) != 1 or len(ax.lines) != 5 or not isinstance(label, Annotation):
         return None
     for line, arm in zip(ax.lines[:2], _ECM_ARMS):
         rows = model.loc[model["arm"] == arm].sort_values("week", kind="stable")
@@ -241,7 +243,7 @@ def _redraw_ecm(fig: Figure, model: pd.DataFrame, msc_week: int | None) -> Figur
     ax.relim(visible_only=True)
     week.set_visible(True)
     ax.autoscale_view()
-    ax.texts[0].xy = (msc_week, ax.get_ylim()[1])
+    label.xy = (msc_week, ax.get_ylim()[1])
     fig.mscteach_data = plots.mechanisms.ecm_balance_table(model)  # type: ignore[attr-defined]
     restart_layout(fig)
     return fig
