@@ -230,6 +230,26 @@ def figure_alt(fig: Figure) -> str:
     return " ".join(describe(fig, _LOCALISED.get(fig) or language()).split())
 
 
+def _drawn(fig: Figure, dpi: float) -> "Image.Image":
+    """The figure drawn once, at ``dpi``, as an RGBA image.
+
+    One pass: ``savefig`` draws a figure with a layout engine twice, first
+    without rendering (to lay it out), then for real; a canvas lays it out and
+    renders it in the same draw, to the same pixels.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    original = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas.draw()
+        return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).copy()
+    finally:
+        fig.dpi = original
+
+
 def _quantized_png(fig: Figure, dpi: float) -> bytes:
     """The figure as a 64-colour PNG: these charts look the same and the pages weigh a third as much.
 
@@ -238,14 +258,7 @@ def _quantized_png(fig: Figure, dpi: float) -> bytes:
     """
     from PIL import Image
 
-    raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=dpi)
-    pixels = raw.getvalue()
-    width = int(fig.get_size_inches()[0] * dpi)  # Agg truncates the canvas size the same way
-    if not width or len(pixels) % (4 * width):
-        raise ValueError(f"unexpected canvas size for a {fig.get_size_inches()} inch figure at {dpi} dpi")
-    image = Image.frombuffer("RGBA", (width, len(pixels) // (4 * width)), pixels, "raw", "RGBA", 0, 1)
-    quantized = image.convert("RGB").quantize(64, Image.Quantize.FASTOCTREE)
+    quantized = _drawn(fig, dpi).convert("RGB").quantize(64, Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
     quantized.save(out, format="PNG")
     return out.getvalue()
@@ -383,8 +396,8 @@ def figure_png(fig: Figure, dpi: float | None = None) -> tuple[bytes, dict[str, 
     dpi = dpi or (144 if site_build() else fig.dpi)
     if site_build():
         buffer = io.BytesIO(_quantized_png(fig, dpi))
-    else:
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    else:  # as savefig writes it: the resolution recorded, no text chunk
+        _drawn(fig, dpi).save(buffer, format="png", dpi=(dpi, dpi))
     title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     metadata = {"alt": figure_alt(fig), "caption": title}
     data = figure_data_html(fig)
