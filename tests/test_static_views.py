@@ -91,3 +91,17 @@ def test_the_cell_source_explorer_cites_each_reference_once_in_either_edition(si
         html = widgets.cell_source_explorer(sources, references).static_html()
         assert html.count(title) == 1, (lang, repeated)
         assert len(panels(html)) == len(sources)
+
+
+def test_each_static_views_figure_has_its_data_behind_a_toggle(site_build):
+    from mscteach import plots
+
+    counts = {"two": pd.DataFrame({"cell_type": ["BM-MSC", "UC-MSC"], "evidence": ["clinical", "clinical"],
+                                   "studies": [6, 3]}),
+              "one": pd.DataFrame({"cell_type": ["BM-MSC"], "evidence": ["clinical"], "studies": [4]})}
+    explorer = Explorer("Figures", {"which": w.Dropdown(description="which", options=list(counts))},
+                        lambda which: [plots.studies_per_source_figure(counts[which])], "choose one.")
+    shown = panels(explorer.static_html())
+    assert len(shown) == 2 and all("The figure&#39;s data" in p or "The figure's data" in p for p in shown)
+    cells = [re.findall(r"<td[^>]*>([^<]*)</td>", p) for p in shown]
+    assert cells[0] == ["BM-MSC", "6", "UC-MSC", "3"] and cells[1] == ["BM-MSC", "4"]  # each view's own counts

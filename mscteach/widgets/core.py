@@ -330,7 +330,7 @@ def static_item(item: Any, dpi: float | None = None) -> str:
     if isinstance(item, Figure):
         data, metadata = display_helpers.figure_png(item, dpi=dpi)
         return render("figure.html.j2", png=base64.b64encode(data).decode(), width=metadata.get("width"),
-                      alt=metadata["alt"], caption=metadata["caption"])
+                      alt=metadata["alt"], caption=metadata["caption"], data=Markup(metadata.get("data", "")))
     if isinstance(item, pd.DataFrame):
         return Markup(display_helpers.table_html(item, index=item.index.name is not None))
     if isinstance(item, Markdown):
