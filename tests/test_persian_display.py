@@ -139,3 +139,16 @@ def test_a_persian_funnel_plot_has_persian_digits_on_every_tick_and_band_and_kee
         assert "(L₀)" in ax.get_title() and "L۰" not in ax.get_title()
     finally:
         i18n.set_language("en")
+
+
+def test_a_persian_forest_plots_title_is_persian_from_its_first_word():
+    from mscteach import datasets, i18n, plots, stats
+
+    result = stats.meta_analysis(datasets.load_bcg_trials(), "RR", "DL")
+    i18n.set_language("fa")
+    try:
+        title = plots.forest_plot(result).axes[0].get_title()
+    finally:
+        i18n.set_language("en")
+    assert title.startswith("نمودار جنگلی: RR") and "Forest plot" not in title
+    assert plots.forest_plot(result).axes[0].get_title().startswith("Forest plot: RR 0.49 (95% CI 0.34-0.70)")

@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from ..i18n import say
 from .common import PALETTE, new_figure, note_empty_selection
 
 __all__ = ["cumulative_figure", "forest_plot", "trial_size_figure", "trial_size_table"]
@@ -91,7 +92,8 @@ def forest_plot(result, title: str | None = None) -> Figure:
     if result.excluded:
         xlabel += "\n" + "\n".join(f"Left out: {s} ({why})" for s, why in result.excluded)
     ax.set_xlabel(xlabel)
-    ax.set_title(title or textwrap.fill(f"Forest plot: {result.summary()}", 100), fontsize=10)
+    # the summary is already in the reader's language: the title's own words are translated with it, as one sentence
+    ax.set_title(title or textwrap.fill(say("Forest plot: {summary}", summary=result.summary()), 100), fontsize=10)
     ax.annotate(f"{result.measure} [{level} CI]" + ("  weight" if result.pooled else ""), (1.02, k + 2.6),
                 xycoords=("axes fraction", "data"), fontsize=9, weight="bold")
     sns.despine(ax=ax, left=True)
