@@ -23,6 +23,7 @@ import pandas as pd
 
 if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `mscteach build`'s own process
     from matplotlib.figure import Figure
+    from PIL import Image
 
 __all__ = ["FIGURE_DATA", "FROM_SOURCES", "SITE_BUILD", "SOURCE_MARK", "SOURCE_NOTE", "column_label", "figure_alt",
            "figure_data_html", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
