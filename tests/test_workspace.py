@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mscteach import cli, resources
+from mscteach.cli import commands
 from mscteach.errors import MscteachError
 
 from .conftest import REPO
@@ -38,7 +39,8 @@ def test_inside_a_workspace_every_course_folder_is_its_own(teacher, monkeypatch)
 
 def test_lab_opens_the_workspace(teacher, monkeypatch):
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda command: calls.append(command) or 0)
+    # the server itself is not started: `serve` (Ctrl-C handling) has its own test
+    monkeypatch.setattr(commands, "serve", lambda command, what: calls.append(command) or 0)
     monkeypatch.chdir(teacher / "exercises")
     assert cli.main(["lab"]) == 0
     assert f"--notebook-dir={teacher}" in calls[0]
