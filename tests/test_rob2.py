@@ -10,6 +10,7 @@ their own words (independently of the code's flowchart) and compare every combin
 from __future__ import annotations
 
 import itertools
+import random
 
 import pandas as pd
 import pytest
@@ -503,3 +504,41 @@ def test_the_static_copy_shows_the_views_of_concealment_where_d1_starts():
     assert [label for label, _ in views] == ["1.2: NI", "1.2: Y", "1.2: PY", "1.2: PN", "1.2: N"]
     # 1.1 and 1.3 at NI: concealed -> low, not concealed -> high, no information -> some concerns
     assert [explorer.render(**values)[2]["judgment"].iloc[0] for _, values in views] == [SOME, LOW, LOW, HIGH, HIGH]
+
+
+def test_the_next_step_names_the_question_the_algorithm_stops_at_for_any_answers():
+    # two paths to the same question: the explorer's own (translatable) words and the algorithm's error
+    from mscteach.widgets.rob2 import _next_step
+
+    rng = random.Random(26)
+    checked = 0
+    for domain, questions in rob2.SIGNALLING_QUESTIONS.items():
+        for _ in range(400):
+            answers = {qid: rng.choice([None, *rob2.RESPONSES[qid]]) for qid, _ in questions}
+            asked = rob2.questions_asked(domain, answers)
+            mine = {q: answers[q] for q in asked}
+            try:
+                rob2.domain_judgment(domain, mine)
+            except ParameterError as exc:
+                assert _next_step(domain, mine) == str(exc)
+                checked += 1
+            else:
+                assert _next_step(domain, mine) is None
+    assert checked > 500
+
+
+def test_an_unfinished_assessment_speaks_persian_in_the_persian_edition():
+    from mscteach import i18n
+
+    i18n.set_language("fa")
+    try:
+        table, _ = rob2_assessment("lin2017", {**ALL_LOW, "3.1": "N", "4.3": "NA"})
+    finally:
+        i18n.set_language("en")
+    assert table["judgment"].tolist() == ["پایین", "پایین", "بدون داوری", "بدون داوری", "پایین", "بدون داوری"]
+    assert table.loc[2, "to do"] == ("D3: به پرسش 3.2 پاسخ داده نشده است، ولی این پاسخ ها آن را می پرسند "
+                                     "(اگر پاسخ 3.1 N/PN/NI باشد)؛ یکی از این ها را پاسخ دهید: Y, PY, PN, N")
+    assert table.loc[3, "to do"] == ("D4: پاسخ پرسش 4.3 NA است، ولی این پاسخ ها آن را می پرسند "
+                                     "(اگر پاسخ 4.1 و 4.2 N/PN/NI باشد)؛ یکی از این ها را پاسخ دهید: Y, PY, PN, N, NI")
+    assert table.loc[5, ["domain", "name", "to do"]].tolist() == ["کلی", "پیشنهاد الگوریتم",
+                                                                 "نخست همه حوزه ها را داوری کنید"]

@@ -38,7 +38,7 @@ from ..data import read_user_table
 from ..errors import DataValidationError, ParameterError, Problem, UnknownNameError
 
 __all__ = ["ANSWERS", "CONDITIONS", "DOMAINS", "JUDGMENTS", "RESPONSES", "SIGNALLING_QUESTIONS", "allowed_overall",
-           "domain_judgment", "overall_judgment", "questions_asked", "read_judgments"]
+           "condition_text", "domain_judgment", "overall_judgment", "questions_asked", "read_judgments"]
 
 #: The judgments, from the least to the most risk of bias.
 JUDGMENTS = ("low", "some concerns", "high")
@@ -136,8 +136,23 @@ def _domain(domain: str) -> str:
     return key
 
 
-def _condition(qid: str) -> str:
-    """A conditional question's condition as its text words it: "if Y/PY to 2.3"."""
+def condition_text(qid: str) -> str:
+    """A conditional question's condition as the tool's text words it.
+
+    Parameters
+    ----------
+    qid : str
+        A question of :data:`CONDITIONS`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> condition_text("3.2")
+    'if N/PN/NI to 3.1'
+    """
     text = dict(SIGNALLING_QUESTIONS["D" + qid.split(".")[0]])[qid].split(":")[0]
     return text[0].lower() + text[1:]
 
@@ -219,7 +234,7 @@ class _Answers:
         for qid, code in self.given.items():
             if qid not in self.asked and code != "NA":
                 raise ParameterError(f"question {qid} is not asked with these answers (it is asked only "
-                                     f"{_condition(qid)}): answer NA or leave it out")
+                                     f"{condition_text(qid)}): answer NA or leave it out")
 
         for qid in self.asked:  # in the tool's order, so the first question left open is the one named
             self[qid]
@@ -230,7 +245,7 @@ class _Answers:
         if code is None or code == "NA" or qid not in self.asked:
             why = "is not answered" if code is None else "is answered NA"
             if qid in CONDITIONS:  # say why it is asked: an earlier answer brought it in
-                why += f", but these answers ask it ({_condition(qid)})"
+                why += f", but these answers ask it ({condition_text(qid)})"
             raise ParameterError(f"{self.domain}: question {qid} {why}; answer one of {allowed}")
         return code
 

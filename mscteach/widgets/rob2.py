@@ -9,6 +9,7 @@ gathers the dropdowns' values and calls it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,10 +21,10 @@ from matplotlib.figure import Figure
 from .. import display as display_helpers
 from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
-from ..i18n import language, say
+from ..i18n import language, say, text
 from ..plots.risk_of_bias import NOT_JUDGED, redraw_traffic_light, traffic_light_figure
-from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, domain_judgment, overall_judgment,
-                          questions_asked)
+from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, condition_text, domain_judgment,
+                          overall_judgment, questions_asked)
 
 from .core import Explorer, restart_layout
 
@@ -147,11 +148,12 @@ def _assessment(study_id: str, answers: Mapping[str, object], drawn: Figure | No
             judgment, todo = domain_judgment(domain, mine), ""
             judged[domain] = judgment
         except MscteachError as exc:
-            judgment, todo = NOT_JUDGED, str(exc)
-        rows.append({"domain": domain, "name": name, "answers": shown, "judgment": judgment, "to do": todo})
+            judgment, todo = NOT_JUDGED, _next_step(domain, mine) or str(exc)
+        rows.append({"domain": domain, "name": name, "answers": shown, "judgment": text(judgment), "to do": todo})
     overall = overall_judgment(judged) if len(judged) == len(DOMAINS) else NOT_JUDGED
-    rows.append({"domain": "Overall", "name": "the algorithm's proposal", "answers": "", "judgment": overall,
-                 "to do": "" if judged.keys() == DOMAINS.keys() else "judge every domain first"})
+    rows.append({"domain": say("Overall"), "name": say("the algorithm's proposal"), "answers": "",
+                 "judgment": text(overall),
+                 "to do": "" if judged.keys() == DOMAINS.keys() else say("judge every domain first")})
     table = pd.DataFrame(rows, columns=["domain", "name", "answers", "judgment", "to do"])
     light = pd.DataFrame([{"study_id": study_id, **{d.lower(): judged.get(d) for d in DOMAINS},
                            "overall": None if overall == NOT_JUDGED else overall}])
@@ -159,6 +161,43 @@ def _assessment(study_id: str, answers: Mapping[str, object], drawn: Figure | No
     if redrawn is not None:
         restart_layout(redrawn)
     return table, redrawn or traffic_light_figure(light)
+
+
+def _next_step(domain: str, answers: Mapping[str, object]) -> str | None:
+    """What a domain left unjudged asks for next, in the reader's language: the first question its algorithm asks
+    that is unanswered or answered NA (the one :func:`~mscteach.stats.rob2.domain_judgment` names), or None."""
+    for qid in questions_asked(domain, answers):
+        code = str(answers.get(qid) or "").strip().upper()
+        if code not in ("", "NA"):
+            continue
+        allowed = ", ".join(c for c in RESPONSES[qid] if c != "NA")
+        if qid not in CONDITIONS and not code:
+            return say("{domain}: question {question} is not answered; answer one of {answers}",
+                       domain=domain, question=qid, answers=allowed)
+        if qid not in CONDITIONS:
+            return say("{domain}: question {question} is answered NA; answer one of {answers}",
+                       domain=domain, question=qid, answers=allowed)
+        if not code:
+            return say("{domain}: question {question} is not answered, but these answers ask it ({condition}); "
+                       "answer one of {answers}", domain=domain, question=qid, condition=_condition_words(qid),
+                       answers=allowed)
+        return say("{domain}: question {question} is answered NA, but these answers ask it ({condition}); "
+                   "answer one of {answers}", domain=domain, question=qid, condition=_condition_words(qid),
+                   answers=allowed)
+    return None
+
+
+def _condition_words(qid: str) -> str:
+    """A conditional question's condition as the tool words it ("if N/PN/NI to 3.1"), in the reader's language."""
+    match = re.fullmatch(r"if (\S+) to (\S+)(?: (or|and) (\S+))?", condition_text(qid))
+    if match is None:  # pragma: no cover - every condition of the tool has one of the three forms
+        return condition_text(qid)
+    answers, question, joined, other = match.groups()
+    if joined == "or":
+        return say("if {answers} to {question} or {other}", answers=answers, question=question, other=other)
+    if joined == "and":
+        return say("if {answers} to {question} and {other}", answers=answers, question=question, other=other)
+    return say("if {answers} to {question}", answers=answers, question=question)
 
 
 def render_rob2(clinical: pd.DataFrame, study_id: str, **answers: Any) -> list:
