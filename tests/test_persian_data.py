@@ -32,8 +32,9 @@ TWINS = {
     "mechanisms": {"effect": "effect_fa"},
     "challenges": {"description": "description_fa"},
     "timeline": {"headline": "headline_fa", "event": "event_fa"},
-    "cell_sources": {"properties": "properties_fa"},
-    "differentiation": {"detail": "detail_fa"},
+    # the curators' notes are shown where the chapters show the rows' caveats (chapter 2), so they are translated
+    "cell_sources": {"properties": "properties_fa", "notes": "notes_fa"},
+    "differentiation": {"detail": "detail_fa", "notes": "notes_fa"},
     "exclusion_criteria": {"detail": "detail_fa"},
     "glossary": {"definition": "definition_fa"},
 }
@@ -175,8 +176,9 @@ def _review_cells() -> list[tuple[str, str, str, str]]:
             if row[ORIGIN_FIELD] != "review":
                 continue
             for english, persian in twins.items():
-                # a headline is the curators' title, as in English; a cell from the sources file is translated
-                if english == "headline" or english in _from_sources(row) or not _filled(row[persian]):
+                # a headline and a note are the curators' words, as in English; a cell from the sources file is
+                # translated
+                if english in ("headline", "notes") or english in _from_sources(row) or not _filled(row[persian]):
                     continue
                 cells.append((table, str(row[key]), persian, row[persian]))
     return cells
