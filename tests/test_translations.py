@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -119,11 +120,12 @@ ADDED = "A paragraph a teacher added, not yet translated."
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
-    """Both editions of a small course (the index, chapters 1-2 and 6), built as `mscteach build --lang en,fa`."""
+    """Both editions of a small course (the index, chapters 1-2, 5 and 6), built as `mscteach build --lang en,fa`."""
     work = tmp_path_factory.mktemp("editions")
     folder = work / "notebooks"
     folder.mkdir()
-    for name in ("00_index.ipynb", "01_history.ipynb", "02_differentiation.ipynb", "06_clinical_trials.ipynb"):
+    for name in ("00_index.ipynb", "01_history.ipynb", "02_differentiation.ipynb", "05_animal_models.ipynb",
+                 "06_clinical_trials.ipynb"):
         shutil.copy(REPO / "notebooks" / name, folder)
     import nbformat
 
@@ -182,7 +184,47 @@ def test_every_persian_page_states_the_numbers_of_its_english_page(editions):
         assert stated_numbers(persian.read_text(encoding="utf-8")) == \
             stated_numbers(english.read_text(encoding="utf-8")), english.name
         compared += 1
-    assert compared >= 8  # index, chapters 1, 2 and 6, glossary, references, about the data, search
+    assert compared >= 9  # index, chapters 1, 2, 5 and 6, glossary, references, about the data, search
+
+
+class _ReadersText(HTMLParser):
+    """A page's text as a reader reads the chapter: code cells, navigation, header and footer aside."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._open: list[bool] = []  # for each open element: is it (or is it in) a part left aside
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr", "area", "base"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        aside = tag in ("script", "style", "nav", "header", "footer") or bool(
+            {"highlight", "cell_input", "bd-sidebar", "bd-sidebar-primary", "bd-sidebar-secondary"} & set(classes))
+        self._open.append(aside or (bool(self._open) and self._open[-1]))
+
+    def handle_endtag(self, tag):
+        if tag not in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr", "area", "base") and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        if not (self._open and self._open[-1]):
+            self.parts.append(data)
+
+
+def test_every_persian_chapter_has_at_least_twice_as_many_persian_letters_as_latin(editions):
+    """Issue 26's goal: the curated tables' free text (findings, notes, explorers' messages) no longer outweighs
+    the Persian; reference titles, authors' names and RoB 2's own wording stay as published."""
+    out, _ = editions
+    measured = {}
+    for page in sorted((out / "fa").glob("0[1-7]_*.html")):
+        reader = _ReadersText()
+        reader.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(reader.parts)
+        persian, latin = len(re.findall(r"[\u0600-\u06FF]", text)), len(re.findall(r"[A-Za-z]", text))
+        measured[page.stem] = round(persian / latin, 2)
+        assert persian >= 2 * latin, (page.name, persian, latin)
+    assert sorted(measured) == ["01_history", "02_differentiation", "05_animal_models", "06_clinical_trials"]
 
 
 def test_a_persian_chapter_computes_its_sentences_in_persian(editions):
