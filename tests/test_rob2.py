@@ -536,9 +536,13 @@ def test_an_unfinished_assessment_speaks_persian_in_the_persian_edition():
     finally:
         i18n.set_language("en")
     assert table["judgment"].tolist() == ["پایین", "پایین", "بدون داوری", "بدون داوری", "پایین", "بدون داوری"]
-    assert table.loc[2, "to do"] == ("D3: به پرسش 3.2 پاسخ داده نشده است، ولی این پاسخ ها آن را می پرسند "
-                                     "(اگر پاسخ 3.1 N/PN/NI باشد)؛ یکی از این ها را پاسخ دهید: Y, PY, PN, N")
-    assert table.loc[3, "to do"] == ("D4: پاسخ پرسش 4.3 NA است، ولی این پاسخ ها آن را می پرسند "
-                                     "(اگر پاسخ 4.1 و 4.2 N/PN/NI باشد)؛ یکی از این ها را پاسخ دهید: Y, PY, PN, N, NI")
+    # the tool's codes each kept left to right (an isolate) inside the right-to-left sentence
+    ltr = "\u2066{}\u2069".format
+    assert table.loc[2, "to do"] == (f"{ltr('D3')}: به پرسش {ltr('3.2')} پاسخ داده نشده است، ولی این پاسخ ها آن را "
+                                     f"می پرسند (اگر پاسخ {ltr('3.1')} {ltr('N/PN/NI')} باشد)؛ یکی از این ها را "
+                                     f"پاسخ دهید: {ltr('Y, PY, PN, N')}")
+    assert table.loc[3, "to do"] == (f"{ltr('D4')}: پاسخ پرسش {ltr('4.3')} NA است، ولی این پاسخ ها آن را می پرسند "
+                                     f"(اگر پاسخ {ltr('4.1')} و {ltr('4.2')} {ltr('N/PN/NI')} باشد)؛ یکی از این ها "
+                                     f"را پاسخ دهید: {ltr('Y, PY, PN, N, NI')}")
     assert table.loc[5, ["domain", "name", "to do"]].tolist() == ["کلی", "پیشنهاد الگوریتم",
                                                                  "نخست همه حوزه ها را داوری کنید"]

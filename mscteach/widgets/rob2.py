@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .. import display as display_helpers
 from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
-from ..i18n import language, say, text
+from ..i18n import RTL, language, say, text
 from ..plots.risk_of_bias import NOT_JUDGED, redraw_traffic_light, traffic_light_figure
 from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, condition_text, domain_judgment,
                           overall_judgment, questions_asked)
@@ -170,21 +170,24 @@ def _next_step(domain: str, answers: Mapping[str, object]) -> str | None:
         code = str(answers.get(qid) or "").strip().upper()
         if code not in ("", "NA"):
             continue
-        allowed = ", ".join(c for c in RESPONSES[qid] if c != "NA")
+        named = {"domain": _ltr(domain), "question": _ltr(qid),
+                 "answers": _ltr(", ".join(c for c in RESPONSES[qid] if c != "NA"))}
         if qid not in CONDITIONS and not code:
-            return say("{domain}: question {question} is not answered; answer one of {answers}",
-                       domain=domain, question=qid, answers=allowed)
+            return say("{domain}: question {question} is not answered; answer one of {answers}", **named)
         if qid not in CONDITIONS:
-            return say("{domain}: question {question} is answered NA; answer one of {answers}",
-                       domain=domain, question=qid, answers=allowed)
+            return say("{domain}: question {question} is answered NA; answer one of {answers}", **named)
         if not code:
             return say("{domain}: question {question} is not answered, but these answers ask it ({condition}); "
-                       "answer one of {answers}", domain=domain, question=qid, condition=_condition_words(qid),
-                       answers=allowed)
+                       "answer one of {answers}", condition=_condition_words(qid), **named)
         return say("{domain}: question {question} is answered NA, but these answers ask it ({condition}); "
-                   "answer one of {answers}", domain=domain, question=qid, condition=_condition_words(qid),
-                   answers=allowed)
+                   "answer one of {answers}", condition=_condition_words(qid), **named)
     return None
+
+
+def _ltr(code: str) -> str:
+    """The tool's codes (D2, 3.1, Y/PY/NI) kept in their own left-to-right order inside a right-to-left sentence
+    (Unicode's left-to-right isolate); as they are in English."""
+    return f"\u2066{code}\u2069" if language() in RTL else code
 
 
 def _condition_words(qid: str) -> str:
@@ -192,7 +195,8 @@ def _condition_words(qid: str) -> str:
     match = re.fullmatch(r"if (\S+) to (\S+)(?: (or|and) (\S+))?", condition_text(qid))
     if match is None:  # pragma: no cover - every condition of the tool has one of the three forms
         return condition_text(qid)
-    answers, question, joined, other = match.groups()
+    answers, question, joined, other = (_ltr(part) if part not in (None, "or", "and") else part
+                                        for part in match.groups())
     if joined == "or":
         return say("if {answers} to {question} or {other}", answers=answers, question=question, other=other)
     if joined == "and":
