@@ -135,6 +135,10 @@ def _vocabulary_value(text: str, lang: str | None) -> str:
     return html.escape(i18n.text(html.unescape(text), lang)) if key in shipped_catalogue(lang) else text
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_PERSIAN = re.compile(r"[\u0600-\u06FF]")
+
+
 def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None, caption: str | None = None) -> str:
     """A DataFrame as an HTML table for readers (see the module docstring).
 
@@ -175,6 +179,7 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
     from .i18n import say
 
     head = "".join(f'<th scope="col">{html.escape(column_label(c, lang))}</th>' for c in frame.columns)
+    rtl = (lang or i18n.language()) in i18n.RTL
     aware, marks = FROM_SOURCES in table.attrs, table.attrs.get(FROM_SOURCES) or {}
     rows, marked = [], False
     for label, row in zip(table.index, frame.itertuples(index=False)):
@@ -191,7 +196,15 @@ def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None
             if text and column in marks.get(label, ()) and SOURCE_MARK not in text:
                 text = f"{text} {SOURCE_MARK}"
             marked = marked or (aware and SOURCE_MARK in text)
-            cells.append(f'<td class="number">{text}</td>' if number else f"<td>{text}</td>")
+            if number:
+                cells.append(f'<td class="number">{text}</td>')
+            elif rtl and len(text.split()) >= 4 and len(_LATIN.findall(text)) > len(_PERSIAN.findall(text)):
+                # an English sentence left in a right-to-left page (a curation note quoting a Persian word, a
+                # title): laid out left to right, or its closing punctuation and quotes land at the wrong end (a
+                # name or a short phrase reads the same either way, and keeps the column's alignment)
+                cells.append(f'<td dir="ltr">{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     # the template written out, not SOURCE_NOTE: Babel finds a sentence for the catalogue only as a literal
     footnote = say("{mark} from the study's published report (sources file), not the review", lang, mark=SOURCE_MARK)

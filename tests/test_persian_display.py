@@ -3,9 +3,12 @@ the English: the glossary page, and every chapter cell that displays a free-text
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
+
+import pandas as pd
 
 import mscteach
 from mscteach.site.pages import localise_page, site_pages
@@ -153,3 +156,14 @@ def test_a_persian_forest_plots_title_is_persian_from_its_first_word():
         i18n.set_language("en")
     assert title.startswith("نمودار جنگلی: RR") and "Forest plot" not in title
     assert plots.forest_plot(result).axes[0].get_title().startswith("Forest plot: RR 0.49 (95% CI 0.34-0.70)")
+
+
+def test_english_left_in_a_persian_table_is_laid_out_left_to_right():
+    from mscteach import display
+
+    note = 'The review prints "لئوفوزیون محیطی" (peripheral infusion).'  # a curation note quoting the review
+    table = pd.DataFrame({"notes": [note, "MSCها کبد را ترمیم کردند", "سلول"], "n": [1, 2, 3]})
+    persian = display.table_html(table, lang="fa")
+    assert f'<td dir="ltr">{html.escape(note)}</td>' in persian
+    assert "<td>MSCها کبد را ترمیم کردند</td>" in persian and "<td>سلول</td>" in persian  # Persian stays right to left
+    assert 'dir="ltr"' not in display.table_html(table, lang="en")
