@@ -102,6 +102,7 @@ def test_the_explorers_show_the_data_s_text_in_the_reader_s_language():
     cord = sources.set_index("source").loc["Umbilical cord"]
     assert cord["properties_fa"] in shown["properties"] and cord["properties"] not in shown["properties"]
     assert f"*یادداشت گردآورندگان:* {cord['notes_fa']}" in shown["properties"]  # the curation note too
+    assert shown["properties"].startswith("**بند ناف (UC-MSC)**: ")  # figures.po: "Umbilical cord" -> بند ناف
     lin = mscteach.load("clinical_studies").set_index("study_id").loc["lin2017"]
     assert lin["efficacy_finding_fa"] in shown["trial"] and lin["efficacy_finding"] not in shown["trial"]
     english = render_animals(animal, "all", "all", "all")[0]["finding"].tolist()  # and English stays English

@@ -14,6 +14,7 @@ from matplotlib.text import Annotation
 from .. import evidence, plots
 from ..data import in_language, vocabulary
 from ..i18n import language, say
+from ..i18n import text as i18n_text
 
 from .core import STYLE, WIDE, Explorer, dropdown, no_match, options_of, restart_layout
 
@@ -106,7 +107,8 @@ def render_cell_source(cell_sources: pd.DataFrame, references: pd.DataFrame, sou
         return [no_match("cell sources")]
     r = in_language(row, language()).iloc[0]  # the properties in the reader's language
     abbreviation = f" ({r['abbreviation']})" if pd.notna(r["abbreviation"]) else ""
-    text = f"**{r['source']}{abbreviation}**: {r['properties']}"
+    # the source's name in the reader's language too: a Persian paragraph that opened with English read left to right
+    text = f"**{i18n_text(r['source'])}{abbreviation}**: {r['properties']}"
     if pd.notna(r["notes"]):
         text += "\n\n" + say("*Curation note:* {note}", note=r["notes"])
     return [Markdown(text), evidence.further_reading(references, r["ref_ids"])]
