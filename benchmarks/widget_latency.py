@@ -14,6 +14,11 @@ as sharp as the view's figure (read from the PNG the explorer shows; a line and 
 layout="constrained") drawn to PNG, timed right after the change. The ratio is the change's time over its
 floor; medians are reported, in wall time and in CPU time (the process's own, steadier on a shared machine).
 Goals (issue 27): for first-time changes, each explorer's median ratio <= 1.3; and a median <= 100 ms.
+A second floor says how much of a change is the words its figure shows: the text floor is the plain figure
+with every text of the view's figure added (each string in its own font, size, weight and angle, laid in a
+column inside the axes), drawn to PNG the same way; its CPU ratio is printed too. matplotlib 3.11 lays out
+and renders text glyph by glyph, about 0.1 ms a character, so a forest plot's 800 characters cost more than
+the whole plain figure.
 Run: python benchmarks/widget_latency.py [--changes N] [--returns N] [--only NAME ...]
 """
 import argparse
@@ -109,6 +114,24 @@ def floor(size) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def text_floor(fig: Figure, size) -> float:
+    """CPU seconds to draw the plain figure with every visible text of ``fig`` added, to PNG."""
+    from matplotlib.text import Text
+
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text() and t.figure is not None]
+    width, height, dpi = size
+    cpu = time.process_time()
+    plain = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    ax = plain.subplots()
+    ax.plot(range(10), [v * v for v in range(10)])
+    ax.set_title("a plain figure")
+    for i, text in enumerate(texts):
+        ax.text(0.02 + 0.3 * (i % 3), 1 - (i // 3 + 1) / (len(texts) // 3 + 2), text.get_text(),
+                fontproperties=text.get_fontproperties(), rotation=text.get_rotation(), transform=ax.transAxes)
+    plain.savefig(io.BytesIO(), format="png", dpi=dpi)
+    return time.process_time() - cpu
+
+
 def timed(explorer, key, value) -> dict | None:
     """One change: its wall and CPU time, its floor's, or None when the view has no figure."""
     before = explorer.output.outputs
@@ -120,7 +143,8 @@ def timed(explorer, key, value) -> dict | None:
     if size is None:
         return None
     floor_wall, floor_cpu = floor(size)
-    return {"wall": wall, "cpu": cpu, "floor_wall": floor_wall, "floor_cpu": floor_cpu}
+    texts = text_floor(explorer._figures[0], size)
+    return {"wall": wall, "cpu": cpu, "floor_wall": floor_wall, "floor_cpu": floor_cpu, "text_floor_cpu": texts}
 
 
 def summary(rows: list[dict]) -> str:
@@ -129,8 +153,10 @@ def summary(rows: list[dict]) -> str:
     median = {k: statistics.median(r[k] for r in rows) * 1000 for k in rows[0]}  # ms
     ratio = statistics.median(r["wall"] / r["floor_wall"] for r in rows)
     cpu_ratio = statistics.median(r["cpu"] / r["floor_cpu"] for r in rows)
+    text_ratio = statistics.median(r["cpu"] / r["text_floor_cpu"] for r in rows)
     return (f"median {median['wall']:.1f} ms (floor {median['floor_wall']:.0f}), ratio {ratio:.2f}; "
-            f"CPU {median['cpu']:.1f} ms (floor {median['floor_cpu']:.0f}), ratio {cpu_ratio:.2f}")
+            f"CPU {median['cpu']:.1f} ms (floor {median['floor_cpu']:.0f}), ratio {cpu_ratio:.2f}; "
+            f"text floor {median['text_floor_cpu']:.0f} ms, ratio {text_ratio:.2f}")
 
 
 def registered_trials():
