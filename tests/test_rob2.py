@@ -200,6 +200,68 @@ def test_bad_answers_are_refused_naming_the_question_and_the_allowed_values():
         rob2.domain_judgment("D2", _answers("2.1 Y, 2.2 N, 2.3 N, 2.4 Y, 2.6 Y"))
 
 
+ALWAYS = ("Y", "PY", "PN", "N", "NI")
+
+
+def test_the_open_question_is_the_first_one_asked_and_left_open():
+    # worked out from the tool: with no answers D1 asks 1.1 first, a question always asked
+    step = rob2.open_question("d1", {})
+    assert step == rob2.OpenQuestion("D1", "1.1", None, ALWAYS)
+    assert step.condition is None
+    assert step.message() == "D1: question 1.1 is not answered; answer one of Y, PY, PN, N, NI"
+    # 2.1 Y asks 2.3 ("If Y/PY/NI to 2.1 or 2.2"); it comes before 2.6, which is open too
+    step = rob2.open_question("D2", _answers("2.1 Y, 2.2 N"))
+    assert step == rob2.OpenQuestion("D2", "2.3", None, ALWAYS, "any", ("2.1", "2.2"), ("Y", "PY", "NI"))
+    assert step.condition == "if Y/PY/NI to 2.1 or 2.2"
+    # 2.1 and 2.2 N/PN leave 2.3 unasked; 2.6 PN asks 2.7 ("If N/PN/NI to 2.6"), answered NA
+    step = rob2.open_question("D2", _answers("2.1 N, 2.2 PN, 2.6 PN, 2.7 NA"))
+    assert step == rob2.OpenQuestion("D2", "2.7", "NA", ALWAYS, "all", ("2.6",), ("N", "PN", "NI"))
+    assert step.message() == ("D2: question 2.7 is answered NA, but these answers ask it (if N/PN/NI to 2.6); "
+                              "answer one of Y, PY, PN, N, NI")
+    # 3.1 NI asks 3.2, which has no NI in the tool
+    assert rob2.open_question("D3", _answers("3.1 NI")) == rob2.OpenQuestion(
+        "D3", "3.2", None, ("Y", "PY", "PN", "N"), "all", ("3.1",), ("N", "PN", "NI"))
+    # 4.3 is asked only if N/PN/NI to 4.1 *and* 4.2
+    assert rob2.open_question("D4", _answers("4.1 NI, 4.2 N")) == rob2.OpenQuestion(
+        "D4", "4.3", None, ALWAYS, "all", ("4.1", "4.2"), ("N", "PN", "NI"))
+    # every question asked is answered: nothing open, and the domain is judged
+    assert rob2.open_question("D2", _answers("2.1 N, 2.2 N, 2.3 NA, 2.6 Y")) is None
+    assert rob2.open_question("D5", _answers("5.1 Y, 5.2 N, 5.3 NI")) is None
+    # refused as domain_judgment refuses them
+    with pytest.raises(ParameterError, match=r"question 2.4 is not asked with these answers"):
+        rob2.open_question("D2", _answers("2.1 Y, 2.2 N, 2.3 N, 2.4 Y"))
+    with pytest.raises(UnknownNameError, match=r"RoB 2 domain 'D6'"):
+        rob2.open_question("D6", {})
+
+
+def test_the_algorithm_error_is_the_open_questions_message():
+    answers = _answers("4.1 N, 4.2 N, 4.3 Y, 4.4 NA")
+    with pytest.raises(ParameterError) as raised:
+        rob2.domain_judgment("D4", answers)
+    assert str(raised.value) == ("D4: question 4.4 is answered NA, but these answers ask it (if Y/PY/NI to 4.3); "
+                                 "answer one of Y, PY, PN, N, NI")
+    assert str(raised.value) == rob2.open_question("D4", answers).message()
+
+
+def test_each_open_conditional_question_words_its_condition_as_the_tools_text_does():
+    # the explorer words a condition from the data (questions, answers, any/all); the error quotes the tool's text
+    found = {}
+    for domain, questions in rob2.SIGNALLING_QUESTIONS.items():
+        ids = [qid for qid, _ in questions]
+        for combination in itertools.product(*[[o for o in rob2.RESPONSES[q] if o != "NA"] for q in ids]):
+            answers = dict(zip(ids, combination))
+            asked = rob2.questions_asked(domain, answers)
+            for qid in asked:
+                if qid in rob2.CONDITIONS and qid not in found:  # the answers before it, it left open
+                    found[qid] = rob2.open_question(domain, {q: answers[q] for q in asked[:asked.index(qid)]})
+    assert sorted(found) == sorted(rob2.CONDITIONS)
+    for qid, step in found.items():
+        assert step.question == qid and step.condition is not None
+        joined = {"any": " or ", "all": " and "}[step.condition_mode]
+        assert step.condition == rob2.condition_text(qid) == (f"if {'/'.join(step.condition_answers)} to "
+                                                              f"{joined.join(step.condition_questions)}")
+
+
 def test_the_overall_proposal_and_what_the_definitions_allow():
     assert rob2.overall_judgment([LOW] * 5) == LOW
     assert rob2.overall_judgment([LOW, SOME, LOW, LOW, LOW]) == SOME

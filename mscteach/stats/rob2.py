@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from ..data import read_user_table
 from ..errors import DataValidationError, ParameterError, Problem, UnknownNameError
 
-__all__ = ["ANSWERS", "CONDITIONS", "DOMAINS", "JUDGMENTS", "RESPONSES", "SIGNALLING_QUESTIONS", "allowed_overall",
-           "condition_text", "domain_judgment", "overall_judgment", "questions_asked", "read_judgments"]
+__all__ = ["ANSWERS", "CONDITIONS", "DOMAINS", "JUDGMENTS", "RESPONSES", "SIGNALLING_QUESTIONS", "OpenQuestion",
+           "allowed_overall", "condition_text", "domain_judgment", "open_question", "overall_judgment",
+           "questions_asked", "read_judgments"]
 
 #: The judgments, from the least to the most risk of bias.
 JUDGMENTS = ("low", "some concerns", "high")
@@ -105,6 +107,7 @@ _YES = frozenset({"Y", "PY"})
 _NO = frozenset({"N", "PN"})
 _YES_NI = frozenset({"Y", "PY", "NI"})
 _NO_NI = frozenset({"N", "PN", "NI"})
+_LISTED = ("Y", "PY", "N", "PN", "NI")  # the order of the answers in the tool's conditions ("Y/PY/NI", "N/PN")
 
 #: When a conditional question is asked: ("any" or "all", [(earlier question, the answers that ask it), ...]),
 #: as the "If ... to ...:" of its text says.
@@ -224,37 +227,94 @@ def questions_asked(domain: str, answers: Mapping[str, object]) -> list[str]:
     return _asked(key, _normalised(key, answers))
 
 
-class _Answers:
-    """The answers the algorithm reads: each must be there, and not NA, once the tool asks its question."""
+@dataclass(frozen=True)
+class OpenQuestion:
+    """The first question a domain's algorithm asks that is left open (:func:`open_question`); frozen.
 
-    def __init__(self, domain: str, answers: Mapping[str, object]) -> None:
-        self.domain = domain
-        self.given = _normalised(domain, answers)
-        self.asked = _asked(domain, self.given)
-        for qid, code in self.given.items():
-            if qid not in self.asked and code != "NA":
-                raise ParameterError(f"question {qid} is not asked with these answers (it is asked only "
-                                     f"{condition_text(qid)}): answer NA or leave it out")
+    Parameters
+    ----------
+    domain, question : str
+        The domain (``"D4"``) and the question's id (``"4.3"``).
+    answer : {None, "NA"}
+        None if it is not answered, ``"NA"`` if it is answered not applicable.
+    allowed : tuple of str
+        The answers that would close it (its :data:`RESPONSES` but NA).
+    condition_mode : {"any", "all"} or None
+        A conditional question (:data:`CONDITIONS`) is asked when any ("or") or all ("and") of ``condition_questions``
+        have one of ``condition_answers``; None for a question always asked.
+    condition_questions, condition_answers : tuple of str
+        The earlier questions its condition reads and the answers that ask it, as the tool lists them
+        (``("4.1", "4.2")``, ``("N", "PN", "NI")``); empty for a question always asked.
+    """
 
-        for qid in self.asked:  # in the tool's order, so the first question left open is the one named
-            self[qid]
+    domain: str
+    question: str
+    answer: str | None
+    allowed: tuple[str, ...]
+    condition_mode: str | None = None
+    condition_questions: tuple[str, ...] = ()
+    condition_answers: tuple[str, ...] = ()
 
-    def __getitem__(self, qid: str) -> str:
-        code = self.given.get(qid)
-        allowed = ", ".join(c for c in RESPONSES[qid] if c != "NA")
-        if code is None or code == "NA" or qid not in self.asked:
-            why = "is not answered" if code is None else "is answered NA"
-            if qid in CONDITIONS:  # say why it is asked: an earlier answer brought it in
-                why += f", but these answers ask it ({condition_text(qid)})"
-            raise ParameterError(f"{self.domain}: question {qid} {why}; answer one of {allowed}")
-        return code
+    @property
+    def condition(self) -> str | None:
+        """Its condition as the tool's text words it (:func:`condition_text`); None if it is always asked."""
+        return None if self.condition_mode is None else condition_text(self.question)
+
+    def message(self) -> str:
+        """The English sentence :func:`domain_judgment` raises while this question is open."""
+        why = "is not answered" if self.answer is None else "is answered NA"
+        if self.condition is not None:  # say why it is asked: an earlier answer brought it in
+            why += f", but these answers ask it ({self.condition})"
+        return f"{self.domain}: question {self.question} {why}; answer one of {', '.join(self.allowed)}"
+
+
+def open_question(domain: str, answers: Mapping[str, object]) -> OpenQuestion | None:
+    """The question a domain's answers leave open: the first its algorithm asks that is unanswered or NA.
+
+    Parameters
+    ----------
+    domain : {"D1", "D2", "D3", "D4", "D5"}
+        The domain (case does not matter).
+    answers : mapping of str to str
+        Question id to answer, as :func:`domain_judgment` takes them (None or empty for no answer yet).
+
+    Returns
+    -------
+    OpenQuestion or None
+        The question :func:`domain_judgment` names when it cannot judge the domain (its error is
+        :meth:`OpenQuestion.message`); None when every question asked (:func:`questions_asked`) is answered.
+
+    Raises
+    ------
+    UnknownNameError, ParameterError
+        As :func:`domain_judgment` refuses a domain, question or answer (also an answer to a question not asked).
+
+    Examples
+    --------
+    >>> open_question("D1", {"1.1": "Y", "1.2": "Y"}).message()
+    'D1: question 1.3 is not answered; answer one of Y, PY, PN, N, NI'
+    >>> step = open_question("D4", {"4.1": "N", "4.2": "PN", "4.3": "NA"})
+    >>> step.question, step.answer, step.condition_mode, step.condition_questions, step.condition_answers
+    ('4.3', 'NA', 'all', ('4.1', '4.2'), ('N', 'PN', 'NI'))
+    """
+    key = _domain(domain)
+    given = _normalised(key, answers)
+    asked = _asked(key, given)
+    for qid in (q for q, code in given.items() if q not in asked and code != "NA"):  # the first is refused
+        raise ParameterError(f"question {qid} is not asked with these answers (it is asked only "
+                             f"{condition_text(qid)}): answer NA or leave it out")
+    for qid in (q for q in asked if given.get(q, "NA") == "NA"):  # in the tool's order: the first is named
+        mode, parts = CONDITIONS.get(qid, (None, []))
+        return OpenQuestion(key, qid, given.get(qid), tuple(c for c in RESPONSES[qid] if c != "NA"), mode,
+                            tuple(q for q, _ in parts), tuple(c for c in _LISTED if parts and c in parts[0][1]))
+    return None
 
 
 def _worst(judgments: Iterable[str]) -> str:
     return JUDGMENTS[max(JUDGMENTS.index(j) for j in judgments)]
 
 
-def _d1(a: _Answers) -> str:
+def _d1(a: Mapping[str, str]) -> str:
     # the algorithm starts from concealment (1.2): unconcealed allocation is high whatever else is known
     if a["1.2"] in _NO:
         return "high"
@@ -265,7 +325,7 @@ def _d1(a: _Answers) -> str:
     return "high" if a["1.3"] in _YES else "some concerns"  # 1.2 NI
 
 
-def _d2(a: _Answers) -> str:
+def _d2(a: Mapping[str, str]) -> str:
     # part 1 (2.1-2.5): deviations that arose because of the trial context
     if a["2.1"] in _NO and a["2.2"] in _NO:
         part1 = "low"
@@ -285,7 +345,7 @@ def _d2(a: _Answers) -> str:
     return _worst([part1, part2])
 
 
-def _d3(a: _Answers) -> str:
+def _d3(a: Mapping[str, str]) -> str:
     if a["3.1"] in _YES or a["3.2"] in _YES:
         return "low"
     if a["3.3"] in _NO:
@@ -293,7 +353,7 @@ def _d3(a: _Answers) -> str:
     return "some concerns" if a["3.4"] in _NO else "high"
 
 
-def _d4(a: _Answers) -> str:
+def _d4(a: Mapping[str, str]) -> str:
     if a["4.1"] in _YES or a["4.2"] in _YES:
         return "high"
     # 4.2 NI: the measurement may have differed between groups, so the best left is some concerns
@@ -303,7 +363,7 @@ def _d4(a: _Answers) -> str:
     return "some concerns" if a["4.5"] in _NO else "high"
 
 
-def _d5(a: _Answers) -> str:
+def _d5(a: Mapping[str, str]) -> str:
     if a["5.2"] in _YES or a["5.3"] in _YES:
         return "high"
     if a["5.2"] in _NO and a["5.3"] in _NO:
@@ -359,9 +419,9 @@ def domain_judgment(domain: str, answers: Mapping[str, object]) -> str:
     UnknownNameError
         For an unknown domain or question id (the message lists the allowed ones).
     ParameterError
-        For an answer a question does not allow, a question asked but not
-        answered (or answered NA), or an answer to a question not asked (each
-        message names the question and the allowed answers).
+        For an answer a question does not allow, a question asked but not answered or answered NA (the first:
+        :func:`open_question`), or an answer to a question not asked (each message names the question and the
+        allowed answers).
 
     Examples
     --------
@@ -370,8 +430,11 @@ def domain_judgment(domain: str, answers: Mapping[str, object]) -> str:
     >>> domain_judgment("D5", {"5.1": "NI", "5.2": "PN", "5.3": "N"})
     'some concerns'
     """
+    if (step := open_question(domain, answers)) is not None:
+        raise ParameterError(step.message())
     key = _domain(domain)
-    return _ALGORITHMS[key](_Answers(key, answers))
+    given = _normalised(key, answers)
+    return _ALGORITHMS[key]({q: given[q] for q in _asked(key, given)})  # reading a question not asked fails
 
 
 def _judgment_list(judgments: Mapping[str, object] | Sequence[object]) -> list[str]:

@@ -9,7 +9,6 @@ gathers the dropdowns' values and calls it.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,8 +22,8 @@ from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
 from ..i18n import RTL, language, say, text
 from ..plots.risk_of_bias import NOT_JUDGED, redraw_traffic_light, traffic_light_figure
-from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, condition_text, domain_judgment,
-                          overall_judgment, questions_asked)
+from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, OpenQuestion, domain_judgment,
+                          open_question, overall_judgment, questions_asked)
 
 from .core import Explorer, restart_layout
 
@@ -164,24 +163,22 @@ def _assessment(study_id: str, answers: Mapping[str, object], drawn: Figure | No
 
 
 def _next_step(domain: str, answers: Mapping[str, object]) -> str | None:
-    """What a domain left unjudged asks for next, in the reader's language: the first question its algorithm asks
-    that is unanswered or answered NA (the one :func:`~mscteach.stats.rob2.domain_judgment` names), or None."""
-    for qid in questions_asked(domain, answers):
-        code = str(answers.get(qid) or "").strip().upper()
-        if code not in ("", "NA"):
-            continue
-        named = {"domain": _ltr(domain), "question": _ltr(qid),
-                 "answers": _ltr(", ".join(c for c in RESPONSES[qid] if c != "NA"))}
-        if qid not in CONDITIONS and not code:
-            return say("{domain}: question {question} is not answered; answer one of {answers}", **named)
-        if qid not in CONDITIONS:
-            return say("{domain}: question {question} is answered NA; answer one of {answers}", **named)
-        if not code:
-            return say("{domain}: question {question} is not answered, but these answers ask it ({condition}); "
-                       "answer one of {answers}", condition=_condition_words(qid), **named)
-        return say("{domain}: question {question} is answered NA, but these answers ask it ({condition}); "
-                   "answer one of {answers}", condition=_condition_words(qid), **named)
-    return None
+    """What a domain left unjudged asks for next, in the reader's language: the question
+    :func:`~mscteach.stats.rob2.open_question` finds open (the one :func:`~mscteach.stats.rob2.domain_judgment`
+    names, in the same words in English), or None."""
+    step = open_question(domain, answers)
+    if step is None:
+        return None
+    named = {"domain": _ltr(step.domain), "question": _ltr(step.question), "answers": _ltr(", ".join(step.allowed))}
+    if step.condition is None and step.answer is None:
+        return say("{domain}: question {question} is not answered; answer one of {answers}", **named)
+    if step.condition is None:
+        return say("{domain}: question {question} is answered NA; answer one of {answers}", **named)
+    if step.answer is None:
+        return say("{domain}: question {question} is not answered, but these answers ask it ({condition}); "
+                   "answer one of {answers}", condition=_condition_words(step), **named)
+    return say("{domain}: question {question} is answered NA, but these answers ask it ({condition}); "
+               "answer one of {answers}", condition=_condition_words(step), **named)
 
 
 def _ltr(code: str) -> str:
@@ -190,18 +187,18 @@ def _ltr(code: str) -> str:
     return f"\u2066{code}\u2069" if language() in RTL else code
 
 
-def _condition_words(qid: str) -> str:
+def _condition_words(step: OpenQuestion) -> str:
     """A conditional question's condition as the tool words it ("if N/PN/NI to 3.1"), in the reader's language."""
-    match = re.fullmatch(r"if (\S+) to (\S+)(?: (or|and) (\S+))?", condition_text(qid))
-    if match is None:  # pragma: no cover - every condition of the tool has one of the three forms
-        return condition_text(qid)
-    answers, question, joined, other = (_ltr(part) if part not in (None, "or", "and") else part
-                                        for part in match.groups())
-    if joined == "or":
-        return say("if {answers} to {question} or {other}", answers=answers, question=question, other=other)
-    if joined == "and":
-        return say("if {answers} to {question} and {other}", answers=answers, question=question, other=other)
-    return say("if {answers} to {question}", answers=answers, question=question)
+    answers = _ltr("/".join(step.condition_answers))
+    questions = [_ltr(q) for q in step.condition_questions]
+    if len(questions) == 1:
+        return say("if {answers} to {question}", answers=answers, question=questions[0])
+    if len(questions) != 2:  # pragma: no cover - every condition of the tool reads one question or two
+        return step.condition or ""
+    if step.condition_mode == "any":
+        return say("if {answers} to {question} or {other}", answers=answers, question=questions[0],
+                   other=questions[1])
+    return say("if {answers} to {question} and {other}", answers=answers, question=questions[0], other=questions[1])
 
 
 def render_rob2(clinical: pd.DataFrame, study_id: str, **answers: Any) -> list:
