@@ -26,8 +26,8 @@ if TYPE_CHECKING:  # matplotlib loads only where figures are drawn, not in `msct
     from PIL import Image
 
 __all__ = ["FIGURE_DATA", "FROM_SOURCES", "SITE_BUILD", "SOURCE_MARK", "SOURCE_NOTE", "column_label", "figure_alt",
-           "figure_data_html", "figure_png", "localise_figure", "markdown_html", "register_persian_font", "site_build",
-           "table_html"]
+           "figure_data_html", "figure_png", "localise_figure", "markdown_html", "prose_direction", "register_persian_font",
+           "site_build", "table_html", "vocabulary_text"]
 
 #: Set (to "1") by ``mscteach build`` in the kernels that execute the chapters for the course site.
 SITE_BUILD = "MSCTEACH_SITE_BUILD"
@@ -124,19 +124,46 @@ VOCABULARY_COLUMNS = frozenset({"aetiology", "applies", "arm_role", "category", 
 
 
 def _vocabulary_value(text: str, lang: str | None) -> str:
-    """A vocabulary value in the language where the catalogue has it, else as written (and not listed missing)."""
+    """A vocabulary value (HTML-escaped) in the language where the catalogue has it, else as written."""
+    return html.escape(vocabulary_text(html.unescape(text), lang))
+
+
+def vocabulary_text(text: str, lang: str | None = None) -> str:
+    """A value of a curated table's vocabulary (a route, a control, a design) as a reader of the language sees it.
+
+    Its translation where the ``figures`` catalogue has one, as the tables and
+    figures show it; otherwise as written (a name, a dose), and not listed as
+    a missing translation.
+
+    Parameters
+    ----------
+    text : str
+        The value, as the data write it.
+    lang : str, optional
+        The language (default: :func:`mscteach.i18n.language`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> vocabulary_text("allogeneic", "fa"), vocabulary_text("Lin 2017", "fa"), vocabulary_text("allogeneic", "en")
+    ('آلوژنیک', 'Lin 2017', 'allogeneic')
+    """
     from . import i18n
     from .i18n.catalogues import shipped_catalogue
 
     lang = lang or i18n.language()
     if lang == "en" or not text:
         return text
-    key = re.sub(r"\d+(?:\.\d+)?", "{n}", html.unescape(text))
-    return html.escape(i18n.text(html.unescape(text), lang)) if key in shipped_catalogue(lang) else text
+    key = re.sub(r"\d+(?:\.\d+)?", "{n}", text)
+    return i18n.text(text, lang) if key in shipped_catalogue(lang) else text
 
 
 _LATIN = re.compile(r"[A-Za-z]")
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")
+_PERSIAN_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3]")  # letters, not digits or marks
 
 
 def table_html(table: pd.DataFrame, index: bool = False, lang: str | None = None, caption: str | None = None) -> str:
@@ -445,6 +472,42 @@ def markdown_html(text: str) -> str:
     rendered = mistune.html(text)
     assert isinstance(rendered, str)  # the HTML renderer (an AST renderer would give a list)
     return rendered
+
+
+def prose_direction(text: str, lang: str | None = None) -> str | None:
+    """The direction a sentence of an explorer or a caption is laid out in: None unless the language is right to left.
+
+    In a right-to-left edition a sentence with any Persian word in it is a
+    Persian sentence, laid out right to left even when it opens with a code
+    or a measure ("RR ۰٫۴۹ ...", "RoB 2 ..."); taking the direction of its
+    first letter, as a browser's ``plaintext`` does, would set it left to
+    right and scramble its order. A sentence with no Persian letter (a
+    curation note quoted in English) is laid out left to right.
+
+    Parameters
+    ----------
+    text : str
+        The sentence (Markdown or plain text).
+    lang : str, optional
+        The language (default: :func:`mscteach.i18n.language`).
+
+    Returns
+    -------
+    str or None
+        ``"rtl"``, ``"ltr"``, or None in a left-to-right language.
+
+    Examples
+    --------
+    >>> prose_direction("RR ۰٫۴۹ (بازه اطمینان ۹۵٪)", "fa"), prose_direction("Open-label.", "fa")
+    ('rtl', 'ltr')
+    >>> prose_direction("RR 0.49", "en") is None
+    True
+    """
+    from . import i18n
+
+    if (lang or i18n.language()) not in i18n.RTL:
+        return None
+    return "rtl" if _PERSIAN_LETTER.search(text) else "ltr"
 
 
 @lru_cache(maxsize=1)

@@ -168,3 +168,42 @@ def test_english_left_in_a_persian_table_is_laid_out_left_to_right():
     assert f'<td dir="ltr">{html.escape(note)}</td>' in persian
     assert "<td>MSCها کبد را ترمیم کردند</td>" in persian and "<td>سلول</td>" in persian  # Persian stays right to left
     assert 'dir="ltr"' not in display.table_html(table, lang="en")
+
+
+def test_a_persian_explorers_static_sentences_and_captions_carry_their_direction_and_english_ones_none():
+    from mscteach import datasets, i18n, widgets
+
+    bcg = datasets.load_bcg_trials()
+    english = widgets.leave_one_out_explorer(bcg).static_html()
+    assert " dir=" not in english  # a left-to-right edition marks nothing
+    i18n.set_language("fa")
+    try:
+        persian = widgets.leave_one_out_explorer(bcg).static_html()
+    finally:
+        i18n.set_language("en")
+    assert '<div dir="rtl"><p><strong>RR ' in persian  # the summary opens with the measure, and is Persian
+    assert '<figcaption dir="rtl">نمودار جنگلی: RR ' in persian
+    assert '<div dir="ltr">' not in persian and '<figcaption dir="ltr">' not in persian  # all of it Persian
+
+
+def test_the_persian_rob2_explorer_keeps_the_tools_codes_and_translates_its_table():
+    import mscteach
+    from mscteach import i18n, widgets
+
+    i18n.set_language("fa")
+    try:
+        explorer = widgets.rob2_explorer("lin2017")
+        table, _ = widgets.rob2_assessment("lin2017", {})
+        described = widgets.trial_description(mscteach.load("clinical_studies"), "lin2017")
+    finally:
+        i18n.set_language("en")
+    assert explorer.name == "خطر سوگیری (RoB 2) در lin2017"  # the study's id as written, not "lin۲۰۱۷"
+    assert [c.description for c in list(explorer.controls.values())[:3]] == ["1.2", "1.1", "1.3"]
+    # the domains' names as the traffic light's key names them
+    assert table["name"].tolist()[:5] == ["سوگیری ناشی از فرایند تصادفی سازی",
+                                          "سوگیری ناشی از انحراف از مداخله های موردنظر",
+                                          "سوگیری ناشی از داده های گمشده پیامد", "سوگیری در اندازه گیری پیامد",
+                                          "سوگیری در گزینش نتیجه گزارش شده"]
+    values = dict(zip(described["field"], described["value"]))
+    assert values["منشأ"] == "آلوژنیک" and values["نوع کنترل"] == "درمان استاندارد پزشکی"
+    assert values["راه تجویز"] == "ورید محیطی" and values["نویسنده نخست"] == "Lin"

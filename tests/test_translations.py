@@ -326,3 +326,33 @@ def test_no_persian_page_lets_text_overflow_its_box(editions, browser):
             overflowing = page.evaluate(script)
             page.close()
             assert overflowing == [], (width, page_file.name, overflowing[:5])
+
+
+def test_a_persian_explorer_sentence_that_opens_with_a_code_reads_right_to_left(editions, browser):
+    """Chapter 6's explorers in Persian: the leave-one-out summary ("RR ۰٫۴۹ ...") and every figure caption lay
+    out right to left, though they open with Latin letters; the RoB 2 explorer is named in Persian, its question
+    codes keep their Latin digits, and an English curation note stays left to right."""
+    out, _ = editions
+    page = browser.new_page()
+    page.goto((out / "fa" / "06_clinical_trials.html").as_uri())
+    page.wait_for_load_state("load")
+    found = page.evaluate("""() => {
+      const explorers = [...document.querySelectorAll('.mscteach-explorer')];
+      const direction = el => getComputedStyle(el).direction;
+      const summaries = explorers.flatMap(e => [...e.querySelectorAll('.mscteach-view p')])
+        .filter(p => p.textContent.trim().startsWith('RR'));
+      const captions = explorers.flatMap(e => [...e.querySelectorAll('figcaption')]);
+      const rob = explorers.find(e => e.querySelector('.mscteach-explorer-title').textContent.includes('lin2017'));
+      const english = explorers.flatMap(e => [...e.querySelectorAll('div[dir] p')])
+        .filter(p => !/[\\u0621-\\u06D3]/.test(p.textContent));
+      return {summaries: summaries.map(direction), captions: [...new Set(captions.map(direction))],
+              robTitle: rob.querySelector('.mscteach-explorer-title b').textContent,
+              robChoice: rob.querySelector('label').textContent.trim(),
+              english: [...new Set(english.map(direction))]};
+    }""")
+    page.close()
+    assert found["summaries"] and set(found["summaries"]) == {"rtl"}, found
+    assert found["captions"] == ["rtl"], found
+    assert found["robTitle"] == "خطر سوگیری (RoB 2) در lin2017"
+    assert found["robChoice"] == "1.2"
+    assert set(found["english"]) <= {"ltr"}, found

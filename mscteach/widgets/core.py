@@ -330,11 +330,14 @@ def static_item(item: Any, dpi: float | None = None) -> str:
     if isinstance(item, Figure):
         data, metadata = display_helpers.figure_png(item, dpi=dpi)
         return render("figure.html.j2", png=base64.b64encode(data).decode(), width=metadata.get("width"),
-                      alt=metadata["alt"], caption=metadata["caption"], data=Markup(metadata.get("data", "")))
+                      alt=metadata["alt"], caption=metadata["caption"], data=Markup(metadata.get("data", "")),
+                      direction=display_helpers.prose_direction(metadata["caption"]))
     if isinstance(item, pd.DataFrame):
         return Markup(display_helpers.table_html(item, index=item.index.name is not None))
     if isinstance(item, Markdown):
-        return Markup(display_helpers.markdown_html(item.data))
+        prose = Markup(display_helpers.markdown_html(item.data))
+        direction = display_helpers.prose_direction(item.data)
+        return Markup(f'<div dir="{direction}">') + prose + Markup("</div>") if direction else prose
     return render("preformatted.html.j2", text=str(item))
 
 

@@ -90,7 +90,10 @@ def trial_description(clinical: pd.DataFrame, study_id: str) -> pd.DataFrame:
         value = trial.get(field)
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             continue
-        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        values = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        if field in display_helpers.VOCABULARY_COLUMNS:  # "allogeneic" as the chapter's tables show it
+            values = [display_helpers.vocabulary_text(v) for v in values]
+        shown = ", ".join(values)
         rows.append((display_helpers.column_label(field), shown))
     return pd.DataFrame(rows, columns=["field", "value"])
 
@@ -148,7 +151,7 @@ def _assessment(study_id: str, answers: Mapping[str, object], drawn: Figure | No
             judged[domain] = judgment
         except MscteachError as exc:
             judgment, todo = NOT_JUDGED, _next_step(domain, mine) or str(exc)
-        rows.append({"domain": domain, "name": name, "answers": shown, "judgment": text(judgment), "to do": todo})
+        rows.append({"domain": domain, "name": text(name), "answers": shown, "judgment": text(judgment), "to do": todo})
     overall = overall_judgment(judged) if len(judged) == len(DOMAINS) else NOT_JUDGED
     rows.append({"domain": say("Overall"), "name": say("the algorithm's proposal"), "answers": "",
                  "judgment": text(overall),
@@ -244,6 +247,8 @@ class Rob2Explorer(Explorer):
     def __init__(self, name: str, controls: dict[str, w.ValueWidget], render: Any, help: str,
                  redraw: Any = None) -> None:
         super().__init__(name, controls, render, help, redraw=redraw)
+        for qid, control in controls.items():  # the tool's codes (1.2), not numbers in the reader's digits
+            control.description = qid
         header = w.HTML(f"<b>{self.name}</b> &mdash; {self.help}")  # as Explorer heads itself
         pages = []
         for domain, questions in SIGNALLING_QUESTIONS.items():
@@ -289,6 +294,6 @@ def rob2_explorer(study_id: str, data: pd.DataFrame | str | os.PathLike[str] | N
     # a static copy (the course site) precomputes the views of the first control: concealment (1.2) is where
     # D1's algorithm starts, so its answers change the traffic light (1.1's alone would not, with 1.2 at NI)
     controls = {"1.2": controls.pop("1.2"), **controls}
-    return Rob2Explorer(f"RoB 2 for {study_id}", controls, lambda **v: render_rob2(clinical, study_id, **v),
+    return Rob2Explorer(say("RoB 2 for {study}", study=study_id), controls, lambda **v: render_rob2(clinical, study_id, **v),
                         "answer each question from what the data and the trial's report say; the judgments follow.",
                         redraw=lambda shown, **v: _rob2_view(shown[0], clinical, study_id, v))
