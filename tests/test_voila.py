@@ -356,3 +356,24 @@ def test_bad_classroom_options_are_refused_before_a_server_starts(args, words, c
     with pytest.raises(SystemExit) as exit_status:
         cli.main(["voila", "--no-browser", *args])
     assert exit_status.value.code == 2 and words in capsys.readouterr().err
+
+
+def test_a_pool_for_every_chapter_larger_than_the_cap_is_refused_with_the_way_out(monkeypatch):
+    """`mscteach voila --pool 10 --max-kernels 10` without a chapter would keep 10 kernels for each notebook."""
+    from mscteach import cli
+    from mscteach.errors import UsageError
+
+    monkeypatch.chdir(REPO)
+    served = len([p for p in (REPO / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts])
+    with pytest.raises(UsageError) as refused:
+        cli.voila_command(None, 9000, "127.0.0.1", 10, False, max_kernels=10)
+    message = str(refused.value)
+    assert f"each of the {served} notebooks served ({10 * served} in all" in message
+    assert "--max-kernels 10" in message and "mscteach voila 06_clinical_trials --pool 10" in message
+    # the same pool for the one chapter the class opens fits
+    assert "--ClassroomKernelManager.pool_kernels=10" in cli.voila_command("06_clinical_trials", 9000, "127.0.0.1",
+                                                                          10, False, max_kernels=10)
+    result = subprocess.run([sys.executable, "-m", "mscteach", "voila", "--pool", "10", "--max-kernels", "10",
+                             "--no-browser"], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 2 and "name the chapter the class opens" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -94,8 +94,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         self.reservations: deque[float] = deque()  # places promised to admitted pages whose kernel is not started
         self.connected: set[str] = set()  # kernels a page has connected to at least once
         if self.max_kernels > 0:
-            self.log.info("At most %d kernels serve pages at once, %d kept in the pool within them",
-                          self.max_kernels, self.pool_kernels)
+            self.log.info("At most %d students' pages have a kernel at once; the pool keeps %d kernels ready "
+                          "(refilled while the server holds fewer than %d)", self.max_kernels, self.pool_kernels,
+                          max(self.max_kernels, self.pool_kernels))
 
     def held(self) -> int:
         """Kernels alive, starting or promised to a page (the pool's included).

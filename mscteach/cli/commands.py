@@ -332,8 +332,10 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
                   cull_idle: float = 30) -> list[str]:
     """The command `mscteach voila` runs: Voilà for a class (:mod:`mscteach.classroom.voila_server`), code hidden.
 
-    ``pool`` kernels per notebook are kept with the chapter already run; at most
-    ``max_kernels`` serve pages at once, the kept ones within them (None: as many
+    ``pool`` kernels per notebook served (the one chapter, or every notebook of
+    the folder) are kept with the chapter already run, no more in all than
+    ``max_kernels`` (a :class:`~mscteach.errors.UsageError` otherwise); at most
+    ``max_kernels`` serve pages at once (None: as many
     as 80% of the memory free now holds, at
     :data:`~mscteach.classroom.voila_server.KERNEL_MB` each; 0: no cap); kernels
     idle ``cull_idle`` minutes are shut down (0: never).
@@ -357,6 +359,13 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
     pooled = pool * (1 if chapter else sum(1 for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
     if max_kernels is None:
         max_kernels = voila_server.default_max_kernels()
+    if max_kernels and pooled > max_kernels:
+        # the pool is per notebook: a teacher who sized --pool for one chapter would hold it for every chapter
+        served = pooled // pool
+        raise UsageError(f"--pool {pool} keeps {pool} kernels ready for each of the {served} notebooks served "
+                         f"({pooled} in all, about {pooled * voila_server.KERNEL_MB / 1000:.1f} GB), more than "
+                         f"--max-kernels {max_kernels}: name the chapter the class opens (mscteach voila "
+                         f"06_clinical_trials --pool {pool}), or lower --pool")
     command = [sys.executable, "-m", "mscteach.classroom.voila_server",
                str(folder / f"{chapter}.ipynb") if chapter else str(folder),
                f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True",

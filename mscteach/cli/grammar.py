@@ -239,7 +239,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pool", type=positive(int, 0, "a whole number of 0 or more"), default=1, metavar="N", help="kernels kept ready per chapter, each with "
                    "the chapter already run, so a chapter opens at once (default: 1; 0 turns this off)")
     p.add_argument("--max-kernels", type=positive(int, 0, "a whole number of 0 or more"), default=None, metavar="N",
-                   help="students served at once (one kernel each, the pool besides); one more gets a 'server is "
+                   help="students served at once, one kernel each; the kernels kept ready (--pool for every "
+                   "chapter served) must fit within it; one more student gets a 'server is "
                    "full, retry in a minute' page (default: what 80%% of the memory free at start holds; 0: no cap)")
     p.add_argument("--cull-idle", type=positive(float, 0, "a number of minutes, 0 or more"), default=30,
                    metavar="MINUTES", help="shut down a kernel idle this long, its page open or not (default: 30; "
