@@ -171,3 +171,19 @@ def test_provenance_names_the_data_and_whether_it_is_the_packaged_data(data_copy
     set_cell(data_copy / "timeline.csv", 2, "event", "edited")
     edited = provenance_of(data_copy)
     assert not edited.packaged and edited.hash != shipped.hash and str(edited).endswith("(modified)")
+
+
+def test_one_import_reaches_every_subpackage_and_stays_light():
+    """`import mscteach` alone, then `mscteach.stats.rob2`: an analyst browsing with help() needs no second import,
+    and nothing heavy is imported until a subpackage is named."""
+    import subprocess
+    import sys
+
+    script = ("import sys, mscteach\n"
+              "light = 'seaborn' not in sys.modules and 'mscteach.stats' not in sys.modules\n"
+              "print(light, mscteach.stats.rob2.open_question('D1', {}).question, mscteach.plots.__name__)\n"
+              "try:\n    mscteach.no_such_thing\nexcept AttributeError as exc:\n    print(exc)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True 1.1 mscteach.plots",
+                                          "module 'mscteach' has no attribute 'no_such_thing'"]
