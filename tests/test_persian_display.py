@@ -207,3 +207,5 @@ def test_the_persian_rob2_explorer_keeps_the_tools_codes_and_translates_its_tabl
     values = dict(zip(described["field"], described["value"]))
     assert values["منشأ"] == "آلوژنیک" and values["نوع کنترل"] == "درمان استاندارد پزشکی"
     assert values["راه تجویز"] == "ورید محیطی" and values["نویسنده نخست"] == "Lin"
+    assert values["سال"] == "۲۰۱۷" and values["درمان شده (تعداد)"] == "۵۶" and values["منابع"] == "۲۶"
+    assert values["دوز (همان گونه که چاپ شده)"].startswith("10^5 × 10^-1 cells/kg")  # the review's text as printed

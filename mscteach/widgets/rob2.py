@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from .. import display as display_helpers
 from ..data import in_language, is_randomised, load
 from ..errors import MscteachError, UnknownNameError
-from ..i18n import RTL, language, say, text
+from ..i18n import RTL, digits, language, say, text
 from ..plots.risk_of_bias import NOT_JUDGED, redraw_traffic_light, traffic_light_figure
 from ..stats.rob2 import (CONDITIONS, DOMAINS, RESPONSES, SIGNALLING_QUESTIONS, OpenQuestion, domain_judgment,
                           open_question, overall_judgment, questions_asked)
@@ -94,6 +94,8 @@ def trial_description(clinical: pd.DataFrame, study_id: str) -> pd.DataFrame:
         if field in display_helpers.VOCABULARY_COLUMNS:  # "allogeneic" as the chapter's tables show it
             values = [display_helpers.vocabulary_text(v) for v in values]
         shown = ", ".join(values)
+        if not isinstance(value, str):  # a count, a year, reference numbers: in the reader's digits, as tables show them
+            shown = digits(shown)
         rows.append((display_helpers.column_label(field), shown))
     return pd.DataFrame(rows, columns=["field", "value"])
 
