@@ -209,3 +209,30 @@ def test_the_persian_rob2_explorer_keeps_the_tools_codes_and_translates_its_tabl
     assert values["راه تجویز"] == "ورید محیطی" and values["نویسنده نخست"] == "Lin"
     assert values["سال"] == "۲۰۱۷" and values["درمان شده (تعداد)"] == "۵۶" and values["منابع"] == "۲۶"
     assert values["دوز (همان گونه که چاپ شده)"].startswith("10^5 × 10^-1 cells/kg")  # the review's text as printed
+
+
+def test_a_live_persian_explorer_lays_its_sentences_out_right_to_left_and_an_english_one_is_unchanged():
+    """JupyterLab and Voilà lay Markdown out left to right: a Persian sentence that opens with "RR" would read out
+    of order, so a live Persian explorer sends it as HTML in its direction."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from mscteach import datasets, i18n, widgets
+
+    InteractiveShell.instance()
+    bcg = datasets.load_bcg_trials()
+    english = widgets.leave_one_out_explorer(bcg).output.outputs[0]["data"]
+    assert english["text/markdown"].startswith("**RR 0.49") and "text/html" not in english
+    i18n.set_language("fa")
+    try:
+        persian = widgets.leave_one_out_explorer(bcg).output.outputs[0]["data"]
+    finally:
+        i18n.set_language("en")
+    assert persian["text/html"].startswith('<div dir="rtl"><p><strong>RR ') and "text/markdown" not in persian
+    i18n.set_language("fa")
+    try:
+        headers = [widgets.leave_one_out_explorer(bcg).children[0].value,
+                   widgets.rob2_explorer("lin2017").children[0].value]
+    finally:
+        i18n.set_language("en")
+    assert all(h.startswith('<div dir="rtl"><b>') for h in headers), headers  # its name and help, which say Ctrl/Cmd
+    assert widgets.leave_one_out_explorer(bcg).children[0].value.startswith("<b>Leave studies out</b> &mdash; ")

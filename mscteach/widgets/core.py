@@ -79,12 +79,22 @@ class Explorer(w.VBox):
         self.output = w.Output()
         self._shown: OrderedDict[Hashable, tuple[dict, ...]] = OrderedDict()  # view key -> outputs, oldest first
         self._figures: list[Figure] = []  # the figures the live widget drew last, for redraw
-        header = w.HTML(f"<b>{name}</b> &mdash; {help}")
-        super().__init__([header, *controls.values(), self.output])
+        super().__init__([self.header(), *controls.values(), self.output])
         for control in controls.values():
             control.observe(self._update, names="value")
         if not display_helpers.site_build():  # the site shows static_html(), which draws the default view itself
             self._update()
+
+    def header(self) -> w.HTML:
+        """The explorer's name and help, laid out in the direction of the reader's language.
+
+        Returns
+        -------
+        ipywidgets.HTML
+        """
+        line = f"<b>{self.name}</b> &mdash; {self.help}"
+        direction = display_helpers.prose_direction(line)
+        return w.HTML(f'<div dir="{direction}">{line}</div>' if direction else line)
 
     def values(self) -> dict[str, Any]:
         """The current value of every control, by keyword.
@@ -124,7 +134,7 @@ class Explorer(w.VBox):
             self._figures = [item for item in items if isinstance(item, Figure)] or self._figures
             shown = []
             for item in items:
-                data, metadata = formatter.format(as_png(item) if isinstance(item, Figure) else item)
+                data, metadata = formatter.format(as_png(item) if isinstance(item, Figure) else _directed(item))
                 shown.append({"output_type": "display_data", "data": data, "metadata": metadata})
             outputs = tuple(shown)
         if key is not None:
@@ -339,6 +349,19 @@ def static_item(item: Any, dpi: float | None = None) -> str:
         direction = display_helpers.prose_direction(item.data)
         return Markup(f'<div dir="{direction}">') + prose + Markup("</div>") if direction else prose
     return render("preformatted.html.j2", text=str(item))
+
+
+def _directed(item: Any) -> Any:
+    """A sentence of a right-to-left edition as HTML laid out in its direction (JupyterLab and Voilà set Markdown
+    left to right); anything else as it is."""
+    if not isinstance(item, Markdown):
+        return item
+    direction = display_helpers.prose_direction(item.data)
+    if direction is None:
+        return item
+    from IPython.display import HTML
+
+    return HTML(f'<div dir="{direction}">{display_helpers.markdown_html(item.data)}</div>')
 
 
 def restart_layout(fig: Figure) -> None:

@@ -251,7 +251,7 @@ class Rob2Explorer(Explorer):
         super().__init__(name, controls, render, help, redraw=redraw)
         for qid, control in controls.items():  # the tool's codes (1.2), not numbers in the reader's digits
             control.description = qid
-        header = w.HTML(f"<b>{self.name}</b> &mdash; {self.help}")  # as Explorer heads itself
+        header = self.header()
         pages = []
         for domain, questions in SIGNALLING_QUESTIONS.items():
             lines = [w.HBox([controls[qid], w.HTML(f"<span style='font-size:90%'>{text}</span>",
