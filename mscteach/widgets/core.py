@@ -93,8 +93,7 @@ class Explorer(w.VBox):
         ipywidgets.HTML
         """
         line = f"<b>{self.name}</b> &mdash; {self.help}"
-        direction = display_helpers.prose_direction(line)
-        return w.HTML(f'<div dir="{direction}">{line}</div>' if direction else line)
+        return w.HTML(_in_direction(line, line))
 
     def values(self) -> dict[str, Any]:
         """The current value of every control, by keyword.
@@ -345,9 +344,7 @@ def static_item(item: Any, dpi: float | None = None) -> str:
     if isinstance(item, pd.DataFrame):
         return Markup(display_helpers.table_html(item, index=item.index.name is not None))
     if isinstance(item, Markdown):
-        prose = Markup(display_helpers.markdown_html(item.data))
-        direction = display_helpers.prose_direction(item.data)
-        return Markup(f'<div dir="{direction}">') + prose + Markup("</div>") if direction else prose
+        return Markup(_in_direction(display_helpers.markdown_html(item.data), item.data))
     return render("preformatted.html.j2", text=str(item))
 
 
@@ -356,12 +353,18 @@ def _directed(item: Any) -> Any:
     left to right); anything else as it is."""
     if not isinstance(item, Markdown):
         return item
-    direction = display_helpers.prose_direction(item.data)
-    if direction is None:
+    if display_helpers.prose_direction(item.data) is None:
         return item
     from IPython.display import HTML
 
-    return HTML(f'<div dir="{direction}">{display_helpers.markdown_html(item.data)}</div>')
+    return HTML(_in_direction(display_helpers.markdown_html(item.data), item.data))
+
+
+def _in_direction(fragment: str, text: str) -> str:
+    """An HTML fragment in a ``<div dir>`` of ``text``'s direction (:func:`mscteach.display.prose_direction`), or
+    as it is in a left-to-right language."""
+    direction = display_helpers.prose_direction(text)
+    return f'<div dir="{direction}">{fragment}</div>' if direction else fragment
 
 
 def restart_layout(fig: Figure) -> None:
