@@ -370,6 +370,11 @@ def test_a_pool_for_every_chapter_larger_than_the_cap_is_refused_with_the_way_ou
     message = str(refused.value)
     assert f"each of the {served} notebooks served ({10 * served} in all" in message
     assert "--max-kernels 10" in message and "mscteach voila 06_clinical_trials --pool 10" in message
+    # a chapter named already: the way out is a smaller pool or a larger cap, not naming it again
+    with pytest.raises(UsageError) as named:
+        cli.voila_command("06_clinical_trials", 9000, "127.0.0.1", 11, False, max_kernels=10)
+    assert str(named.value) == ("--pool 11 keeps 11 kernels ready (about 2.5 GB), more than --max-kernels 10: lower "
+                                "--pool, or raise --max-kernels if the memory holds them")
     # the same pool for the one chapter the class opens fits
     assert "--ClassroomKernelManager.pool_kernels=10" in cli.voila_command("06_clinical_trials", 9000, "127.0.0.1",
                                                                           10, False, max_kernels=10)

@@ -361,11 +361,14 @@ def voila_command(chapter: str | None, port: int, ip: str, pool: int, browser: b
         max_kernels = voila_server.default_max_kernels()
     if max_kernels and pooled > max_kernels:
         # the pool is per notebook: a teacher who sized --pool for one chapter would hold it for every chapter
-        served = pooled // pool
-        raise UsageError(f"--pool {pool} keeps {pool} kernels ready for each of the {served} notebooks served "
-                         f"({pooled} in all, about {pooled * voila_server.KERNEL_MB / 1000:.1f} GB), more than "
-                         f"--max-kernels {max_kernels}: name the chapter the class opens (mscteach voila "
-                         f"06_clinical_trials --pool {pool}), or lower --pool")
+        memory = f"about {pooled * voila_server.KERNEL_MB / 1000:.1f} GB"
+        if chapter:
+            raise UsageError(f"--pool {pool} keeps {pool} kernels ready ({memory}), more than --max-kernels "
+                             f"{max_kernels}: lower --pool, or raise --max-kernels if the memory holds them")
+        raise UsageError(f"--pool {pool} keeps {pool} kernels ready for each of the {pooled // pool} notebooks "
+                         f"served ({pooled} in all, {memory}), more than --max-kernels {max_kernels}: name the "
+                         f"chapter the class opens (for example mscteach voila 06_clinical_trials --pool {pool}), "
+                         f"or lower --pool")
     command = [sys.executable, "-m", "mscteach.classroom.voila_server",
                str(folder / f"{chapter}.ipynb") if chapter else str(folder),
                f"--port={port}", f"--Voila.ip={ip}", "--VoilaConfiguration.strip_sources=True",
